@@ -1,0 +1,1 @@
+//! The language: mini-notation and `.flam` song files, compiled to patterns.

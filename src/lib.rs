@@ -1,0 +1,7 @@
+//! flam: a terminal beat sequencer and live pattern tool.
+//!
+//! Layers depend one way: `theory → pattern → lang → engine → output → session → tui/cli`.
+
+pub mod lang;
+pub mod pattern;
+pub mod theory;

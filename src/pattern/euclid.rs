@@ -1,0 +1,108 @@
+//! Euclidean rhythms: k onsets spread as evenly as possible over n steps (Bjorklund).
+
+use super::pattern::{Pattern, Value};
+use crate::theory::time::Time;
+
+/// The Bjorklund distribution of `onsets` hits over `steps` steps, as TidalCycles and Strudel
+/// compute it (so `(3,8)` is `x..x..x.`).
+pub fn bjorklund(onsets: usize, steps: usize) -> Vec<bool> {
+    let onsets = onsets.min(steps);
+    let mut a: Vec<Vec<bool>> = vec![vec![true]; onsets];
+    let mut b: Vec<Vec<bool>> = vec![vec![false]; steps - onsets];
+    loop {
+        let (na, nb) = (a.len(), b.len());
+        if na.min(nb) <= 1 {
+            break;
+        }
+        if na > nb {
+            // Pair the first |b| of a with b; the rest of a becomes the new remainder.
+            let rest = a.split_off(nb);
+            for (x, y) in a.iter_mut().zip(b.drain(..)) {
+                x.extend(y);
+            }
+            b = rest;
+        } else {
+            let rest = b.split_off(na);
+            for (x, y) in a.iter_mut().zip(b.drain(..)) {
+                x.extend(y);
+            }
+            b = rest;
+        }
+    }
+    a.into_iter().chain(b).flatten().collect()
+}
+
+/// The hits of a Euclidean rhythm: negative `onsets` inverts it, and `rotation` moves every hit
+/// that many steps later, wrapping (Strudel's direction). `None` when `steps` is not positive.
+pub fn euclid_steps(onsets: i64, steps: i64, rotation: i64) -> Option<Vec<bool>> {
+    if steps <= 0 || steps > 1 << 16 {
+        return None;
+    }
+    let n = steps as usize;
+    let k = onsets.unsigned_abs().min(n as u64) as usize;
+    let mut hits = bjorklund(k, n);
+    if onsets < 0 {
+        hits.iter_mut().for_each(|h| *h = !*h);
+    }
+    let shift = rotation.rem_euclid(steps) as usize;
+    hits.rotate_right(shift);
+    Some(hits)
+}
+
+impl<T: Value> Pattern<T> {
+    /// Keeps this pattern's values, on the structure of a Euclidean rhythm.
+    pub fn euclid(&self, onsets: i64, steps: i64, rotation: i64) -> Self {
+        match euclid_steps(onsets, steps, rotation) {
+            Some(hits) => self.struct_bools(&hits),
+            None => Pattern::silence(),
+        }
+    }
+
+    /// Keeps this pattern's values on a structure of one step per bool, hits where true.
+    pub fn struct_bools(&self, hits: &[bool]) -> Self {
+        let n = hits.len() as i64;
+        let structure = Pattern::fastcat(
+            hits.iter()
+                .map(|&h| {
+                    if h {
+                        Pattern::pure(())
+                    } else {
+                        Pattern::silence()
+                    }
+                })
+                .collect(),
+        );
+        structure
+            .app_left(self, |_, v| v.clone())
+            .with_steps(Some(Time::from_integer(n)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(hits: &[bool]) -> String {
+        hits.iter().map(|&h| if h { 'x' } else { '.' }).collect()
+    }
+
+    #[test]
+    fn tresillo_is_three_over_eight() {
+        assert_eq!(show(&bjorklund(3, 8)), "x..x..x.");
+    }
+
+    #[test]
+    fn cinquillo_and_other_classics() {
+        assert_eq!(show(&bjorklund(5, 8)), "x.xx.xx.");
+        assert_eq!(show(&bjorklund(2, 5)), "x.x..");
+        assert_eq!(show(&bjorklund(7, 16)), "x..x.x.x..x.x.x.");
+    }
+
+    #[test]
+    fn rotation_moves_hits_later_and_negative_inverts() {
+        assert_eq!(show(&euclid_steps(3, 8, 1).unwrap()), ".x..x..x");
+        assert_eq!(show(&euclid_steps(3, 8, 2).unwrap()), "x.x..x..");
+        assert_eq!(show(&euclid_steps(-3, 8, 0).unwrap()), ".xx.xx.x");
+        assert!(euclid_steps(5, 0, 0).is_none());
+    }
+}

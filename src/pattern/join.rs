@@ -1,0 +1,130 @@
+//! Combining patterns of patterns and pairs of patterns: where the structure of the result
+//! comes from decides which join to use, as in Strudel.
+
+use super::hap::Hap;
+use super::pattern::{Pattern, Value};
+use super::span::Span;
+use crate::theory::time::{Time, sam};
+
+impl<T: Value> Pattern<T> {
+    /// Combines each event with the values of `other` that overlap it; the structure (the
+    /// wholes) comes from `self`.
+    pub fn app_left<U: Value, V: Value>(
+        &self,
+        other: &Pattern<U>,
+        f: impl Fn(&T, &U) -> V + Send + Sync + 'static,
+    ) -> Pattern<V> {
+        let left = self.clone();
+        let right = other.clone();
+        Pattern::new(move |span, out| {
+            let mut lefts = Vec::new();
+            let mut rights = Vec::new();
+            left.query_into(span, &mut lefts);
+            for l in &lefts {
+                rights.clear();
+                right.query_into(l.whole_or_part(), &mut rights);
+                for r in &rights {
+                    if let Some(part) = l.part.intersection(&r.part) {
+                        out.push(Hap::new(l.whole, part, f(&l.value, &r.value)));
+                    }
+                }
+            }
+        })
+        .with_steps(self.steps())
+    }
+
+    /// For each event, plays the pattern `f` makes of its value, inside the event's fragment;
+    /// the structure comes from the inner patterns (Strudel's `innerJoin`).
+    pub fn inner_bind<U: Value>(
+        &self,
+        f: impl Fn(&T) -> Pattern<U> + Send + Sync + 'static,
+    ) -> Pattern<U> {
+        let outer = self.clone();
+        Pattern::new(move |span, out| {
+            let mut outers = Vec::new();
+            outer.query_into(span, &mut outers);
+            for o in outers.iter().filter(|o| o.whole.is_some()) {
+                let start = out.len();
+                f(&o.value).query_into(o.part, out);
+                // The inner query already stays within the outer fragment; drop any point events
+                // that fall exactly on its end.
+                let mut i = 0;
+                out.retain(|h| {
+                    let keep = i < start || h.part.intersection(&o.part).is_some();
+                    i += 1;
+                    keep
+                });
+            }
+        })
+    }
+
+    /// For each event, plays the pattern `f` makes of its value, with wholes cut to where both
+    /// the outer and inner events hold (Strudel's `bind`, the "mix" join).
+    pub fn bind<U: Value>(
+        &self,
+        f: impl Fn(&T) -> Pattern<U> + Send + Sync + 'static,
+    ) -> Pattern<U> {
+        let outer = self.clone();
+        Pattern::new(move |span, out| {
+            let mut outers = Vec::new();
+            let mut inners = Vec::new();
+            outer.query_into(span, &mut outers);
+            for o in &outers {
+                inners.clear();
+                f(&o.value).query_into(o.part, &mut inners);
+                for i in inners.drain(..) {
+                    let whole = match (o.whole, i.whole) {
+                        (Some(a), Some(b)) => match a.intersection(&b) {
+                            Some(w) => Some(w),
+                            None => continue,
+                        },
+                        _ => None,
+                    };
+                    out.push(Hap::new(whole, i.part, i.value));
+                }
+            }
+        })
+    }
+
+    /// For each event, squeezes one cycle of the pattern `f` makes of its value into the
+    /// event's whole (Strudel's `squeezeJoin`).
+    pub fn squeeze_bind<U: Value>(
+        &self,
+        f: impl Fn(&T) -> Pattern<U> + Send + Sync + 'static,
+    ) -> Pattern<U> {
+        let outer = self.clone();
+        Pattern::new(move |span, out| {
+            let mut outers = Vec::new();
+            let mut inners = Vec::new();
+            outer.query_into(span, &mut outers);
+            for o in outers.iter().filter(|o| o.whole.is_some()) {
+                let whole = o.whole_or_part();
+                inners.clear();
+                f(&o.value).focus(whole).query_into(o.part, &mut inners);
+                for i in inners.drain(..) {
+                    let new_whole = match (i.whole, o.whole) {
+                        (Some(a), Some(b)) => match a.intersection(&b) {
+                            Some(w) => Some(w),
+                            None => continue,
+                        },
+                        _ => None,
+                    };
+                    if let Some(part) = i.part.intersection(&o.part) {
+                        out.push(Hap::new(new_whole, part, i.value));
+                    }
+                }
+            }
+        })
+    }
+
+    /// Plays the cycle starting at `span.begin`'s cycle stretched over `span` (Strudel's `focus`).
+    pub fn focus(&self, span: Span) -> Self {
+        let duration = span.duration();
+        if duration <= Time::from_integer(0) {
+            return Pattern::silence();
+        }
+        self.early(sam(span.begin))
+            .fast(Time::from_integer(1) / duration)
+            .late(span.begin)
+    }
+}

@@ -1,0 +1,17 @@
+//! The pattern model: patterns answer "which events fall in this span?", in exact time.
+
+pub mod euclid;
+pub mod hap;
+pub mod join;
+pub mod note;
+pub mod pattern;
+pub mod random;
+pub mod span;
+pub mod transform;
+pub mod value;
+
+pub use hap::Hap;
+pub use note::Note;
+pub use pattern::Pattern;
+pub use span::Span;
+pub use value::Value;

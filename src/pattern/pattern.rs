@@ -1,0 +1,301 @@
+//! The pattern: a function from a span of time to the events that fall in it.
+//!
+//! This is the TidalCycles/Strudel query model with exact rational time. Queries append into a
+//! caller's buffer, so the combinators that only move time (sequence, fast, shift) rewrite the
+//! events their child produced in place instead of allocating.
+
+use std::sync::Arc;
+
+use super::hap::Hap;
+use super::span::Span;
+use crate::theory::time::{Time, sam};
+
+/// What a pattern's value must be: cheap to clone and shareable with the engine thread.
+pub trait Value: Clone + Send + Sync + 'static {}
+impl<T: Clone + Send + Sync + 'static> Value for T {}
+
+type QueryFn<T> = dyn Fn(Span, &mut Vec<Hap<T>>) + Send + Sync;
+
+/// A pattern of values over time.
+pub struct Pattern<T> {
+    query: Arc<QueryFn<T>>,
+    steps: Option<Time>,
+}
+
+impl<T> Clone for Pattern<T> {
+    fn clone(&self) -> Self {
+        Pattern {
+            query: Arc::clone(&self.query),
+            steps: self.steps,
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Pattern<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pattern")
+            .field("steps", &self.steps)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Rewrites every event from `start` on with `f`, which maps a time to a time.
+fn map_times_from<T>(out: &mut [Hap<T>], start: usize, f: impl Fn(Time) -> Time) {
+    for hap in &mut out[start..] {
+        hap.with_time(&f);
+    }
+}
+
+impl<T: Value> Pattern<T> {
+    /// A pattern from its query function.
+    pub fn new(query: impl Fn(Span, &mut Vec<Hap<T>>) + Send + Sync + 'static) -> Self {
+        Pattern {
+            query: Arc::new(query),
+            steps: None,
+        }
+    }
+
+    /// Every event overlapping `span`.
+    pub fn query(&self, span: Span) -> Vec<Hap<T>> {
+        let mut out = Vec::new();
+        (self.query)(span, &mut out);
+        out
+    }
+
+    /// Appends every event overlapping `span` to `out`.
+    pub fn query_into(&self, span: Span, out: &mut Vec<Hap<T>>) {
+        (self.query)(span, out)
+    }
+
+    /// The number of steps per cycle (Strudel's "tactus"), where known.
+    pub fn steps(&self) -> Option<Time> {
+        self.steps
+    }
+
+    /// The same pattern with a step count.
+    pub fn with_steps(mut self, steps: Option<Time>) -> Self {
+        self.steps = steps;
+        self
+    }
+
+    /// No events at all.
+    pub fn silence() -> Self {
+        Pattern::new(|_, _| {})
+    }
+
+    /// One event per cycle, holding `value` for the whole cycle.
+    pub fn pure(value: T) -> Self {
+        Pattern::new(move |span, out| {
+            span.for_each_cycle(|part| {
+                out.push(Hap::new(Some(part.whole_cycle()), part, value.clone()));
+            })
+        })
+        .with_steps(Some(Time::from_integer(1)))
+    }
+
+    /// Splits every query at cycle boundaries, for combinators that work one cycle at a time.
+    pub fn split_queries(&self) -> Self {
+        let pat = self.clone();
+        Pattern::new(move |span, out| span.for_each_cycle(|part| pat.query_into(part, out)))
+            .with_steps(self.steps)
+    }
+
+    /// All the patterns at once.
+    pub fn stack(pats: Vec<Pattern<T>>) -> Self {
+        let steps = pats.iter().filter_map(|p| p.steps).max();
+        if pats.len() == 1 {
+            return pats.into_iter().next().unwrap_or_else(Pattern::silence);
+        }
+        Pattern::new(move |span, out| {
+            for pat in &pats {
+                pat.query_into(span, out);
+            }
+        })
+        .with_steps(steps)
+    }
+
+    /// The patterns one after another within each cycle, each taking a share of the cycle
+    /// proportional to its weight. Each child plays its own cycle `c` squeezed into its slot of
+    /// cycle `c`, as Strudel's `timeCat` does.
+    pub fn timecat(parts: Vec<(Time, Pattern<T>)>) -> Self {
+        let total: Time = parts.iter().map(|(w, _)| *w).sum();
+        let steps = total;
+        if total <= Time::from_integer(0) {
+            return Pattern::silence();
+        }
+        let mut slots = Vec::with_capacity(parts.len());
+        let mut offset = Time::from_integer(0);
+        for (weight, pat) in parts {
+            let width = weight / total;
+            if width > Time::from_integer(0) {
+                slots.push((offset, width, pat));
+            }
+            offset += width;
+        }
+        Pattern::new(move |span, out| {
+            span.for_each_cycle(|piece| {
+                let cycle = sam(piece.begin);
+                for (offset, width, pat) in &slots {
+                    let slot_begin = cycle + offset;
+                    let slot_end = slot_begin + width;
+                    let begin = piece.begin.max(slot_begin);
+                    let end = piece.end.min(slot_end);
+                    let keep = if piece.begin == piece.end {
+                        slot_begin <= piece.begin && piece.begin < slot_end
+                    } else {
+                        begin < end
+                    };
+                    if !keep {
+                        continue;
+                    }
+                    let to_local = |t: Time| cycle + (t - slot_begin) / width;
+                    let start = out.len();
+                    pat.query_into(Span::new(to_local(begin), to_local(end)), out);
+                    map_times_from(out, start, |t| slot_begin + (t - cycle) * width);
+                }
+            })
+        })
+        .with_steps(Some(steps))
+    }
+
+    /// The patterns squeezed one after another into each cycle, with equal shares.
+    pub fn fastcat(pats: Vec<Pattern<T>>) -> Self {
+        let n = pats.len() as i64;
+        Pattern::timecat(
+            pats.into_iter()
+                .map(|p| (Time::from_integer(1), p))
+                .collect(),
+        )
+        .with_steps(Some(Time::from_integer(n)))
+    }
+
+    /// One pattern per cycle, in turn (Strudel's `<a b c>`: the sequence slowed by its length).
+    pub fn slowcat(pats: Vec<Pattern<T>>) -> Self {
+        let n = pats.len() as i64;
+        if n == 0 {
+            return Pattern::silence();
+        }
+        Pattern::fastcat(pats)
+            .slow(Time::from_integer(n))
+            .with_steps(Some(Time::from_integer(1)))
+    }
+
+    /// Plays `factor` cycles in the time of one. Zero or negative factors give silence.
+    pub fn fast(&self, factor: Time) -> Self {
+        if factor <= Time::from_integer(0) {
+            return Pattern::silence();
+        }
+        if factor == Time::from_integer(1) {
+            return self.clone();
+        }
+        let pat = self.clone();
+        Pattern::new(move |span, out| {
+            let start = out.len();
+            pat.query_into(span.with_time(|t| t * factor), out);
+            map_times_from(out, start, |t| t / factor);
+        })
+        .with_steps(self.steps)
+    }
+
+    /// Stretches the pattern so one of its cycles lasts `factor` cycles.
+    pub fn slow(&self, factor: Time) -> Self {
+        if factor <= Time::from_integer(0) {
+            return Pattern::silence();
+        }
+        self.fast(Time::from_integer(1) / factor)
+    }
+
+    /// Shifts the pattern earlier by `offset` cycles.
+    pub fn early(&self, offset: Time) -> Self {
+        if offset == Time::from_integer(0) {
+            return self.clone();
+        }
+        let pat = self.clone();
+        Pattern::new(move |span, out| {
+            let start = out.len();
+            pat.query_into(span.with_time(|t| t + offset), out);
+            map_times_from(out, start, |t| t - offset);
+        })
+        .with_steps(self.steps)
+    }
+
+    /// Shifts the pattern later by `offset` cycles.
+    pub fn late(&self, offset: Time) -> Self {
+        self.early(-offset)
+    }
+
+    /// Squeezes each cycle into `[begin, end)` of the same cycle, leaving the rest silent.
+    pub fn compress(&self, begin: Time, end: Time) -> Self {
+        let zero = Time::from_integer(0);
+        let one = Time::from_integer(1);
+        if begin > end || begin < zero || end > one || begin == end {
+            return Pattern::silence();
+        }
+        Pattern::timecat(vec![
+            (begin, Pattern::silence()),
+            (end - begin, self.clone()),
+            (one - end, Pattern::silence()),
+        ])
+        .with_steps(self.steps)
+    }
+
+    /// Applies `f` to every value.
+    pub fn fmap<U: Value>(&self, f: impl Fn(&T) -> U + Send + Sync + 'static) -> Pattern<U> {
+        let pat = self.clone();
+        Pattern::new(move |span, out| {
+            let mut haps = Vec::new();
+            pat.query_into(span, &mut haps);
+            out.extend(haps.into_iter().map(|h| Hap {
+                whole: h.whole,
+                part: h.part,
+                value: f(&h.value),
+            }));
+        })
+        .with_steps(self.steps)
+    }
+
+    /// Keeps only the events for which `keep` holds.
+    pub fn filter_haps(&self, keep: impl Fn(&Hap<T>) -> bool + Send + Sync + 'static) -> Self {
+        let pat = self.clone();
+        Pattern::new(move |span, out| {
+            let start = out.len();
+            pat.query_into(span, out);
+            let mut i = start;
+            out.retain(|h| {
+                let kept = i < start || keep(h);
+                i += 1;
+                kept
+            });
+        })
+        .with_steps(self.steps)
+    }
+
+    /// Keeps only the values for which `keep` holds.
+    pub fn filter_values(&self, keep: impl Fn(&T) -> bool + Send + Sync + 'static) -> Self {
+        self.filter_haps(move |h| keep(&h.value))
+    }
+
+    /// Keeps only fragments that start their event, so each note sounds once.
+    pub fn onsets_only(&self) -> Self {
+        self.filter_haps(|h| h.has_onset())
+    }
+
+    /// Plays `other` instead of this pattern in the cycles where `pick` holds.
+    pub fn when_cycle(
+        &self,
+        pick: impl Fn(i64) -> bool + Send + Sync + 'static,
+        other: Pattern<T>,
+    ) -> Self {
+        let pat = self.clone();
+        Pattern::new(move |span, out| {
+            span.for_each_cycle(|piece| {
+                if pick(sam(piece.begin).to_integer()) {
+                    other.query_into(piece, out)
+                } else {
+                    pat.query_into(piece, out)
+                }
+            })
+        })
+        .with_steps(self.steps)
+    }
+}

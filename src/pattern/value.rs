@@ -1,0 +1,148 @@
+//! The value of a mini-notation atom: a word, a number, or a list built with `:`.
+
+use std::sync::Arc;
+
+use crate::theory::time::{Time, parse_decimal};
+
+/// What one step of a mini-notation pattern holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A word such as `bd`, `c#3` or `3h`.
+    Word(Arc<str>),
+    /// A number; `exact` keeps decimals such as `0.1` exact for use as time.
+    Num {
+        /// The number as a float, as Strudel sees it.
+        float: f64,
+        /// The same number as an exact fraction, when it was written as a plain decimal.
+        exact: Option<Time>,
+    },
+    /// Values joined with `:`, as in `bd:3`.
+    List(Arc<[Value]>),
+}
+
+impl Value {
+    /// Reads an atom's text the way Strudel does: anything JavaScript's `Number()` accepts as a
+    /// plain decimal is a number, everything else stays a word.
+    pub fn from_atom(text: &str) -> Value {
+        if let Some(exact) = parse_decimal(text) {
+            let float = text
+                .parse::<f64>()
+                .unwrap_or_else(|_| crate::theory::time::to_f64(exact));
+            return Value::Num {
+                float,
+                exact: Some(exact),
+            };
+        }
+        if looks_like_js_number(text)
+            && let Ok(float) = text.parse::<f64>()
+        {
+            return Value::Num { float, exact: None };
+        }
+        Value::Word(Arc::from(text))
+    }
+
+    /// A number from a float computed at run time (for example by a range).
+    pub fn number(float: f64) -> Value {
+        let exact = if float.fract() == 0.0 && float.abs() < 1e15 {
+            Some(Time::from_integer(float as i64))
+        } else {
+            None
+        };
+        Value::Num { float, exact }
+    }
+
+    /// The value as a float, if it is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Num { float, .. } => Some(*float),
+            _ => None,
+        }
+    }
+
+    /// The value as exact time, if it is a number written exactly.
+    pub fn as_time(&self) -> Option<Time> {
+        match self {
+            Value::Num { exact, .. } => *exact,
+            _ => None,
+        }
+    }
+
+    /// Appends `other` to make a `:` list.
+    pub fn tail(&self, other: &Value) -> Value {
+        let mut items: Vec<Value> = match self {
+            Value::List(items) => items.to_vec(),
+            v => vec![v.clone()],
+        };
+        items.push(other.clone());
+        Value::List(items.into())
+    }
+
+    /// The value in the conformance JSON form: numbers as numbers, words as strings, lists as
+    /// arrays.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Word(w) => serde_json::Value::String(w.to_string()),
+            Value::Num { float, .. } => {
+                if float.fract() == 0.0 && float.abs() < 9.0e15 {
+                    serde_json::Value::from(*float as i64)
+                } else {
+                    serde_json::Number::from_f64(*float)
+                        .map(serde_json::Value::Number)
+                        .unwrap_or(serde_json::Value::Null)
+                }
+            }
+            Value::List(items) => {
+                serde_json::Value::Array(items.iter().map(Value::to_json).collect())
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Word(w) => f.write_str(w),
+            Value::Num { float, .. } => write!(f, "{float}"),
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(":")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Decimal numbers with an exponent (`1e3`), which JavaScript reads as numbers too.
+fn looks_like_js_number(text: &str) -> bool {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let Some((mantissa, exponent)) = body.split_once(['e', 'E']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix(['-', '+']).unwrap_or(exponent);
+    parse_decimal(mantissa).is_some()
+        && !exponent.is_empty()
+        && exponent.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atoms_read_as_numbers_like_javascript() {
+        assert_eq!(Value::from_atom("3").to_json(), serde_json::json!(3));
+        assert_eq!(Value::from_atom(".25").to_json(), serde_json::json!(0.25));
+        assert_eq!(Value::from_atom("-0.5").to_json(), serde_json::json!(-0.5));
+        assert_eq!(Value::from_atom("3h").to_json(), serde_json::json!("3h"));
+        assert_eq!(
+            Value::from_atom("0..3").to_json(),
+            serde_json::json!("0..3")
+        );
+        assert_eq!(Value::from_atom("--").to_json(), serde_json::json!("--"));
+        assert_eq!(Value::from_atom("1e3").to_json(), serde_json::json!(1000));
+    }
+}

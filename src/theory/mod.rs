@@ -1,0 +1,3 @@
+//! Music theory with no I/O: exact time, tempo and meter, notes, scales, chords, General MIDI.
+
+pub mod time;
