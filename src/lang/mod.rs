@@ -1,1 +1,4 @@
 //! The language: mini-notation and `.flam` song files, compiled to patterns.
+
+pub mod diagnostic;
+pub mod mini;

@@ -4,6 +4,8 @@ pub mod euclid;
 pub mod hap;
 pub mod join;
 pub mod note;
+// The type is the module's namesake concept, so it lives in the file named after it.
+#[allow(clippy::module_inception)]
 pub mod pattern;
 pub mod random;
 pub mod span;

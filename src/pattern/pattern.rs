@@ -260,7 +260,7 @@ impl<T: Value> Pattern<T> {
         Pattern::new(move |span, out| {
             let start = out.len();
             pat.query_into(span, out);
-            let mut i = start;
+            let mut i = 0;
             out.retain(|h| {
                 let kept = i < start || keep(h);
                 i += 1;

@@ -1,0 +1,542 @@
+//! Turns the mini-notation tree into a pattern, with Strudel's semantics for every construct.
+//!
+//! It also bounds what a pattern may ask of the engine: how many events one cycle may hold and
+//! how fine its time grid may get. Exact time uses 64-bit fractions; these bounds keep every
+//! query far from overflow, so no input can make flam panic or hang.
+
+use std::ops::Range;
+
+use num_traits::Signed;
+
+use super::ast::{Base, Group, Op, Sequence, Step};
+use crate::lang::diagnostic::Diagnostic;
+use crate::pattern::{Pattern, Value};
+use crate::theory::time::{Time, lcm, parse_decimal};
+
+/// The most events one cycle of a pattern may hold.
+pub const MAX_EVENTS_PER_CYCLE: f64 = 65_536.0;
+/// How fine the time grid may get: the product of every speed-up and subdivision on the way
+/// down to a step (numerators and denominators both count).
+pub const MAX_GRID: f64 = (1u64 << 20) as f64;
+
+/// A compiled mini-notation string.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    /// Its events.
+    pub pattern: Pattern<Value>,
+    /// Strudel's step count of the whole pattern; `None` where Strudel has none (random choice).
+    pub steps: Option<Time>,
+}
+
+/// What the compiler knows about a piece besides its pattern.
+#[derive(Clone, Copy)]
+struct Info {
+    steps: Option<Time>,
+    /// Whether a `^` inside makes this piece set its parent's step count.
+    source: bool,
+    /// An upper bound on events per cycle.
+    density: f64,
+}
+
+type Out = Result<(Pattern<Value>, Info), Diagnostic>;
+
+/// Compiles a parsed mini-notation string.
+pub fn compile(group: &Group) -> Result<Compiled, Diagnostic> {
+    let (pattern, info) = Compiler.group(group, 1.0)?;
+    Ok(Compiled {
+        pattern,
+        steps: info.steps,
+    })
+}
+
+fn one() -> Time {
+    Time::from_integer(1)
+}
+
+/// How much a time factor refines the grid.
+fn grid_cost(t: Time) -> f64 {
+    (t.numer().unsigned_abs() as f64) * (*t.denom() as f64)
+}
+
+fn too_dense(span: &Range<usize>, density: f64) -> Diagnostic {
+    Diagnostic::new(
+        span.clone(),
+        format!(
+            "this pattern may play up to {} events per cycle; the limit is {}",
+            density.min(1e18) as u64,
+            MAX_EVENTS_PER_CYCLE as u64
+        ),
+        "too dense",
+    )
+    .with_help("use fewer subdivisions, or slow this part down with `/`")
+}
+
+fn too_fine(span: &Range<usize>) -> Diagnostic {
+    Diagnostic::new(
+        span.clone(),
+        "this pattern subdivides time too finely for flam to keep it exact",
+        "too fine",
+    )
+    .with_help(format!(
+        "the product of every `*`, `/` and subdivision down to one step must stay under {}",
+        MAX_GRID as u64
+    ))
+}
+
+struct Compiler;
+
+impl Compiler {
+    fn group(&self, group: &Group, grid: f64) -> Out {
+        match group {
+            Group::Seq(seq) => self.sequence(seq, grid),
+            Group::Stack(seqs) => {
+                let mut pats = Vec::new();
+                let mut steps: Option<Time> = None;
+                let mut density = 0.0;
+                let mut source = false;
+                for seq in seqs {
+                    let (p, info) = self.sequence(seq, grid)?;
+                    pats.push(p);
+                    steps = match (steps, info.steps) {
+                        (Some(a), Some(b))
+                            if a > Time::from_integer(0) && b > Time::from_integer(0) =>
+                        {
+                            Some(lcm(a, b))
+                        }
+                        (None, b) => b,
+                        (a, _) => a,
+                    };
+                    density += info.density;
+                    source |= info.source;
+                }
+                Ok((
+                    Pattern::stack(pats),
+                    Info {
+                        steps,
+                        source,
+                        density,
+                    },
+                ))
+            }
+            Group::Choose(seqs, seed) => {
+                let mut pats = Vec::new();
+                let mut density: f64 = 0.0;
+                for seq in seqs {
+                    let (p, info) = self.sequence(seq, grid)?;
+                    pats.push(p);
+                    density = density.max(info.density);
+                }
+                Ok((
+                    Pattern::choose_cycle(pats, *seed),
+                    Info {
+                        steps: None,
+                        source: false,
+                        density,
+                    },
+                ))
+            }
+            Group::Dots(seqs) => {
+                let n = seqs.len() as f64;
+                let mut pats = Vec::new();
+                let mut density = 0.0;
+                for seq in seqs {
+                    let (p, info) = self.sequence(seq, grid * n)?;
+                    pats.push(p);
+                    density += info.density;
+                }
+                let steps = Some(Time::from_integer(seqs.len() as i64));
+                Ok((
+                    Pattern::fastcat(pats),
+                    Info {
+                        steps,
+                        source: false,
+                        density,
+                    },
+                ))
+            }
+        }
+    }
+
+    fn sequence(&self, seq: &Sequence, grid: f64) -> Out {
+        let total: Time = seq.steps.iter().map(|s| s.weight).sum();
+        let mut parts = Vec::new();
+        let mut density = 0.0;
+        let mut marked_steps: Option<Time> = None;
+        let mut source = seq.marked;
+        for step in &seq.steps {
+            let share = if total > Time::from_integer(0) {
+                step.weight / total
+            } else {
+                one()
+            };
+            let (p, info) = self.step(step, grid * grid_cost(share))?;
+            if info.source
+                && let Some(s) = info.steps
+            {
+                marked_steps = Some(marked_steps.map_or(s, |m| lcm(m, s)));
+                source = true;
+            }
+            density += info.density;
+            parts.push((step.weight, p));
+        }
+        let steps = Some(match marked_steps {
+            Some(m) => total * m,
+            None => total,
+        });
+        let pattern = if parts.len() == 1 {
+            parts.pop().map(|(_, p)| p).unwrap_or_else(Pattern::silence)
+        } else {
+            Pattern::timecat(parts)
+        };
+        Ok((
+            pattern.with_steps(steps),
+            Info {
+                steps,
+                source,
+                density,
+            },
+        ))
+    }
+
+    fn step(&self, step: &Step, grid: f64) -> Out {
+        if grid > MAX_GRID {
+            return Err(too_fine(&step.span));
+        }
+        let (mut pat, mut info) = self.base(step, grid)?;
+        for op in &step.ops {
+            (pat, info) = self.op(step, op, pat, info, grid)?;
+        }
+        if info.density > MAX_EVENTS_PER_CYCLE {
+            return Err(too_dense(&step.span, info.density));
+        }
+        Ok((pat, info))
+    }
+
+    fn base(&self, step: &Step, grid: f64) -> Out {
+        let unit = Info {
+            steps: Some(one()),
+            source: false,
+            density: 1.0,
+        };
+        match &step.base {
+            Base::Atom(text) => Ok((Pattern::pure(Value::from_atom(text)), unit)),
+            Base::Rest => Ok((
+                Pattern::silence().with_steps(Some(one())),
+                Info {
+                    density: 0.0,
+                    ..unit
+                },
+            )),
+            Base::Sub(group) => self.group(group, grid),
+            Base::Alternate(group) => {
+                let seqs = match group.as_ref() {
+                    Group::Stack(seqs) => seqs.iter().collect::<Vec<_>>(),
+                    Group::Seq(seq) => vec![seq],
+                    other => {
+                        let (p, info) = self.group(other, grid)?;
+                        return Ok((
+                            p,
+                            Info {
+                                steps: Some(one()),
+                                ..info
+                            },
+                        ));
+                    }
+                };
+                let mut pats = Vec::new();
+                let mut density = 0.0;
+                for seq in seqs {
+                    let n = seq.steps.iter().map(|s| s.weight).sum::<Time>();
+                    let (p, info) = self.sequence(seq, grid * grid_cost(n.max(one())))?;
+                    let tactus = info.steps.unwrap_or(one());
+                    pats.push(p.slow(tactus));
+                    density += info.density + 1.0;
+                }
+                Ok((
+                    Pattern::stack(pats).with_steps(Some(one())),
+                    Info {
+                        steps: Some(one()),
+                        source: false,
+                        density,
+                    },
+                ))
+            }
+            Base::Polymeter(group, per_cycle) => {
+                let seqs = match group.as_ref() {
+                    Group::Stack(seqs) => seqs.iter().collect::<Vec<_>>(),
+                    Group::Seq(seq) => vec![seq],
+                    other => return self.group(other, grid),
+                };
+                let first_steps = |c: &Self| -> Result<Time, Diagnostic> {
+                    let (_, info) = c.sequence(seqs[0], grid)?;
+                    Ok(info.steps.unwrap_or(one()))
+                };
+                let (per_cycle_pat, per_cycle_values, per_cycle_const) = match per_cycle {
+                    Some(arg) => {
+                        let values = numbers(arg, "`%`")?;
+                        let (p, _) = self.step(arg, grid)?;
+                        let constant = single_atom(arg).and(values.first().copied());
+                        (Some(p), values, constant)
+                    }
+                    None => {
+                        let s = first_steps(self)?;
+                        (None, vec![s], Some(s))
+                    }
+                };
+                let mut pats = Vec::new();
+                let mut density = 0.0;
+                for seq in seqs {
+                    let (_, probe) = self.sequence(seq, grid)?;
+                    let tactus = probe
+                        .steps
+                        .filter(|t| *t > Time::from_integer(0))
+                        .unwrap_or(one());
+                    let worst_ratio = per_cycle_values
+                        .iter()
+                        .map(|v| grid_cost(*v / tactus))
+                        .fold(1.0, f64::max);
+                    let max_speed = per_cycle_values
+                        .iter()
+                        .map(|v| (*v / tactus).ceil().to_integer() as f64)
+                        .fold(1.0, f64::max);
+                    let (p, info) = self.sequence(seq, grid * worst_ratio)?;
+                    density += info.density * max_speed + 1.0;
+                    let aligned = match (per_cycle_const, &per_cycle_pat) {
+                        (Some(c), _) => p.fast(c / tactus),
+                        (None, Some(steps)) => steps.inner_bind(move |v| match v.as_time() {
+                            Some(s) => p.fast(s / tactus),
+                            None => Pattern::silence(),
+                        }),
+                        (None, None) => p,
+                    };
+                    pats.push(aligned);
+                }
+                let steps = per_cycle_const.or(Some(one()));
+                Ok((
+                    Pattern::stack(pats).with_steps(steps),
+                    Info {
+                        steps,
+                        source: false,
+                        density,
+                    },
+                ))
+            }
+        }
+    }
+
+    fn op(&self, step: &Step, op: &Op, pat: Pattern<Value>, info: Info, grid: f64) -> Out {
+        match op {
+            Op::Fast(arg) | Op::Slow(arg) => {
+                let fast = matches!(op, Op::Fast(_));
+                let symbol = if fast { "`*`" } else { "`/`" };
+                let values = numbers(arg, symbol)?;
+                let worst_grid = values.iter().map(|v| grid_cost(*v)).fold(1.0, f64::max);
+                if grid * worst_grid > MAX_GRID {
+                    return Err(too_fine(&step.span));
+                }
+                let speed = values
+                    .iter()
+                    .map(|v| {
+                        if fast {
+                            v.ceil().to_integer() as f64
+                        } else {
+                            1.0
+                        }
+                    })
+                    .fold(1.0, f64::max);
+                let density = info.density * speed + 1.0;
+                let out = match single_atom(arg).and(values.first().copied()) {
+                    Some(v) if fast => pat.fast(v),
+                    Some(v) => pat.slow(v),
+                    None => {
+                        let (factor, _) = self.step(arg, grid)?;
+                        factor.inner_bind(move |v| match v.as_time() {
+                            Some(f) if fast => pat.fast(f),
+                            Some(f) => pat.slow(f),
+                            None => Pattern::silence(),
+                        })
+                    }
+                };
+                Ok((out, Info { density, ..info }))
+            }
+            Op::Degrade(amount, seed, _) => {
+                Ok((pat.degrade_by(amount.unwrap_or(0.5), *seed), info))
+            }
+            Op::Tail(arg) => {
+                let (other, other_info) = self.step(arg, grid)?;
+                let density = info.density * other_info.density.max(1.0);
+                Ok((
+                    pat.app_left(&other, |a, b| a.tail(b)),
+                    Info { density, ..info },
+                ))
+            }
+            Op::Range(arg) => {
+                let ends = numbers(arg, "`..`")?;
+                let (other, other_info) = self.step(arg, grid)?;
+                let widest = ends
+                    .iter()
+                    .map(|e| e.abs().ceil().to_integer() as f64)
+                    .fold(0.0, f64::max)
+                    * 2.0
+                    + 1.0;
+                let density = info.density * other_info.density.max(1.0) * widest;
+                if density > MAX_EVENTS_PER_CYCLE {
+                    return Err(too_dense(&step.span, density));
+                }
+                if grid * widest > MAX_GRID {
+                    return Err(too_fine(&step.span));
+                }
+                let out = pat.squeeze_bind(move |a| {
+                    let a = a.as_f64();
+                    other.bind(move |b| match (a, b.as_f64()) {
+                        (Some(a), Some(b)) => Pattern::fastcat(range_values(a, b)),
+                        _ => Pattern::silence(),
+                    })
+                });
+                Ok((out, Info { density, ..info }))
+            }
+            Op::Euclid(k, n, r) => {
+                let ks = integers(k, "the number of hits")?;
+                let ns = integers(n, "the number of steps")?;
+                let rs = match r {
+                    Some(r) => integers(r, "the rotation")?,
+                    None => vec![0],
+                };
+                if let Some(bad) = ns.iter().find(|n| !(1..=4096).contains(*n)) {
+                    return Err(Diagnostic::new(
+                        n.span.clone(),
+                        format!("a Euclidean rhythm needs from 1 to 4096 steps, got {bad}"),
+                        "bad step count",
+                    )
+                    .with_help("in `bd(3,8)` the 8 is the number of steps"));
+                }
+                let max_n = ns.iter().copied().max().unwrap_or(1) as f64;
+                if grid * max_n > MAX_GRID {
+                    return Err(too_fine(&step.span));
+                }
+                let density = max_n * info.density.max(1.0);
+                let constant = |s: &Sequence, v: &[i64]| {
+                    (s.steps.len() == 1 && single_atom(&s.steps[0]).is_some()).then(|| v[0])
+                };
+                let kc = constant(k, &ks);
+                let nc = constant(n, &ns);
+                let rc = match r {
+                    Some(r) => constant(r, &rs),
+                    None => Some(0),
+                };
+                let out = match (kc, nc, rc) {
+                    (Some(k), Some(n), Some(r)) => pat.euclid(k, n, r),
+                    _ => {
+                        let (kp, _) = self.sequence(k, grid)?;
+                        let (np, _) = self.sequence(n, grid)?;
+                        let rp = match r {
+                            Some(r) => self.sequence(r, grid)?.0,
+                            None => Pattern::pure(Value::number(0.0)),
+                        };
+                        let args = kp
+                            .app_left(&np, |a, b| (a.clone(), b.clone()))
+                            .app_left(&rp, |(a, b), c| (a.clone(), b.clone(), c.clone()));
+                        args.inner_bind(move |(k, n, r)| match (int_of(k), int_of(n), int_of(r)) {
+                            (Some(k), Some(n), Some(r)) => pat.euclid(k, n, r),
+                            _ => Pattern::silence(),
+                        })
+                    }
+                };
+                Ok((out, Info { density, ..info }))
+            }
+        }
+    }
+}
+
+/// `a .. b` as Strudel counts it: whole steps from `a` towards `b`.
+fn range_values(a: f64, b: f64) -> Vec<Pattern<Value>> {
+    let len = ((b - a).abs() + 1.0).floor().clamp(0.0, 65_536.0) as usize;
+    (0..len)
+        .map(|i| {
+            let v = if a < b { a + i as f64 } else { a - i as f64 };
+            Pattern::pure(Value::number(v))
+        })
+        .collect()
+}
+
+fn int_of(v: &Value) -> Option<i64> {
+    v.as_time()
+        .filter(|t| t.is_integer())
+        .map(|t| t.to_integer())
+}
+
+/// The step's value when it is a single plain atom.
+fn single_atom(step: &Step) -> Option<&str> {
+    match (&step.base, step.ops.is_empty()) {
+        (Base::Atom(a), true) => Some(a),
+        _ => None,
+    }
+}
+
+/// Every atom in an operator's argument, as exact numbers; an error names the first that is not.
+fn numbers(step: &Step, what: &str) -> Result<Vec<Time>, Diagnostic> {
+    let mut out = Vec::new();
+    collect_atoms(step, &mut |text, span| match parse_decimal(text) {
+        Some(t) if t.abs() <= Time::from_integer(1 << 16) => {
+            out.push(t.abs());
+            Ok(())
+        }
+        _ => Err(Diagnostic::new(
+            span.clone(),
+            format!("{what} takes numbers, got `{text}`"),
+            "not a number",
+        )
+        .with_help("write a plain decimal from 0 to 65536, such as `2`, `1.5` or `<2 3>`")),
+    })?;
+    Ok(out)
+}
+
+fn integers(seq: &Sequence, what: &str) -> Result<Vec<i64>, Diagnostic> {
+    let mut out = Vec::new();
+    for step in &seq.steps {
+        collect_atoms(step, &mut |text, span| {
+            match text.parse::<i64>() {
+            Ok(n) if n.abs() <= 4096 => {
+                out.push(n);
+                Ok(())
+            }
+            _ => Err(Diagnostic::new(
+                span.clone(),
+                format!("{what} of a Euclidean rhythm must be a whole number from -4096 to 4096, got `{text}`"),
+                "not a whole number",
+            )
+            .with_help("write `bd(3,8)` for 3 hits over 8 steps")),
+        }
+        })?;
+    }
+    Ok(out)
+}
+
+/// Called with each atom's text and span; an error stops the walk.
+type AtomVisitor<'a> = dyn FnMut(&str, &Range<usize>) -> Result<(), Diagnostic> + 'a;
+
+fn collect_atoms(step: &Step, f: &mut AtomVisitor) -> Result<(), Diagnostic> {
+    let group = |g: &Group, f: &mut AtomVisitor| {
+        let seqs: Vec<&Sequence> = match g {
+            Group::Seq(s) => vec![s],
+            Group::Stack(s) | Group::Choose(s, _) | Group::Dots(s) => s.iter().collect(),
+        };
+        for s in seqs {
+            for st in &s.steps {
+                collect_atoms(st, f)?;
+            }
+        }
+        Ok(())
+    };
+    match &step.base {
+        Base::Atom(text) => f(text, &step.span)?,
+        Base::Rest => {}
+        Base::Sub(g) | Base::Alternate(g) | Base::Polymeter(g, _) => group(g, f)?,
+    }
+    for op in &step.ops {
+        if let Op::Fast(arg) | Op::Slow(arg) = op {
+            collect_atoms(arg, f)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,533 @@
+//! A recursive-descent parser for Strudel's mini-notation.
+//!
+//! Random seeds are handed out exactly as Strudel's parser does: one counter per string, a `?`
+//! takes the next seed where it is parsed, and a `|` or `.` group takes one after all of its
+//! alternatives. That is what makes `hh*8?` drop the same hits as in Strudel.
+
+use std::ops::Range;
+
+use super::ast::{Base, Group, Op, Sequence, Step};
+use super::lexer::{Tok, Token, lex};
+use crate::lang::diagnostic::Diagnostic;
+use crate::theory::time::{Time, parse_decimal};
+
+/// How deep brackets may nest before the parser refuses, so no input can overflow the stack.
+const MAX_DEPTH: usize = 64;
+/// The most copies one `!` may make.
+const MAX_REPLICATE: i64 = 1024;
+
+/// Parses a whole mini-notation string.
+pub fn parse(src: &str) -> Result<Group, Diagnostic> {
+    let tokens = lex(src)?;
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        seed: 0,
+        depth: 0,
+        len: src.len(),
+    };
+    if parser.tokens.is_empty() {
+        return Ok(Group::Seq(Sequence {
+            steps: Vec::new(),
+            marked: false,
+            span: 0..0,
+        }));
+    }
+    let group = parser.group()?;
+    match parser.peek() {
+        None => Ok(group),
+        Some(t) => Err(parser.unexpected(t.clone(), "the end of the pattern")),
+    }
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    pos: usize,
+    seed: u32,
+    depth: usize,
+    len: usize,
+}
+
+fn closing_name(c: char) -> &'static str {
+    match c {
+        ']' => "`]`",
+        '>' => "`>`",
+        '}' => "`}`",
+        ')' => "`)`",
+        _ => "a closing bracket",
+    }
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.pos)
+    }
+
+    fn next(&mut self) -> Option<Token> {
+        let t = self.tokens.get(self.pos).cloned();
+        self.pos += 1;
+        t
+    }
+
+    fn end_span(&self) -> Range<usize> {
+        self.len..self.len
+    }
+
+    fn next_seed(&mut self) -> u32 {
+        let s = self.seed;
+        self.seed += 1;
+        s
+    }
+
+    fn unexpected(&self, token: Token, expected: &str) -> Diagnostic {
+        let what = describe(&token.tok);
+        let mut d = Diagnostic::new(
+            token.span.clone(),
+            format!("unexpected {what}, expected {expected}"),
+            "unexpected",
+        );
+        if let Tok::Punct('%') = token.tok {
+            d = d.with_help(
+                "`%` sets the steps of a polymeter and only follows `{ }`, as in `{a b c}%4`",
+            );
+        } else if let Tok::Punct(c @ (']' | '>' | '}' | ')')) = token.tok {
+            d = d.with_help(format!("this `{c}` has no matching opening bracket"));
+        }
+        d
+    }
+
+    /// Sequences separated by one kind of separator: `,`, `|` or `.`.
+    fn group(&mut self) -> Result<Group, Diagnostic> {
+        let first = self.sequence()?;
+        let separator = match self.peek() {
+            Some(Token {
+                tok: Tok::Punct(c @ (',' | '|')),
+                ..
+            }) => *c,
+            Some(Token { tok: Tok::Dot, .. }) => '.',
+            _ => return Ok(Group::Seq(first)),
+        };
+        let mut seqs = vec![first];
+        loop {
+            let is_sep = match self.peek() {
+                Some(Token {
+                    tok: Tok::Punct(c), ..
+                }) if *c == ',' || *c == '|' => Some(*c),
+                Some(Token { tok: Tok::Dot, .. }) => Some('.'),
+                _ => None,
+            };
+            match is_sep {
+                Some(c) if c == separator => {
+                    self.next();
+                    seqs.push(self.sequence()?);
+                }
+                Some(c) => {
+                    let token = self
+                        .peek()
+                        .cloned()
+                        .map(|t| t.span)
+                        .unwrap_or_else(|| self.end_span());
+                    return Err(Diagnostic::new(
+                        token,
+                        format!("`{c}` cannot be mixed with `{separator}` in one group"),
+                        "mixed separator",
+                    )
+                    .with_help("wrap one part in brackets, as in `[a, b] | c`"));
+                }
+                None => break,
+            }
+        }
+        Ok(match separator {
+            ',' => Group::Stack(seqs),
+            '|' => Group::Choose(seqs, self.next_seed()),
+            _ => {
+                self.next_seed();
+                Group::Dots(seqs)
+            }
+        })
+    }
+
+    /// Steps up to a separator or closing bracket.
+    fn sequence(&mut self) -> Result<Sequence, Diagnostic> {
+        let start = self.peek().map_or(self.len, |t| t.span.start);
+        let mut steps: Vec<Step> = Vec::new();
+        let mut marked = false;
+        while let Some(token) = self.peek().cloned() {
+            match &token.tok {
+                Tok::Punct(']' | '>' | '}' | ')' | ',' | '|') | Tok::Dot => break,
+                Tok::Elongate(amount) => {
+                    self.next();
+                    let extra = match amount {
+                        None => Time::from_integer(1),
+                        Some(text) => {
+                            positive_number(text, &token.span, "`_`")? - Time::from_integer(1)
+                        }
+                    };
+                    let prev = steps
+                        .last_mut()
+                        .ok_or_else(|| nothing_before(&token, "`_`"))?;
+                    prev.weight += extra;
+                    prev.span.end = token.span.end;
+                }
+                Tok::Punct('@') if token.spaced => {
+                    self.next();
+                    let extra = match self.attached_number() {
+                        Some((text, span)) => {
+                            positive_number(&text, &span, "`@`")? - Time::from_integer(1)
+                        }
+                        None => Time::from_integer(1),
+                    };
+                    let prev = steps
+                        .last_mut()
+                        .ok_or_else(|| nothing_before(&token, "`@`"))?;
+                    prev.weight += extra;
+                }
+                Tok::Punct('!') if token.spaced => {
+                    self.next();
+                    let copies = self.replicate_count(&token)?;
+                    let prev = steps
+                        .last()
+                        .cloned()
+                        .ok_or_else(|| nothing_before(&token, "`!`"))?;
+                    for _ in 0..copies - 1 {
+                        steps.push(prev.clone());
+                    }
+                }
+                Tok::Range => {
+                    self.next();
+                    let arg = self.slice()?;
+                    let prev = steps
+                        .last_mut()
+                        .ok_or_else(|| nothing_before(&token, "`..`"))?;
+                    prev.span.end = arg.span.end;
+                    prev.ops.push(Op::Range(arg));
+                }
+                _ => {
+                    let (step, copies, mark) = self.step()?;
+                    marked |= mark;
+                    for _ in 0..copies {
+                        steps.push(step.clone());
+                    }
+                }
+            }
+        }
+        let end = steps.last().map_or(start, |s| s.span.end);
+        Ok(Sequence {
+            steps,
+            marked,
+            span: start..end,
+        })
+    }
+
+    /// A number written right after an operator, with no space.
+    fn attached_number(&mut self) -> Option<(String, Range<usize>)> {
+        match self.peek() {
+            Some(Token {
+                tok: Tok::Word(w),
+                span,
+                spaced: false,
+            }) => {
+                let found = (w.clone(), span.clone());
+                self.next();
+                Some(found)
+            }
+            _ => None,
+        }
+    }
+
+    fn replicate_count(&mut self, bang: &Token) -> Result<i64, Diagnostic> {
+        match self.attached_number() {
+            None => Ok(2),
+            Some((text, span)) => match text.parse::<i64>() {
+                Ok(n) if (1..=MAX_REPLICATE).contains(&n) => Ok(n),
+                _ => Err(Diagnostic::new(
+                    bang.span.start..span.end,
+                    format!(
+                        "`!` takes a whole number of copies from 1 to {MAX_REPLICATE}, got `{text}`"
+                    ),
+                    "bad repeat count",
+                )
+                .with_help("write `a!3` for three `a` in a row")),
+            },
+        }
+    }
+
+    /// A step with its operators; returns it, how many copies `!` asked for, and whether it
+    /// carried `^`.
+    fn step(&mut self) -> Result<(Step, i64, bool), Diagnostic> {
+        let (mut step, marked) = self.slice_marked()?;
+        let mut copies = 1;
+        while let Some(token) = self.peek().cloned() {
+            let Tok::Punct(c) = token.tok else { break };
+            if token.spaced && matches!(c, '*' | '/' | '?' | ':' | '(' | '%') {
+                return Err(Diagnostic::new(
+                    token.span.clone(),
+                    format!("`{c}` must follow its step directly"),
+                    "space before operator",
+                )
+                .with_help(format!("remove the space before `{c}`")));
+            }
+            match c {
+                '*' | '/' => {
+                    self.next();
+                    let arg = self.slice()?;
+                    step.span.end = arg.span.end;
+                    step.ops.push(if c == '*' {
+                        Op::Fast(arg)
+                    } else {
+                        Op::Slow(arg)
+                    });
+                }
+                ':' => {
+                    self.next();
+                    let arg = self.slice()?;
+                    step.span.end = arg.span.end;
+                    step.ops.push(Op::Tail(arg));
+                }
+                '?' => {
+                    self.next();
+                    let amount = match self.attached_number() {
+                        None => None,
+                        Some((text, span)) => match text.parse::<f64>() {
+                            Ok(p) if (0.0..=1.0).contains(&p) && parse_decimal(&text).is_some() => {
+                                Some(p)
+                            }
+                            _ => {
+                                return Err(Diagnostic::new(
+                                    token.span.start..span.end,
+                                    format!("`?` takes a probability from 0 to 1, got `{text}`"),
+                                    "bad probability",
+                                )
+                                .with_help("`hh?0.3` drops about 30% of the hits"));
+                            }
+                        },
+                    };
+                    let seed = self.next_seed();
+                    step.span.end = self.tokens[self.pos - 1].span.end;
+                    step.ops.push(Op::Degrade(amount, seed, token.span.clone()));
+                }
+                '@' if !token.spaced => {
+                    self.next();
+                    let (text, span) = self.attached_number().ok_or_else(|| {
+                        Diagnostic::new(
+                            token.span.clone(),
+                            "`@` needs a weight right after it",
+                            "missing weight",
+                        )
+                        .with_help("write `a@3` to make `a` three steps long")
+                    })?;
+                    step.weight = positive_number(&text, &span, "`@`")?;
+                    step.span.end = span.end;
+                }
+                '!' if !token.spaced => {
+                    self.next();
+                    copies = self.replicate_count(&token)?;
+                    step.span.end = self.tokens[self.pos - 1].span.end;
+                }
+                '(' => {
+                    self.next();
+                    let args = self.euclid_args(&token)?;
+                    step.span.end = self.tokens[self.pos - 1].span.end;
+                    step.ops.push(args);
+                }
+                '%' => {
+                    self.next();
+                    match &mut step.base {
+                        Base::Polymeter(_, steps @ None) if step.ops.is_empty() => {
+                            let arg = self.slice()?;
+                            step.span.end = arg.span.end;
+                            *steps = Some(Box::new(arg));
+                        }
+                        _ => return Err(self.unexpected(token, "a step or operator")),
+                    }
+                }
+                _ => break,
+            }
+        }
+        Ok((step, copies, marked))
+    }
+
+    fn euclid_args(&mut self, open: &Token) -> Result<Op, Diagnostic> {
+        let mut args = Vec::new();
+        loop {
+            let seq = self.sequence()?;
+            if seq.steps.is_empty() {
+                let span = self
+                    .peek()
+                    .map_or_else(|| self.end_span(), |t| t.span.clone());
+                return Err(Diagnostic::new(
+                    span,
+                    "a Euclidean rhythm needs numbers here",
+                    "missing number",
+                )
+                .with_help("write `bd(3,8)` for 3 hits over 8 steps, or `bd(3,8,2)` to rotate"));
+            }
+            args.push(seq);
+            match self.next() {
+                Some(Token {
+                    tok: Tok::Punct(','),
+                    ..
+                }) if args.len() < 3 => continue,
+                Some(Token {
+                    tok: Tok::Punct(')'),
+                    ..
+                }) if args.len() >= 2 => break,
+                Some(t) => {
+                    let expected = if args.len() < 2 {
+                        "`,`"
+                    } else if args.len() < 3 {
+                        "`,` or `)`"
+                    } else {
+                        "`)`"
+                    };
+                    return Err(self.unexpected(t, expected));
+                }
+                None => {
+                    return Err(Diagnostic::new(
+                        open.span.clone(),
+                        "this `(` is never closed",
+                        "unclosed",
+                    )
+                    .with_help("a Euclidean rhythm looks like `bd(3,8)`"));
+                }
+            }
+        }
+        let mut it = args.into_iter();
+        let (Some(k), Some(n)) = (it.next(), it.next()) else {
+            return Err(Diagnostic::new(
+                open.span.clone(),
+                "a Euclidean rhythm needs two numbers",
+                "incomplete",
+            ));
+        };
+        Ok(Op::Euclid(
+            Box::new(k),
+            Box::new(n),
+            it.next().map(Box::new),
+        ))
+    }
+
+    fn slice(&mut self) -> Result<Step, Diagnostic> {
+        let (step, marked) = self.slice_marked()?;
+        if marked {
+            return Err(Diagnostic::new(
+                step.span.clone(),
+                "`^` cannot mark an operator's argument",
+                "misplaced `^`",
+            ));
+        }
+        Ok(step)
+    }
+
+    /// A step without operators: an atom, a rest or a bracketed group.
+    fn slice_marked(&mut self) -> Result<(Step, bool), Diagnostic> {
+        let token = match self.next() {
+            Some(t) => t,
+            None => {
+                return Err(Diagnostic::new(
+                    self.end_span(),
+                    "the pattern ends where a step was expected",
+                    "missing step",
+                )
+                .with_help("add a step, or remove the operator before it"));
+            }
+        };
+        let one = Time::from_integer(1);
+        let (base, marked) = match token.tok.clone() {
+            Tok::Word(w) => match w.strip_prefix('^') {
+                Some("") => return Err(self.unexpected(token, "a step after `^`")),
+                Some(rest) => (Base::Atom(rest.to_string()), true),
+                None => (Base::Atom(w), false),
+            },
+            Tok::Rest => (Base::Rest, false),
+            Tok::Punct(open @ ('[' | '<' | '{')) => {
+                let close = match open {
+                    '[' => ']',
+                    '<' => '>',
+                    _ => '}',
+                };
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return Err(Diagnostic::new(
+                        token.span.clone(),
+                        "brackets are nested too deeply",
+                        "too deep",
+                    )
+                    .with_help(format!("flam allows {MAX_DEPTH} levels of brackets")));
+                }
+                let group = self.group()?;
+                self.depth -= 1;
+                match self.next() {
+                    Some(Token {
+                        tok: Tok::Punct(c), ..
+                    }) if c == close => {}
+                    Some(t) => return Err(self.unexpected(t, closing_name(close))),
+                    None => {
+                        return Err(Diagnostic::new(
+                            token.span.clone(),
+                            format!("this `{open}` is never closed"),
+                            "unclosed",
+                        )
+                        .with_help(format!(
+                            "add {} at the end of the group",
+                            closing_name(close)
+                        )));
+                    }
+                }
+                let group = Box::new(group);
+                let base = match open {
+                    '[' => Base::Sub(group),
+                    '<' => Base::Alternate(group),
+                    _ => Base::Polymeter(group, None),
+                };
+                (base, false)
+            }
+            _ => return Err(self.unexpected(token, "a step")),
+        };
+        let end = self.tokens[self.pos - 1].span.end;
+        Ok((
+            Step {
+                base,
+                ops: Vec::new(),
+                weight: one,
+                span: token.span.start..end,
+            },
+            marked,
+        ))
+    }
+}
+
+fn describe(tok: &Tok) -> String {
+    match tok {
+        Tok::Word(w) => format!("`{w}`"),
+        Tok::Rest => "rest".to_string(),
+        Tok::Elongate(_) => "`_`".to_string(),
+        Tok::Dot => "`.`".to_string(),
+        Tok::Range => "`..`".to_string(),
+        Tok::Punct(c) => format!("`{c}`"),
+    }
+}
+
+fn nothing_before(token: &Token, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        token.span.clone(),
+        format!("{what} needs a step before it"),
+        "nothing to stretch or repeat",
+    )
+    .with_help(format!(
+        "put {what} after a step, as in `a {}`",
+        what.trim_matches('`')
+    ))
+}
+
+fn positive_number(text: &str, span: &Range<usize>, what: &str) -> Result<Time, Diagnostic> {
+    match parse_decimal(text) {
+        Some(t) if t > Time::from_integer(0) && t <= Time::from_integer(1 << 16) => Ok(t),
+        _ => Err(Diagnostic::new(
+            span.clone(),
+            format!("{what} takes a number greater than 0 and at most 65536, got `{text}`"),
+            "bad weight",
+        )
+        .with_help("weights are plain decimals such as `2` or `1.5`")),
+    }
+}
