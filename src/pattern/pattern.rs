@@ -189,10 +189,11 @@ impl<T: Value> Pattern<T> {
             return self.clone();
         }
         let pat = self.clone();
+        let inverse = factor.recip();
         Pattern::new(move |span, out| {
             let start = out.len();
             pat.query_into(span.with_time(|t| t * factor), out);
-            map_times_from(out, start, |t| t / factor);
+            map_times_from(out, start, |t| t * inverse);
         })
         .with_steps(self.steps)
     }

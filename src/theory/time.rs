@@ -1,11 +1,364 @@
 //! Exact musical time: a rational number of cycles, where one cycle is one bar.
+//!
+//! `Time` is a reduced fraction of two 64-bit integers. It is written for the pattern engine's
+//! hot path: the common cases (equal denominators, whole numbers, coprime denominators) avoid
+//! the gcd and the divisions a general rational type pays for on every operation, and
+//! comparisons multiply in 128 bits instead of dividing.
 
-use num_integer::Integer;
-use num_rational::Ratio;
-use num_traits::{ToPrimitive, Zero};
+use std::cmp::Ordering;
+use std::fmt;
+use std::iter::{Product, Sum};
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, Sub, SubAssign};
 
-/// A point or length in cycles, kept exact.
-pub type Time = Ratio<i64>;
+/// A point or length in cycles, kept exact: always reduced, with a positive denominator.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Time {
+    n: i64,
+    d: i64,
+}
+
+/// Greatest common divisor by Stein's binary algorithm (no divisions).
+fn gcd(a: i64, b: i64) -> i64 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+    if a == 0 {
+        return b as i64;
+    }
+    if b == 0 {
+        return a as i64;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            break;
+        }
+    }
+    (a << shift) as i64
+}
+
+/// Keeps the invariant of a positive denominator even if a product wrapped around. The
+/// language bounds every pattern so this never happens; if it did, a wrong time is better than
+/// a crash on stage.
+fn guard(n: i64, d: i64) -> Time {
+    if d > 0 { Time { n, d } } else { Time::ZERO }
+}
+
+impl Time {
+    /// Zero cycles.
+    pub const ZERO: Time = Time { n: 0, d: 1 };
+    /// One cycle.
+    pub const ONE: Time = Time { n: 1, d: 1 };
+
+    /// The fraction `numer / denom`, reduced.
+    ///
+    /// # Panics
+    /// When `denom` is zero; use [`Time::checked_new`] for values that come from users.
+    pub fn new(numer: i64, denom: i64) -> Time {
+        Time::checked_new(numer, denom).expect("Time::new: zero denominator")
+    }
+
+    /// The fraction `numer / denom`, reduced, or `None` when `denom` is zero.
+    pub fn checked_new(numer: i64, denom: i64) -> Option<Time> {
+        if denom == 0 {
+            return None;
+        }
+        Some(Time::reduced(numer, denom))
+    }
+
+    fn reduced(mut n: i64, mut d: i64) -> Time {
+        if d < 0 {
+            n = n.wrapping_neg();
+            d = d.wrapping_neg();
+        }
+        if d == 1 {
+            return Time { n, d };
+        }
+        let g = gcd(n, d);
+        if g > 1 {
+            n /= g;
+            d /= g;
+        }
+        Time { n, d }
+    }
+
+    /// A whole number of cycles.
+    pub const fn from_integer(n: i64) -> Time {
+        Time { n, d: 1 }
+    }
+
+    /// The numerator (carries the sign).
+    pub fn numer(&self) -> &i64 {
+        &self.n
+    }
+
+    /// The denominator (always positive).
+    pub fn denom(&self) -> &i64 {
+        &self.d
+    }
+
+    /// Whether this is a whole number.
+    pub fn is_integer(&self) -> bool {
+        self.d == 1
+    }
+
+    /// Whether this is zero.
+    pub fn is_zero(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The largest whole number not above this.
+    pub fn floor(&self) -> Time {
+        Time::from_integer(self.n.div_euclid(self.d))
+    }
+
+    /// The smallest whole number not below this.
+    pub fn ceil(&self) -> Time {
+        Time::from_integer(-(-self.n).div_euclid(self.d))
+    }
+
+    /// Rounds towards zero.
+    pub fn trunc(&self) -> Time {
+        Time::from_integer(self.n / self.d)
+    }
+
+    /// The part after the whole number, towards zero.
+    pub fn fract(&self) -> Time {
+        Time {
+            n: self.n % self.d,
+            d: self.d,
+        }
+    }
+
+    /// The whole number towards zero, as an integer.
+    pub fn to_integer(&self) -> i64 {
+        self.n / self.d
+    }
+
+    /// The absolute value.
+    pub fn abs(&self) -> Time {
+        Time {
+            n: self.n.wrapping_abs(),
+            d: self.d,
+        }
+    }
+
+    /// One over this; zero stays zero rather than failing.
+    pub fn recip(&self) -> Time {
+        if self.n == 0 {
+            *self
+        } else {
+            Time::reduced(self.d, self.n)
+        }
+    }
+
+    /// The value as a float, rounded once (JavaScript's `Fraction.valueOf`).
+    pub fn to_f64(&self) -> f64 {
+        self.n as f64 / self.d as f64
+    }
+}
+
+impl Default for Time {
+    fn default() -> Self {
+        Time::ZERO
+    }
+}
+
+impl From<i64> for Time {
+    fn from(n: i64) -> Time {
+        Time::from_integer(n)
+    }
+}
+
+impl Ord for Time {
+    fn cmp(&self, other: &Time) -> Ordering {
+        if self.d == other.d {
+            return self.n.cmp(&other.n);
+        }
+        (self.n as i128 * other.d as i128).cmp(&(other.n as i128 * self.d as i128))
+    }
+}
+
+impl PartialOrd for Time {
+    fn partial_cmp(&self, other: &Time) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Add for Time {
+    type Output = Time;
+    fn add(self, o: Time) -> Time {
+        if self.d == o.d {
+            return if self.d == 1 {
+                Time {
+                    n: self.n.wrapping_add(o.n),
+                    d: 1,
+                }
+            } else {
+                Time::reduced(self.n.wrapping_add(o.n), self.d)
+            };
+        }
+        // Adding a whole number keeps the fraction reduced: gcd(n + k·d, d) = gcd(n, d).
+        if o.d == 1 {
+            return Time {
+                n: self.n.wrapping_add(o.n.wrapping_mul(self.d)),
+                d: self.d,
+            };
+        }
+        if self.d == 1 {
+            return Time {
+                n: o.n.wrapping_add(self.n.wrapping_mul(o.d)),
+                d: o.d,
+            };
+        }
+        // Knuth's addition: only the shared factor of the denominators needs reducing.
+        let g = gcd(self.d, o.d);
+        if g == 1 {
+            return guard(
+                self.n
+                    .wrapping_mul(o.d)
+                    .wrapping_add(o.n.wrapping_mul(self.d)),
+                self.d.wrapping_mul(o.d),
+            );
+        }
+        let t = self
+            .n
+            .wrapping_mul(o.d / g)
+            .wrapping_add(o.n.wrapping_mul(self.d / g));
+        let g2 = gcd(t, g);
+        guard(t / g2.max(1), (self.d / g).wrapping_mul(o.d / g2.max(1)))
+    }
+}
+
+impl Neg for Time {
+    type Output = Time;
+    fn neg(self) -> Time {
+        Time {
+            n: self.n.wrapping_neg(),
+            d: self.d,
+        }
+    }
+}
+
+impl Sub for Time {
+    type Output = Time;
+    fn sub(self, o: Time) -> Time {
+        self + (-o)
+    }
+}
+
+impl Mul for Time {
+    type Output = Time;
+    fn mul(self, o: Time) -> Time {
+        if self.d == 1 && o.d == 1 {
+            return Time {
+                n: self.n.wrapping_mul(o.n),
+                d: 1,
+            };
+        }
+        // Cross-reduce first, so the product is already in lowest terms.
+        let g1 = gcd(self.n, o.d);
+        let g2 = gcd(o.n, self.d);
+        let (g1, g2) = (g1.max(1), g2.max(1));
+        guard(
+            (self.n / g1).wrapping_mul(o.n / g2),
+            (self.d / g2).wrapping_mul(o.d / g1),
+        )
+    }
+}
+
+impl Div for Time {
+    type Output = Time;
+    /// Division by zero gives zero: pattern code guards its divisors, and a wrong silence is
+    /// better than a crash on stage.
+    fn div(self, o: Time) -> Time {
+        if o.n == 0 {
+            return Time::ZERO;
+        }
+        let inv = if o.n < 0 {
+            Time {
+                n: o.d.wrapping_neg(),
+                d: o.n.wrapping_neg(),
+            }
+        } else {
+            Time { n: o.d, d: o.n }
+        };
+        self * inv
+    }
+}
+
+impl Rem for Time {
+    type Output = Time;
+    /// The remainder after whole divisions, with the sign of `self` (like `%` on integers).
+    fn rem(self, o: Time) -> Time {
+        if o.n == 0 {
+            return Time::ZERO;
+        }
+        self - (self / o).trunc() * o
+    }
+}
+
+macro_rules! ref_ops {
+    ($($tr:ident $m:ident $atr:ident $am:ident),*) => {$(
+        impl $tr<&Time> for Time {
+            type Output = Time;
+            fn $m(self, o: &Time) -> Time { $tr::$m(self, *o) }
+        }
+        impl $tr<Time> for &Time {
+            type Output = Time;
+            fn $m(self, o: Time) -> Time { $tr::$m(*self, o) }
+        }
+        impl $tr<&Time> for &Time {
+            type Output = Time;
+            fn $m(self, o: &Time) -> Time { $tr::$m(*self, *o) }
+        }
+        impl $atr for Time {
+            fn $am(&mut self, o: Time) { *self = $tr::$m(*self, o); }
+        }
+        impl $atr<&Time> for Time {
+            fn $am(&mut self, o: &Time) { *self = $tr::$m(*self, *o); }
+        }
+    )*};
+}
+ref_ops!(Add add AddAssign add_assign, Sub sub SubAssign sub_assign, Mul mul MulAssign mul_assign, Div div DivAssign div_assign);
+
+impl Sum for Time {
+    fn sum<I: Iterator<Item = Time>>(iter: I) -> Time {
+        iter.fold(Time::ZERO, |a, b| a + b)
+    }
+}
+
+impl<'a> Sum<&'a Time> for Time {
+    fn sum<I: Iterator<Item = &'a Time>>(iter: I) -> Time {
+        iter.fold(Time::ZERO, |a, b| a + *b)
+    }
+}
+
+impl Product for Time {
+    fn product<I: Iterator<Item = Time>>(iter: I) -> Time {
+        iter.fold(Time::ONE, |a, b| a * b)
+    }
+}
+
+impl fmt::Display for Time {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.d == 1 {
+            write!(f, "{}", self.n)
+        } else {
+            write!(f, "{}/{}", self.n, self.d)
+        }
+    }
+}
+
+impl fmt::Debug for Time {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
 
 /// Whole number of cycles as a [`Time`].
 pub fn cycles(n: i64) -> Time {
@@ -14,17 +367,17 @@ pub fn cycles(n: i64) -> Time {
 
 /// The start of the cycle that holds `t` (its "sam", in Tidal's words).
 pub fn sam(t: Time) -> Time {
-    Time::from_integer(t.numer().div_floor(t.denom()))
+    t.floor()
 }
 
 /// The start of the next cycle after the one holding `t`.
 pub fn next_sam(t: Time) -> Time {
-    sam(t) + Time::from_integer(1)
+    Time::from_integer(t.n.div_euclid(t.d) + 1)
 }
 
 /// `t` as a float, rounded once (JavaScript's `Fraction.valueOf`).
 pub fn to_f64(t: Time) -> f64 {
-    t.numer().to_f64().unwrap_or(0.0) / t.denom().to_f64().unwrap_or(1.0)
+    t.to_f64()
 }
 
 /// Parses a plain decimal (`3`, `-0.25`, `.5`, `1.`) into an exact time.
@@ -65,28 +418,30 @@ pub fn parse_decimal(text: &str) -> Option<Time> {
     };
     let numer = int_value.checked_mul(denom)?.checked_add(frac_value)?;
     let value = Time::new(numer, denom);
-    Some(if negative && !value.is_zero() {
-        -value
-    } else {
-        value
-    })
+    Some(if negative { -value } else { value })
 }
 
-/// Greatest common divisor and least common multiple of two positive times.
+/// The least common multiple of two positive times.
 pub fn lcm(a: Time, b: Time) -> Time {
     // lcm(p/q, r/s) = lcm(p, r) / gcd(q, s)
-    Time::new(a.numer().lcm(b.numer()), a.denom().gcd(b.denom()))
+    let g = gcd(a.n, b.n).max(1);
+    Time::reduced(
+        (a.n / g).wrapping_mul(b.n).wrapping_abs(),
+        gcd(a.d, b.d).max(1),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn sam_floors_towards_negative_infinity() {
         assert_eq!(sam(Time::new(7, 2)), cycles(3));
         assert_eq!(sam(Time::new(-1, 2)), cycles(-1));
         assert_eq!(next_sam(cycles(2)), cycles(3));
+        assert_eq!(Time::new(-1, 2).ceil(), cycles(0));
     }
 
     #[test]
@@ -98,5 +453,34 @@ mod tests {
         assert_eq!(parse_decimal("1e3"), None);
         assert_eq!(parse_decimal("."), None);
         assert_eq!(parse_decimal("99999999999999999999"), None);
+    }
+
+    #[test]
+    fn triplets_and_sixteenths_meet_on_the_beat() {
+        assert_eq!(Time::new(1, 3) + Time::new(1, 6), Time::new(1, 2));
+        assert_eq!(lcm(Time::new(3, 1), Time::new(4, 1)), cycles(12));
+        assert_eq!(Time::new(2, 3) * Time::new(3, 4), Time::new(1, 2));
+        assert_eq!(Time::new(1, 2) / Time::new(-1, 4), cycles(-2));
+        assert_eq!(format!("{}", Time::new(6, 4)), "3/2");
+    }
+
+    fn small() -> impl Strategy<Value = Time> {
+        (-10_000i64..10_000, 1i64..5_000).prop_map(|(n, d)| Time::new(n, d))
+    }
+
+    proptest! {
+        #[test]
+        fn arithmetic_agrees_with_plain_fractions(a in small(), b in small()) {
+            let (an, ad, bn, bd) = (*a.numer() as i128, *a.denom() as i128, *b.numer() as i128, *b.denom() as i128);
+            let same = |t: Time, n: i128, d: i128| (*t.numer() as i128) * d == n * (*t.denom() as i128);
+            prop_assert!(same(a + b, an * bd + bn * ad, ad * bd));
+            prop_assert!(same(a - b, an * bd - bn * ad, ad * bd));
+            prop_assert!(same(a * b, an * bn, ad * bd));
+            prop_assert_eq!(a < b, an * bd < bn * ad);
+            for t in [a + b, a - b, a * b] {
+                prop_assert_eq!(gcd(*t.numer(), *t.denom()).max(1), 1);
+                prop_assert!(*t.denom() > 0);
+            }
+        }
     }
 }

@@ -6,8 +6,6 @@
 
 use std::ops::Range;
 
-use num_traits::Signed;
-
 use super::ast::{Base, Group, Op, Sequence, Step};
 use crate::lang::diagnostic::Diagnostic;
 use crate::pattern::{Pattern, Value};
