@@ -4,6 +4,8 @@ pub mod euclid;
 pub mod hap;
 pub mod join;
 pub mod note;
+// One concept per file, named after it: the pattern type itself lives in `pattern.rs`.
+#[allow(clippy::module_inception)]
 pub mod pattern;
 pub mod random;
 pub mod span;
