@@ -1,0 +1,91 @@
+//! "Did you mean …?": the closest known word to a mistyped one, by edit distance.
+
+/// The Levenshtein distance between two words: the fewest single-character insertions,
+/// deletions and substitutions that turn one into the other.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    // One row of the dynamic-programming table is enough: each cell only looks back one row.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            let substitution = diagonal + usize::from(ca != cb);
+            row[j + 1] = substitution.min(above + 1).min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// The furthest a candidate may be from `word` and still be suggested: short words allow one
+/// slip, longer ones a slip for every three characters.
+pub fn max_distance(word: &str) -> usize {
+    (word.chars().count() / 3).max(1)
+}
+
+/// The candidate closest to `word`, if it is within [`max_distance`]; ties go to the first.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = max_distance(word);
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        let distance = edit_distance(word, candidate);
+        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Up to `limit` candidates within [`max_distance`] of `word`, closest first, without repeats.
+pub fn close_matches<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Vec<&'a str> {
+    let max = max_distance(word);
+    let mut found: Vec<(usize, &'a str)> = Vec::new();
+    for candidate in candidates {
+        let distance = edit_distance(word, candidate);
+        if distance <= max && !found.iter().any(|(_, c)| *c == candidate) {
+            found.push((distance, candidate));
+        }
+    }
+    // A stable sort keeps the caller's order among equally close words.
+    found.sort_by_key(|(d, _)| *d);
+    found.into_iter().take(limit).map(|(_, c)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typo_in_maj7_is_one_edit_away() {
+        assert_eq!(edit_distance("maj7", "maj7"), 0);
+        assert_eq!(edit_distance("mja7", "maj7"), 2);
+        assert_eq!(edit_distance("maj", "maj7"), 1);
+        assert_eq!(edit_distance("", "dim"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn misspelled_dorian_suggests_dorian() {
+        let scales = ["major", "minor", "dorian", "phrygian"];
+        assert_eq!(nearest("dorain", scales), Some("dorian"));
+        assert_eq!(nearest("mixolydian", scales), None);
+    }
+
+    #[test]
+    fn short_drum_names_allow_one_slip() {
+        assert_eq!(nearest("bdd", ["bd", "sn", "hh"]), Some("bd"));
+        assert_eq!(nearest("xyz", ["bd", "sn", "hh"]), None);
+    }
+
+    #[test]
+    fn close_matches_list_the_nearest_qualities_first() {
+        let qualities = ["maj7", "m7", "maj9", "7", "dim7"];
+        assert_eq!(close_matches("maj8", qualities, 3), vec!["maj7", "maj9"]);
+    }
+}
