@@ -2,6 +2,8 @@
 //!
 //! Layers depend one way: `theory → pattern → lang → engine → output → session → tui/cli`.
 
+pub mod cli;
+pub mod engine;
 pub mod lang;
 pub mod pattern;
 pub mod theory;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `flam` command.
+
+fn main() -> std::process::ExitCode {
+    flam::cli::run()
+}

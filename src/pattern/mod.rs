@@ -2,6 +2,7 @@
 
 pub mod euclid;
 pub mod hap;
+pub mod humanize;
 pub mod join;
 pub mod note;
 // The type is the module's namesake concept, so it lives in the file named after it.

@@ -72,3 +72,70 @@ pub enum Op {
     /// `(k,n)` or `(k,n,r)`: a Euclidean rhythm.
     Euclid(Box<Sequence>, Box<Sequence>, Option<Box<Sequence>>),
 }
+
+/// What an atom stands for in the values a pattern plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AtomRole {
+    /// A value of its own: a drum, a note, a number.
+    Head,
+    /// Appended with `:`, as the `maj7` of `c4:maj7`.
+    Tail,
+}
+
+/// An atom that ends up in the played values, with where it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Atom {
+    /// Its text.
+    pub text: String,
+    /// Its byte span in the mini-notation string.
+    pub span: Range<usize>,
+    /// Whether it stands alone or follows a `:`.
+    pub role: AtomRole,
+}
+
+impl Group {
+    /// Every atom whose text becomes part of a played value (operator arguments such as the
+    /// `2` of `*2` are left out: the compiler already checks those are numbers).
+    pub fn value_atoms(&self) -> Vec<Atom> {
+        let mut out = Vec::new();
+        self.collect_value_atoms(AtomRole::Head, &mut out);
+        out
+    }
+
+    fn sequences(&self) -> Vec<&Sequence> {
+        match self {
+            Group::Seq(s) => vec![s],
+            Group::Stack(s) | Group::Choose(s, _) | Group::Dots(s) => s.iter().collect(),
+        }
+    }
+
+    fn collect_value_atoms(&self, role: AtomRole, out: &mut Vec<Atom>) {
+        for seq in self.sequences() {
+            for step in &seq.steps {
+                step.collect_value_atoms(role, out);
+            }
+        }
+    }
+}
+
+impl Step {
+    fn collect_value_atoms(&self, role: AtomRole, out: &mut Vec<Atom>) {
+        match &self.base {
+            Base::Atom(text) => out.push(Atom { text: text.clone(), span: self.atom_span(text), role }),
+            Base::Rest => {}
+            Base::Sub(g) | Base::Alternate(g) | Base::Polymeter(g, _) => g.collect_value_atoms(role, out),
+        }
+        for op in &self.ops {
+            match op {
+                Op::Tail(arg) => arg.collect_value_atoms(AtomRole::Tail, out),
+                Op::Range(arg) => arg.collect_value_atoms(role, out),
+                _ => {}
+            }
+        }
+    }
+
+    /// The span of the atom itself: an atom step starts with its text.
+    fn atom_span(&self, text: &str) -> Range<usize> {
+        self.span.start..self.span.start + text.len()
+    }
+}

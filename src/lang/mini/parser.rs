@@ -485,15 +485,9 @@ impl Parser {
             _ => return Err(self.unexpected(token, "a step")),
         };
         let end = self.tokens[self.pos - 1].span.end;
-        Ok((
-            Step {
-                base,
-                ops: Vec::new(),
-                weight: one,
-                span: token.span.start..end,
-            },
-            marked,
-        ))
+        // A `^` is not part of the atom; leave it out of the span so errors point at the word.
+        let start = token.span.start + usize::from(marked && matches!(base, Base::Atom(_)));
+        Ok((Step { base, ops: Vec::new(), weight: one, span: start..end }, marked))
     }
 }
 

@@ -1,0 +1,110 @@
+//! `flam events`: exactly what the engine will play, as a table or as JSON.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use super::cycles;
+use super::failure::Failure;
+use super::source;
+use crate::engine::timeline::{self, Event};
+use crate::lang::mini::conformance::fraction;
+use crate::lang::song::Song;
+use crate::theory::{gm, note};
+use crate::theory::time::Time;
+
+/// Lists the song's events over the given bars.
+pub fn run(path: &Path, cycles: &str, as_json: bool) -> Result<ExitCode, Failure> {
+    let (from, to) = cycles::parse(cycles)?;
+    let song = source::compile(path)?;
+    let events = timeline::events(&song, Time::from_integer(from), Time::from_integer(to));
+    let text = if as_json { to_json(&song, from, to, &events) } else { table(&song, &events) };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| Failure::io(format!("error: cannot write output: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The event list as one JSON document (the form is documented in docs/cli.md).
+pub fn to_json(song: &Song, from: i64, to: i64, events: &[Event]) -> String {
+    let tracks: Vec<_> = song
+        .tracks
+        .iter()
+        .map(|t| {
+            json!({
+                "name": t.name,
+                "channel": t.channel,
+                "program": t.program,
+                "bank": t.bank,
+                "drums": t.drums,
+                "muted": t.muted,
+            })
+        })
+        .collect();
+    let list: Vec<_> = events
+        .iter()
+        .map(|e| {
+            json!({
+                "cycle": fraction(e.cycle),
+                "time": round6(e.seconds),
+                "track": song.tracks[e.track].name,
+                "channel": e.channel,
+                "note": e.key,
+                "velocity": e.velocity,
+                "length": fraction(e.length),
+                "duration": round6(e.duration),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "tempo": song.tempo.bpm,
+        "meter": format!("{}/{}", song.tempo.meter.beats, song.tempo.meter.unit),
+        "cycles": [from, to],
+        "tracks": tracks,
+        "events": list,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Seconds rounded to the microsecond, so listings are stable across platforms.
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn key_name(song: &Song, e: &Event) -> String {
+    if song.tracks[e.track].drums
+        && let Some(d) = gm::drum_name(e.key)
+    {
+        return d.to_string();
+    }
+    note::note_name(e.key)
+}
+
+/// The event list as a table for people.
+pub fn table(song: &Song, events: &[Event]) -> String {
+    let width = song.tracks.iter().map(|t| t.name.len()).max().unwrap_or(5).max(5);
+    let mut out = format!(
+        "{:<10} {:>9}  {:<width$}  {:>2}  {:>3} {:<4} {:>3}  {:>8}\n",
+        "cycle", "time", "track", "ch", "key", "", "vel", "duration"
+    );
+    for e in events {
+        out.push_str(&format!(
+            "{:<10} {:>9.4}  {:<width$}  {:>2}  {:>3} {:<4} {:>3}  {:>8.4}\n",
+            e.cycle.to_string(),
+            e.seconds,
+            song.tracks[e.track].name,
+            e.channel,
+            e.key,
+            key_name(song, e),
+            e.velocity,
+            e.duration
+        ));
+    }
+    out.push_str(&format!("{} events\n", events.len()));
+    out
+}

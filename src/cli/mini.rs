@@ -1,0 +1,35 @@
+//! `flam mini`: a mini-notation pattern's events in Strudel's conformance format.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::cycles;
+use super::failure::Failure;
+use super::source;
+use crate::lang::diagnostic::render;
+use crate::lang::mini::{self, conformance};
+
+/// Prints one conformance line for a pattern, or one per line of a batch file.
+pub fn run(pattern: Option<&str>, batch: Option<&Path>, cycles: &str) -> Result<ExitCode, Failure> {
+    let (from, to) = cycles::parse(cycles)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let write_err = |e: std::io::Error| Failure::io(format!("error: cannot write output: {e}"));
+    if let Some(path) = batch {
+        let text = source::read(path)?;
+        for line in text.lines() {
+            writeln!(out, "{}", conformance::line(line, from, to)).map_err(write_err)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let pattern = pattern.unwrap_or_default();
+    writeln!(out, "{}", conformance::line(pattern, from, to)).map_err(write_err)?;
+    match mini::parse(pattern) {
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        Err(d) => {
+            eprint!("{}", render("<pattern>", pattern, &[d]));
+            Ok(ExitCode::from(2))
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! The command line: `flam check | events | mini | rudiments | play | render | export`.
+
+pub mod check;
+pub mod cycles;
+pub mod events;
+pub mod failure;
+pub mod mini;
+pub mod source;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use failure::Failure;
+
+/// flam: a terminal beat sequencer and live pattern tool.
+#[derive(Parser, Debug)]
+#[command(name = "flam", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Compile .flam files and report every error; exit 0 when all compile, 2 when not.
+    Check {
+        /// The song files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print exactly the notes a song plays, sorted by time.
+    Events {
+        /// The song file.
+        file: PathBuf,
+        /// Which bars to list, as A..B (B not included).
+        #[arg(long, default_value = "0..4")]
+        cycles: String,
+        /// Print JSON (see docs/cli.md) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the events of a mini-notation pattern in Strudel's conformance format.
+    Mini {
+        /// The pattern, e.g. "bd*2 [sn cp]".
+        #[arg(required_unless_present = "batch", allow_hyphen_values = true)]
+        pattern: Option<String>,
+        /// Read one pattern per line from FILE and print one line per pattern.
+        #[arg(long, value_name = "FILE", conflicts_with = "pattern")]
+        batch: Option<PathBuf>,
+        /// Which cycles to query, one query per cycle, as A..B.
+        #[arg(long, default_value = "0..4")]
+        cycles: String,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { files } => check::run(&files),
+        Command::Events { file, cycles, json } => events::run(&file, &cycles, json),
+        Command::Mini { pattern, batch, cycles } => mini::run(pattern.as_deref(), batch.as_deref(), &cycles),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("{}", failure.message.trim_end());
+            ExitCode::from(failure.code)
+        }
+    }
+}

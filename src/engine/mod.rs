@@ -1,0 +1,3 @@
+//! The engine: turns songs into timed events and plays them on time.
+
+pub mod timeline;

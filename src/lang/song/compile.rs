@@ -1,0 +1,647 @@
+//! Compiles a `.flam` file into a [`Song`], reporting every problem at once.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::resolve::{self, Unknown};
+use super::song::Song;
+use super::syntax::{Statement, Token, statements};
+use super::track::Track;
+use crate::lang::diagnostic::Diagnostic;
+use crate::lang::mini::ast::AtomRole;
+use crate::lang::mini::{self, Compiled};
+use crate::pattern::{Note, Pattern, Value};
+use crate::theory::gm;
+use crate::theory::suggest;
+use crate::theory::tempo::{Meter, Tempo, parse_rate};
+use crate::theory::time::{Time, parse_decimal};
+
+/// The song-level keywords.
+const SONG_KEYWORDS: &[&str] = &["tempo", "bpm", "meter", "time", "swing", "title", "track"];
+/// The keywords inside a track.
+const TRACK_KEYWORDS: &[&str] = &[
+    "play", "vel", "velocity", "channel", "ch", "drums", "program", "prog", "bank", "mute", "gate", "legato",
+    "fast", "slow", "rev", "every", "euclid", "degrade", "ply", "nudge", "swing", "humanize", "transpose",
+    "octave", "track",
+];
+/// The most a track-level `fast` or `slow` may speed up or slow down.
+const MAX_SPEED: i64 = 64;
+
+/// Compiles a whole song, or returns every problem found.
+pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
+    let (stmts, mut errors) = statements(src);
+    let mut c = Compiler::default();
+    for stmt in &stmts {
+        if let Err(e) = c.statement(stmt) {
+            errors.push(e);
+        }
+    }
+    let tracks = c.finish(&mut errors);
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.span.start);
+        return Err(errors);
+    }
+    let meter = c.meter.unwrap_or_default();
+    Ok(Song { tempo: Tempo { bpm: c.bpm.unwrap_or(120.0), meter }, tracks })
+}
+
+/// A pattern string of a track, parsed, with where it sits in the file.
+struct Play {
+    compiled: Compiled,
+    atoms: Vec<mini::ast::Atom>,
+    offset: usize,
+}
+
+/// A transform written in a track, applied to what the track plays, in order.
+#[derive(Clone)]
+enum Transform {
+    Fast(Factor),
+    Slow(Factor),
+    Rev,
+    Every(i64, Box<Transform>),
+    Euclid(i64, i64, i64),
+    Degrade(f64),
+    Ply(i64),
+    NudgeMs(f32),
+    NudgeNote(Time),
+    Humanize(f32, u8),
+    Transpose(i32),
+}
+
+/// A speed: a constant or a mini-notation pattern of numbers (`fast "<1 2>"`).
+#[derive(Clone)]
+enum Factor {
+    Const(Time),
+    Pattern(Pattern<Value>),
+}
+
+#[derive(Default)]
+struct TrackDraft {
+    name: String,
+    line: usize,
+    header: Range<usize>,
+    channel: Option<(u8, Range<usize>)>,
+    drums: bool,
+    program: Option<u8>,
+    bank: Option<u16>,
+    muted: bool,
+    plays: Vec<Play>,
+    velocity: Option<Pattern<Value>>,
+    transforms: Vec<Transform>,
+    gate: Option<Time>,
+    swing: Option<(Time, Time)>,
+}
+
+#[derive(Default)]
+struct Compiler {
+    bpm: Option<f64>,
+    meter: Option<Meter>,
+    swing: Option<(Time, Time)>,
+    tracks: Vec<TrackDraft>,
+}
+
+fn err(span: &Range<usize>, message: impl Into<String>, label: &str, help: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(span.clone(), message, label).with_help(help)
+}
+
+fn unknown_to_diagnostic(u: Unknown, span: Range<usize>) -> Diagnostic {
+    let d = Diagnostic::new(span, u.message, u.label);
+    match u.help {
+        Some(h) => d.with_help(h),
+        None => d,
+    }
+}
+
+/// A stable seed from a track's name, so each track has its own random stream.
+fn name_seed(name: &str) -> u32 {
+    name.bytes().fold(2_166_136_261u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16_777_619)) % 10_000
+}
+
+fn arg<'a>(stmt: &'a Statement, i: usize, what: &str, example: &str) -> Result<&'a Token, Diagnostic> {
+    stmt.args().get(i).ok_or_else(|| {
+        let end = stmt.span.end;
+        err(&(end..end), format!("`{}` needs {what}", stmt.keyword()), "missing value", format!("for example `{example}`"))
+    })
+}
+
+fn int(tok: &Token, min: i64, max: i64, what: &str) -> Result<i64, Diagnostic> {
+    match tok.text.parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(err(
+            &tok.span,
+            format!("{what} must be a whole number from {min} to {max}, got `{}`", tok.text),
+            "out of range",
+            format!("use a whole number from {min} to {max}"),
+        )),
+    }
+}
+
+/// A share written as `58%`, `0.58` or `2/3`.
+fn share(tok: &Token, min: f64, max: f64, what: &str) -> Result<Time, Diagnostic> {
+    let text = tok.text.as_str();
+    let value = if let Some(p) = text.strip_suffix('%') {
+        parse_decimal(p).map(|t| t / Time::from_integer(100))
+    } else if let Some((n, d)) = text.split_once('/') {
+        match (n.parse::<i64>(), d.parse::<i64>()) {
+            (Ok(n), Ok(d)) if d > 0 && d <= 1000 && n.abs() <= 1000 => Some(Time::new(n, d)),
+            _ => None,
+        }
+    } else {
+        parse_decimal(text)
+    };
+    match value {
+        Some(v) if (min..=max).contains(&v.to_f64()) => Ok(v),
+        _ => Err(err(
+            &tok.span,
+            format!("{what} must be from {}% to {}%, got `{text}`", min * 100.0, max * 100.0),
+            "out of range",
+            "write a percentage such as `58%`, or a fraction such as `2/3`",
+        )),
+    }
+}
+
+fn rate(tok: &Token, meter: Meter, what: &str) -> Result<Time, Diagnostic> {
+    parse_rate(&tok.text).map(|v| meter.note_value_to_cycles(v)).ok_or_else(|| {
+        err(
+            &tok.span,
+            format!("{what} must be a note value such as 1/8, 1/16 or 1/8T, got `{}`", tok.text),
+            "not a note value",
+            "a trailing T makes a triplet (1/8T), a trailing . dots it (1/16.)",
+        )
+    })
+}
+
+fn keyword_help(word: &str, in_track: bool) -> String {
+    let candidates: &[&str] = if in_track { TRACK_KEYWORDS } else { SONG_KEYWORDS };
+    match suggest::nearest(word, candidates.iter().copied()) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None if in_track => format!("a track line starts with one of: {}", TRACK_KEYWORDS.join(", ")),
+        None => "a song starts with `tempo`, `meter` or `swing`, then `track NAME` blocks".to_string(),
+    }
+}
+
+impl Compiler {
+    fn meter(&self) -> Meter {
+        self.meter.unwrap_or_default()
+    }
+
+    fn statement(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
+        let kw = stmt.keyword();
+        let kw_span = stmt.tokens[0].span.clone();
+        if stmt.tokens[0].quoted {
+            return Err(err(
+                &kw_span,
+                "a line cannot start with a pattern",
+                "pattern without a keyword",
+                "write `play \"...\"` inside a track",
+            ));
+        }
+        match kw.as_str() {
+            "track" => return self.track_header(stmt),
+            "tempo" | "bpm" => {
+                self.song_only(stmt)?;
+                let tok = arg(stmt, 0, "a tempo in BPM", "tempo 120")?;
+                let bpm = tok.text.parse::<f64>().ok().filter(|b| (20.0..=999.0).contains(b)).ok_or_else(|| {
+                    err(&tok.span, format!("tempo must be from 20 to 999 BPM, got `{}`", tok.text), "out of range", "tempo counts quarter notes per minute, as in `tempo 120`")
+                })?;
+                self.bpm = Some(bpm);
+                return self.no_more(stmt, 1);
+            }
+            "meter" | "time" => {
+                self.song_only(stmt)?;
+                let tok = arg(stmt, 0, "a time signature", "meter 3/4")?;
+                let meter = tok
+                    .text
+                    .split_once('/')
+                    .and_then(|(b, u)| Some((b.parse::<u32>().ok()?, u.parse::<u32>().ok()?)))
+                    .ok_or_else(|| err(&tok.span, format!("a meter is written beats/unit, got `{}`", tok.text), "not a meter", "for example `meter 4/4`, `meter 7/8`"))
+                    .and_then(|(b, u)| Meter::new(b, u).map_err(|e| err(&tok.span, e.to_string(), "out of range", "for example `meter 4/4`, `meter 7/8`")))?;
+                self.meter = Some(meter);
+                return self.no_more(stmt, 1);
+            }
+            "title" => {
+                self.song_only(stmt)?;
+                return Ok(());
+            }
+            "swing" if self.tracks.is_empty() => {
+                self.swing = Some(self.swing_args(stmt)?);
+                return Ok(());
+            }
+            _ => {}
+        }
+        if self.tracks.is_empty() {
+            let in_track = TRACK_KEYWORDS.contains(&kw.as_str());
+            return Err(if in_track {
+                err(&kw_span, format!("`{kw}` belongs inside a track"), "outside a track", "start a track first with `track NAME`")
+            } else {
+                err(&kw_span, format!("unknown setting `{kw}`"), "unknown keyword", keyword_help(&kw, false))
+            });
+        }
+        self.track_statement(stmt)
+    }
+
+    fn song_only(&self, stmt: &Statement) -> Result<(), Diagnostic> {
+        if self.tracks.is_empty() {
+            return Ok(());
+        }
+        Err(err(
+            &stmt.tokens[0].span,
+            format!("`{}` is a song setting and must come before the first track", stmt.keyword()),
+            "inside a track",
+            "move this line to the top of the file",
+        ))
+    }
+
+    fn no_more(&self, stmt: &Statement, used: usize) -> Result<(), Diagnostic> {
+        match stmt.args().get(used) {
+            None => Ok(()),
+            Some(extra) => {
+                let span = extra.span.start..stmt.span.end;
+                let help = if matches!(stmt.keyword().as_str(), "play" | "vel" | "velocity") {
+                    "put the whole pattern in double quotes, as in `play \"bd sn\"`"
+                } else {
+                    "put each setting on its own line"
+                };
+                Err(err(&span, format!("unexpected `{}` after `{}`", extra.text, stmt.keyword()), "unexpected", help))
+            }
+        }
+    }
+
+    fn swing_args(&self, stmt: &Statement) -> Result<(Time, Time), Diagnostic> {
+        let amount = share(arg(stmt, 0, "an amount", "swing 58%")?, 0.5, 0.75, "swing")?;
+        let step = match stmt.args().get(1) {
+            Some(tok) => rate(tok, self.meter(), "the swing step")?,
+            None => self.meter().note_value_to_cycles(Time::new(1, 16)),
+        };
+        self.no_more(stmt, 2)?;
+        Ok((amount, step))
+    }
+
+    fn track_header(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
+        let name_tok = arg(stmt, 0, "a name", "track drums")?;
+        let name = name_tok.text.clone();
+        if let Some(prev) = self.tracks.iter().find(|t| t.name == name) {
+            let line = prev.line;
+            // Keep a draft so the rest of its lines are still checked.
+            self.tracks.push(TrackDraft { name: name.clone(), line: stmt.line, header: name_tok.span.clone(), ..Default::default() });
+            return Err(err(&name_tok.span, format!("there is already a track called `{name}` (line {line})"), "duplicate name", "give each track its own name"));
+        }
+        self.tracks.push(TrackDraft { name, line: stmt.line, header: name_tok.span.clone(), ..Default::default() });
+        let args = &stmt.args()[1..];
+        let mut i = 0;
+        while i < args.len() {
+            let used = self.track_option(&args[i], args.get(i + 1))?;
+            i += used;
+        }
+        Ok(())
+    }
+
+    /// A destination setting (`drums`, `channel 2`, `program piano`, `bank 1`, `mute`), on the
+    /// track line or its own line; returns how many tokens it used.
+    fn track_option(&mut self, key: &Token, value: Option<&Token>) -> Result<usize, Diagnostic> {
+        let kw = key.text.to_ascii_lowercase();
+        let need = |what: &str, example: &str| {
+            value.ok_or_else(|| err(&(key.span.end..key.span.end), format!("`{kw}` needs {what}"), "missing value", format!("for example `{example}`")))
+        };
+        let Some(draft) = self.tracks.last_mut() else { return Ok(1) };
+        match kw.as_str() {
+            "drums" => {
+                draft.drums = true;
+                Ok(1)
+            }
+            "mute" | "muted" => {
+                draft.muted = true;
+                Ok(1)
+            }
+            "channel" | "ch" => {
+                let tok = need("a MIDI channel", "channel 2")?;
+                let ch = int(tok, 1, 16, "a MIDI channel")? as u8;
+                draft.channel = Some((ch, tok.span.clone()));
+                Ok(2)
+            }
+            "program" | "prog" => {
+                let tok = need("a General MIDI program", "program electric-piano-1")?;
+                let program = match tok.text.parse::<i64>() {
+                    Ok(_) => int(tok, 1, 128, "a General MIDI program number")? as u8 - 1,
+                    Err(_) => gm::program_by_name(&tok.text).ok_or_else(|| {
+                        let names = gm::program_names();
+                        let guess = suggest::nearest(&gm::kebab_case(&tok.text), names.iter().copied());
+                        err(
+                            &tok.span,
+                            format!("unknown General MIDI program `{}`", tok.text),
+                            "unknown program",
+                            match guess {
+                                Some(g) => format!("did you mean `{g}`?"),
+                                None => "write a number from 1 to 128 or a name such as `acoustic-grand-piano`, `electric-bass-finger`, `pad`".to_string(),
+                            },
+                        )
+                    })?,
+                };
+                draft.program = Some(program);
+                Ok(2)
+            }
+            "bank" => {
+                let tok = need("a bank number", "bank 1")?;
+                draft.bank = Some(int(tok, 0, 16383, "a bank")? as u16);
+                Ok(2)
+            }
+            _ => Err(err(&key.span, format!("unknown track setting `{}`", key.text), "unknown setting", keyword_help(&kw, true))),
+        }
+    }
+
+    fn track_statement(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
+        let kw = stmt.keyword();
+        match kw.as_str() {
+            "drums" | "mute" | "muted" | "channel" | "ch" | "program" | "prog" | "bank" => {
+                let used = self.track_option(&stmt.tokens[0], stmt.args().first())?;
+                self.no_more(stmt, used - 1)
+            }
+            "play" => {
+                let tok = arg(stmt, 0, "a pattern in quotes", "play \"bd sn\"")?;
+                let play = self.mini(tok)?;
+                if let Some(d) = self.tracks.last_mut() {
+                    d.plays.push(play);
+                }
+                self.no_more(stmt, 1)
+            }
+            "vel" | "velocity" => {
+                let tok = arg(stmt, 0, "a velocity or a pattern of them", "vel \"110 70 90 70\"")?;
+                let play = self.mini(tok)?;
+                for atom in &play.atoms {
+                    let span = atom.span.start + play.offset..atom.span.end + play.offset;
+                    if velocity_of(&Value::from_atom(&atom.text)).is_none() {
+                        return Err(err(&span, format!("a velocity must be from 1 to 127 (or a fraction such as 0.8), got `{}`", atom.text), "not a velocity", "for example `vel \"120 60 90 60\"`"));
+                    }
+                }
+                if let Some(d) = self.tracks.last_mut() {
+                    d.velocity = Some(play.compiled.pattern);
+                }
+                self.no_more(stmt, 1)
+            }
+            "gate" | "legato" => {
+                let tok = arg(stmt, 0, "a length", if kw == "gate" { "gate 50%" } else { "legato 1.5" })?;
+                let g = share(tok, 0.01, 4.0, "gate")?;
+                if let Some(d) = self.tracks.last_mut() {
+                    d.gate = Some(g);
+                }
+                self.no_more(stmt, 1)
+            }
+            "swing" => {
+                let s = self.swing_args(stmt)?;
+                if let Some(d) = self.tracks.last_mut() {
+                    d.swing = Some(s);
+                }
+                Ok(())
+            }
+            "tempo" | "bpm" | "meter" | "time" | "title" => self.song_only(stmt),
+            _ => {
+                let (t, used) = self.transform(stmt, 0)?;
+                self.no_more(stmt, used)?;
+                if let Some(d) = self.tracks.last_mut() {
+                    d.transforms.push(t);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn mini(&self, tok: &Token) -> Result<Play, Diagnostic> {
+        let offset = tok.span.start;
+        let group = mini::parser::parse(&tok.text).map_err(|d| d.shifted(offset))?;
+        let compiled = mini::compile::compile(&group).map_err(|d| d.shifted(offset))?;
+        Ok(Play { compiled, atoms: group.value_atoms(), offset })
+    }
+
+    /// A transform starting at argument `at` of `stmt` (the keyword when `at` is 0); returns it
+    /// and how many arguments it used.
+    fn transform(&self, stmt: &Statement, at: usize) -> Result<(Transform, usize), Diagnostic> {
+        let key = &stmt.tokens[at];
+        let kw = key.text.to_ascii_lowercase();
+        let args = &stmt.tokens[at + 1..];
+        let need = |i: usize, what: &str, example: &str| {
+            args.get(i).ok_or_else(|| {
+                let end = args.get(i.wrapping_sub(1)).map_or(key.span.end, |t| t.span.end);
+                err(&(end..end), format!("`{kw}` needs {what}"), "missing value", format!("for example `{example}`"))
+            })
+        };
+        let used = at;
+        match kw.as_str() {
+            "fast" | "slow" => {
+                let tok = need(0, "a factor", "fast 2")?;
+                let factor = if tok.quoted {
+                    let play = self.mini(tok)?;
+                    for atom in &play.atoms {
+                        let ok = parse_decimal(&atom.text).is_some_and(|t| t > Time::from_integer(0) && t <= Time::from_integer(MAX_SPEED));
+                        if !ok {
+                            let span = atom.span.start + play.offset..atom.span.end + play.offset;
+                            return Err(err(&span, format!("`{kw}` takes numbers above 0 and up to {MAX_SPEED}, got `{}`", atom.text), "not a factor", "for example `fast \"<1 2>\"`"));
+                        }
+                    }
+                    Factor::Pattern(play.compiled.pattern)
+                } else {
+                    Factor::Const(speed(tok, &kw)?)
+                };
+                Ok((if kw == "fast" { Transform::Fast(factor) } else { Transform::Slow(factor) }, used + 1))
+            }
+            "rev" => Ok((Transform::Rev, used)),
+            "every" => {
+                let n = int(need(0, "a number of cycles and a transform", "every 4 rev")?, 1, 1024, "`every`")?;
+                need(1, "a transform after the number", "every 4 rev")?;
+                let inner_at = at + 2;
+                let inner_kw = stmt.tokens[inner_at].text.to_ascii_lowercase();
+                if matches!(inner_kw.as_str(), "every" | "gate" | "legato" | "swing" | "play" | "vel" | "velocity" | "mute") {
+                    return Err(err(&stmt.tokens[inner_at].span, format!("`{inner_kw}` cannot be used inside `every`"), "not a transform", "every N takes a transform such as rev, fast 2, degrade 0.5, transpose 12"));
+                }
+                let (inner, inner_used) = self.transform(stmt, inner_at)?;
+                Ok((Transform::Every(n, Box::new(inner)), inner_used))
+            }
+            "euclid" => {
+                let k = int(need(0, "hits and steps", "euclid 3 8")?, -4096, 4096, "the number of hits")?;
+                let n = int(need(1, "a number of steps", "euclid 3 8")?, 1, 4096, "the number of steps")?;
+                let (r, extra) = match args.get(2).filter(|t| t.text.parse::<i64>().is_ok()) {
+                    Some(tok) => (int(tok, -4096, 4096, "the rotation")?, 1),
+                    None => (0, 0),
+                };
+                Ok((Transform::Euclid(k, n, r), used + 2 + extra))
+            }
+            "degrade" => match args.first() {
+                Some(tok) => Ok((Transform::Degrade(share(tok, 0.0, 1.0, "the share of notes to drop")?.to_f64()), used + 1)),
+                None => Ok((Transform::Degrade(0.5), used)),
+            },
+            "ply" => {
+                let n = int(need(0, "a number of repeats", "ply 2")?, 1, 16, "`ply`")?;
+                Ok((Transform::Ply(n), used + 1))
+            }
+            "nudge" => {
+                let tok = need(0, "an offset", "nudge -10ms")?;
+                let t = if let Some(ms) = tok.text.strip_suffix("ms") {
+                    Transform::NudgeMs(ms_value(tok, ms, 1000.0)?)
+                } else {
+                    let (neg, body) = match tok.text.strip_prefix('-') {
+                        Some(b) => (true, b),
+                        None => (false, tok.text.as_str()),
+                    };
+                    let v = parse_rate(body).map(|v| self.meter().note_value_to_cycles(v)).ok_or_else(|| {
+                        err(&tok.span, format!("a nudge is milliseconds (`-10ms`) or a note value (`1/32`), got `{}`", tok.text), "not an offset", "positive is later, negative earlier")
+                    })?;
+                    Transform::NudgeNote(if neg { -v } else { v })
+                };
+                Ok((t, used + 1))
+            }
+            "humanize" => {
+                let tok = need(0, "a timing range", "humanize 8ms 10")?;
+                let ms = ms_value(tok, tok.text.strip_suffix("ms").unwrap_or(&tok.text), 100.0)?;
+                let (vel, extra) = match args.get(1).filter(|t| !t.quoted && t.text.parse::<i64>().is_ok()) {
+                    Some(tok) => (int(tok, 0, 64, "the velocity range")? as u8, 1),
+                    None => (0, 0),
+                };
+                Ok((Transform::Humanize(ms.abs(), vel), used + 1 + extra))
+            }
+            "transpose" | "octave" => {
+                let (min, max) = if kw == "octave" { (-10, 10) } else { (-127, 127) };
+                let n = int(need(0, "an amount", if kw == "octave" { "octave -1" } else { "transpose 12" })?, min, max, &format!("`{kw}`"))? as i32;
+                Ok((Transform::Transpose(if kw == "octave" { n * 12 } else { n }), used + 1))
+            }
+            _ => Err(err(&key.span, format!("unknown track setting `{}`", key.text), "unknown keyword", keyword_help(&kw, true))),
+        }
+    }
+
+    /// Builds the tracks from their drafts, checking what needs the whole track first.
+    fn finish(&mut self, errors: &mut Vec<Diagnostic>) -> Vec<Track> {
+        let mut used_channels: HashSet<u8> = self.tracks.iter().filter_map(|t| t.channel.as_ref().map(|c| c.0)).collect();
+        let mut next_channel = 1u8;
+        let mut tracks = Vec::new();
+        let drafts = std::mem::take(&mut self.tracks);
+        for draft in drafts {
+            let explicit_drums = draft.drums || draft.channel.as_ref().is_some_and(|c| c.0 == 10);
+            let heads: Vec<&mini::ast::Atom> = draft.plays.iter().flat_map(|p| p.atoms.iter()).filter(|a| a.role == AtomRole::Head).collect();
+            let auto_drums = draft.channel.is_none()
+                && heads.iter().any(|a| resolve::is_drum(&a.text))
+                && heads.iter().all(|a| resolve::is_drum(&a.text) || parse_decimal(&a.text).is_some());
+            let drums = explicit_drums || auto_drums;
+            let mut ok = true;
+            for play in &draft.plays {
+                for atom in &play.atoms {
+                    let span = atom.span.start + play.offset..atom.span.end + play.offset;
+                    let checked = match atom.role {
+                        AtomRole::Head => resolve::keys(&Value::from_atom(&atom.text), drums).map(|_| ()),
+                        AtomRole::Tail => resolve::check_chord_part(&atom.text),
+                    };
+                    if let Err(u) = checked {
+                        errors.push(unknown_to_diagnostic(u, span));
+                        ok = false;
+                    }
+                }
+            }
+            if draft.plays.is_empty() {
+                errors.push(err(&draft.header, format!("track `{}` plays nothing", draft.name), "empty track", "add a line such as `play \"bd ~ sn ~\"` under it"));
+                ok = false;
+            }
+            let channel = match (&draft.channel, drums) {
+                (Some((c, _)), _) => *c,
+                (None, true) => 10,
+                (None, false) => {
+                    while next_channel == 10 || used_channels.contains(&next_channel) {
+                        next_channel += 1;
+                    }
+                    if next_channel > 16 {
+                        errors.push(err(&draft.header, "every MIDI channel is taken", "no channel left", "give some tracks the same `channel`"));
+                        ok = false;
+                        16
+                    } else {
+                        used_channels.insert(next_channel);
+                        next_channel
+                    }
+                }
+            };
+            if !ok {
+                continue;
+            }
+            let seed = name_seed(&draft.name);
+            let mut pattern = self.track_pattern(&draft, drums, seed);
+            if let Some((amount, step)) = draft.swing.or(self.swing) {
+                pattern = pattern.swing(amount, step);
+            }
+            tracks.push(Track {
+                name: draft.name,
+                channel,
+                program: draft.program,
+                bank: draft.bank,
+                drums,
+                pattern,
+                gate: draft.gate.unwrap_or(Time::ONE),
+                muted: draft.muted,
+                line: draft.line,
+            });
+        }
+        tracks
+    }
+
+    fn track_pattern(&self, draft: &TrackDraft, drums: bool, seed: u32) -> Pattern<Note> {
+        let values = Pattern::stack(draft.plays.iter().map(|p| p.compiled.pattern.clone()).collect());
+        let keys = values.fmap(move |v| resolve::keys(v, drums).unwrap_or_default());
+        let with_velocity = match &draft.velocity {
+            Some(vel) => keys.app_left(vel, |k, v| (k.clone(), velocity_of(v).unwrap_or(100))),
+            None => keys.fmap(|k| (k.clone(), 100u8)),
+        };
+        let mut notes = with_velocity.flat_map_values(|(keys, vel)| keys.iter().map(|&k| Note::new(k, *vel)).collect());
+        for t in &draft.transforms {
+            notes = apply(t, &notes, seed);
+        }
+        notes
+    }
+}
+
+/// A velocity: 1–127, or a fraction above 0 and up to 1 written with a point (`0.8`).
+fn velocity_of(v: &Value) -> Option<u8> {
+    let f = v.as_f64()?;
+    let exact = v.as_time();
+    if exact.is_some_and(|t| t.is_integer()) && f.fract() == 0.0 {
+        return (1.0..=127.0).contains(&f).then_some(f as u8);
+    }
+    (f > 0.0 && f <= 1.0).then(|| ((f * 127.0).round() as u8).max(1))
+}
+
+fn speed(tok: &Token, kw: &str) -> Result<Time, Diagnostic> {
+    let max = Time::from_integer(MAX_SPEED);
+    match parse_decimal(&tok.text).or_else(|| parse_rate(&tok.text).filter(|_| tok.text.contains('/'))) {
+        Some(t) if t > Time::from_integer(0) && t <= max && *t.denom() <= 1000 => Ok(t),
+        _ => Err(err(&tok.span, format!("`{kw}` takes a number above 0 and up to {MAX_SPEED}, got `{}`", tok.text), "not a factor", format!("for example `{kw} 2`, `{kw} 1.5` or `{kw} \"<1 2>\"`"))),
+    }
+}
+
+fn ms_value(tok: &Token, number: &str, max: f64) -> Result<f32, Diagnostic> {
+    match number.parse::<f64>() {
+        Ok(v) if v.abs() <= max => Ok(v as f32),
+        _ => Err(err(&tok.span, format!("expected milliseconds from -{max} to {max}, got `{}`", tok.text), "not a time", "for example `-10ms`")),
+    }
+}
+
+fn apply(t: &Transform, p: &Pattern<Note>, seed: u32) -> Pattern<Note> {
+    match t {
+        Transform::Fast(f) | Transform::Slow(f) => {
+            let fast = matches!(t, Transform::Fast(_));
+            match f {
+                Factor::Const(x) if fast => p.fast(*x),
+                Factor::Const(x) => p.slow(*x),
+                Factor::Pattern(factors) => {
+                    let p = p.clone();
+                    factors.inner_bind(move |v| match v.as_time() {
+                        Some(x) if fast => p.fast(x),
+                        Some(x) => p.slow(x),
+                        None => Pattern::silence(),
+                    })
+                }
+            }
+        }
+        Transform::Rev => p.rev(),
+        Transform::Every(n, inner) => p.every(*n, |q| apply(inner, q, seed)),
+        Transform::Euclid(k, n, r) => p.euclid(*k, *n, *r),
+        Transform::Degrade(amount) => p.degrade_by(*amount, seed),
+        Transform::Ply(n) => p.ply(*n),
+        Transform::NudgeMs(ms) => p.nudge_ms(*ms),
+        Transform::NudgeNote(t) => p.late(*t),
+        Transform::Humanize(ms, vel) => p.humanize(*ms, *vel, seed),
+        Transform::Transpose(n) => p.transpose(*n),
+    }
+}

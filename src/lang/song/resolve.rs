@@ -1,0 +1,93 @@
+//! What the words in a track's pattern mean: General MIDI drum names, note names, MIDI
+//! numbers and chords. Unknown words get a "did you mean" from the closest known name.
+
+use crate::pattern::Value;
+use crate::theory::{chord, gm, note, suggest};
+
+/// The octave of a note name written without one (`c` is c3, as in Strudel).
+pub const DEFAULT_OCTAVE: i8 = 3;
+
+/// Why a word in a pattern means nothing to flam.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unknown {
+    /// What is wrong.
+    pub message: String,
+    /// A short label.
+    pub label: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+/// Whether `word` names a drum.
+pub fn is_drum(word: &str) -> bool {
+    gm::drum_note(word).is_some()
+}
+
+/// The MIDI notes of a value on a drum or melodic track, or why it has none.
+pub fn keys(value: &Value, drums: bool) -> Result<Vec<u8>, Unknown> {
+    match value {
+        Value::Num { float, .. } => midi_number(*float).map(|k| vec![k]),
+        Value::Word(w) => word_key(w, drums).map(|k| vec![k]),
+        Value::List(parts) => {
+            let texts: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            chord::parse_chord_parts(&refs).map_err(|e| Unknown {
+                message: e.message.clone(),
+                label: "not a chord".to_string(),
+                help: Some(e.hint.clone()),
+            })
+        }
+    }
+}
+
+fn midi_number(float: f64) -> Result<u8, Unknown> {
+    if float.fract() == 0.0 && (0.0..=127.0).contains(&float) {
+        Ok(float as u8)
+    } else {
+        Err(Unknown {
+            message: format!("a MIDI note number must be a whole number from 0 to 127, got {float}"),
+            label: "out of range".to_string(),
+            help: Some("60 is middle C (c4); a drum kit sits from 35 to 81".to_string()),
+        })
+    }
+}
+
+fn word_key(word: &str, drums: bool) -> Result<u8, Unknown> {
+    if drums && let Some(k) = gm::drum_note(word) {
+        return Ok(k);
+    }
+    if let Some(k) = note::parse_note_default_octave(word, DEFAULT_OCTAVE) {
+        return Ok(k);
+    }
+    if !drums && let Some(k) = gm::drum_note(word) {
+        return Ok(k);
+    }
+    Err(unknown_word(word, drums))
+}
+
+/// The error for a word that is neither a drum nor a note, with the closest known name.
+pub fn unknown_word(word: &str, drums: bool) -> Unknown {
+    let lower = word.to_ascii_lowercase();
+    let drum = suggest::nearest(&lower, gm::DRUM_NAMES.iter().copied());
+    let note_guess = suggest::nearest(&lower, note::PITCH_CLASS_SPELLINGS.iter().copied());
+    let guess = if drums { drum.or(note_guess) } else { note_guess.or(drum) };
+    let kind = if drums { "drum" } else { "note or drum" };
+    Unknown {
+        message: format!("unknown {kind} `{word}`"),
+        label: "unknown name".to_string(),
+        help: Some(match guess {
+            Some(g) => format!("did you mean `{g}`?"),
+            None if drums => "drums are General MIDI names such as bd sn rim cp hh oh lt mt ht cr rd; `flam drums` lists them all".to_string(),
+            None => "notes are written like c4, eb3 or f#5 (c4 is middle C), or as MIDI numbers 0–127".to_string(),
+        }),
+    }
+}
+
+/// Checks a word that follows `:` (a chord quality or modifier), using a sample root.
+pub fn check_chord_part(word: &str) -> Result<(), Unknown> {
+    chord::parse_chord_parts(&["c3", word]).map(|_| ()).map_err(|e| Unknown {
+        message: e.message,
+        label: "not a chord quality".to_string(),
+        help: Some(e.hint),
+    })
+}

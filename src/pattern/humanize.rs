@@ -1,0 +1,70 @@
+//! Humanize: small, seeded, repeatable deviations in timing and force, like a player's.
+
+use super::note::Note;
+use super::pattern::Pattern;
+use super::random::{rand_at, seed_offset};
+use crate::theory::time::Time;
+
+impl Pattern<Note> {
+    /// Moves each note by up to ±`ms` milliseconds and changes its velocity by up to
+    /// ±`velocity`, the same way every time for the same `seed`.
+    ///
+    /// The deviation depends on the note's start and key, so a chord's notes spread a little
+    /// as a pianist's do, and a repeated loop does not repeat its deviations for 300 cycles.
+    pub fn humanize(&self, ms: f32, velocity: u8, seed: u32) -> Self {
+        let timing = seed_offset(seed.wrapping_mul(2));
+        let force = seed_offset(seed.wrapping_mul(2).wrapping_add(1));
+        self.map_haps(move |h| {
+            let mut note = h.value;
+            let at = h.whole_or_part().begin + Time::new(i64::from(note.key), 1_000_003);
+            let dt = (rand_at(at + timing) * 2.0 - 1.0) as f32 * ms;
+            let dv = ((rand_at(at + force) * 2.0 - 1.0) * f64::from(velocity)).round() as i32;
+            note.nudge_ms += dt;
+            note.velocity = (i32::from(note.velocity) + dv).clamp(1, 127) as u8;
+            note
+        })
+    }
+
+    /// Shifts every note by `semitones`, dropping notes that would leave the MIDI range.
+    pub fn transpose(&self, semitones: i32) -> Self {
+        self.flat_map_values(move |n| {
+            let key = i32::from(n.key) + semitones;
+            if (0..=127).contains(&key) { vec![Note { key: key as u8, ..*n }] } else { Vec::new() }
+        })
+    }
+
+    /// Moves every note by `ms` milliseconds (negative: earlier), at any tempo.
+    pub fn nudge_ms(&self, ms: f32) -> Self {
+        self.fmap(move |n| Note { nudge_ms: n.nudge_ms + ms, ..*n })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::Span;
+
+    fn hits() -> Pattern<Note> {
+        Pattern::pure(Note::new(38, 100)).fast(Time::from_integer(16))
+    }
+
+    #[test]
+    fn humanized_hits_stay_within_their_range_and_repeat_with_the_seed() {
+        let span = Span::new(Time::from_integer(0), Time::from_integer(4));
+        let a = hits().humanize(8.0, 10, 7).query(span);
+        let b = hits().humanize(8.0, 10, 7).query(span);
+        assert_eq!(a, b);
+        assert!(a.iter().all(|h| h.value.nudge_ms.abs() <= 8.0));
+        assert!(a.iter().all(|h| (90..=110).contains(&h.value.velocity)));
+        assert!(a.iter().any(|h| h.value.nudge_ms != 0.0));
+        let c = hits().humanize(8.0, 10, 8).query(span);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn transposing_past_the_top_of_the_keyboard_drops_the_note() {
+        let span = Span::new(Time::from_integer(0), Time::from_integer(1));
+        assert_eq!(Pattern::pure(Note::new(120, 100)).transpose(12).query(span).len(), 0);
+        assert_eq!(Pattern::pure(Note::new(60, 100)).transpose(-12).query(span)[0].value.key, 48);
+    }
+}
