@@ -1,5 +1,6 @@
 //! The pattern model: patterns answer "which events fall in this span?", in exact time.
 
+pub mod arp;
 pub mod euclid;
 pub mod hap;
 pub mod humanize;
