@@ -4,6 +4,8 @@ pub mod euclid;
 pub mod hap;
 pub mod join;
 pub mod note;
+// The module holds the `Pattern` type itself and is re-exported below, so the name repeats.
+#[allow(clippy::module_inception)]
 pub mod pattern;
 pub mod random;
 pub mod span;
