@@ -23,5 +23,9 @@ pub fn run(files: &[PathBuf]) -> Result<ExitCode, Failure> {
             }
         }
     }
-    Ok(if failed { ExitCode::from(if worst == 1 { 1 } else { 2 }) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(if worst == 1 { 1 } else { 2 })
+    } else {
+        ExitCode::SUCCESS
+    })
 }

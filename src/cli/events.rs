@@ -12,15 +12,19 @@ use super::source;
 use crate::engine::timeline::{self, Event};
 use crate::lang::mini::conformance::fraction;
 use crate::lang::song::Song;
-use crate::theory::{gm, note};
 use crate::theory::time::Time;
+use crate::theory::{gm, note};
 
 /// Lists the song's events over the given bars.
 pub fn run(path: &Path, cycles: &str, as_json: bool) -> Result<ExitCode, Failure> {
     let (from, to) = cycles::parse(cycles)?;
     let song = source::compile(path)?;
     let events = timeline::events(&song, Time::from_integer(from), Time::from_integer(to));
-    let text = if as_json { to_json(&song, from, to, &events) } else { table(&song, &events) };
+    let text = if as_json {
+        to_json(&song, from, to, &events)
+    } else {
+        table(&song, &events)
+    };
     std::io::stdout()
         .lock()
         .write_all(text.as_bytes())
@@ -87,7 +91,13 @@ fn key_name(song: &Song, e: &Event) -> String {
 
 /// The event list as a table for people.
 pub fn table(song: &Song, events: &[Event]) -> String {
-    let width = song.tracks.iter().map(|t| t.name.len()).max().unwrap_or(5).max(5);
+    let width = song
+        .tracks
+        .iter()
+        .map(|t| t.name.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
     let mut out = format!(
         "{:<10} {:>9}  {:<width$}  {:>2}  {:>3} {:<4} {:>3}  {:>8}\n",
         "cycle", "time", "track", "ch", "key", "", "vel", "duration"

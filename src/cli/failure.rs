@@ -12,11 +12,17 @@ pub struct Failure {
 impl Failure {
     /// Bad input (a song that does not compile, a malformed flag): exit code 2.
     pub fn input(message: impl Into<String>) -> Failure {
-        Failure { message: message.into(), code: 2 }
+        Failure {
+            message: message.into(),
+            code: 2,
+        }
     }
 
     /// Anything else (a file that cannot be read or written): exit code 1.
     pub fn io(message: impl Into<String>) -> Failure {
-        Failure { message: message.into(), code: 1 }
+        Failure {
+            message: message.into(),
+            code: 1,
+        }
     }
 }

@@ -61,7 +61,11 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Check { files } => check::run(&files),
         Command::Events { file, cycles, json } => events::run(&file, &cycles, json),
-        Command::Mini { pattern, batch, cycles } => mini::run(pattern.as_deref(), batch.as_deref(), &cycles),
+        Command::Mini {
+            pattern,
+            batch,
+            cycles,
+        } => mini::run(pattern.as_deref(), batch.as_deref(), &cycles),
     };
     match result {
         Ok(code) => code,

@@ -10,12 +10,17 @@ use crate::lang::song::{self, Song};
 pub fn read(path: &Path) -> Result<String, Failure> {
     let bytes = std::fs::read(path).map_err(|e| {
         let hint = match e.kind() {
-            std::io::ErrorKind::NotFound => "check the path; `ls patterns/` shows the bundled songs",
+            std::io::ErrorKind::NotFound => {
+                "check the path; `ls patterns/` shows the bundled songs"
+            }
             std::io::ErrorKind::PermissionDenied => "check the file's permissions",
             _ if path.is_dir() => "give a file, not a folder",
             _ => "check that the path names a readable file",
         };
-        Failure::io(format!("error: cannot read `{}`: {e}\n  = help: {hint}", path.display()))
+        Failure::io(format!(
+            "error: cannot read `{}`: {e}\n  = help: {hint}",
+            path.display()
+        ))
     })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
@@ -46,6 +51,10 @@ pub fn compile_text(path: &Path, text: &str) -> Result<Song, Failure> {
 pub fn report(path: &Path, text: &str, errors: &[Diagnostic]) -> String {
     let mut out = render(&path.display().to_string(), text, errors);
     let n = errors.len();
-    out.push_str(&format!("{}: {n} error{}\n", path.display(), if n == 1 { "" } else { "s" }));
+    out.push_str(&format!(
+        "{}: {n} error{}\n",
+        path.display(),
+        if n == 1 { "" } else { "s" }
+    ));
     out
 }

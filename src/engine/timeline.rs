@@ -48,7 +48,8 @@ pub fn events(song: &Song, from: Time, to: Time) -> Vec<Event> {
             let length = whole.duration() * track.gate;
             out.push(Event {
                 cycle: whole.begin,
-                seconds: whole.begin.to_f64() * seconds_per_cycle + f64::from(h.value.nudge_ms) / 1000.0,
+                seconds: whole.begin.to_f64() * seconds_per_cycle
+                    + f64::from(h.value.nudge_ms) / 1000.0,
                 track: index,
                 channel: track.channel,
                 key: h.value.key,

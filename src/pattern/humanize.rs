@@ -29,13 +29,23 @@ impl Pattern<Note> {
     pub fn transpose(&self, semitones: i32) -> Self {
         self.flat_map_values(move |n| {
             let key = i32::from(n.key) + semitones;
-            if (0..=127).contains(&key) { vec![Note { key: key as u8, ..*n }] } else { Vec::new() }
+            if (0..=127).contains(&key) {
+                vec![Note {
+                    key: key as u8,
+                    ..*n
+                }]
+            } else {
+                Vec::new()
+            }
         })
     }
 
     /// Moves every note by `ms` milliseconds (negative: earlier), at any tempo.
     pub fn nudge_ms(&self, ms: f32) -> Self {
-        self.fmap(move |n| Note { nudge_ms: n.nudge_ms + ms, ..*n })
+        self.fmap(move |n| Note {
+            nudge_ms: n.nudge_ms + ms,
+            ..*n
+        })
     }
 }
 
@@ -64,7 +74,18 @@ mod tests {
     #[test]
     fn transposing_past_the_top_of_the_keyboard_drops_the_note() {
         let span = Span::new(Time::from_integer(0), Time::from_integer(1));
-        assert_eq!(Pattern::pure(Note::new(120, 100)).transpose(12).query(span).len(), 0);
-        assert_eq!(Pattern::pure(Note::new(60, 100)).transpose(-12).query(span)[0].value.key, 48);
+        assert_eq!(
+            Pattern::pure(Note::new(120, 100))
+                .transpose(12)
+                .query(span)
+                .len(),
+            0
+        );
+        assert_eq!(
+            Pattern::pure(Note::new(60, 100)).transpose(-12).query(span)[0]
+                .value
+                .key,
+            48
+        );
     }
 }

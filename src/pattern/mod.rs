@@ -10,12 +10,18 @@ pub mod note;
 #[allow(clippy::module_inception)]
 pub mod pattern;
 pub mod random;
+pub mod rudiment;
+pub mod rudiment_pattern;
+pub mod rudiments_table;
 pub mod span;
+pub mod stroke;
 pub mod transform;
 pub mod value;
 
 pub use hap::Hap;
 pub use note::Note;
 pub use pattern::Pattern;
+pub use rudiment::{Rudiment, find_rudiment, rudiment_by_number, rudiments, sticking};
+pub use rudiment_pattern::{RudimentSettings, rudiment_pattern};
 pub use span::Span;
 pub use value::Value;

@@ -256,13 +256,20 @@ impl<T: Value> Pattern<T> {
     }
 
     /// Replaces every event by one event per value `f` returns (none drops it).
-    pub fn flat_map_values<U: Value>(&self, f: impl Fn(&T) -> Vec<U> + Send + Sync + 'static) -> Pattern<U> {
+    pub fn flat_map_values<U: Value>(
+        &self,
+        f: impl Fn(&T) -> Vec<U> + Send + Sync + 'static,
+    ) -> Pattern<U> {
         let pat = self.clone();
         Pattern::new(move |span, out| {
             let mut haps = Vec::new();
             pat.query_into(span, &mut haps);
             for h in haps {
-                out.extend(f(&h.value).into_iter().map(|v| Hap { whole: h.whole, part: h.part, value: v }));
+                out.extend(f(&h.value).into_iter().map(|v| Hap {
+                    whole: h.whole,
+                    part: h.part,
+                    value: v,
+                }));
             }
         })
         .with_steps(self.steps)

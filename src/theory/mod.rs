@@ -3,6 +3,7 @@
 pub mod chord;
 pub mod gm;
 pub mod note;
+pub mod note_value;
 pub mod scale;
 pub mod suggest;
 pub mod tempo;

@@ -326,6 +326,20 @@ macro_rules! ref_ops {
 }
 ref_ops!(Add add AddAssign add_assign, Sub sub SubAssign sub_assign, Mul mul MulAssign mul_assign, Div div DivAssign div_assign);
 
+impl Mul<i64> for Time {
+    type Output = Time;
+    fn mul(self, o: i64) -> Time {
+        self * Time::from_integer(o)
+    }
+}
+
+impl Div<i64> for Time {
+    type Output = Time;
+    fn div(self, o: i64) -> Time {
+        self / Time::from_integer(o)
+    }
+}
+
 impl Sum for Time {
     fn sum<I: Iterator<Item = Time>>(iter: I) -> Time {
         iter.fold(Time::ZERO, |a, b| a + b)

@@ -121,9 +121,15 @@ impl Group {
 impl Step {
     fn collect_value_atoms(&self, role: AtomRole, out: &mut Vec<Atom>) {
         match &self.base {
-            Base::Atom(text) => out.push(Atom { text: text.clone(), span: self.atom_span(text), role }),
+            Base::Atom(text) => out.push(Atom {
+                text: text.clone(),
+                span: self.atom_span(text),
+                role,
+            }),
             Base::Rest => {}
-            Base::Sub(g) | Base::Alternate(g) | Base::Polymeter(g, _) => g.collect_value_atoms(role, out),
+            Base::Sub(g) | Base::Alternate(g) | Base::Polymeter(g, _) => {
+                g.collect_value_atoms(role, out)
+            }
         }
         for op in &self.ops {
             match op {

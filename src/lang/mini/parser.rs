@@ -487,7 +487,15 @@ impl Parser {
         let end = self.tokens[self.pos - 1].span.end;
         // A `^` is not part of the atom; leave it out of the span so errors point at the word.
         let start = token.span.start + usize::from(marked && matches!(base, Base::Atom(_)));
-        Ok((Step { base, ops: Vec::new(), weight: one, span: start..end }, marked))
+        Ok((
+            Step {
+                base,
+                ops: Vec::new(),
+                weight: one,
+                span: start..end,
+            },
+            marked,
+        ))
     }
 }
 

@@ -20,9 +20,31 @@ use crate::theory::time::{Time, parse_decimal};
 const SONG_KEYWORDS: &[&str] = &["tempo", "bpm", "meter", "time", "swing", "title", "track"];
 /// The keywords inside a track.
 const TRACK_KEYWORDS: &[&str] = &[
-    "play", "vel", "velocity", "channel", "ch", "drums", "program", "prog", "bank", "mute", "gate", "legato",
-    "fast", "slow", "rev", "every", "euclid", "degrade", "ply", "nudge", "swing", "humanize", "transpose",
-    "octave", "track",
+    "play",
+    "vel",
+    "velocity",
+    "channel",
+    "ch",
+    "drums",
+    "program",
+    "prog",
+    "bank",
+    "mute",
+    "gate",
+    "legato",
+    "fast",
+    "slow",
+    "rev",
+    "every",
+    "euclid",
+    "degrade",
+    "ply",
+    "nudge",
+    "swing",
+    "humanize",
+    "transpose",
+    "octave",
+    "track",
 ];
 /// The most a track-level `fast` or `slow` may speed up or slow down.
 const MAX_SPEED: i64 = 64;
@@ -42,7 +64,13 @@ pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
         return Err(errors);
     }
     let meter = c.meter.unwrap_or_default();
-    Ok(Song { tempo: Tempo { bpm: c.bpm.unwrap_or(120.0), meter }, tracks })
+    Ok(Song {
+        tempo: Tempo {
+            bpm: c.bpm.unwrap_or(120.0),
+            meter,
+        },
+        tracks,
+    })
 }
 
 /// A pattern string of a track, parsed, with where it sits in the file.
@@ -100,7 +128,12 @@ struct Compiler {
     tracks: Vec<TrackDraft>,
 }
 
-fn err(span: &Range<usize>, message: impl Into<String>, label: &str, help: impl Into<String>) -> Diagnostic {
+fn err(
+    span: &Range<usize>,
+    message: impl Into<String>,
+    label: &str,
+    help: impl Into<String>,
+) -> Diagnostic {
     Diagnostic::new(span.clone(), message, label).with_help(help)
 }
 
@@ -114,13 +147,25 @@ fn unknown_to_diagnostic(u: Unknown, span: Range<usize>) -> Diagnostic {
 
 /// A stable seed from a track's name, so each track has its own random stream.
 fn name_seed(name: &str) -> u32 {
-    name.bytes().fold(2_166_136_261u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16_777_619)) % 10_000
+    name.bytes().fold(2_166_136_261u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(16_777_619)
+    }) % 10_000
 }
 
-fn arg<'a>(stmt: &'a Statement, i: usize, what: &str, example: &str) -> Result<&'a Token, Diagnostic> {
+fn arg<'a>(
+    stmt: &'a Statement,
+    i: usize,
+    what: &str,
+    example: &str,
+) -> Result<&'a Token, Diagnostic> {
     stmt.args().get(i).ok_or_else(|| {
         let end = stmt.span.end;
-        err(&(end..end), format!("`{}` needs {what}", stmt.keyword()), "missing value", format!("for example `{example}`"))
+        err(
+            &(end..end),
+            format!("`{}` needs {what}", stmt.keyword()),
+            "missing value",
+            format!("for example `{example}`"),
+        )
     })
 }
 
@@ -129,7 +174,10 @@ fn int(tok: &Token, min: i64, max: i64, what: &str) -> Result<i64, Diagnostic> {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(err(
             &tok.span,
-            format!("{what} must be a whole number from {min} to {max}, got `{}`", tok.text),
+            format!(
+                "{what} must be a whole number from {min} to {max}, got `{}`",
+                tok.text
+            ),
             "out of range",
             format!("use a whole number from {min} to {max}"),
         )),
@@ -153,7 +201,11 @@ fn share(tok: &Token, min: f64, max: f64, what: &str) -> Result<Time, Diagnostic
         Some(v) if (min..=max).contains(&v.to_f64()) => Ok(v),
         _ => Err(err(
             &tok.span,
-            format!("{what} must be from {}% to {}%, got `{text}`", min * 100.0, max * 100.0),
+            format!(
+                "{what} must be from {}% to {}%, got `{text}`",
+                min * 100.0,
+                max * 100.0
+            ),
             "out of range",
             "write a percentage such as `58%`, or a fraction such as `2/3`",
         )),
@@ -161,22 +213,36 @@ fn share(tok: &Token, min: f64, max: f64, what: &str) -> Result<Time, Diagnostic
 }
 
 fn rate(tok: &Token, meter: Meter, what: &str) -> Result<Time, Diagnostic> {
-    parse_rate(&tok.text).map(|v| meter.note_value_to_cycles(v)).ok_or_else(|| {
-        err(
-            &tok.span,
-            format!("{what} must be a note value such as 1/8, 1/16 or 1/8T, got `{}`", tok.text),
-            "not a note value",
-            "a trailing T makes a triplet (1/8T), a trailing . dots it (1/16.)",
-        )
-    })
+    parse_rate(&tok.text)
+        .map(|v| meter.note_value_to_cycles(v))
+        .ok_or_else(|| {
+            err(
+                &tok.span,
+                format!(
+                    "{what} must be a note value such as 1/8, 1/16 or 1/8T, got `{}`",
+                    tok.text
+                ),
+                "not a note value",
+                "a trailing T makes a triplet (1/8T), a trailing . dots it (1/16.)",
+            )
+        })
 }
 
 fn keyword_help(word: &str, in_track: bool) -> String {
-    let candidates: &[&str] = if in_track { TRACK_KEYWORDS } else { SONG_KEYWORDS };
+    let candidates: &[&str] = if in_track {
+        TRACK_KEYWORDS
+    } else {
+        SONG_KEYWORDS
+    };
     match suggest::nearest(word, candidates.iter().copied()) {
         Some(k) => format!("did you mean `{k}`?"),
-        None if in_track => format!("a track line starts with one of: {}", TRACK_KEYWORDS.join(", ")),
-        None => "a song starts with `tempo`, `meter` or `swing`, then `track NAME` blocks".to_string(),
+        None if in_track => format!(
+            "a track line starts with one of: {}",
+            TRACK_KEYWORDS.join(", ")
+        ),
+        None => {
+            "a song starts with `tempo`, `meter` or `swing`, then `track NAME` blocks".to_string()
+        }
     }
 }
 
@@ -201,9 +267,19 @@ impl Compiler {
             "tempo" | "bpm" => {
                 self.song_only(stmt)?;
                 let tok = arg(stmt, 0, "a tempo in BPM", "tempo 120")?;
-                let bpm = tok.text.parse::<f64>().ok().filter(|b| (20.0..=999.0).contains(b)).ok_or_else(|| {
-                    err(&tok.span, format!("tempo must be from 20 to 999 BPM, got `{}`", tok.text), "out of range", "tempo counts quarter notes per minute, as in `tempo 120`")
-                })?;
+                let bpm = tok
+                    .text
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|b| (20.0..=999.0).contains(b))
+                    .ok_or_else(|| {
+                        err(
+                            &tok.span,
+                            format!("tempo must be from 20 to 999 BPM, got `{}`", tok.text),
+                            "out of range",
+                            "tempo counts quarter notes per minute, as in `tempo 120`",
+                        )
+                    })?;
                 self.bpm = Some(bpm);
                 return self.no_more(stmt, 1);
             }
@@ -214,8 +290,24 @@ impl Compiler {
                     .text
                     .split_once('/')
                     .and_then(|(b, u)| Some((b.parse::<u32>().ok()?, u.parse::<u32>().ok()?)))
-                    .ok_or_else(|| err(&tok.span, format!("a meter is written beats/unit, got `{}`", tok.text), "not a meter", "for example `meter 4/4`, `meter 7/8`"))
-                    .and_then(|(b, u)| Meter::new(b, u).map_err(|e| err(&tok.span, e.to_string(), "out of range", "for example `meter 4/4`, `meter 7/8`")))?;
+                    .ok_or_else(|| {
+                        err(
+                            &tok.span,
+                            format!("a meter is written beats/unit, got `{}`", tok.text),
+                            "not a meter",
+                            "for example `meter 4/4`, `meter 7/8`",
+                        )
+                    })
+                    .and_then(|(b, u)| {
+                        Meter::new(b, u).map_err(|e| {
+                            err(
+                                &tok.span,
+                                e.to_string(),
+                                "out of range",
+                                "for example `meter 4/4`, `meter 7/8`",
+                            )
+                        })
+                    })?;
                 self.meter = Some(meter);
                 return self.no_more(stmt, 1);
             }
@@ -232,9 +324,19 @@ impl Compiler {
         if self.tracks.is_empty() {
             let in_track = TRACK_KEYWORDS.contains(&kw.as_str());
             return Err(if in_track {
-                err(&kw_span, format!("`{kw}` belongs inside a track"), "outside a track", "start a track first with `track NAME`")
+                err(
+                    &kw_span,
+                    format!("`{kw}` belongs inside a track"),
+                    "outside a track",
+                    "start a track first with `track NAME`",
+                )
             } else {
-                err(&kw_span, format!("unknown setting `{kw}`"), "unknown keyword", keyword_help(&kw, false))
+                err(
+                    &kw_span,
+                    format!("unknown setting `{kw}`"),
+                    "unknown keyword",
+                    keyword_help(&kw, false),
+                )
             });
         }
         self.track_statement(stmt)
@@ -246,7 +348,10 @@ impl Compiler {
         }
         Err(err(
             &stmt.tokens[0].span,
-            format!("`{}` is a song setting and must come before the first track", stmt.keyword()),
+            format!(
+                "`{}` is a song setting and must come before the first track",
+                stmt.keyword()
+            ),
             "inside a track",
             "move this line to the top of the file",
         ))
@@ -262,7 +367,12 @@ impl Compiler {
                 } else {
                     "put each setting on its own line"
                 };
-                Err(err(&span, format!("unexpected `{}` after `{}`", extra.text, stmt.keyword()), "unexpected", help))
+                Err(err(
+                    &span,
+                    format!("unexpected `{}` after `{}`", extra.text, stmt.keyword()),
+                    "unexpected",
+                    help,
+                ))
             }
         }
     }
@@ -283,10 +393,25 @@ impl Compiler {
         if let Some(prev) = self.tracks.iter().find(|t| t.name == name) {
             let line = prev.line;
             // Keep a draft so the rest of its lines are still checked.
-            self.tracks.push(TrackDraft { name: name.clone(), line: stmt.line, header: name_tok.span.clone(), ..Default::default() });
-            return Err(err(&name_tok.span, format!("there is already a track called `{name}` (line {line})"), "duplicate name", "give each track its own name"));
+            self.tracks.push(TrackDraft {
+                name: name.clone(),
+                line: stmt.line,
+                header: name_tok.span.clone(),
+                ..Default::default()
+            });
+            return Err(err(
+                &name_tok.span,
+                format!("there is already a track called `{name}` (line {line})"),
+                "duplicate name",
+                "give each track its own name",
+            ));
         }
-        self.tracks.push(TrackDraft { name, line: stmt.line, header: name_tok.span.clone(), ..Default::default() });
+        self.tracks.push(TrackDraft {
+            name,
+            line: stmt.line,
+            header: name_tok.span.clone(),
+            ..Default::default()
+        });
         let args = &stmt.args()[1..];
         let mut i = 0;
         while i < args.len() {
@@ -301,9 +426,18 @@ impl Compiler {
     fn track_option(&mut self, key: &Token, value: Option<&Token>) -> Result<usize, Diagnostic> {
         let kw = key.text.to_ascii_lowercase();
         let need = |what: &str, example: &str| {
-            value.ok_or_else(|| err(&(key.span.end..key.span.end), format!("`{kw}` needs {what}"), "missing value", format!("for example `{example}`")))
+            value.ok_or_else(|| {
+                err(
+                    &(key.span.end..key.span.end),
+                    format!("`{kw}` needs {what}"),
+                    "missing value",
+                    format!("for example `{example}`"),
+                )
+            })
         };
-        let Some(draft) = self.tracks.last_mut() else { return Ok(1) };
+        let Some(draft) = self.tracks.last_mut() else {
+            return Ok(1);
+        };
         match kw.as_str() {
             "drums" => {
                 draft.drums = true;
@@ -345,7 +479,12 @@ impl Compiler {
                 draft.bank = Some(int(tok, 0, 16383, "a bank")? as u16);
                 Ok(2)
             }
-            _ => Err(err(&key.span, format!("unknown track setting `{}`", key.text), "unknown setting", keyword_help(&kw, true))),
+            _ => Err(err(
+                &key.span,
+                format!("unknown track setting `{}`", key.text),
+                "unknown setting",
+                keyword_help(&kw, true),
+            )),
         }
     }
 
@@ -365,12 +504,25 @@ impl Compiler {
                 self.no_more(stmt, 1)
             }
             "vel" | "velocity" => {
-                let tok = arg(stmt, 0, "a velocity or a pattern of them", "vel \"110 70 90 70\"")?;
+                let tok = arg(
+                    stmt,
+                    0,
+                    "a velocity or a pattern of them",
+                    "vel \"110 70 90 70\"",
+                )?;
                 let play = self.mini(tok)?;
                 for atom in &play.atoms {
                     let span = atom.span.start + play.offset..atom.span.end + play.offset;
                     if velocity_of(&Value::from_atom(&atom.text)).is_none() {
-                        return Err(err(&span, format!("a velocity must be from 1 to 127 (or a fraction such as 0.8), got `{}`", atom.text), "not a velocity", "for example `vel \"120 60 90 60\"`"));
+                        return Err(err(
+                            &span,
+                            format!(
+                                "a velocity must be from 1 to 127 (or a fraction such as 0.8), got `{}`",
+                                atom.text
+                            ),
+                            "not a velocity",
+                            "for example `vel \"120 60 90 60\"`",
+                        ));
                     }
                 }
                 if let Some(d) = self.tracks.last_mut() {
@@ -379,7 +531,16 @@ impl Compiler {
                 self.no_more(stmt, 1)
             }
             "gate" | "legato" => {
-                let tok = arg(stmt, 0, "a length", if kw == "gate" { "gate 50%" } else { "legato 1.5" })?;
+                let tok = arg(
+                    stmt,
+                    0,
+                    "a length",
+                    if kw == "gate" {
+                        "gate 50%"
+                    } else {
+                        "legato 1.5"
+                    },
+                )?;
                 let g = share(tok, 0.01, 4.0, "gate")?;
                 if let Some(d) = self.tracks.last_mut() {
                     d.gate = Some(g);
@@ -409,7 +570,11 @@ impl Compiler {
         let offset = tok.span.start;
         let group = mini::parser::parse(&tok.text).map_err(|d| d.shifted(offset))?;
         let compiled = mini::compile::compile(&group).map_err(|d| d.shifted(offset))?;
-        Ok(Play { compiled, atoms: group.value_atoms(), offset })
+        Ok(Play {
+            compiled,
+            atoms: group.value_atoms(),
+            offset,
+        })
     }
 
     /// A transform starting at argument `at` of `stmt` (the keyword when `at` is 0); returns it
@@ -420,8 +585,15 @@ impl Compiler {
         let args = &stmt.tokens[at + 1..];
         let need = |i: usize, what: &str, example: &str| {
             args.get(i).ok_or_else(|| {
-                let end = args.get(i.wrapping_sub(1)).map_or(key.span.end, |t| t.span.end);
-                err(&(end..end), format!("`{kw}` needs {what}"), "missing value", format!("for example `{example}`"))
+                let end = args
+                    .get(i.wrapping_sub(1))
+                    .map_or(key.span.end, |t| t.span.end);
+                err(
+                    &(end..end),
+                    format!("`{kw}` needs {what}"),
+                    "missing value",
+                    format!("for example `{example}`"),
+                )
             })
         };
         let used = at;
@@ -431,33 +603,73 @@ impl Compiler {
                 let factor = if tok.quoted {
                     let play = self.mini(tok)?;
                     for atom in &play.atoms {
-                        let ok = parse_decimal(&atom.text).is_some_and(|t| t > Time::from_integer(0) && t <= Time::from_integer(MAX_SPEED));
+                        let ok = parse_decimal(&atom.text).is_some_and(|t| {
+                            t > Time::from_integer(0) && t <= Time::from_integer(MAX_SPEED)
+                        });
                         if !ok {
                             let span = atom.span.start + play.offset..atom.span.end + play.offset;
-                            return Err(err(&span, format!("`{kw}` takes numbers above 0 and up to {MAX_SPEED}, got `{}`", atom.text), "not a factor", "for example `fast \"<1 2>\"`"));
+                            return Err(err(
+                                &span,
+                                format!(
+                                    "`{kw}` takes numbers above 0 and up to {MAX_SPEED}, got `{}`",
+                                    atom.text
+                                ),
+                                "not a factor",
+                                "for example `fast \"<1 2>\"`",
+                            ));
                         }
                     }
                     Factor::Pattern(play.compiled.pattern)
                 } else {
                     Factor::Const(speed(tok, &kw)?)
                 };
-                Ok((if kw == "fast" { Transform::Fast(factor) } else { Transform::Slow(factor) }, used + 1))
+                Ok((
+                    if kw == "fast" {
+                        Transform::Fast(factor)
+                    } else {
+                        Transform::Slow(factor)
+                    },
+                    used + 1,
+                ))
             }
             "rev" => Ok((Transform::Rev, used)),
             "every" => {
-                let n = int(need(0, "a number of cycles and a transform", "every 4 rev")?, 1, 1024, "`every`")?;
+                let n = int(
+                    need(0, "a number of cycles and a transform", "every 4 rev")?,
+                    1,
+                    1024,
+                    "`every`",
+                )?;
                 need(1, "a transform after the number", "every 4 rev")?;
                 let inner_at = at + 2;
                 let inner_kw = stmt.tokens[inner_at].text.to_ascii_lowercase();
-                if matches!(inner_kw.as_str(), "every" | "gate" | "legato" | "swing" | "play" | "vel" | "velocity" | "mute") {
-                    return Err(err(&stmt.tokens[inner_at].span, format!("`{inner_kw}` cannot be used inside `every`"), "not a transform", "every N takes a transform such as rev, fast 2, degrade 0.5, transpose 12"));
+                if matches!(
+                    inner_kw.as_str(),
+                    "every" | "gate" | "legato" | "swing" | "play" | "vel" | "velocity" | "mute"
+                ) {
+                    return Err(err(
+                        &stmt.tokens[inner_at].span,
+                        format!("`{inner_kw}` cannot be used inside `every`"),
+                        "not a transform",
+                        "every N takes a transform such as rev, fast 2, degrade 0.5, transpose 12",
+                    ));
                 }
                 let (inner, inner_used) = self.transform(stmt, inner_at)?;
                 Ok((Transform::Every(n, Box::new(inner)), inner_used))
             }
             "euclid" => {
-                let k = int(need(0, "hits and steps", "euclid 3 8")?, -4096, 4096, "the number of hits")?;
-                let n = int(need(1, "a number of steps", "euclid 3 8")?, 1, 4096, "the number of steps")?;
+                let k = int(
+                    need(0, "hits and steps", "euclid 3 8")?,
+                    -4096,
+                    4096,
+                    "the number of hits",
+                )?;
+                let n = int(
+                    need(1, "a number of steps", "euclid 3 8")?,
+                    1,
+                    4096,
+                    "the number of steps",
+                )?;
                 let (r, extra) = match args.get(2).filter(|t| t.text.parse::<i64>().is_ok()) {
                     Some(tok) => (int(tok, -4096, 4096, "the rotation")?, 1),
                     None => (0, 0),
@@ -465,7 +677,12 @@ impl Compiler {
                 Ok((Transform::Euclid(k, n, r), used + 2 + extra))
             }
             "degrade" => match args.first() {
-                Some(tok) => Ok((Transform::Degrade(share(tok, 0.0, 1.0, "the share of notes to drop")?.to_f64()), used + 1)),
+                Some(tok) => Ok((
+                    Transform::Degrade(
+                        share(tok, 0.0, 1.0, "the share of notes to drop")?.to_f64(),
+                    ),
+                    used + 1,
+                )),
                 None => Ok((Transform::Degrade(0.5), used)),
             },
             "ply" => {
@@ -491,40 +708,81 @@ impl Compiler {
             "humanize" => {
                 let tok = need(0, "a timing range", "humanize 8ms 10")?;
                 let ms = ms_value(tok, tok.text.strip_suffix("ms").unwrap_or(&tok.text), 100.0)?;
-                let (vel, extra) = match args.get(1).filter(|t| !t.quoted && t.text.parse::<i64>().is_ok()) {
+                let (vel, extra) = match args
+                    .get(1)
+                    .filter(|t| !t.quoted && t.text.parse::<i64>().is_ok())
+                {
                     Some(tok) => (int(tok, 0, 64, "the velocity range")? as u8, 1),
                     None => (0, 0),
                 };
                 Ok((Transform::Humanize(ms.abs(), vel), used + 1 + extra))
             }
             "transpose" | "octave" => {
-                let (min, max) = if kw == "octave" { (-10, 10) } else { (-127, 127) };
-                let n = int(need(0, "an amount", if kw == "octave" { "octave -1" } else { "transpose 12" })?, min, max, &format!("`{kw}`"))? as i32;
-                Ok((Transform::Transpose(if kw == "octave" { n * 12 } else { n }), used + 1))
+                let (min, max) = if kw == "octave" {
+                    (-10, 10)
+                } else {
+                    (-127, 127)
+                };
+                let n = int(
+                    need(
+                        0,
+                        "an amount",
+                        if kw == "octave" {
+                            "octave -1"
+                        } else {
+                            "transpose 12"
+                        },
+                    )?,
+                    min,
+                    max,
+                    &format!("`{kw}`"),
+                )? as i32;
+                Ok((
+                    Transform::Transpose(if kw == "octave" { n * 12 } else { n }),
+                    used + 1,
+                ))
             }
-            _ => Err(err(&key.span, format!("unknown track setting `{}`", key.text), "unknown keyword", keyword_help(&kw, true))),
+            _ => Err(err(
+                &key.span,
+                format!("unknown track setting `{}`", key.text),
+                "unknown keyword",
+                keyword_help(&kw, true),
+            )),
         }
     }
 
     /// Builds the tracks from their drafts, checking what needs the whole track first.
     fn finish(&mut self, errors: &mut Vec<Diagnostic>) -> Vec<Track> {
-        let mut used_channels: HashSet<u8> = self.tracks.iter().filter_map(|t| t.channel.as_ref().map(|c| c.0)).collect();
+        let mut used_channels: HashSet<u8> = self
+            .tracks
+            .iter()
+            .filter_map(|t| t.channel.as_ref().map(|c| c.0))
+            .collect();
         let mut next_channel = 1u8;
         let mut tracks = Vec::new();
         let drafts = std::mem::take(&mut self.tracks);
         for draft in drafts {
             let explicit_drums = draft.drums || draft.channel.as_ref().is_some_and(|c| c.0 == 10);
-            let heads: Vec<&mini::ast::Atom> = draft.plays.iter().flat_map(|p| p.atoms.iter()).filter(|a| a.role == AtomRole::Head).collect();
+            let heads: Vec<&mini::ast::Atom> = draft
+                .plays
+                .iter()
+                .flat_map(|p| p.atoms.iter())
+                .filter(|a| a.role == AtomRole::Head)
+                .collect();
             let auto_drums = draft.channel.is_none()
                 && heads.iter().any(|a| resolve::is_drum(&a.text))
-                && heads.iter().all(|a| resolve::is_drum(&a.text) || parse_decimal(&a.text).is_some());
+                && heads
+                    .iter()
+                    .all(|a| resolve::is_drum(&a.text) || parse_decimal(&a.text).is_some());
             let drums = explicit_drums || auto_drums;
             let mut ok = true;
             for play in &draft.plays {
                 for atom in &play.atoms {
                     let span = atom.span.start + play.offset..atom.span.end + play.offset;
                     let checked = match atom.role {
-                        AtomRole::Head => resolve::keys(&Value::from_atom(&atom.text), drums).map(|_| ()),
+                        AtomRole::Head => {
+                            resolve::keys(&Value::from_atom(&atom.text), drums).map(|_| ())
+                        }
                         AtomRole::Tail => resolve::check_chord_part(&atom.text),
                     };
                     if let Err(u) = checked {
@@ -534,7 +792,12 @@ impl Compiler {
                 }
             }
             if draft.plays.is_empty() {
-                errors.push(err(&draft.header, format!("track `{}` plays nothing", draft.name), "empty track", "add a line such as `play \"bd ~ sn ~\"` under it"));
+                errors.push(err(
+                    &draft.header,
+                    format!("track `{}` plays nothing", draft.name),
+                    "empty track",
+                    "add a line such as `play \"bd ~ sn ~\"` under it",
+                ));
                 ok = false;
             }
             let channel = match (&draft.channel, drums) {
@@ -545,7 +808,12 @@ impl Compiler {
                         next_channel += 1;
                     }
                     if next_channel > 16 {
-                        errors.push(err(&draft.header, "every MIDI channel is taken", "no channel left", "give some tracks the same `channel`"));
+                        errors.push(err(
+                            &draft.header,
+                            "every MIDI channel is taken",
+                            "no channel left",
+                            "give some tracks the same `channel`",
+                        ));
                         ok = false;
                         16
                     } else {
@@ -578,13 +846,20 @@ impl Compiler {
     }
 
     fn track_pattern(&self, draft: &TrackDraft, drums: bool, seed: u32) -> Pattern<Note> {
-        let values = Pattern::stack(draft.plays.iter().map(|p| p.compiled.pattern.clone()).collect());
+        let values = Pattern::stack(
+            draft
+                .plays
+                .iter()
+                .map(|p| p.compiled.pattern.clone())
+                .collect(),
+        );
         let keys = values.fmap(move |v| resolve::keys(v, drums).unwrap_or_default());
         let with_velocity = match &draft.velocity {
             Some(vel) => keys.app_left(vel, |k, v| (k.clone(), velocity_of(v).unwrap_or(100))),
             None => keys.fmap(|k| (k.clone(), 100u8)),
         };
-        let mut notes = with_velocity.flat_map_values(|(keys, vel)| keys.iter().map(|&k| Note::new(k, *vel)).collect());
+        let mut notes = with_velocity
+            .flat_map_values(|(keys, vel)| keys.iter().map(|&k| Note::new(k, *vel)).collect());
         for t in &draft.transforms {
             notes = apply(t, &notes, seed);
         }
@@ -604,16 +879,34 @@ fn velocity_of(v: &Value) -> Option<u8> {
 
 fn speed(tok: &Token, kw: &str) -> Result<Time, Diagnostic> {
     let max = Time::from_integer(MAX_SPEED);
-    match parse_decimal(&tok.text).or_else(|| parse_rate(&tok.text).filter(|_| tok.text.contains('/'))) {
+    match parse_decimal(&tok.text)
+        .or_else(|| parse_rate(&tok.text).filter(|_| tok.text.contains('/')))
+    {
         Some(t) if t > Time::from_integer(0) && t <= max && *t.denom() <= 1000 => Ok(t),
-        _ => Err(err(&tok.span, format!("`{kw}` takes a number above 0 and up to {MAX_SPEED}, got `{}`", tok.text), "not a factor", format!("for example `{kw} 2`, `{kw} 1.5` or `{kw} \"<1 2>\"`"))),
+        _ => Err(err(
+            &tok.span,
+            format!(
+                "`{kw}` takes a number above 0 and up to {MAX_SPEED}, got `{}`",
+                tok.text
+            ),
+            "not a factor",
+            format!("for example `{kw} 2`, `{kw} 1.5` or `{kw} \"<1 2>\"`"),
+        )),
     }
 }
 
 fn ms_value(tok: &Token, number: &str, max: f64) -> Result<f32, Diagnostic> {
     match number.parse::<f64>() {
         Ok(v) if v.abs() <= max => Ok(v as f32),
-        _ => Err(err(&tok.span, format!("expected milliseconds from -{max} to {max}, got `{}`", tok.text), "not a time", "for example `-10ms`")),
+        _ => Err(err(
+            &tok.span,
+            format!(
+                "expected milliseconds from -{max} to {max}, got `{}`",
+                tok.text
+            ),
+            "not a time",
+            "for example `-10ms`",
+        )),
     }
 }
 

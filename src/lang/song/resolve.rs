@@ -45,7 +45,9 @@ fn midi_number(float: f64) -> Result<u8, Unknown> {
         Ok(float as u8)
     } else {
         Err(Unknown {
-            message: format!("a MIDI note number must be a whole number from 0 to 127, got {float}"),
+            message: format!(
+                "a MIDI note number must be a whole number from 0 to 127, got {float}"
+            ),
             label: "out of range".to_string(),
             help: Some("60 is middle C (c4); a drum kit sits from 35 to 81".to_string()),
         })
@@ -70,7 +72,11 @@ pub fn unknown_word(word: &str, drums: bool) -> Unknown {
     let lower = word.to_ascii_lowercase();
     let drum = suggest::nearest(&lower, gm::DRUM_NAMES.iter().copied());
     let note_guess = suggest::nearest(&lower, note::PITCH_CLASS_SPELLINGS.iter().copied());
-    let guess = if drums { drum.or(note_guess) } else { note_guess.or(drum) };
+    let guess = if drums {
+        drum.or(note_guess)
+    } else {
+        note_guess.or(drum)
+    };
     let kind = if drums { "drum" } else { "note or drum" };
     Unknown {
         message: format!("unknown {kind} `{word}`"),
@@ -85,9 +91,11 @@ pub fn unknown_word(word: &str, drums: bool) -> Unknown {
 
 /// Checks a word that follows `:` (a chord quality or modifier), using a sample root.
 pub fn check_chord_part(word: &str) -> Result<(), Unknown> {
-    chord::parse_chord_parts(&["c3", word]).map(|_| ()).map_err(|e| Unknown {
-        message: e.message,
-        label: "not a chord quality".to_string(),
-        help: Some(e.hint),
-    })
+    chord::parse_chord_parts(&["c3", word])
+        .map(|_| ())
+        .map_err(|e| Unknown {
+            message: e.message,
+            label: "not a chord quality".to_string(),
+            help: Some(e.hint),
+        })
 }

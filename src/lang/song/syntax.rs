@@ -30,7 +30,10 @@ pub struct Statement {
 impl Statement {
     /// The keyword, lower-cased.
     pub fn keyword(&self) -> String {
-        self.tokens.first().map(|t| t.text.to_ascii_lowercase()).unwrap_or_default()
+        self.tokens
+            .first()
+            .map(|t| t.text.to_ascii_lowercase())
+            .unwrap_or_default()
     }
 
     /// The tokens after the keyword.
@@ -52,7 +55,11 @@ pub fn statements(src: &str) -> (Vec<Statement>, Vec<Diagnostic>) {
             Ok(tokens) if tokens.is_empty() => {}
             Ok(tokens) => {
                 let span = tokens[0].span.start..tokens.last().map_or(line_start, |t| t.span.end);
-                out.push(Statement { tokens, line: index + 1, span });
+                out.push(Statement {
+                    tokens,
+                    line: index + 1,
+                    span,
+                });
             }
             Err(e) => errors.push(e),
         }
@@ -82,7 +89,10 @@ fn tokenize(line: &str, base: usize) -> Result<Vec<Token>, Diagnostic> {
                     "this string is never closed",
                     "unclosed string",
                 )
-                .with_help(format!("end the pattern with `{}` on the same line", quote as char)));
+                .with_help(format!(
+                    "end the pattern with `{}` on the same line",
+                    quote as char
+                )));
             };
             tokens.push(Token {
                 text: line[start..start + len].to_string(),
@@ -93,7 +103,11 @@ fn tokenize(line: &str, base: usize) -> Result<Vec<Token>, Diagnostic> {
             continue;
         }
         let start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'"' && bytes[i] != b'`' {
+        while i < bytes.len()
+            && !bytes[i].is_ascii_whitespace()
+            && bytes[i] != b'"'
+            && bytes[i] != b'`'
+        {
             if bytes[i] == b'#' || (bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/')) {
                 break;
             }
@@ -103,7 +117,11 @@ fn tokenize(line: &str, base: usize) -> Result<Vec<Token>, Diagnostic> {
         while !line.is_char_boundary(i) {
             i += 1;
         }
-        tokens.push(Token { text: line[start..i].to_string(), quoted: false, span: base + start..base + i });
+        tokens.push(Token {
+            text: line[start..i].to_string(),
+            quoted: false,
+            span: base + start..base + i,
+        });
     }
     Ok(tokens)
 }
@@ -114,13 +132,14 @@ mod tests {
 
     #[test]
     fn a_track_line_splits_into_words_and_patterns() {
-        let (stmts, errors) = statements("track kick drums # the four on the floor\n  play \"bd*4\" // loud\n");
+        let (stmts, errors) =
+            statements("track kick drums # the four on the floor\n  play \"bd*4\" // loud\n");
         assert!(errors.is_empty());
         assert_eq!(stmts.len(), 2);
         assert_eq!(stmts[0].keyword(), "track");
         assert_eq!(stmts[1].args()[0].text, "bd*4");
         assert!(stmts[1].args()[0].quoted);
-        assert_eq!(stmts[1].args()[0].span, 9..13);
+        assert_eq!(stmts[1].args()[0].span, 49..53);
         assert_eq!(stmts[1].line, 2);
     }
 
