@@ -5,6 +5,7 @@ pub mod cycles;
 pub mod events;
 pub mod failure;
 pub mod mini;
+pub mod rudiments;
 pub mod source;
 
 use std::path::PathBuf;
@@ -53,6 +54,8 @@ enum Command {
         #[arg(long, default_value = "0..4")]
         cycles: String,
     },
+    /// List the 40 PAS drum rudiments with their sticking.
+    Rudiments,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -60,6 +63,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { files } => check::run(&files),
+        Command::Rudiments => rudiments::run(),
         Command::Events { file, cycles, json } => events::run(&file, &cycles, json),
         Command::Mini {
             pattern,

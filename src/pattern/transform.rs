@@ -1,11 +1,11 @@
 //! Transformations that reshape a pattern in time: reverse, every-N, ply, swing.
 
 use super::hap::Hap;
-use super::pattern::{Pattern, Value};
+use super::pattern::{Pattern, Payload};
 use super::span::Span;
 use crate::theory::time::{Time, next_sam, sam};
 
-impl<T: Value> Pattern<T> {
+impl<T: Payload> Pattern<T> {
     /// Plays each cycle backwards.
     pub fn rev(&self) -> Self {
         let pat = self.clone();
@@ -99,7 +99,7 @@ impl<T: Value> Pattern<T> {
     }
 
     /// Every event's fragment as a copy with its value transformed by the event itself.
-    pub fn map_haps<U: Value>(
+    pub fn map_haps<U: Payload>(
         &self,
         f: impl Fn(&Hap<T>) -> U + Send + Sync + 'static,
     ) -> Pattern<U> {
