@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod cycles;
+pub mod drums;
 pub mod events;
 pub mod failure;
 pub mod mini;
@@ -56,6 +57,8 @@ enum Command {
     },
     /// List the 40 PAS drum rudiments with their sticking.
     Rudiments,
+    /// List the General MIDI drum names and program names.
+    Drums,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -64,6 +67,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Check { files } => check::run(&files),
         Command::Rudiments => rudiments::run(),
+        Command::Drums => drums::run(),
         Command::Events { file, cycles, json } => events::run(&file, &cycles, json),
         Command::Mini {
             pattern,

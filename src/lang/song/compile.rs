@@ -795,7 +795,18 @@ impl Compiler {
         let mut next_channel = 1u8;
         let mut tracks = Vec::new();
         let drafts = std::mem::take(&mut self.tracks);
-        for draft in drafts {
+        // Where each track's lines end: at the next track's header.
+        let ends: Vec<usize> = drafts
+            .iter()
+            .skip(1)
+            .map(|d| d.header.start)
+            .chain([usize::MAX])
+            .collect();
+        for (draft, end) in drafts.into_iter().zip(ends) {
+            // A track whose lines already failed is not reported again as empty.
+            let had_errors = errors
+                .iter()
+                .any(|e| (draft.header.start..end).contains(&e.span.start));
             let explicit_drums = draft.drums || draft.channel.as_ref().is_some_and(|c| c.0 == 10);
             let heads: Vec<&mini::ast::Atom> = draft
                 .plays
@@ -827,15 +838,15 @@ impl Compiler {
                     }
                 }
             }
-            if draft.plays.is_empty() {
+            if draft.plays.is_empty() && !had_errors {
                 errors.push(err(
                     &draft.header,
                     format!("track `{}` plays nothing", draft.name),
                     "empty track",
                     "add a line such as `play \"bd ~ sn ~\"` under it",
                 ));
-                ok = false;
             }
+            ok &= !draft.plays.is_empty();
             let channel = match (&draft.channel, drums) {
                 (Some((c, _)), _) => *c,
                 (None, true) => 10,
@@ -928,12 +939,10 @@ impl Compiler {
             && !RUDIMENT_KEYS.contains(&first.text.to_ascii_lowercase().as_str())
         {
             if find_rudiment(&first.text).is_none() {
-                let ids: Vec<&str> = crate::pattern::rudiments().iter().map(|r| r.id).collect();
-                let help =
-                    match suggest::nearest(&first.text.to_ascii_lowercase(), ids.iter().copied()) {
-                        Some(g) => format!("did you mean `{g}`? `flam rudiments` lists all 40"),
-                        None => "`flam rudiments` lists all 40 PAS rudiments by name".to_string(),
-                    };
+                let help = match nearest_rudiment(&first.text) {
+                    Some(g) => format!("did you mean `{g}`? `flam rudiments` lists all 40"),
+                    None => "`flam rudiments` lists all 40 PAS rudiments by name".to_string(),
+                };
                 return Err(err(
                     &first.span,
                     format!("unknown rudiment `{}`", first.text),
@@ -1198,6 +1207,21 @@ fn velocity_of(v: &Value) -> Option<u8> {
         return (1.0..=127.0).contains(&f).then_some(f as u8);
     }
     (f > 0.0 && f <= 1.0).then(|| ((f * 127.0).round() as u8).max(1))
+}
+
+/// The rudiment id closest to `word`, also matching ids without their first word, since
+/// drummers say "paradiddle" for the single paradiddle.
+fn nearest_rudiment(word: &str) -> Option<&'static str> {
+    let word = word.to_ascii_lowercase();
+    let ids: Vec<&'static str> = crate::pattern::rudiments().iter().map(|r| r.id).collect();
+    suggest::nearest(&word, ids.iter().copied()).or_else(|| {
+        let tails: Vec<(&str, &'static str)> = ids
+            .iter()
+            .filter_map(|id| id.split_once('-').map(|(_, rest)| (rest, *id)))
+            .collect();
+        let tail = suggest::nearest(&word, tails.iter().map(|(t, _)| *t))?;
+        tails.iter().find(|(t, _)| *t == tail).map(|(_, id)| *id)
+    })
 }
 
 /// A drum or note name (or MIDI number) for one hand of a rudiment.
