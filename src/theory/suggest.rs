@@ -24,7 +24,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 pub fn max_distance(word: &str) -> usize {
     // Two slips are common even in short names (`mjr7` for `maj7`), but a guess further
     // away than a third of the word is more confusing than no guess.
-    ((word.chars().count() + 2) / 3).max(1)
+    word.chars().count().div_ceil(3).max(1)
 }
 
 /// The candidate closest to `word`, if it is within [`max_distance`]; ties go to the first.
