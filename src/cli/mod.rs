@@ -6,6 +6,8 @@ pub mod drums;
 pub mod events;
 pub mod failure;
 pub mod mini;
+pub mod play;
+pub mod ports;
 pub mod rudiments;
 pub mod source;
 
@@ -26,6 +28,36 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Play a song live to MIDI outputs until Ctrl-C (or for --bars N).
+    Play {
+        /// The song file.
+        file: PathBuf,
+        /// Where to send: `midi:PORT` (ALSA, by name or number), `jack:PORT`, `jack` (flam's own
+        /// JACK port), or `synth` (not built yet). Repeat for several outputs. Default: JACK if
+        /// a server is running, else a virtual ALSA port.
+        #[arg(long, value_name = "OUTPUT")]
+        out: Vec<String>,
+        /// Name flam's own port (JACK) or virtual port (ALSA) for others to connect to.
+        #[arg(long = "virtual", value_name = "NAME")]
+        virtual_name: Option<String>,
+        /// Reload the file when it changes; the new version takes over at the next bar line.
+        #[arg(long)]
+        watch: bool,
+        /// Send MIDI clock (24 per quarter note) with Start and Stop.
+        #[arg(long)]
+        clock: bool,
+        /// Send this many ms early for an output that sounds late (once for all, or per --out).
+        #[arg(long, value_name = "MS")]
+        latency: Vec<f64>,
+        /// Play this many bars, then stop.
+        #[arg(long, value_name = "N")]
+        bars: Option<u32>,
+        /// Start at this bar (0 is the first).
+        #[arg(long, value_name = "BAR", default_value_t = 0)]
+        from: u32,
+    },
+    /// List the MIDI outputs flam can see, ALSA and JACK.
+    Ports,
     /// Compile .flam files and report every error; exit 0 when all compile, 2 when not.
     Check {
         /// The song files to check.
@@ -66,6 +98,26 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { files } => check::run(&files),
+        Command::Play {
+            file,
+            out,
+            virtual_name,
+            watch,
+            clock,
+            latency,
+            bars,
+            from,
+        } => play::run(&play::PlayArgs {
+            file,
+            out,
+            virtual_name,
+            watch,
+            clock,
+            latency_ms: latency,
+            bars,
+            from,
+        }),
+        Command::Ports => ports::run(),
         Command::Rudiments => rudiments::run(),
         Command::Drums => drums::run(),
         Command::Events { file, cycles, json } => events::run(&file, &cycles, json),

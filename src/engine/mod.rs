@@ -1,5 +1,24 @@
 //! The engine: turns songs into timed events and plays them on time.
+//!
+//! Playing is split in two. The [`planner::Planner`] runs on an ordinary thread, works out a
+//! bar at a time a little ahead of the music, and pushes [`cue::Cue`]s into a wait-free ring
+//! per output. A real-time [`sender::Sender`] per output pops them, waits for each deadline
+//! and hands it to its [`sink::Sink`]; it neither allocates nor locks.
 
+pub mod anchor;
+pub mod cue;
+pub mod ledger;
 pub mod message;
+pub mod midi;
+pub mod outcome;
+pub mod overlaps;
 pub mod plan;
+pub mod planned;
+pub mod planner;
+pub mod planner_options;
+pub mod sender;
+pub mod sink;
+pub mod stats;
+pub mod system;
 pub mod timeline;
+pub mod wait;

@@ -3,6 +3,7 @@
 //! this one list, so what plays is what renders and what exports.
 
 use super::message::Message;
+use super::overlaps::Overlaps;
 use super::timeline::{self, Event};
 use crate::lang::song::Song;
 use crate::theory::time::Time;
@@ -95,7 +96,8 @@ pub fn messages_for(events: &[Event]) -> Vec<Timed> {
     resolve_overlaps(out)
 }
 
-fn order(list: &mut [Timed]) {
+/// Sorts messages as they are sent: by time, note-offs first at equal times, then by track.
+pub fn order(list: &mut [Timed]) {
     list.sort_by(|a, b| {
         a.seconds
             .total_cmp(&b.seconds)
@@ -104,39 +106,13 @@ fn order(list: &mut [Timed]) {
     });
 }
 
-/// Walks the list keeping a count of sounding notes per channel and key; a note-on on a
-/// sounding key gets a note-off first, and the note-off that would have ended the earlier
-/// note is dropped.
+/// Walks the list in time order through an [`Overlaps`], so a note-on on a sounding key gets a
+/// note-off first and the note-off that would have ended the earlier note is dropped.
 fn resolve_overlaps(list: Vec<Timed>) -> Vec<Timed> {
-    let mut sounding = vec![0u32; 16 * 128];
-    let mut pending_drops = vec![0u32; 16 * 128];
+    let mut overlaps = Overlaps::default();
     let mut out = Vec::with_capacity(list.len());
     for t in list {
-        match t.message {
-            Message::NoteOn { channel, key, .. } => {
-                let i = usize::from(channel.clamp(1, 16) - 1) * 128 + usize::from(key & 0x7f);
-                if sounding[i] > 0 {
-                    out.push(Timed {
-                        message: Message::NoteOff { channel, key },
-                        ..t
-                    });
-                    pending_drops[i] += 1;
-                } else {
-                    sounding[i] = 1;
-                }
-                out.push(t);
-            }
-            Message::NoteOff { channel, key } => {
-                let i = usize::from(channel.clamp(1, 16) - 1) * 128 + usize::from(key & 0x7f);
-                if pending_drops[i] > 0 {
-                    pending_drops[i] -= 1;
-                } else if sounding[i] > 0 {
-                    sounding[i] = 0;
-                    out.push(t);
-                }
-            }
-            _ => out.push(t),
-        }
+        overlaps.push(t, &mut |t| out.push(t));
     }
     out
 }

@@ -1,0 +1,122 @@
+//! ALSA sequencer output through midir: sends at once, the sender owns the timing.
+
+use midir::{MidiOutput, MidiOutputConnection};
+
+use crate::engine::midi::Midi;
+use crate::engine::sink::{Sink, SinkError};
+
+/// What to do when there is no ALSA sequencer.
+const NO_SEQUENCER: &str = "  = help: the ALSA sequencer (/dev/snd/seq) is not available: load it with `sudo modprobe snd-seq` (and check that you may open /dev/snd/seq: `sudo usermod -aG audio $USER`), or start a JACK server (`jackd -d alsa`) and use --out jack";
+
+/// A connection to an ALSA sequencer port (or a virtual port of flam's own).
+pub struct AlsaSink {
+    connection: MidiOutputConnection,
+}
+
+impl Sink for AlsaSink {
+    fn send(&mut self, midi: Midi, _at: f64) -> Result<(), SinkError> {
+        let (bytes, len) = midi.bytes();
+        self.connection
+            .send(&bytes[..len])
+            .map_err(|_| SinkError("the ALSA MIDI port stopped taking messages"))
+    }
+}
+
+fn client() -> Result<MidiOutput, String> {
+    // Checked first: alsa-lib prints its own noise to stderr when the device is missing.
+    if !std::path::Path::new("/dev/snd/seq").exists() {
+        return Err(format!(
+            "error: cannot open the ALSA sequencer: /dev/snd/seq does not exist\n{NO_SEQUENCER}"
+        ));
+    }
+    MidiOutput::new("flam").map_err(|e| {
+        format!("error: cannot open the ALSA sequencer: {e}\n{NO_SEQUENCER}")
+    })
+}
+
+/// The names of the ALSA MIDI ports flam can send to, numbered from 0 in this order.
+pub fn ports() -> Result<Vec<String>, String> {
+    let out = client()?;
+    Ok(out
+        .ports()
+        .iter()
+        .map(|p| out.port_name(p).unwrap_or_else(|_| "(unnamed port)".into()))
+        .collect())
+}
+
+/// Whether the sequencer is there at all.
+pub fn available() -> bool {
+    client().is_ok()
+}
+
+/// Connects to a port given by number (as `flam ports` lists them) or by name (exactly, or
+/// a unique part of it, ignoring case).
+pub fn open(selector: &str) -> Result<(AlsaSink, String), String> {
+    let out = client()?;
+    let ports = out.ports();
+    let names: Vec<String> = ports
+        .iter()
+        .map(|p| out.port_name(p).unwrap_or_default())
+        .collect();
+    let listing = || {
+        if names.is_empty() {
+            "  = help: no ALSA MIDI ports are available; plug in a device or start a synth".to_string()
+        } else {
+            let list: Vec<String> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("      {i}: {n}"))
+                .collect();
+            format!("  = help: the ALSA ports are:\n{}", list.join("\n"))
+        }
+    };
+    let index = if let Ok(i) = selector.parse::<usize>() {
+        if i >= names.len() {
+            return Err(format!(
+                "error: there is no ALSA MIDI port number {i}\n{}",
+                listing()
+            ));
+        }
+        i
+    } else if let Some(i) = names.iter().position(|n| n == selector) {
+        i
+    } else {
+        let wanted = selector.to_lowercase();
+        let matches: Vec<usize> = (0..names.len())
+            .filter(|&i| names[i].to_lowercase().contains(&wanted))
+            .collect();
+        match matches.as_slice() {
+            [i] => *i,
+            [] => {
+                return Err(format!(
+                    "error: no ALSA MIDI port is called `{selector}`\n{}",
+                    listing()
+                ));
+            }
+            _ => {
+                return Err(format!(
+                    "error: `{selector}` names more than one ALSA MIDI port\n{}",
+                    listing()
+                ));
+            }
+        }
+    };
+    let name = names[index].clone();
+    let connection = out
+        .connect(&ports[index], "flam")
+        .map_err(|e| format!("error: cannot connect to ALSA port `{name}`: {e}"))?;
+    Ok((AlsaSink { connection }, format!("ALSA port {name}")))
+}
+
+/// Makes a virtual ALSA port called `name` that other programs connect to.
+pub fn open_virtual(name: &str) -> Result<(AlsaSink, String), String> {
+    use midir::os::unix::VirtualOutput;
+    let out = client()?;
+    let connection = out.create_virtual(name).map_err(|e| {
+        format!("error: cannot create the virtual ALSA port `{name}`: {e}")
+    })?;
+    Ok((
+        AlsaSink { connection },
+        format!("virtual ALSA port flam:{name} (connect it with `aconnect`)"),
+    ))
+}

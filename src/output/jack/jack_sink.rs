@@ -1,0 +1,248 @@
+//! JACK MIDI output: flam's own client and port, messages placed at exact frames.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use jack::{AsyncClient, Client, ClientOptions, ClientStatus, MidiOut, PortFlags, PortSpec};
+use rtrb::{Producer, RingBuffer};
+
+use super::frame_cue::FrameCue;
+use super::notifications::Notifications;
+use super::process::Process;
+use crate::engine::midi::Midi;
+use crate::engine::sink::{Sink, SinkError};
+use crate::engine::wait::seconds_since;
+
+/// How many messages can wait for the process callback.
+const RING: usize = 8192;
+
+/// A JACK client with one MIDI out port. The sender hands each message over a few periods
+/// early with the absolute frame it must land on: the song's start frame plus
+/// round(seconds × sample rate). The process callback writes it at its offset in the cycle.
+pub struct JackSink {
+    client: Option<AsyncClient<Notifications, Process>>,
+    cues: Producer<FrameCue>,
+    sample_rate: f64,
+    period: f64,
+    start_frame: u32,
+    gone: Arc<AtomicBool>,
+    late: Arc<AtomicU64>,
+    lost: Arc<AtomicU64>,
+    cycles: Arc<AtomicU64>,
+    port: String,
+}
+
+/// What to tell someone whose JACK client could not open.
+pub fn describe(e: &jack::Error) -> String {
+    match e {
+        jack::Error::LibraryError(why) => format!(
+            "the JACK library could not be loaded ({why})\n  = help: install it with `sudo apt-get install libjack-jackd2-0` (or `jackd2`)"
+        ),
+        jack::Error::ClientError(status)
+            if status.intersects(ClientStatus::SERVER_FAILED | ClientStatus::SERVER_ERROR) =>
+        {
+            let server = std::env::var("JACK_DEFAULT_SERVER").unwrap_or_else(|_| "default".into());
+            format!(
+                "no JACK server is running (server `{server}`)\n  = help: start one, e.g. `jackd -d alsa` or with qjackctl (install it with `sudo apt-get install jackd2`), or use ALSA with --out midi:PORT"
+            )
+        }
+        other => format!("JACK refused the client: {other}"),
+    }
+}
+
+/// Opens a client on the running JACK server without starting one.
+pub fn connect(name: &str) -> Result<Client, String> {
+    Client::new(name, ClientOptions::NO_START_SERVER)
+        .map(|(c, _)| c)
+        .map_err(|e| format!("error: {}", describe(&e)))
+}
+
+/// Whether a JACK server is running (and libjack is installed).
+pub fn running() -> bool {
+    connect("flam-probe").is_ok()
+}
+
+/// The MIDI input ports on the JACK server: where flam can send.
+pub fn ports() -> Result<Vec<String>, String> {
+    let client = connect("flam-ports")?;
+    Ok(client.ports(
+        None,
+        Some(MidiOut::default().jack_port_type()),
+        PortFlags::IS_INPUT,
+    ))
+}
+
+/// Finds the port `wanted` names: exactly, or a unique part of a MIDI input's name.
+fn resolve(client: &Client, wanted: &str) -> Result<String, String> {
+    let all = client.ports(
+        None,
+        Some(MidiOut::default().jack_port_type()),
+        PortFlags::IS_INPUT,
+    );
+    if all.iter().any(|p| p == wanted) {
+        return Ok(wanted.to_string());
+    }
+    let lower = wanted.to_lowercase();
+    let matches: Vec<&String> = all
+        .iter()
+        .filter(|p| p.to_lowercase().contains(&lower))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        _ => {
+            let what = if matches.is_empty() {
+                format!("no JACK MIDI input port is called `{wanted}`")
+            } else {
+                format!("`{wanted}` names more than one JACK MIDI input port")
+            };
+            let help = if all.is_empty() {
+                "  = help: no JACK MIDI inputs exist; start a synth, or use --out jack and connect flam's port later".to_string()
+            } else {
+                format!("  = help: the JACK MIDI inputs are:\n      {}", all.join("\n      "))
+            };
+            Err(format!("error: {what}\n{help}"))
+        }
+    }
+}
+
+impl JackSink {
+    /// Opens the client `flam` with a MIDI out port called `port_name`, activates it, and
+    /// connects it to `target` when given.
+    pub fn open(port_name: &str, target: Option<&str>) -> Result<(JackSink, String), String> {
+        let client = connect("flam")?;
+        let port = client
+            .register_port(port_name, MidiOut::default())
+            .map_err(|e| format!("error: cannot make the JACK port `{port_name}`: {e}"))?;
+        let ours = port
+            .name()
+            .map_err(|e| format!("error: cannot name the JACK port: {e}"))?;
+        let target = match target {
+            Some(t) => Some(resolve(&client, t)?),
+            None => None,
+        };
+        let sample_rate = f64::from(client.sample_rate().max(1));
+        let period = f64::from(client.buffer_size().max(1)) / sample_rate;
+        let (producer, consumer) = RingBuffer::new(RING);
+        let gone = Arc::new(AtomicBool::new(false));
+        let late = Arc::new(AtomicU64::new(0));
+        let lost = Arc::new(AtomicU64::new(0));
+        let cycles = Arc::new(AtomicU64::new(0));
+        let process = Process {
+            port,
+            cues: consumer,
+            late: late.clone(),
+            lost: lost.clone(),
+            cycles: cycles.clone(),
+        };
+        let notifications = Notifications {
+            gone: gone.clone(),
+            ours: ours.clone(),
+            target: target.clone(),
+        };
+        let active = client
+            .activate_async(notifications, process)
+            .map_err(|e| format!("error: cannot start the JACK client: {e}"))?;
+        let description = match &target {
+            Some(t) => {
+                active
+                    .as_client()
+                    .connect_ports_by_name(&ours, t)
+                    .map_err(|e| format!("error: cannot connect `{ours}` to `{t}`: {e}"))?;
+                format!("JACK port {ours} → {t}")
+            }
+            None => format!("JACK port {ours} (connect it with `jack_connect {ours} PORT`)"),
+        };
+        Ok((
+            JackSink {
+                client: Some(active),
+                cues: producer,
+                sample_rate,
+                period,
+                start_frame: 0,
+                gone,
+                late,
+                lost,
+                cycles,
+                port: ours,
+            },
+            description,
+        ))
+    }
+
+    /// Messages that arrived after their frame had passed, and messages JACK dropped.
+    pub fn counters(&self) -> (Arc<AtomicU64>, Arc<AtomicU64>) {
+        (self.late.clone(), self.lost.clone())
+    }
+
+    /// flam's port's full name.
+    pub fn port(&self) -> &str {
+        &self.port
+    }
+}
+
+impl Sink for JackSink {
+    fn lead(&self) -> f64 {
+        // The callback for the cycle holding a frame runs up to a period before it; three
+        // periods and a few ms leave room for the sender waking late.
+        3.0 * self.period + 0.005
+    }
+
+    fn start(&mut self, epoch: Instant) {
+        if let Some(client) = &self.client {
+            let now = client.as_client().frame_time();
+            let ahead = -seconds_since(epoch, Instant::now());
+            let frames = (ahead * self.sample_rate).round() as i64;
+            self.start_frame = now.wrapping_add(frames as u32);
+        }
+    }
+
+    fn send(&mut self, midi: Midi, at: f64) -> Result<(), SinkError> {
+        let (bytes, len) = midi.bytes();
+        let asap = !at.is_finite();
+        let offset = if asap {
+            0
+        } else {
+            (at * self.sample_rate).round() as i64
+        };
+        let cue = FrameCue {
+            frame: self.start_frame.wrapping_add(offset as u32),
+            asap,
+            bytes,
+            len: len as u8,
+        };
+        self.cues
+            .push(cue)
+            .map_err(|_| SinkError("the JACK output fell behind (its queue is full)"))
+    }
+
+    fn healthy(&self) -> Result<(), SinkError> {
+        if self.gone.load(Ordering::Acquire) {
+            Err(SinkError("the JACK port flam was sending to went away"))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn finish(&mut self) {
+        // Wait for the callback to take everything, then two more cycles so the last messages
+        // have left the port before the client closes.
+        let give_up = Instant::now() + Duration::from_secs(2);
+        while self.cues.slots() < self.cues.buffer().capacity() && Instant::now() < give_up {
+            if self.gone.load(Ordering::Acquire) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let seen = self.cycles.load(Ordering::Acquire);
+        while self.cycles.load(Ordering::Acquire) < seen + 3 && Instant::now() < give_up {
+            if self.gone.load(Ordering::Acquire) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if let Some(client) = self.client.take() {
+            let _ = client.deactivate();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! The JACK process callback: writes each message at its exact frame in the cycle.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use jack::{Client, Control, MidiOut, Port, ProcessHandler, ProcessScope, RawMidi};
+use rtrb::Consumer;
+
+use super::frame_cue::FrameCue;
+
+/// Owns flam's MIDI out port and the consumer end of the ring; runs in JACK's real-time thread
+/// and neither allocates nor locks.
+pub struct Process {
+    /// flam's MIDI output port.
+    pub port: Port<MidiOut>,
+    /// Messages from the sender, in frame order.
+    pub cues: Consumer<FrameCue>,
+    /// Messages whose frame had already passed (sent at the start of the cycle).
+    pub late: Arc<AtomicU64>,
+    /// Messages JACK could not take (its buffer was full).
+    pub lost: Arc<AtomicU64>,
+    /// Cycles processed, so the end of play can wait for its last messages to go out.
+    pub cycles: Arc<AtomicU64>,
+}
+
+impl ProcessHandler for Process {
+    fn process(&mut self, _: &Client, ps: &ProcessScope) -> Control {
+        let start = ps.last_frame_time();
+        let n = i64::from(ps.n_frames());
+        let mut writer = self.port.writer(ps);
+        let mut last = 0i64;
+        while let Ok(cue) = self.cues.peek() {
+            // The signed distance from the cycle start, correct across frame-counter wrap.
+            let offset = if cue.asap {
+                0
+            } else {
+                i64::from(cue.frame.wrapping_sub(start) as i32)
+            };
+            if offset >= n {
+                break;
+            }
+            if offset < 0 {
+                self.late.fetch_add(1, Ordering::Relaxed);
+            }
+            // JACK needs times in order within a cycle.
+            let time = offset.max(0).max(last);
+            let len = usize::from(cue.len.min(3));
+            let event = RawMidi {
+                time: time as u32,
+                bytes: &cue.bytes[..len],
+            };
+            if writer.write(&event).is_err() {
+                self.lost.fetch_add(1, Ordering::Relaxed);
+            }
+            last = time;
+            let _ = self.cues.pop();
+        }
+        self.cycles.fetch_add(1, Ordering::Release);
+        Control::Continue
+    }
+}

@@ -1,0 +1,72 @@
+//! What `flam ports` shows: the MIDI outputs flam can see, ALSA and JACK.
+
+/// The ports of each system, or why that system could not be asked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listing {
+    /// ALSA sequencer ports, numbered from 0 as `--out midi:N` counts them.
+    pub alsa: Result<Vec<String>, String>,
+    /// JACK MIDI input ports.
+    pub jack: Result<Vec<String>, String>,
+}
+
+impl Listing {
+    /// Asks ALSA and JACK.
+    pub fn gather() -> Listing {
+        Listing {
+            alsa: super::alsa::ports(),
+            jack: jack_ports(),
+        }
+    }
+
+    /// Whether at least one of the two systems answered.
+    pub fn any_system(&self) -> bool {
+        self.alsa.is_ok() || self.jack.is_ok()
+    }
+
+    /// The listing for people: each port labelled with its system and how to name it in
+    /// `--out`.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        match &self.alsa {
+            Ok(ports) if ports.is_empty() => out.push_str("ALSA: no MIDI ports\n"),
+            Ok(ports) => {
+                out.push_str("ALSA MIDI ports (use --out midi:N or --out midi:NAME):\n");
+                for (i, p) in ports.iter().enumerate() {
+                    out.push_str(&format!("  midi:{i}  {p}\n"));
+                }
+            }
+            Err(e) => out.push_str(&format!("ALSA: not available\n{}\n", indent(e))),
+        }
+        match &self.jack {
+            Ok(ports) if ports.is_empty() => {
+                out.push_str("JACK: server running, no MIDI inputs (use --out jack for flam's own port)\n")
+            }
+            Ok(ports) => {
+                out.push_str("JACK MIDI inputs (use --out jack:PORT):\n");
+                for p in ports {
+                    out.push_str(&format!("  jack:{p}\n"));
+                }
+            }
+            Err(e) => out.push_str(&format!("JACK: not available\n{}\n", indent(e))),
+        }
+        out
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.trim_end()
+        .lines()
+        .map(|l| format!("  {}", l.trim_start_matches("error: ")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(feature = "jack")]
+fn jack_ports() -> Result<Vec<String>, String> {
+    super::jack::jack_sink::ports()
+}
+
+#[cfg(not(feature = "jack"))]
+fn jack_ports() -> Result<Vec<String>, String> {
+    Err("error: this flam was built without JACK support\n  = help: rebuild with `cargo build --features jack`".into())
+}

@@ -1,0 +1,54 @@
+//! Where `--out` sends the music.
+
+/// An output named on the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// No `--out`: JACK if a server is running, else ALSA.
+    Default,
+    /// An ALSA sequencer port through midir, by name or number; `None` makes a virtual port.
+    Alsa(Option<String>),
+    /// flam's own JACK MIDI port, connected to the named port when given.
+    Jack(Option<String>),
+    /// The built-in SoundFont synth (not built yet).
+    Synth,
+}
+
+impl Target {
+    /// Reads `midi:PORT`, `midi`, `jack:PORT`, `jack` or `synth`.
+    pub fn parse(text: &str) -> Result<Target, String> {
+        let (kind, rest) = match text.split_once(':') {
+            Some((k, r)) => (k, Some(r.trim().trim_matches('"').to_string())),
+            None => (text, None),
+        };
+        let rest = rest.filter(|r| !r.is_empty());
+        match kind.trim().to_ascii_lowercase().as_str() {
+            "midi" | "alsa" => Ok(Target::Alsa(rest)),
+            "jack" => Ok(Target::Jack(rest)),
+            "synth" => Ok(Target::Synth),
+            _ => Err(format!(
+                "error: unknown output `{text}`\n  = help: use `midi:PORT` (an ALSA port by name or number, see `flam ports`), `jack:PORT`, `jack` (flam's own JACK port) or `synth`"
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_are_named_by_kind_and_port() {
+        assert_eq!(
+            Target::parse("midi:\"USB MIDI\""),
+            Ok(Target::Alsa(Some("USB MIDI".into())))
+        );
+        assert_eq!(Target::parse("midi:2"), Ok(Target::Alsa(Some("2".into()))));
+        assert_eq!(
+            Target::parse("jack:system:midi_playback_1"),
+            Ok(Target::Jack(Some("system:midi_playback_1".into())))
+        );
+        assert_eq!(Target::parse("jack"), Ok(Target::Jack(None)));
+        assert_eq!(Target::parse("synth"), Ok(Target::Synth));
+        assert!(Target::parse("speaker").is_err());
+    }
+}

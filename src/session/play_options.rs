@@ -1,0 +1,25 @@
+//! How to play: where from, how long, with clock or not.
+
+/// Settings for [`crate::session::player::Player::start`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlayOptions {
+    /// The bar to start from.
+    pub from_bar: i64,
+    /// How many bars to play (`None`: until stopped).
+    pub bars: Option<i64>,
+    /// Send MIDI clock and transport.
+    pub clock: bool,
+    /// The most the planner works ahead, in seconds.
+    pub lookahead: f64,
+}
+
+impl Default for PlayOptions {
+    fn default() -> Self {
+        PlayOptions {
+            from_bar: 0,
+            bars: None,
+            clock: false,
+            lookahead: 0.25,
+        }
+    }
+}

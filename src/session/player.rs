@@ -1,0 +1,261 @@
+//! Playing a song: one planner thread, one real-time sender thread per output.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use rtrb::RingBuffer;
+
+use super::ending::Ending;
+use super::play_options::PlayOptions;
+use super::position::Position;
+use super::realtime;
+use crate::engine::outcome::Outcome;
+use crate::engine::planner::Planner;
+use crate::engine::planner_options::PlannerOptions;
+use crate::engine::sender::Sender;
+use crate::engine::sink::{Sink, SinkError};
+use crate::engine::stats::Stats;
+use crate::engine::wait::seconds_since;
+use crate::lang::song::Song;
+
+/// Cues each output's ring holds: far more than a lookahead's worth of the densest song.
+const RING: usize = 16_384;
+
+/// How often the planner wakes to plan ahead.
+const PLANNER_TICK: Duration = Duration::from_millis(5);
+
+/// Extra time before the first message, so the first cues are on time.
+const PREROLL: f64 = 0.05;
+
+/// A song being played.
+pub struct Player {
+    stop: Arc<AtomicBool>,
+    epoch: Instant,
+    senders: Vec<JoinHandle<Outcome>>,
+    planner: Option<JoinHandle<()>>,
+    swaps: mpsc::Sender<Song>,
+    position: Arc<Mutex<Position>>,
+    stats: Vec<Arc<Stats>>,
+}
+
+impl Player {
+    /// Starts playing `song` to `outputs` (each with its latency in seconds).
+    ///
+    /// A panic anywhere in the process from now on raises the stop flag, so the senders
+    /// release every sounding note before the process ends.
+    pub fn start(song: Song, outputs: Vec<(Box<dyn Sink>, f64)>, options: &PlayOptions) -> Player {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            flag.store(true, Ordering::Release);
+            previous(info);
+        }));
+
+        let mut producers = Vec::new();
+        let mut consumers = Vec::new();
+        for _ in &outputs {
+            let (p, c) = RingBuffer::new(RING);
+            producers.push(p);
+            consumers.push(c);
+        }
+        let planner = Planner::new(
+            song,
+            PlannerOptions {
+                from_bar: options.from_bar,
+                bars: options.bars,
+                clock: options.clock,
+                lookahead: options.lookahead,
+            },
+            producers,
+        );
+        let lead = outputs
+            .iter()
+            .map(|(sink, latency)| sink.lead() + latency.max(0.0))
+            .fold(0.0, f64::max);
+        let preroll = (-planner.begins_at() + lead + PREROLL).clamp(0.0, 10.0);
+        let epoch = Instant::now() + Duration::from_secs_f64(preroll);
+        let position = Arc::new(Mutex::new(position_of(&planner)));
+
+        let mut senders = Vec::new();
+        let mut stats = Vec::new();
+        for ((sink, latency), consumer) in outputs.into_iter().zip(consumers) {
+            let mut sender = Sender::new(sink, consumer, stop.clone(), epoch, latency, options.clock);
+            stats.push(sender.stats());
+            let all = stop.clone();
+            let handle = std::thread::Builder::new()
+                .name("flam-sender".into())
+                .spawn(move || {
+                    realtime::promote_current_thread();
+                    let outcome = match std::panic::catch_unwind(AssertUnwindSafe(|| sender.run())) {
+                        Ok(outcome) => outcome,
+                        Err(_) => {
+                            sender.flush();
+                            Outcome::Failed(SinkError("the sender stopped on an internal error"))
+                        }
+                    };
+                    if outcome != Outcome::Finished {
+                        // One output failing stops them all, so none keeps playing alone.
+                        all.store(true, Ordering::Release);
+                    }
+                    outcome
+                });
+            match handle {
+                Ok(h) => senders.push(h),
+                Err(_) => stop.store(true, Ordering::Release),
+            }
+        }
+
+        let (swaps, swapped) = mpsc::channel::<Song>();
+        let planner_stop = stop.clone();
+        let planner_position = position.clone();
+        let planner = std::thread::Builder::new()
+            .name("flam-planner".into())
+            .spawn(move || plan(planner, swapped, planner_stop, planner_position, epoch))
+            .ok();
+        if planner.is_none() {
+            stop.store(true, Ordering::Release);
+        }
+        Player {
+            stop,
+            epoch,
+            senders,
+            planner,
+            swaps,
+            position,
+            stats,
+        }
+    }
+
+    /// The flag that stops playing when raised (for signal handlers).
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.stop.clone()
+    }
+
+    /// Asks to stop: senders release every sounding note and end.
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Release);
+    }
+
+    /// Plays `song` from the next bar line on.
+    pub fn swap(&self, song: Song) {
+        let _ = self.swaps.send(song);
+    }
+
+    /// A handle for swapping songs in from another thread (the file watcher).
+    pub fn swapper(&self) -> mpsc::Sender<Song> {
+        self.swaps.clone()
+    }
+
+    /// Play time now, in seconds (negative before the first bar).
+    pub fn now(&self) -> f64 {
+        seconds_since(self.epoch, Instant::now())
+    }
+
+    /// Where the music is.
+    pub fn position(&self) -> Position {
+        match self.position.lock() {
+            Ok(p) => *p,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+
+    /// Notes sent so far and notes sounding now, over all outputs.
+    pub fn counts(&self) -> (u64, u32) {
+        self.stats.iter().fold((0, 0), |(n, s), st| {
+            (
+                n + st.notes.load(Ordering::Relaxed),
+                s + st.sounding.load(Ordering::Relaxed),
+            )
+        })
+    }
+
+    /// Whether every sender has ended.
+    pub fn is_finished(&self) -> bool {
+        self.senders.iter().all(|h| h.is_finished())
+    }
+
+    /// Waits for everything to end and reports how.
+    pub fn wait(mut self) -> Ending {
+        let outcomes = self
+            .senders
+            .drain(..)
+            .map(|h| {
+                h.join().unwrap_or(Outcome::Failed(SinkError(
+                    "the sender stopped on an internal error",
+                )))
+            })
+            .collect();
+        // Senders only end once the planner is done or a stop was raised; make sure the
+        // planner sees it too.
+        self.stop.store(true, Ordering::Release);
+        let planner_panic = self.planner.take().and_then(|h| {
+            h.join().err().map(|e| {
+                e.downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| e.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into())
+            })
+        });
+        Ending {
+            outcomes,
+            planner_panic,
+        }
+    }
+}
+
+fn position_of(planner: &Planner) -> Position {
+    Position {
+        anchor: planner.anchor(),
+        bpm: planner.song().tempo.bpm,
+        beats: planner.song().tempo.meter.beats,
+    }
+}
+
+/// The planner thread: plans ahead every few milliseconds, swaps in reloaded songs, and
+/// ends (dropping the rings' producers, which tells the senders) when the song is over.
+fn plan(
+    mut planner: Planner,
+    swapped: mpsc::Receiver<Song>,
+    stop: Arc<AtomicBool>,
+    position: Arc<Mutex<Position>>,
+    epoch: Instant,
+) {
+    #[cfg(debug_assertions)]
+    let panic_at = std::env::var("FLAM_TEST_PANIC_AFTER_MS")
+        .ok()
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .map(|ms| Instant::now() + Duration::from_millis(ms));
+    loop {
+        if stop.load(Ordering::Acquire) {
+            return;
+        }
+        #[cfg(debug_assertions)]
+        if panic_at.is_some_and(|at| Instant::now() >= at) {
+            panic!("test panic in the planner (FLAM_TEST_PANIC_AFTER_MS)");
+        }
+        let more = planner.step(seconds_since(epoch, Instant::now()));
+        if let Ok(mut p) = position.lock() {
+            *p = position_of(&planner);
+        }
+        if !more {
+            return;
+        }
+        match swapped.recv_timeout(PLANNER_TICK) {
+            Ok(song) => {
+                let mut song = song;
+                // Only the newest of several quick reloads matters.
+                while let Ok(newer) = swapped.try_recv() {
+                    song = newer;
+                }
+                let bar = planner.swap(song);
+                eprintln!("flam: reloaded; the new version plays from bar {}", bar + 1);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(PLANNER_TICK),
+        }
+    }
+}

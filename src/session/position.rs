@@ -1,0 +1,24 @@
+//! Where the music is, for the status line.
+
+use crate::engine::anchor::Anchor;
+
+/// The planner's view of the song, shared with the status line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Position {
+    /// Where the bars are in play time.
+    pub anchor: Anchor,
+    /// Quarter notes per minute.
+    pub bpm: f64,
+    /// Beats per bar.
+    pub beats: u32,
+}
+
+impl Position {
+    /// Bar and beat (both from 1) at play time `at`.
+    pub fn bar_beat(&self, at: f64) -> (i64, u32) {
+        let position = self.anchor.position(at).max(0.0);
+        let bar = position.floor();
+        let beat = ((position - bar) * f64::from(self.beats)).floor() as u32;
+        (bar as i64 + 1, beat.min(self.beats.saturating_sub(1)) + 1)
+    }
+}
