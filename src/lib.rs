@@ -4,8 +4,8 @@
 
 pub mod cli;
 pub mod engine;
-pub mod output;
 pub mod lang;
+pub mod output;
 pub mod pattern;
 pub mod session;
 pub mod theory;

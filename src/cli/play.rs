@@ -48,7 +48,11 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let mut outputs: Vec<(Box<dyn Sink>, f64)> = Vec::new();
     for (target, latency) in targets.iter().zip(&latencies) {
         let opened = output::open(target, args.virtual_name.as_deref()).map_err(Failure::io)?;
-        eprintln!("flam: playing {} to {}", args.file.display(), opened.description);
+        eprintln!(
+            "flam: playing {} to {}",
+            args.file.display(),
+            opened.description
+        );
         outputs.push((opened.sink, latency / 1000.0));
     }
     let options = PlayOptions {

@@ -99,7 +99,10 @@ mod tests {
         };
         ledger.record(&on(10, 36));
         ledger.record(&on(2, 38));
-        ledger.record(&Message::NoteOff { channel: 2, key: 38 });
+        ledger.record(&Message::NoteOff {
+            channel: 2,
+            key: 38,
+        });
         ledger.record(&on(2, 40));
         assert_eq!(ledger.sounding(), 2);
         let mut sent = Vec::new();
@@ -107,8 +110,14 @@ mod tests {
         assert_eq!(
             sent,
             vec![
-                Message::NoteOff { channel: 2, key: 40 },
-                Message::NoteOff { channel: 10, key: 36 },
+                Message::NoteOff {
+                    channel: 2,
+                    key: 40
+                },
+                Message::NoteOff {
+                    channel: 10,
+                    key: 36
+                },
                 Message::Control {
                     channel: 2,
                     controller: 123,
@@ -127,7 +136,10 @@ mod tests {
     #[test]
     fn a_stray_note_off_does_not_count_below_silence() {
         let mut ledger = Ledger::default();
-        ledger.record(&Message::NoteOff { channel: 1, key: 60 });
+        ledger.record(&Message::NoteOff {
+            channel: 1,
+            key: 60,
+        });
         assert_eq!(ledger.sounding(), 0);
     }
 }

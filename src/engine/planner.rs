@@ -42,6 +42,7 @@ pub struct Planner {
     overlaps: Overlaps,
     preview: Option<(i64, Vec<Planned>)>,
     outs: Vec<Producer<Cue>>,
+    begins_at: f64,
 }
 
 impl Planner {
@@ -67,6 +68,7 @@ impl Planner {
             overlaps: Overlaps::default(),
             preview: None,
             outs,
+            begins_at: 0.0,
         };
         planner.begin();
         planner
@@ -79,6 +81,7 @@ impl Planner {
             0.0
         };
         let start = first.min(0.0);
+        self.begins_at = start - SETUP_GAP;
         for t in plan::setup(&self.song) {
             self.pending.push_back(Planned {
                 at: start - SETUP_GAP,
@@ -100,8 +103,8 @@ impl Planner {
                 self.pending.push_back(transport(System::Start));
             } else {
                 let meter = self.song.tempo.meter;
-                let sixteenths =
-                    self.options.from_bar.max(0) * 16 * i64::from(meter.beats) / i64::from(meter.unit.max(1));
+                let sixteenths = self.options.from_bar.max(0) * 16 * i64::from(meter.beats)
+                    / i64::from(meter.unit.max(1));
                 let position = u16::try_from(sixteenths.min(0x3fff)).unwrap_or(0x3fff);
                 self.pending
                     .push_back(transport(System::SongPosition(position)));
@@ -114,7 +117,7 @@ impl Planner {
     /// The play time of the first message (the setup messages), 0 or earlier; the session
     /// starts the clock that much ahead.
     pub fn begins_at(&self) -> f64 {
-        self.pending.front().map_or(0.0, |p| p.at.min(0.0))
+        self.begins_at
     }
 
     /// Where the bars are in play time.
@@ -193,10 +196,7 @@ impl Planner {
     /// The earliest play time of anything in `bar`: its downbeat or an earlier grace note.
     fn earliest(&mut self, bar: i64) -> f64 {
         let start = self.anchor.bar_at(bar);
-        self.preview(bar)
-            .iter()
-            .map(|p| p.at)
-            .fold(start, f64::min)
+        self.preview(bar).iter().map(|p| p.at).fold(start, f64::min)
     }
 
     fn preview(&mut self, bar: i64) -> &[Planned] {
@@ -383,4 +383,254 @@ fn track_changed(old: &Song, i: usize, new: &Song, bar: i64) -> bool {
             .collect()
     };
     notes(old, i) != notes(new, j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::song::compile;
+    use rtrb::{Consumer, RingBuffer};
+
+    fn song(src: &str) -> Song {
+        compile(src).unwrap()
+    }
+
+    fn planner(s: Song, options: PlannerOptions) -> (Planner, Consumer<Cue>) {
+        let (p, c) = RingBuffer::new(1 << 16);
+        (Planner::new(s, options, vec![p]), c)
+    }
+
+    /// Runs the planner over play time in 5 ms steps up to `until`, checking it never hands
+    /// over anything further ahead than it should; calls `at` each step.
+    fn drive(
+        planner: &mut Planner,
+        cues: &mut Consumer<Cue>,
+        until: f64,
+        mut at: impl FnMut(f64, &mut Planner),
+    ) -> Vec<Cue> {
+        let mut out = Vec::new();
+        let mut now = -0.5;
+        while now < until {
+            at(now, planner);
+            let more = planner.step(now);
+            while let Ok(c) = cues.pop() {
+                assert!(
+                    c.at < now + planner.lookahead() + 1e-9,
+                    "{c:?} handed over at {now}, too early"
+                );
+                out.push(c);
+            }
+            if !more {
+                break;
+            }
+            now += 0.005;
+        }
+        out
+    }
+
+    fn notes_of(cues: &[Cue]) -> Vec<(f64, Message)> {
+        cues.iter()
+            .filter_map(|c| match c.midi {
+                Midi::Channel(m @ (Message::NoteOn { .. } | Message::NoteOff { .. })) => {
+                    Some((c.at, m))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bar_by_bar_planning_sends_exactly_what_the_plan_lists() {
+        let text = std::fs::read_to_string("patterns/boom-bap.flam").unwrap();
+        let s = song(&text);
+        let (mut p, mut c) = planner(
+            s.clone(),
+            PlannerOptions {
+                bars: Some(8),
+                ..Default::default()
+            },
+        );
+        let got = notes_of(&drive(&mut p, &mut c, 60.0, |_, _| {}));
+        let want: Vec<(f64, Message)> = plan::notes(&s, Time::ZERO, Time::from_integer(8))
+            .into_iter()
+            .map(|t| (t.seconds, t.message))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn long_notes_that_overlap_across_a_bar_line_still_pair_up() {
+        let s = song("track pad\n  play \"c4 c4\"\n  legato 3\n");
+        let (mut p, mut c) = planner(
+            s.clone(),
+            PlannerOptions {
+                bars: Some(4),
+                ..Default::default()
+            },
+        );
+        let got = notes_of(&drive(&mut p, &mut c, 60.0, |_, _| {}));
+        let want: Vec<(f64, Message)> = plan::notes(&s, Time::ZERO, Time::from_integer(4))
+            .into_iter()
+            .map(|t| (t.seconds, t.message))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn programs_and_banks_go_out_before_the_first_note() {
+        let s = song("track bass channel 2 program 33\n  play \"c2\"\n");
+        let (mut p, mut c) = planner(
+            s,
+            PlannerOptions {
+                bars: Some(1),
+                ..Default::default()
+            },
+        );
+        let cues = drive(&mut p, &mut c, 10.0, |_, _| {});
+        assert_eq!(
+            cues[0].midi,
+            Midi::Channel(Message::ProgramChange {
+                channel: 2,
+                program: 32
+            })
+        );
+        assert!(cues[0].at < cues[1].at);
+    }
+
+    #[test]
+    fn a_reloaded_song_takes_over_at_the_next_bar_line() {
+        let a = song("tempo 120\ntrack lead\n  play \"c4*4\"\n");
+        let b = song("tempo 120\ntrack lead\n  play \"e4*4\"\n");
+        let (mut p, mut c) = planner(
+            a,
+            PlannerOptions {
+                bars: Some(4),
+                ..Default::default()
+            },
+        );
+        let mut b = Some(b);
+        // Bars last 2 s; the new version arrives 0.3 s into bar 1.
+        let cues = drive(&mut p, &mut c, 20.0, |now, p| {
+            if now >= 2.3
+                && let Some(b) = b.take()
+            {
+                assert_eq!(p.swap(b), 2);
+            }
+        });
+        for (at, m) in notes_of(&cues) {
+            if let Message::NoteOn { key, .. } = m {
+                assert_eq!(key, if at < 4.0 { 60 } else { 64 }, "note at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_tempo_change_starts_at_the_bar_line_without_a_jump() {
+        let slow = song("tempo 120\ntrack k drums\n  play \"bd\"\n");
+        let fast = song("tempo 240\ntrack k drums\n  play \"bd\"\n");
+        let (mut p, mut c) = planner(
+            slow,
+            PlannerOptions {
+                bars: Some(5),
+                ..Default::default()
+            },
+        );
+        let mut fast = Some(fast);
+        let cues = drive(&mut p, &mut c, 20.0, |now, p| {
+            if now >= 2.5
+                && let Some(f) = fast.take()
+            {
+                p.swap(f);
+            }
+        });
+        let ons: Vec<f64> = notes_of(&cues)
+            .into_iter()
+            .filter(|(_, m)| !m.is_note_off())
+            .map(|(at, _)| at)
+            .collect();
+        // Bars 0 and 1 at 2 s, then bars 2, 3, 4 at 1 s each, from 4 s on.
+        assert_eq!(ons, vec![0.0, 2.0, 4.0, 5.0, 6.0]);
+    }
+
+    #[test]
+    fn a_removed_track_stops_sounding_at_the_bar_line() {
+        let a =
+            song("tempo 120\ntrack pad\n  play \"c4\"\n  legato 4\ntrack k drums\n  play \"bd\"\n");
+        let b = song("tempo 120\ntrack k drums\n  play \"bd\"\n");
+        let (mut p, mut c) = planner(
+            a,
+            PlannerOptions {
+                bars: Some(3),
+                ..Default::default()
+            },
+        );
+        let mut b = Some(b);
+        let cues = drive(&mut p, &mut c, 20.0, |now, p| {
+            if now >= 0.5
+                && let Some(b) = b.take()
+            {
+                p.swap(b);
+            }
+        });
+        let pad_off: Vec<f64> = notes_of(&cues)
+            .into_iter()
+            .filter(|(_, m)| {
+                *m == Message::NoteOff {
+                    channel: 1,
+                    key: 60,
+                }
+            })
+            .map(|(at, _)| at)
+            .collect();
+        assert_eq!(pad_off, vec![2.0], "the 8 s pad note ends at bar 1");
+    }
+
+    #[test]
+    fn the_clock_ticks_24_times_a_quarter_note_after_start() {
+        let s = song("tempo 120\nmeter 3/4\ntrack k drums\n  play \"bd\"\n");
+        let (mut p, mut c) = planner(
+            s,
+            PlannerOptions {
+                bars: Some(2),
+                clock: true,
+                ..Default::default()
+            },
+        );
+        let cues = drive(&mut p, &mut c, 20.0, |_, _| {});
+        assert_eq!(cues[0].midi, Midi::System(System::Start));
+        let ticks: Vec<f64> = cues
+            .iter()
+            .filter(|c| c.midi == Midi::System(System::Clock))
+            .map(|c| c.at)
+            .collect();
+        assert_eq!(ticks.len(), 2 * 3 * 24);
+        for (i, t) in ticks.iter().enumerate() {
+            assert!((t - i as f64 * 0.5 / 24.0).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn starting_past_the_first_bar_sends_song_position_and_continue() {
+        let s = song("track k drums\n  play \"bd\"\n");
+        let (mut p, mut c) = planner(
+            s,
+            PlannerOptions {
+                from_bar: 3,
+                bars: Some(1),
+                clock: true,
+                ..Default::default()
+            },
+        );
+        let cues = drive(&mut p, &mut c, 20.0, |_, _| {});
+        assert_eq!(cues[0].midi, Midi::System(System::SongPosition(48)));
+        assert_eq!(cues[1].midi, Midi::System(System::Continue));
+        assert_eq!(cues[2].at, 0.0, "bar 3 plays at once");
+    }
+
+    #[test]
+    fn grace_notes_before_the_first_beat_come_after_setup() {
+        let s = song("track s drums\n  play \"sn\"\n  nudge -20ms\n");
+        let (p, _c) = planner(s, PlannerOptions::default());
+        assert!(p.begins_at() < -0.02);
+    }
 }

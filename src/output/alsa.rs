@@ -29,9 +29,8 @@ fn client() -> Result<MidiOutput, String> {
             "error: cannot open the ALSA sequencer: /dev/snd/seq does not exist\n{NO_SEQUENCER}"
         ));
     }
-    MidiOutput::new("flam").map_err(|e| {
-        format!("error: cannot open the ALSA sequencer: {e}\n{NO_SEQUENCER}")
-    })
+    MidiOutput::new("flam")
+        .map_err(|e| format!("error: cannot open the ALSA sequencer: {e}\n{NO_SEQUENCER}"))
 }
 
 /// The names of the ALSA MIDI ports flam can send to, numbered from 0 in this order.
@@ -60,7 +59,8 @@ pub fn open(selector: &str) -> Result<(AlsaSink, String), String> {
         .collect();
     let listing = || {
         if names.is_empty() {
-            "  = help: no ALSA MIDI ports are available; plug in a device or start a synth".to_string()
+            "  = help: no ALSA MIDI ports are available; plug in a device or start a synth"
+                .to_string()
         } else {
             let list: Vec<String> = names
                 .iter()
@@ -112,9 +112,9 @@ pub fn open(selector: &str) -> Result<(AlsaSink, String), String> {
 pub fn open_virtual(name: &str) -> Result<(AlsaSink, String), String> {
     use midir::os::unix::VirtualOutput;
     let out = client()?;
-    let connection = out.create_virtual(name).map_err(|e| {
-        format!("error: cannot create the virtual ALSA port `{name}`: {e}")
-    })?;
+    let connection = out
+        .create_virtual(name)
+        .map_err(|e| format!("error: cannot create the virtual ALSA port `{name}`: {e}"))?;
     Ok((
         AlsaSink { connection },
         format!("virtual ALSA port flam:{name} (connect it with `aconnect`)"),

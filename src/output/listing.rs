@@ -38,9 +38,9 @@ impl Listing {
             Err(e) => out.push_str(&format!("ALSA: not available\n{}\n", indent(e))),
         }
         match &self.jack {
-            Ok(ports) if ports.is_empty() => {
-                out.push_str("JACK: server running, no MIDI inputs (use --out jack for flam's own port)\n")
-            }
+            Ok(ports) if ports.is_empty() => out.push_str(
+                "JACK: server running, no MIDI inputs (use --out jack for flam's own port)\n",
+            ),
             Ok(ports) => {
                 out.push_str("JACK MIDI inputs (use --out jack:PORT):\n");
                 for p in ports {

@@ -83,14 +83,16 @@ impl Player {
         let mut senders = Vec::new();
         let mut stats = Vec::new();
         for ((sink, latency), consumer) in outputs.into_iter().zip(consumers) {
-            let mut sender = Sender::new(sink, consumer, stop.clone(), epoch, latency, options.clock);
+            let mut sender =
+                Sender::new(sink, consumer, stop.clone(), epoch, latency, options.clock);
             stats.push(sender.stats());
             let all = stop.clone();
             let handle = std::thread::Builder::new()
                 .name("flam-sender".into())
                 .spawn(move || {
                     realtime::promote_current_thread();
-                    let outcome = match std::panic::catch_unwind(AssertUnwindSafe(|| sender.run())) {
+                    let outcome = match std::panic::catch_unwind(AssertUnwindSafe(|| sender.run()))
+                    {
                         Ok(outcome) => outcome,
                         Err(_) => {
                             sender.flush();

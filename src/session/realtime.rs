@@ -13,6 +13,7 @@ pub fn promote_current_thread() -> bool {
     };
     // SAFETY: pthread_self() is always a valid handle for the calling thread, and `param` is
     // a properly initialised sched_param that outlives the call.
-    let result = unsafe { libc::pthread_setschedparam(libc::pthread_self(), libc::SCHED_FIFO, &param) };
+    let result =
+        unsafe { libc::pthread_setschedparam(libc::pthread_self(), libc::SCHED_FIFO, &param) };
     result == 0
 }

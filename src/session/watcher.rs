@@ -27,7 +27,11 @@ pub fn watch(
         if matches!(event.kind, EventKind::Access(_)) {
             return;
         }
-        if event.paths.iter().any(|p| p.file_name() == Some(file.as_os_str())) {
+        if event
+            .paths
+            .iter()
+            .any(|p| p.file_name() == Some(file.as_os_str()))
+        {
             let _ = tx.send(());
         }
     })

@@ -99,7 +99,10 @@ fn resolve(client: &Client, wanted: &str) -> Result<String, String> {
             let help = if all.is_empty() {
                 "  = help: no JACK MIDI inputs exist; start a synth, or use --out jack and connect flam's port later".to_string()
             } else {
-                format!("  = help: the JACK MIDI inputs are:\n      {}", all.join("\n      "))
+                format!(
+                    "  = help: the JACK MIDI inputs are:\n      {}",
+                    all.join("\n      ")
+                )
             };
             Err(format!("error: {what}\n{help}"))
         }

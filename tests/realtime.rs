@@ -1,0 +1,158 @@
+//! The real-time sender, driven with the in-memory capture output: it sends exactly what was
+//! planned, releases every note when stopped, and its loop never allocates.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use flam::engine::cue::Cue;
+use flam::engine::message::Message;
+use flam::engine::midi::Midi;
+use flam::engine::outcome::Outcome;
+use flam::engine::plan;
+use flam::engine::planner::Planner;
+use flam::engine::planner_options::PlannerOptions;
+use flam::engine::sender::Sender;
+use flam::engine::system::System;
+use flam::engine::wait::seconds_since;
+use flam::lang::song::{Song, compile};
+use flam::output::capture::Capture;
+use flam::theory::time::Time;
+use rtrb::{Consumer, RingBuffer};
+
+#[global_allocator]
+static ALLOCATOR: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
+
+/// Starts a planner thread playing `song` in real time from `epoch`; returns the ring's end.
+fn plan_in_background(song: Song, options: PlannerOptions, epoch: Instant) -> Consumer<Cue> {
+    let (producer, consumer) = RingBuffer::new(1 << 16);
+    let mut planner = Planner::new(song, options, vec![producer]);
+    std::thread::spawn(move || {
+        while planner.step(seconds_since(epoch, Instant::now())) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    });
+    consumer
+}
+
+fn fast_song() -> Song {
+    compile(
+        "tempo 480\ntrack hats drums\n  play \"hh*16\"\n  humanize 3ms 10\ntrack bass channel 2 program 33\n  play \"c2 [e2 g2] c2 ~\"\n  legato 2\n",
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_sender_loop_neither_allocates_nor_locks() {
+    let song = fast_song();
+    let epoch = Instant::now() + Duration::from_millis(100);
+    let options = PlannerOptions {
+        bars: Some(4),
+        clock: true,
+        ..Default::default()
+    };
+    let cues = plan_in_background(song.clone(), options, epoch);
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut sender = Sender::new(Capture::with_capacity(10_000), cues, stop, epoch, 0.0, true);
+    #[cfg(debug_assertions)]
+    assert_no_alloc::reset_violation_count();
+    // Everything the loop does, from the first cue to the final flush, runs in here.
+    let outcome = assert_no_alloc::assert_no_alloc(|| sender.run());
+    #[cfg(debug_assertions)]
+    assert_eq!(
+        assert_no_alloc::violation_count(),
+        0,
+        "the sender allocated in its loop"
+    );
+    assert_eq!(outcome, Outcome::Finished);
+    let capture = sender.into_sink();
+    let sent: Vec<Message> = capture
+        .records()
+        .iter()
+        .filter_map(|r| match r.midi {
+            Midi::Channel(m @ (Message::NoteOn { .. } | Message::NoteOff { .. })) => Some(m),
+            _ => None,
+        })
+        .collect();
+    let planned: Vec<Message> = plan::notes(&song, Time::ZERO, Time::from_integer(4))
+        .into_iter()
+        .map(|t| t.message)
+        .collect();
+    assert_eq!(sent, planned);
+    let clocks = capture
+        .records()
+        .iter()
+        .filter(|r| r.midi == Midi::System(System::Clock))
+        .count();
+    assert_eq!(clocks, 4 * 96);
+}
+
+#[test]
+fn the_sender_sends_each_message_at_its_deadline() {
+    let song = fast_song();
+    let epoch = Instant::now() + Duration::from_millis(100);
+    let options = PlannerOptions {
+        bars: Some(2),
+        ..Default::default()
+    };
+    let cues = plan_in_background(song, options, epoch);
+    let mut sender = Sender::new(
+        Capture::with_capacity(10_000),
+        cues,
+        Arc::new(AtomicBool::new(false)),
+        epoch,
+        0.0,
+        false,
+    );
+    assert_eq!(sender.run(), Outcome::Finished);
+    let capture = sender.into_sink();
+    let timed: Vec<_> = capture
+        .records()
+        .iter()
+        .filter(|r| r.intended.is_finite())
+        .collect();
+    assert!(!timed.is_empty());
+    let mut worst: f64 = 0.0;
+    for r in &timed {
+        assert!(r.actual >= r.intended, "{r:?} was sent early");
+        worst = worst.max(r.actual - r.intended);
+    }
+    println!("worst send lateness: {:.0} µs", worst * 1e6);
+}
+
+#[test]
+fn stopping_mid_note_releases_every_sounding_note() {
+    let song = compile("tempo 60\ntrack pad channel 3\n  play \"[c4,e4,g4]\"\n").unwrap();
+    let epoch = Instant::now() + Duration::from_millis(50);
+    let cues = plan_in_background(song, PlannerOptions::default(), epoch);
+    let stop = Arc::new(AtomicBool::new(false));
+    let raise = stop.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(400));
+        raise.store(true, Ordering::Release);
+    });
+    let mut sender = Sender::new(Capture::with_capacity(1_000), cues, stop, epoch, 0.0, true);
+    assert_eq!(sender.run(), Outcome::Stopped);
+    let records: Vec<Midi> = sender
+        .into_sink()
+        .records()
+        .iter()
+        .map(|r| r.midi)
+        .collect();
+    let ons = records
+        .iter()
+        .filter(|m| matches!(m, Midi::Channel(Message::NoteOn { .. })))
+        .count();
+    let offs = records
+        .iter()
+        .filter(|m| matches!(m, Midi::Channel(Message::NoteOff { .. })))
+        .count();
+    assert_eq!(ons, 3);
+    assert_eq!(offs, 3);
+    assert!(records.contains(&Midi::Channel(Message::Control {
+        channel: 3,
+        controller: 123,
+        value: 0
+    })));
+    assert!(records.contains(&Midi::System(System::Stop)));
+}
