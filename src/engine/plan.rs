@@ -67,6 +67,12 @@ pub fn notes(song: &Song, from: Time, to: Time) -> Vec<Timed> {
 
 /// Note-ons and note-offs for a list of events (see [`notes`]).
 pub fn messages_for(events: &[Event]) -> Vec<Timed> {
+    resolve_overlaps(pairs(events))
+}
+
+/// A note-on and a note-off for every event, sorted as [`order`] sorts them, with overlaps on
+/// one key not yet resolved: the planner resolves them itself, across bars, as it sends.
+pub fn pairs(events: &[Event]) -> Vec<Timed> {
     let mut out: Vec<Timed> = Vec::with_capacity(events.len() * 2);
     for e in events {
         let on = Timed {
@@ -93,7 +99,7 @@ pub fn messages_for(events: &[Event]) -> Vec<Timed> {
         out.push(off);
     }
     order(&mut out);
-    resolve_overlaps(out)
+    out
 }
 
 /// Sorts messages as they are sent: by time, note-offs first at equal times, then by track.

@@ -1,0 +1,638 @@
+//! `flam play` against a real JACK server (the dummy backend), recorded by a JACK client in
+//! the test: exact notes on exact frames, no stuck notes on Ctrl-C, SIGTERM or a panic, hot
+//! reload at the bar line, MIDI clock; and clear failures when there is no MIDI system.
+//!
+//! Each test starts its own `jackd` and stops it when done (even when failing). They skip,
+//! saying so, only when `jackd` is not installed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use flam::engine::plan;
+use flam::lang::song::{Song, compile};
+use flam::theory::time::Time;
+use jack::{
+    AsyncClient, Client, ClientOptions, Control, MidiIn, Port, ProcessHandler, ProcessScope,
+};
+use rtrb::{Consumer, Producer, RingBuffer};
+
+const RATE: u32 = 48_000;
+
+/// JACK clients in this process find their server through JACK_DEFAULT_SERVER, so tests that
+/// talk to JACK take turns.
+static JACK: Mutex<()> = Mutex::new(());
+
+fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+    JACK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn flam() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_flam"))
+}
+
+/// A `jackd` with the dummy backend; stopped when dropped.
+struct Server {
+    child: Child,
+}
+
+impl Server {
+    /// Starts a server with a name of its own, or returns `None` (saying why) when `jackd` is
+    /// not installed.
+    fn start() -> Option<Server> {
+        if Command::new("jackd")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_err()
+        {
+            eprintln!(
+                "NOTICE: jackd is not installed; skipping this JACK test (apt-get install jackd2)"
+            );
+            return None;
+        }
+        static COUNT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "flamtest-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::Relaxed)
+        );
+        for realtime in [true, false] {
+            let mut cmd = Command::new("jackd");
+            cmd.args(["-n", &name]);
+            if realtime {
+                cmd.arg("-R");
+            }
+            cmd.args(["-d", "dummy", "-r", &RATE.to_string(), "-p", "256"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            let child = cmd.spawn().expect("jackd starts");
+            let server = Server { child };
+            let up = Command::new("jack_wait")
+                .args(["-s", &name, "-w", "-t", "10"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if up {
+                // SAFETY: tests that use JACK in this process hold the JACK lock, and nothing
+                // else here reads the environment concurrently.
+                unsafe { std::env::set_var("JACK_DEFAULT_SERVER", &name) };
+                return Some(server);
+            }
+            drop(server);
+        }
+        panic!("jackd did not start (tried with and without -R)");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // SIGTERM lets jackd clean up its shared memory; SIGKILL if it does not go.
+        // SAFETY: kill(2) on our own child's pid has no memory-safety preconditions.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One recorded MIDI event: which input port, its absolute frame, its bytes.
+#[derive(Clone, Copy, Debug)]
+struct Rec {
+    port: usize,
+    frame: u32,
+    bytes: [u8; 3],
+    len: usize,
+}
+
+impl Rec {
+    fn bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+struct Record {
+    ports: Vec<Port<MidiIn>>,
+    out: Producer<Rec>,
+}
+
+impl ProcessHandler for Record {
+    fn process(&mut self, _: &Client, ps: &ProcessScope) -> Control {
+        let start = ps.last_frame_time();
+        for (i, port) in self.ports.iter().enumerate() {
+            for ev in port.iter(ps) {
+                let mut bytes = [0u8; 3];
+                let len = ev.bytes.len().min(3);
+                bytes[..len].copy_from_slice(&ev.bytes[..len]);
+                let _ = self.out.push(Rec {
+                    port: i,
+                    frame: start.wrapping_add(ev.time),
+                    bytes,
+                    len,
+                });
+            }
+        }
+        Control::Continue
+    }
+}
+
+/// A JACK client `rec` with MIDI inputs `rec:in0`, `rec:in1`, … recording every event.
+struct Recorder {
+    _client: AsyncClient<(), Record>,
+    events: Consumer<Rec>,
+    seen: Vec<Rec>,
+}
+
+impl Recorder {
+    fn new(ports: usize) -> Recorder {
+        let (client, _) = Client::new("rec", ClientOptions::NO_START_SERVER).expect("recorder");
+        assert_eq!(client.sample_rate() as u64, u64::from(RATE));
+        let ports = (0..ports)
+            .map(|i| {
+                client
+                    .register_port(&format!("in{i}"), MidiIn::default())
+                    .expect("port")
+            })
+            .collect();
+        let (out, events) = RingBuffer::new(1 << 18);
+        let client = client
+            .activate_async((), Record { ports, out })
+            .expect("activate");
+        Recorder {
+            _client: client,
+            events,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Everything recorded so far.
+    fn all(&mut self) -> &[Rec] {
+        while let Ok(r) = self.events.pop() {
+            self.seen.push(r);
+        }
+        &self.seen
+    }
+
+    fn port(&mut self, port: usize) -> Vec<Rec> {
+        self.all()
+            .iter()
+            .filter(|r| r.port == port)
+            .copied()
+            .collect()
+    }
+
+    fn note_ons(&mut self, port: usize) -> usize {
+        self.port(port)
+            .iter()
+            .filter(|r| r.bytes[0] & 0xf0 == 0x90)
+            .count()
+    }
+
+    /// Waits until `port` has seen at least `n` note-ons.
+    fn wait_for_notes(&mut self, port: usize, n: usize, within: Duration) {
+        let deadline = Instant::now() + within;
+        while self.note_ons(port) < n {
+            assert!(
+                Instant::now() < deadline,
+                "port {port} saw only {} note-ons",
+                self.note_ons(port)
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+/// A scratch folder for song files.
+fn scratch(name: &str) -> PathBuf {
+    static COUNT: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "flam-jack-{}-{}-{name}",
+        std::process::id(),
+        COUNT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Waits for a child, killing it if it runs past `within`; returns its status and stderr.
+fn finish(mut child: Child, within: Duration) -> (ExitStatus, String) {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("child output");
+    (
+        out.status,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn play(file: &Path, args: &[&str]) -> Command {
+    let mut cmd = flam();
+    cmd.arg("play").arg(file).args(args);
+    if let Ok(server) = std::env::var("JACK_DEFAULT_SERVER") {
+        cmd.env("JACK_DEFAULT_SERVER", server);
+    }
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    cmd
+}
+
+/// The song with its tempo raised so a bar lasts about 0.45 s, to keep the test short.
+fn sped_up(text: &str) -> String {
+    let song = compile(text).expect("example compiles");
+    let quarters = 4.0 * f64::from(song.tempo.meter.beats) / f64::from(song.tempo.meter.unit);
+    let bpm = (quarters * 60.0 / 0.45).round().clamp(20.0, 999.0);
+    text.lines()
+        .map(|l| {
+            if l.trim_start().starts_with("tempo ") {
+                format!("tempo {bpm}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+fn is_note(bytes: &[u8]) -> bool {
+    matches!(bytes[0] & 0xf0, 0x80 | 0x90)
+}
+
+/// Note-ons minus note-offs per channel and key, and the channels that got All Notes Off.
+fn balance(recs: &[Rec]) -> (HashMap<(u8, u8), i32>, Vec<u8>) {
+    let mut sounding = HashMap::new();
+    let mut all_off = Vec::new();
+    for r in recs {
+        let b = r.bytes();
+        match b[0] & 0xf0 {
+            0x90 if b[2] > 0 => *sounding.entry((b[0] & 0x0f, b[1])).or_insert(0) += 1,
+            0x80 | 0x90 => *sounding.entry((b[0] & 0x0f, b[1])).or_insert(0) -= 1,
+            0xb0 if b[1] == 123 => all_off.push((b[0] & 0x0f) + 1),
+            _ => {}
+        }
+    }
+    sounding.retain(|_, n| *n != 0);
+    (sounding, all_off)
+}
+
+#[test]
+fn every_example_song_arrives_note_for_note_on_its_exact_frame() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut songs: Vec<PathBuf> = std::fs::read_dir("patterns")
+        .expect("patterns/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "flam"))
+        .collect();
+    songs.sort();
+    assert!(!songs.is_empty());
+    let bars = 8;
+    let mut rec = Recorder::new(songs.len());
+    let dir = scratch("examples");
+    let mut compiled: Vec<Song> = Vec::new();
+    let mut children = Vec::new();
+    for (i, path) in songs.iter().enumerate() {
+        let text = sped_up(&std::fs::read_to_string(path).expect("read song"));
+        let file = dir.join(path.file_name().expect("file name"));
+        std::fs::write(&file, &text).expect("write song");
+        compiled.push(compile(&text).expect("compiles"));
+        let child = play(
+            &file,
+            &[
+                "--out",
+                &format!("jack:rec:in{i}"),
+                "--bars",
+                &bars.to_string(),
+            ],
+        )
+        .spawn()
+        .expect("flam runs");
+        children.push(child);
+    }
+    for child in children {
+        let (status, stderr) = finish(child, Duration::from_secs(40));
+        assert!(status.success(), "flam failed: {stderr}");
+    }
+    std::thread::sleep(Duration::from_millis(50));
+
+    let mut worst_overall = 0i64;
+    for (i, song) in compiled.iter().enumerate() {
+        let name = songs[i].display();
+        let got = rec.port(i);
+        let planned = plan::notes(song, Time::ZERO, Time::from_integer(bars));
+        let mut want: Vec<(i64, Vec<u8>)> = planned
+            .iter()
+            .map(|t| {
+                let (b, n) = t.message.bytes();
+                (
+                    (t.seconds * f64::from(RATE)).round() as i64,
+                    b[..n].to_vec(),
+                )
+            })
+            .collect();
+        let mut notes: Vec<(i64, Vec<u8>)> = got
+            .iter()
+            .filter(|r| is_note(r.bytes()))
+            .map(|r| (i64::from(r.frame), r.bytes().to_vec()))
+            .collect();
+        assert_eq!(notes.len(), want.len(), "{name}: note message count");
+        let first_got = notes.iter().map(|n| n.0).min().expect("notes");
+        let first_want = want.iter().map(|n| n.0).min().expect("notes");
+        for n in &mut notes {
+            n.0 = i64::from((n.0 as u32).wrapping_sub(first_got as u32) as i32);
+        }
+        for w in &mut want {
+            w.0 -= first_want;
+        }
+        notes.sort();
+        want.sort();
+        let mut worst = 0i64;
+        for (g, w) in notes.iter().zip(&want) {
+            assert_eq!(g.1, w.1, "{name}: message near frame {}", w.0);
+            worst = worst.max((g.0 - w.0).abs());
+        }
+        println!(
+            "{name}: {} note messages, worst frame error {worst}",
+            notes.len()
+        );
+        worst_overall = worst_overall.max(worst);
+
+        // Bank and program changes come first; the end brings All Notes Off and no note is left.
+        let setup: Vec<Vec<u8>> = plan::setup(song)
+            .iter()
+            .map(|t| {
+                let (b, n) = t.message.bytes();
+                b[..n].to_vec()
+            })
+            .collect();
+        let head: Vec<Vec<u8>> = got
+            .iter()
+            .take(setup.len())
+            .map(|r| r.bytes().to_vec())
+            .collect();
+        assert_eq!(head, setup, "{name}: setup first");
+        let (sounding, all_off) = balance(&got);
+        assert!(sounding.is_empty(), "{name}: left sounding {sounding:?}");
+        assert!(!all_off.is_empty(), "{name}: no All Notes Off");
+    }
+    println!("worst frame error over all songs: {worst_overall}");
+    assert_eq!(worst_overall, 0, "every event lands on its ideal frame");
+}
+
+const LONG_NOTES: &str =
+    "tempo 60\ntrack pad channel 3\n  play \"[c4,e4,g4]\"\ntrack kick drums\n  play \"bd*4\"\n";
+
+#[test]
+fn ctrl_c_sigterm_and_a_panic_mid_note_leave_nothing_sounding() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut rec = Recorder::new(3);
+    let dir = scratch("stop");
+    let file = dir.join("long.flam");
+    std::fs::write(&file, LONG_NOTES).expect("write song");
+    let start = |port: usize, panic_ms: Option<&str>| {
+        let mut cmd = play(&file, &["--out", &format!("jack:rec:in{port}"), "--clock"]);
+        if let Some(ms) = panic_ms {
+            cmd.env("FLAM_TEST_PANIC_AFTER_MS", ms);
+        }
+        cmd.spawn().expect("flam runs")
+    };
+    let interrupted = start(0, None);
+    let terminated = start(1, None);
+    let panicking = start(2, Some("1500"));
+    for port in 0..3 {
+        rec.wait_for_notes(port, 4, Duration::from_secs(10));
+    }
+    // SAFETY: kill(2) on our own children's pids.
+    unsafe {
+        libc::kill(interrupted.id() as i32, libc::SIGINT);
+        libc::kill(terminated.id() as i32, libc::SIGTERM);
+    }
+    let (int_status, int_err) = finish(interrupted, Duration::from_secs(10));
+    let (term_status, term_err) = finish(terminated, Duration::from_secs(10));
+    let (panic_status, panic_err) = finish(panicking, Duration::from_secs(10));
+    assert!(int_status.success(), "Ctrl-C: {int_err}");
+    assert!(term_status.success(), "SIGTERM: {term_err}");
+    assert!(!panic_status.success(), "a panic must fail: {panic_err}");
+    assert!(panic_err.contains("internal error"), "{panic_err}");
+    std::thread::sleep(Duration::from_millis(50));
+    for (port, how) in [(0, "Ctrl-C"), (1, "SIGTERM"), (2, "a panic")] {
+        let recs = rec.port(port);
+        let (sounding, all_off) = balance(&recs);
+        assert!(
+            sounding.is_empty(),
+            "after {how}: still sounding {sounding:?}"
+        );
+        assert!(
+            all_off.contains(&3) && all_off.contains(&10),
+            "after {how}: All Notes Off on {all_off:?}"
+        );
+        assert_eq!(
+            recs.last().map(|r| r.bytes()[0]),
+            Some(0xb9),
+            "after {how}: ends with All Notes Off"
+        );
+        assert!(
+            recs.iter().any(|r| r.bytes() == [0xfc]),
+            "after {how}: clock Stop"
+        );
+    }
+}
+
+#[test]
+fn a_watched_file_takes_over_at_the_next_bar_line_and_a_broken_save_changes_nothing() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut rec = Recorder::new(1);
+    let dir = scratch("watch");
+    let file = dir.join("live.flam");
+    let version = |notes: &str| format!("tempo 300\ntrack lead\n  play \"{notes}\"\n");
+    std::fs::write(&file, version("c4*4")).expect("write song");
+    let child = play(&file, &["--out", "jack:rec:in0", "--watch", "--bars", "6"])
+        .spawn()
+        .expect("flam runs");
+    // Early in bar 1: a broken save, written the way editors do (new file, then rename).
+    rec.wait_for_notes(0, 5, Duration::from_secs(10));
+    let tmp = dir.join(".live.flam.swp");
+    std::fs::write(&tmp, version("c4*4 [e4")).expect("write broken");
+    std::fs::rename(&tmp, &file).expect("rename");
+    // Early in bar 2: a good save, written in place.
+    rec.wait_for_notes(0, 9, Duration::from_secs(10));
+    std::fs::write(&file, version("e4*4")).expect("write new");
+    let (status, stderr) = finish(child, Duration::from_secs(20));
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stderr.contains("error"),
+        "the broken save's error is printed: {stderr}"
+    );
+    assert!(stderr.contains("did not compile"), "{stderr}");
+
+    let ons: Vec<(i64, u8)> = rec
+        .port(0)
+        .iter()
+        .filter(|r| r.bytes()[0] & 0xf0 == 0x90)
+        .map(|r| (i64::from(r.frame), r.bytes[1]))
+        .collect();
+    assert_eq!(ons.len(), 24);
+    let first = ons[0].0;
+    let bar = i64::from(RATE) * 4 * 60 / 300;
+    for (frame, key) in &ons {
+        let at_bar = (frame - first) / bar;
+        let want = if at_bar < 3 { 60 } else { 64 };
+        assert_eq!(*key, want, "note in bar {at_bar}");
+    }
+}
+
+#[test]
+fn the_clock_ticks_24_times_a_beat_between_start_and_stop() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut rec = Recorder::new(1);
+    let dir = scratch("clock");
+    let file = dir.join("clock.flam");
+    std::fs::write(&file, "tempo 300\ntrack k drums\n  play \"bd*4\"\n").expect("write song");
+    let child = play(&file, &["--out", "jack:rec:in0", "--clock", "--bars", "2"])
+        .spawn()
+        .expect("flam runs");
+    let (status, stderr) = finish(child, Duration::from_secs(20));
+    assert!(status.success(), "{stderr}");
+    std::thread::sleep(Duration::from_millis(50));
+    let recs = rec.port(0);
+    let start = recs
+        .iter()
+        .position(|r| r.bytes() == [0xfa])
+        .expect("Start");
+    let first_note = recs
+        .iter()
+        .position(|r| r.bytes()[0] == 0x99)
+        .expect("a note");
+    assert!(start < first_note, "Start comes before the first note");
+    let ticks: Vec<i64> = recs
+        .iter()
+        .filter(|r| r.bytes() == [0xf8])
+        .map(|r| i64::from(r.frame))
+        .collect();
+    assert_eq!(ticks.len(), 2 * 4 * 24);
+    // A quarter note at 300 BPM is 9600 frames: a tick every 400.
+    let mut worst = 0;
+    for (k, t) in ticks.iter().enumerate() {
+        worst = i64::max(worst, (t - ticks[0] - 400 * k as i64).abs());
+    }
+    println!("worst clock tick error: {worst} frames");
+    assert_eq!(worst, 0);
+    let notes: Vec<i64> = recs
+        .iter()
+        .filter(|r| r.bytes()[0] == 0x99)
+        .map(|r| i64::from(r.frame))
+        .collect();
+    for (i, n) in notes.iter().enumerate() {
+        assert_eq!(*n, ticks[24 * i], "note {i} falls on its beat's tick");
+    }
+    let stop = recs
+        .iter()
+        .rposition(|r| r.bytes() == [0xfc])
+        .expect("Stop");
+    let last_tick = recs
+        .iter()
+        .rposition(|r| r.bytes() == [0xf8])
+        .expect("ticks");
+    assert!(stop > last_tick, "Stop comes after the last tick");
+}
+
+#[test]
+fn a_destination_port_that_goes_away_stops_playing_with_a_clear_error() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut rec = Recorder::new(1);
+    let dir = scratch("gone");
+    let file = dir.join("long.flam");
+    std::fs::write(&file, LONG_NOTES).expect("write song");
+    let child = play(&file, &["--out", "jack:rec:in0"])
+        .spawn()
+        .expect("flam runs");
+    rec.wait_for_notes(0, 2, Duration::from_secs(10));
+    drop(rec);
+    let (status, stderr) = finish(child, Duration::from_secs(10));
+    assert!(!status.success(), "{stderr}");
+    assert!(stderr.contains("went away"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn without_jack_or_alsa_play_and_ports_say_what_to_do() {
+    if Path::new("/dev/snd/seq").exists() {
+        eprintln!("NOTICE: this machine has an ALSA sequencer; skipping the no-MIDI-system test");
+        return;
+    }
+    let nowhere = format!("flam-no-such-server-{}", std::process::id());
+    let run = |args: &[&str]| {
+        let out = flam()
+            .args(args)
+            .env("JACK_DEFAULT_SERVER", &nowhere)
+            .output()
+            .expect("flam runs");
+        (
+            out.status,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (status, stderr) = run(&["play", "patterns/boom-bap.flam"]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no MIDI output is available"), "{stderr}");
+    assert!(
+        stderr.contains("tried JACK") && stderr.contains("tried ALSA"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("jackd") && stderr.contains("snd-seq"),
+        "{stderr}"
+    );
+
+    let (status, stderr) = run(&["play", "patterns/boom-bap.flam", "--out", "jack"]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no JACK server is running"), "{stderr}");
+
+    let (status, stderr) = run(&["play", "patterns/boom-bap.flam", "--out", "midi:2"]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("/dev/snd/seq"), "{stderr}");
+
+    let (status, stderr) = run(&["play", "patterns/boom-bap.flam", "--out", "synth"]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not built yet"), "{stderr}");
+
+    let (status, stderr) = run(&["ports"]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no MIDI system is available"), "{stderr}");
+    for (_, text) in [run(&["ports"]), run(&["play", "patterns/boom-bap.flam"])] {
+        assert!(!text.contains("panicked"), "{text}");
+    }
+}
