@@ -139,9 +139,12 @@ fn start_server() -> Option<Server> {
     Some(server)
 }
 
+/// A recorded event: absolute frame and bytes.
+type Recorded = (u32, [u8; 3]);
+
 struct Record {
     port: Port<MidiIn>,
-    out: Producer<(u32, [u8; 3])>,
+    out: Producer<Recorded>,
 }
 
 impl ProcessHandler for Record {
@@ -157,7 +160,7 @@ impl ProcessHandler for Record {
     }
 }
 
-fn recorder() -> (AsyncClient<(), Record>, Consumer<(u32, [u8; 3])>) {
+fn recorder() -> (AsyncClient<(), Record>, Consumer<Recorded>) {
     let (client, _) = Client::new("rec", ClientOptions::NO_START_SERVER).expect("recorder");
     let port = client.register_port("in", MidiIn::default()).expect("port");
     let (out, events) = RingBuffer::new(1 << 18);
