@@ -6,7 +6,10 @@ use std::process::Command;
 
 fn broken_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/broken");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     files
 }
@@ -24,7 +27,11 @@ fn each_broken_song_gets_its_exact_diagnostics_and_exit_code_2() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{}", file.display());
         let stderr = String::from_utf8(out.stderr).unwrap();
-        assert!(stderr.contains("help:"), "{} has no hint:\n{stderr}", file.display());
+        assert!(
+            stderr.contains("help:"),
+            "{} has no hint:\n{stderr}",
+            file.display()
+        );
         let name = file.file_stem().unwrap().to_string_lossy().to_string();
         insta::assert_snapshot!(format!("check_{name}"), stderr);
     }
@@ -42,14 +49,20 @@ fn an_unknown_drum_suggests_the_nearest_name() {
 fn every_error_in_a_file_is_reported_at_once() {
     let src = "tempo 5\ntrack a\n  play \"bd\"\n  channel 20\ntrack b\n  play \"xx\"\n";
     let errors = flam::lang::song::compile(src).unwrap_err();
-    let lines: Vec<usize> = errors.iter().map(|e| flam::lang::diagnostic::line_col(src, e.span.start).line).collect();
+    let lines: Vec<usize> = errors
+        .iter()
+        .map(|e| flam::lang::diagnostic::line_col(src, e.span.start).line)
+        .collect();
     assert_eq!(lines, vec![1, 4, 6]);
 }
 
 #[test]
 fn bad_numbers_name_the_allowed_range_and_the_value_given() {
     let errors = flam::lang::song::compile("tempo 1000\ntrack k\n  play \"bd\"\n").unwrap_err();
-    assert_eq!(errors[0].message, "tempo must be from 20 to 999 BPM, got `1000`");
+    assert_eq!(
+        errors[0].message,
+        "tempo must be from 20 to 999 BPM, got `1000`"
+    );
 }
 
 #[test]
@@ -58,16 +71,26 @@ fn a_file_that_is_not_utf8_is_refused_with_its_position() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("latin1.flam");
     std::fs::write(&file, b"track k\n  play \"bd \xe9\"\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_flam")).arg("check").arg(&file).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_flam"))
+        .arg("check")
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("latin1.flam:2:12: error: the file is not UTF-8 text (byte 0xe9)"), "{stderr}");
+    assert!(
+        stderr.contains("latin1.flam:2:12: error: the file is not UTF-8 text (byte 0xe9)"),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn a_missing_file_is_a_clear_error_with_exit_code_1() {
-    let out = Command::new(env!("CARGO_BIN_EXE_flam")).args(["check", "no/such/song.flam"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_flam"))
+        .args(["check", "no/such/song.flam"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read `no/such/song.flam`"));
 }
