@@ -6,4 +6,6 @@ pub mod cli;
 pub mod engine;
 pub mod lang;
 pub mod pattern;
+pub mod session;
 pub mod theory;
+pub mod tui;
