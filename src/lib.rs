@@ -9,3 +9,4 @@ pub mod output;
 pub mod pattern;
 pub mod session;
 pub mod theory;
+pub mod tui;

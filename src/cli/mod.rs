@@ -5,6 +5,7 @@ pub mod cycles;
 pub mod drums;
 pub mod events;
 pub mod failure;
+pub mod live;
 pub mod mini;
 pub mod play;
 pub mod ports;
@@ -91,6 +92,11 @@ enum Command {
     Rudiments,
     /// List the General MIDI drum names and program names.
     Drums,
+    /// Jam on a song in the terminal UI: edit while it plays.
+    Live {
+        /// The song file (created on the first save if it does not exist).
+        file: PathBuf,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -120,6 +126,7 @@ pub fn run() -> ExitCode {
         Command::Ports => ports::run(),
         Command::Rudiments => rudiments::run(),
         Command::Drums => drums::run(),
+        Command::Live { file } => live::run(&file),
         Command::Events { file, cycles, json } => events::run(&file, &cycles, json),
         Command::Mini {
             pattern,

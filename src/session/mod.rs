@@ -1,8 +1,11 @@
-//! A playing session: the threads that play a song, hot reload, and the status line.
+//! The live session around a song: the threads that play it, hot reload, the status line,
+//! saving safely and recovering unsaved text.
 
+pub mod atomic_write;
 pub mod ending;
 pub mod play_options;
 pub mod player;
 pub mod position;
 pub mod realtime;
+pub mod recovery;
 pub mod watcher;

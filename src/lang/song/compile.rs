@@ -125,6 +125,8 @@ struct TrackDraft {
     muted: bool,
     plays: Vec<Play>,
     velocity: Option<Pattern<Value>>,
+    /// Whether the velocity is one plain number, the same for every note.
+    velocity_is_constant: bool,
     transforms: Vec<Transform>,
     gate: Option<Time>,
     swing: Option<(Time, Time)>,
@@ -558,6 +560,8 @@ impl Compiler {
                     }
                 }
                 if let Some(d) = self.tracks.last_mut() {
+                    d.velocity_is_constant =
+                        velocity_of(&Value::from_atom(tok.text.trim())).is_some();
                     d.velocity = Some(play.compiled.pattern);
                 }
                 self.no_more(stmt, 1)
@@ -830,6 +834,11 @@ impl Compiler {
                         AtomRole::Head => {
                             resolve::keys(&Value::from_atom(&atom.text), drums).map(|_| ())
                         }
+                        AtomRole::Tail if drums => Err(Unknown {
+                            message: format!("`:{}` means nothing after a drum", atom.text),
+                            label: "no variants".to_string(),
+                            help: Some("General MIDI has one sound per drum name; use bd2, sn2, cr2 or rd2 for the second kick, snare, crash or ride".to_string()),
+                        }),
                         AtomRole::Tail => resolve::check_chord_part(&atom.text),
                     };
                     if let Err(u) = checked {
@@ -1173,19 +1182,40 @@ impl Compiler {
             .collect();
         let rudiments = (!names.is_empty())
             .then(|| play_rudiment_steps(&values, self.rudiment_patterns(&draft.rudiment, &names)));
-        let keys = values
-            .filter_values(|v| rudiment_name(v).is_none())
-            .fmap(move |v| resolve::keys(v, drums).unwrap_or_default());
+        let plain = if names.is_empty() {
+            values
+        } else {
+            values.filter_values(|v| rudiment_name(v).is_none())
+        };
         let played = match &draft.arp {
             // The settings were checked when the line was read, so this cannot fail here.
-            Some(settings) => keys.arp(settings).unwrap_or_else(|_| Pattern::silence()),
-            None => keys.flat_map_values(|keys| keys.iter().map(|&k| Note::new(k, 100)).collect()),
+            Some(settings) => plain
+                .fmap(move |v| resolve::keys(v, drums).unwrap_or_default())
+                .arp(settings)
+                .unwrap_or_else(|_| Pattern::silence()),
+            None => plain.flat_map_values(move |v| {
+                resolve::keys(v, drums)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|k| Note::new(k, 100))
+                    .collect()
+            }),
         };
         let played = match &draft.velocity {
-            Some(vel) => played.app_left(vel, |n, v| Note {
-                velocity: velocity_of(v).unwrap_or(n.velocity),
-                ..*n
-            }),
+            // A single velocity needs no pattern query per note.
+            Some(vel) => match vel
+                .query(crate::pattern::Span::new(Time::ZERO, Time::ONE))
+                .as_slice()
+            {
+                [only] if draft.velocity_is_constant => {
+                    let velocity = velocity_of(&only.value).unwrap_or(100);
+                    played.fmap(move |n| Note { velocity, ..*n })
+                }
+                _ => played.app_left(vel, |n, v| Note {
+                    velocity: velocity_of(v).unwrap_or(n.velocity),
+                    ..*n
+                }),
+            },
             None => played,
         };
         let mut notes = match rudiments {
