@@ -156,3 +156,42 @@ fn stopping_mid_note_releases_every_sounding_note() {
     })));
     assert!(records.contains(&Midi::System(System::Stop)));
 }
+
+#[test]
+fn an_output_that_sounds_late_gets_its_messages_that_much_early() {
+    let song = compile("tempo 240\ntrack k drums\n  play \"bd*4\"\n").unwrap();
+    let epoch = Instant::now() + Duration::from_millis(150);
+    let options = PlannerOptions {
+        bars: Some(1),
+        ..Default::default()
+    };
+    let cues = plan_in_background(song, options, epoch);
+    let mut sender = Sender::new(
+        Capture::with_capacity(100),
+        cues,
+        Arc::new(AtomicBool::new(false)),
+        epoch,
+        0.040,
+        false,
+    );
+    assert_eq!(sender.run(), Outcome::Finished);
+    let onsets: Vec<(f64, f64)> = sender
+        .into_sink()
+        .records()
+        .iter()
+        .filter(|r| matches!(r.midi, Midi::Channel(Message::NoteOn { .. })))
+        .map(|r| (r.intended, r.actual))
+        .collect();
+    assert_eq!(onsets.len(), 4);
+    for (i, (intended, actual)) in onsets.iter().enumerate() {
+        let beat = i as f64 * 0.25;
+        assert!(
+            (intended - (beat - 0.040)).abs() < 1e-9,
+            "beat {i} meant for {intended}"
+        );
+        assert!(
+            *actual >= *intended && *actual < beat,
+            "beat {i} sent at {actual}"
+        );
+    }
+}

@@ -39,6 +39,9 @@ pub struct PlayArgs {
 /// How often the status line is redrawn.
 const STATUS_TICK: Duration = Duration::from_millis(100);
 
+/// Every how many status ticks the outputs are checked for having gone away.
+const MONITOR_EVERY: u32 = 10;
+
 /// Plays the song until it ends, Ctrl-C or SIGTERM; every sounding note is released on the way
 /// out, whatever ends it.
 pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
@@ -46,6 +49,8 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let targets = targets(args)?;
     let latencies = latencies(args, targets.len())?;
     let mut outputs: Vec<(Box<dyn Sink>, f64)> = Vec::new();
+    let mut late = Vec::new();
+    let mut monitors = Vec::new();
     for (target, latency) in targets.iter().zip(&latencies) {
         let opened = output::open(target, args.virtual_name.as_deref()).map_err(Failure::io)?;
         eprintln!(
@@ -54,6 +59,8 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
             opened.description
         );
         outputs.push((opened.sink, latency / 1000.0));
+        late.extend(opened.late);
+        monitors.extend(opened.monitor);
     }
     let options = PlayOptions {
         from_bar: i64::from(args.from),
@@ -63,9 +70,12 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     };
     let player = Player::start(song, outputs, &options);
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        if let Err(e) = signal_hook::flag::register(signal, player.stop_flag()) {
-            player.stop();
-            let _ = player.wait();
+        // The first signal stops gracefully (every note released); a second one, should that
+        // ever hang, ends flam at once. The shutdown must be registered first.
+        let registered =
+            signal_hook::flag::register_conditional_shutdown(signal, 1, player.stop_flag())
+                .and_then(|_| signal_hook::flag::register(signal, player.stop_flag()));
+        if let Err(e) = registered {
             return Err(Failure::io(format!(
                 "error: cannot handle signal {signal}: {e}"
             )));
@@ -86,8 +96,15 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
 
     let status = std::io::stderr().is_terminal();
     let stop = player.stop_flag();
+    let mut ticks = 0u32;
     while !player.is_finished() {
         std::thread::sleep(STATUS_TICK);
+        ticks = ticks.wrapping_add(1);
+        if ticks.is_multiple_of(MONITOR_EVERY) {
+            for monitor in &mut monitors {
+                monitor();
+            }
+        }
         if status {
             let (bar, beat) = player.position().bar_beat(player.now());
             let (notes, sounding) = player.counts();
@@ -117,6 +134,12 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
             )));
         }
     }
+    let late: u64 = late.iter().map(|l| l.load(Ordering::Relaxed)).sum();
+    if late > 0 {
+        eprintln!(
+            "flam: {late} messages reached JACK after their frame and went out at the start of the next cycle"
+        );
+    }
     if signalled {
         eprintln!("flam: stopped; every note released");
     }
@@ -127,10 +150,20 @@ fn targets(args: &PlayArgs) -> Result<Vec<Target>, Failure> {
     if args.out.is_empty() {
         return Ok(vec![Target::Default]);
     }
-    args.out
+    let mut targets: Vec<Target> = args
+        .out
         .iter()
         .map(|o| Target::parse(o).map_err(Failure::input))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    // `--virtual NAME` names flam's own port; when every --out is someone else's ALSA port,
+    // it adds a virtual ALSA port beside them.
+    let names_a_port = targets
+        .iter()
+        .any(|t| matches!(t, Target::Default | Target::Alsa(None) | Target::Jack(_)));
+    if args.virtual_name.is_some() && !names_a_port {
+        targets.push(Target::Alsa(None));
+    }
+    Ok(targets)
 }
 
 fn latencies(args: &PlayArgs, outputs: usize) -> Result<Vec<f64>, Failure> {

@@ -34,6 +34,7 @@ pub struct Sender<S: Sink> {
     ledger: Ledger,
     stats: Arc<Stats>,
     started: bool,
+    last_at: f64,
 }
 
 impl<S: Sink> Sender<S> {
@@ -58,6 +59,7 @@ impl<S: Sink> Sender<S> {
             ledger: Ledger::default(),
             stats: Arc::default(),
             started: false,
+            last_at: f64::NEG_INFINITY,
         }
     }
 
@@ -88,6 +90,12 @@ impl<S: Sink> Sender<S> {
                 Ok(cue) => *cue,
                 Err(_) => {
                     if self.cues.is_abandoned() && self.cues.is_empty() {
+                        // Sinks that take messages early still hold the last ones: let them
+                        // play before the end-of-play messages go out.
+                        let end = instant_at(self.epoch, self.last_at - self.latency);
+                        if !wait_until(end, &self.stop, false) {
+                            continue;
+                        }
                         self.flush();
                         return Outcome::Finished;
                     }
@@ -108,6 +116,7 @@ impl<S: Sink> Sender<S> {
 
     fn deliver(&mut self, midi: Midi, at: f64) -> Result<(), super::sink::SinkError> {
         self.sink.send(midi, at)?;
+        self.last_at = self.last_at.max(at + self.latency);
         if let Midi::Channel(m) = midi {
             self.ledger.record(&m);
             if matches!(m, super::message::Message::NoteOn { .. }) {

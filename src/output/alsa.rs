@@ -1,7 +1,11 @@
 //! ALSA sequencer output through midir: sends at once, the sender owns the timing.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use midir::{MidiOutput, MidiOutputConnection};
 
+use super::opened::Opened;
 use crate::engine::midi::Midi;
 use crate::engine::sink::{Sink, SinkError};
 
@@ -11,6 +15,7 @@ const NO_SEQUENCER: &str = "  = help: the ALSA sequencer (/dev/snd/seq) is not a
 /// A connection to an ALSA sequencer port (or a virtual port of flam's own).
 pub struct AlsaSink {
     connection: MidiOutputConnection,
+    gone: Arc<AtomicBool>,
 }
 
 impl Sink for AlsaSink {
@@ -19,6 +24,16 @@ impl Sink for AlsaSink {
         self.connection
             .send(&bytes[..len])
             .map_err(|_| SinkError("the ALSA MIDI port stopped taking messages"))
+    }
+
+    fn healthy(&self) -> Result<(), SinkError> {
+        if self.gone.load(Ordering::Acquire) {
+            Err(SinkError(
+                "the ALSA MIDI port flam was sending to went away",
+            ))
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -50,10 +65,10 @@ pub fn available() -> bool {
 
 /// Connects to a port given by number (as `flam ports` lists them) or by name (exactly, or
 /// a unique part of it, ignoring case).
-pub fn open(selector: &str) -> Result<(AlsaSink, String), String> {
+pub fn open(selector: &str) -> Result<Opened, String> {
     let out = client()?;
-    let ports = out.ports();
-    let names: Vec<String> = ports
+    let available = out.ports();
+    let names: Vec<String> = available
         .iter()
         .map(|p| out.port_name(p).unwrap_or_default())
         .collect();
@@ -103,20 +118,41 @@ pub fn open(selector: &str) -> Result<(AlsaSink, String), String> {
     };
     let name = names[index].clone();
     let connection = out
-        .connect(&ports[index], "flam")
+        .connect(&available[index], "flam")
         .map_err(|e| format!("error: cannot connect to ALSA port `{name}`: {e}"))?;
-    Ok((AlsaSink { connection }, format!("ALSA port {name}")))
+    let gone = Arc::new(AtomicBool::new(false));
+    let flag = gone.clone();
+    // Sending to a port that has gone away does not fail in ALSA (the subscription just ends),
+    // so the session looks for the port now and then.
+    let monitor = move || {
+        let there = ports().is_ok_and(|p| p.contains(&name));
+        if !there {
+            flag.store(true, Ordering::Release);
+        }
+        there
+    };
+    Ok(Opened {
+        sink: Box::new(AlsaSink { connection, gone }),
+        description: format!("ALSA port {}", names[index]),
+        late: None,
+        monitor: Some(Box::new(monitor)),
+    })
 }
 
 /// Makes a virtual ALSA port called `name` that other programs connect to.
-pub fn open_virtual(name: &str) -> Result<(AlsaSink, String), String> {
+pub fn open_virtual(name: &str) -> Result<Opened, String> {
     use midir::os::unix::VirtualOutput;
     let out = client()?;
     let connection = out
         .create_virtual(name)
         .map_err(|e| format!("error: cannot create the virtual ALSA port `{name}`: {e}"))?;
-    Ok((
-        AlsaSink { connection },
-        format!("virtual ALSA port flam:{name} (connect it with `aconnect`)"),
-    ))
+    Ok(Opened {
+        sink: Box::new(AlsaSink {
+            connection,
+            gone: Arc::new(AtomicBool::new(false)),
+        }),
+        description: format!("virtual ALSA port flam:{name} (connect it with `aconnect`)"),
+        late: None,
+        monitor: None,
+    })
 }

@@ -19,22 +19,14 @@ pub const DEFAULT_PORT: &str = "out";
 /// Opens an output. `virtual_name` names flam's own port (JACK) or virtual port (ALSA).
 /// Errors say what was tried and how to fix it.
 pub fn open(target: &Target, virtual_name: Option<&str>) -> Result<Opened, String> {
-    let opened = |(sink, description): (Box<dyn crate::engine::sink::Sink>, String)| Opened {
-        sink,
-        description,
-    };
     match target {
         Target::Synth => Err("error: the built-in synth is not built yet\n  = help: play through another synth for now: --out jack:PORT or --out midi:PORT (see `flam ports`)".into()),
-        Target::Alsa(Some(port)) => {
-            alsa::open(port).map(|(s, d)| opened((Box::new(s), d)))
-        }
-        Target::Alsa(None) => alsa::open_virtual(virtual_name.unwrap_or("flam"))
-            .map(|(s, d)| opened((Box::new(s), d))),
-        Target::Jack(port) => open_jack(port.as_deref(), virtual_name).map(opened),
+        Target::Alsa(Some(port)) => alsa::open(port),
+        Target::Alsa(None) => alsa::open_virtual(virtual_name.unwrap_or("flam")),
+        Target::Jack(port) => open_jack(port.as_deref(), virtual_name),
         Target::Default => {
-            let jack = open_jack(None, virtual_name);
-            let jack_error = match jack {
-                Ok(o) => return Ok(opened(o)),
+            let jack_error = match open_jack(None, virtual_name) {
+                Ok(o) => return Ok(o),
                 Err(e) => e,
             };
             if alsa::available() {
@@ -61,18 +53,18 @@ fn first_line(text: &str) -> &str {
 }
 
 #[cfg(feature = "jack")]
-fn open_jack(
-    port: Option<&str>,
-    virtual_name: Option<&str>,
-) -> Result<(Box<dyn crate::engine::sink::Sink>, String), String> {
-    jack::JackSink::open(virtual_name.unwrap_or(DEFAULT_PORT), port)
-        .map(|(s, d)| (Box::new(s) as Box<dyn crate::engine::sink::Sink>, d))
+fn open_jack(port: Option<&str>, virtual_name: Option<&str>) -> Result<Opened, String> {
+    let (sink, description) = jack::JackSink::open(virtual_name.unwrap_or(DEFAULT_PORT), port)?;
+    let (late, _) = sink.counters();
+    Ok(Opened {
+        sink: Box::new(sink),
+        description,
+        late: Some(late),
+        monitor: None,
+    })
 }
 
 #[cfg(not(feature = "jack"))]
-fn open_jack(
-    _port: Option<&str>,
-    _virtual_name: Option<&str>,
-) -> Result<(Box<dyn crate::engine::sink::Sink>, String), String> {
+fn open_jack(_port: Option<&str>, _virtual_name: Option<&str>) -> Result<Opened, String> {
     Err("error: this flam was built without JACK support\n  = help: rebuild with `cargo build --features jack`, or use --out midi:PORT".into())
 }

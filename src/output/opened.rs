@@ -1,5 +1,8 @@
 //! An output ready to play.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
 use crate::engine::sink::Sink;
 
 /// An open output and how to describe it to the user.
@@ -8,4 +11,9 @@ pub struct Opened {
     pub sink: Box<dyn Sink>,
     /// What it is, for the "playing to …" line.
     pub description: String,
+    /// Messages that reached the output after their time (JACK counts them), if it counts.
+    pub late: Option<Arc<AtomicU64>>,
+    /// A check the session runs now and then (not in real time); it returns `false` once the
+    /// output has gone away, and the sink then reports itself unhealthy.
+    pub monitor: Option<Box<dyn FnMut() -> bool + Send>>,
 }

@@ -209,6 +209,23 @@ impl Player {
     }
 }
 
+impl Drop for Player {
+    /// A player dropped without [`Player::wait`] (an early return, a panic on the main thread)
+    /// still stops and lets every sender release its notes before the process goes on.
+    fn drop(&mut self) {
+        if self.senders.is_empty() && self.planner.is_none() {
+            return;
+        }
+        self.stop.store(true, Ordering::Release);
+        for h in self.senders.drain(..) {
+            let _ = h.join();
+        }
+        if let Some(h) = self.planner.take() {
+            let _ = h.join();
+        }
+    }
+}
+
 fn position_of(planner: &Planner) -> Position {
     Position {
         anchor: planner.anchor(),
@@ -226,6 +243,7 @@ fn plan(
     position: Arc<Mutex<Position>>,
     epoch: Instant,
 ) {
+    realtime::promote_current_thread_to(realtime::PLANNER);
     #[cfg(debug_assertions)]
     let panic_at = std::env::var("FLAM_TEST_PANIC_AFTER_MS")
         .ok()

@@ -2,14 +2,23 @@
 
 /// The SCHED_FIFO priority for senders: above every ordinary thread, below JACK's own threads
 /// (JACK uses 10 and up), so a sender never delays the JACK cycle.
-const PRIORITY: i32 = 5;
+pub const SENDER: i32 = 5;
+
+/// The SCHED_FIFO priority for the planner: it must keep a few hundred ms ahead even when
+/// the machine is busy, but always yields to the senders.
+pub const PLANNER: i32 = 1;
 
 /// Gives the calling thread real-time (SCHED_FIFO) priority when allowed; returns whether it
 /// worked. Without permission (not root, no rtprio limit) playing still works, less tightly
 /// under load.
 pub fn promote_current_thread() -> bool {
+    promote_current_thread_to(SENDER)
+}
+
+/// Like [`promote_current_thread`], at the given SCHED_FIFO priority.
+pub fn promote_current_thread_to(priority: i32) -> bool {
     let param = libc::sched_param {
-        sched_priority: PRIORITY,
+        sched_priority: priority,
     };
     // SAFETY: pthread_self() is always a valid handle for the calling thread, and `param` is
     // a properly initialised sched_param that outlives the call.

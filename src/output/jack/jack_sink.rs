@@ -30,6 +30,7 @@ pub struct JackSink {
     late: Arc<AtomicU64>,
     lost: Arc<AtomicU64>,
     cycles: Arc<AtomicU64>,
+    flushing: Arc<AtomicBool>,
     port: String,
 }
 
@@ -131,7 +132,9 @@ impl JackSink {
         let late = Arc::new(AtomicU64::new(0));
         let lost = Arc::new(AtomicU64::new(0));
         let cycles = Arc::new(AtomicU64::new(0));
+        let flushing = Arc::new(AtomicBool::new(false));
         let process = Process {
+            flushing: flushing.clone(),
             port,
             cues: consumer,
             late: late.clone(),
@@ -167,6 +170,7 @@ impl JackSink {
                 late,
                 lost,
                 cycles,
+                flushing,
                 port: ours,
             },
             description,
@@ -186,9 +190,11 @@ impl JackSink {
 
 impl Sink for JackSink {
     fn lead(&self) -> f64 {
-        // The callback for the cycle holding a frame runs up to a period before it; three
-        // periods and a few ms leave room for the sender waking late.
-        3.0 * self.period + 0.005
+        // The callback for the cycle holding a frame runs up to a period before it. Taking
+        // messages well ahead (at least 80 ms) keeps them on their frame even when a loaded
+        // machine wakes the sender late; on a stop the callback drops what was handed over
+        // for later, so the early hand-over never makes a stop sloppy.
+        (3.0 * self.period + 0.005).max(0.08)
     }
 
     fn start(&mut self, epoch: Instant) {
@@ -203,6 +209,10 @@ impl Sink for JackSink {
     fn send(&mut self, midi: Midi, at: f64) -> Result<(), SinkError> {
         let (bytes, len) = midi.bytes();
         let asap = !at.is_finite();
+        if asap {
+            // Only the end of play sends "at once": from here on nothing queued for later starts.
+            self.flushing.store(true, Ordering::Release);
+        }
         let offset = if asap {
             0
         } else {

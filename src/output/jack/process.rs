@@ -1,7 +1,7 @@
 //! The JACK process callback: writes each message at its exact frame in the cycle.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use jack::{Client, Control, MidiOut, Port, ProcessHandler, ProcessScope, RawMidi};
 use rtrb::Consumer;
@@ -21,6 +21,18 @@ pub struct Process {
     pub lost: Arc<AtomicU64>,
     /// Cycles processed, so the end of play can wait for its last messages to go out.
     pub cycles: Arc<AtomicU64>,
+    /// Raised when playing stops: what is still queued for later is not played, except
+    /// note-offs, which go out at once so no note is left hanging.
+    pub flushing: Arc<AtomicBool>,
+}
+
+/// Whether a message ends a note (a note-off, or a note-on with velocity 0).
+fn ends_note(cue: &FrameCue) -> bool {
+    match cue.bytes[0] & 0xf0 {
+        0x80 => true,
+        0x90 => cue.bytes[2] == 0,
+        _ => false,
+    }
 }
 
 impl ProcessHandler for Process {
@@ -29,9 +41,15 @@ impl ProcessHandler for Process {
         let n = i64::from(ps.n_frames());
         let mut writer = self.port.writer(ps);
         let mut last = 0i64;
+        let flushing = self.flushing.load(Ordering::Acquire);
         while let Ok(cue) = self.cues.peek() {
+            if flushing && !cue.asap && !ends_note(cue) {
+                // Handed over early, before the stop: it must not start after it.
+                let _ = self.cues.pop();
+                continue;
+            }
             // The signed distance from the cycle start, correct across frame-counter wrap.
-            let offset = if cue.asap {
+            let offset = if cue.asap || flushing {
                 0
             } else {
                 i64::from(cue.frame.wrapping_sub(start) as i32)
