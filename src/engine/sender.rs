@@ -96,6 +96,7 @@ impl<S: Sink> Sender<S> {
                         if !wait_until(end, &self.stop, false) {
                             continue;
                         }
+                        self.sink.settle();
                         self.flush();
                         return Outcome::Finished;
                     }

@@ -38,6 +38,10 @@ pub trait Sink: Send {
         Ok(())
     }
 
+    /// At the natural end of a song, before the end-of-play messages: waits until every
+    /// message handed over early has gone out (not real-time: called once).
+    fn settle(&mut self) {}
+
     /// Waits until everything sent has left (not real-time: called once, at the end).
     fn finish(&mut self) {}
 }
@@ -54,6 +58,9 @@ impl<S: Sink + ?Sized> Sink for Box<S> {
     }
     fn healthy(&self) -> Result<(), SinkError> {
         (**self).healthy()
+    }
+    fn settle(&mut self) {
+        (**self).settle()
     }
     fn finish(&mut self) {
         (**self).finish()

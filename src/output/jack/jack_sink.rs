@@ -188,6 +188,19 @@ impl JackSink {
     }
 }
 
+impl JackSink {
+    /// Waits (up to two seconds) until the process callback has taken every queued message.
+    fn drain(&mut self) {
+        let give_up = Instant::now() + Duration::from_secs(2);
+        while self.cues.slots() < self.cues.buffer().capacity() && Instant::now() < give_up {
+            if self.gone.load(Ordering::Acquire) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
 impl Sink for JackSink {
     fn lead(&self) -> f64 {
         // The callback for the cycle holding a frame runs up to a period before it. Taking
@@ -237,16 +250,15 @@ impl Sink for JackSink {
         }
     }
 
+    fn settle(&mut self) {
+        self.drain();
+    }
+
     fn finish(&mut self) {
-        // Wait for the callback to take everything, then two more cycles so the last messages
+        // Wait for the callback to take everything, then more cycles so the last messages
         // have left the port before the client closes.
+        self.drain();
         let give_up = Instant::now() + Duration::from_secs(2);
-        while self.cues.slots() < self.cues.buffer().capacity() && Instant::now() < give_up {
-            if self.gone.load(Ordering::Acquire) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
         let seen = self.cycles.load(Ordering::Acquire);
         while self.cycles.load(Ordering::Acquire) < seen + 3 && Instant::now() < give_up {
             if self.gone.load(Ordering::Acquire) {
