@@ -198,6 +198,15 @@ impl Synthesizer {
     /// * `key` - The key of the note.
     /// * `velocity` - The velocity of the note.
     pub fn note_on(&mut self, channel: i32, key: i32, velocity: i32) {
+        self.note_on_delayed(channel, key, velocity, 0);
+    }
+
+    /// flam: starts a note `delay` samples into the next block that will be rendered, so notes
+    /// start on their exact sample, not on block boundaries. `delay` is clamped to the block.
+    ///
+    /// Call it only when the synthesizer is at a block boundary (after rendering whole
+    /// blocks), otherwise the delay counts from the start of the next block.
+    pub fn note_on_delayed(&mut self, channel: i32, key: i32, velocity: i32, delay: usize) {
         if velocity == 0 {
             self.note_off(channel, key);
             return;
@@ -240,7 +249,8 @@ impl Synthesizer {
                         let region_pair = RegionPair::new(preset_region, instrument_region);
 
                         if let Some(value) = self.voices.request_new(instrument_region, channel) {
-                            value.start(&region_pair, channel, key, velocity)
+                            value.start(&region_pair, channel, key, velocity);
+                            value.set_start_delay(delay);
                         }
                     }
                 }

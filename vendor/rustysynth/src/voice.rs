@@ -82,6 +82,10 @@ pub(crate) struct Voice {
     /// Time elapsed in samples
     voice_length: usize,
     min_voice_length: usize,
+
+    // flam: samples of silence at the start of the voice's first block, so a note can start
+    // on any sample, not only on block boundaries.
+    start_delay: usize,
 }
 
 impl Voice {
@@ -124,6 +128,7 @@ impl Voice {
             voice_state: VoiceState::Playing,
             voice_length: 0,
             min_voice_length: (settings.sample_rate / 500) as usize,
+            start_delay: 0,
         }
     }
 
@@ -178,6 +183,13 @@ impl Voice {
 
         self.voice_state = VoiceState::Playing;
         self.voice_length = 0;
+        self.start_delay = 0;
+    }
+
+    /// flam: delays the start of a voice that was just started by `delay` samples into its
+    /// first block (clamped to the block).
+    pub(crate) fn set_start_delay(&mut self, delay: usize) {
+        self.start_delay = delay.min(self.block.len() - 1);
     }
 
     pub(crate) fn end(&mut self) {
@@ -199,11 +211,15 @@ impl Voice {
 
         self.release_if_necessary(channel_info);
 
-        if !self.vol_env.process(self.block.len()) {
+        // flam: a delayed start renders only the tail of the first block.
+        let delay = std::mem::take(&mut self.start_delay);
+        let length = self.block.len() - delay;
+
+        if !self.vol_env.process(length) {
             return false;
         }
 
-        self.mod_env.process(self.block.len());
+        self.mod_env.process(length);
         self.vib_lfo.process();
         self.mod_lfo.process();
 
@@ -213,7 +229,8 @@ impl Voice {
             + self.mod_env_to_pitch * self.mod_env.get_value();
         let channel_pitch_change = channel_info.get_tune() + channel_info.get_pitch_bend();
         let pitch = self.key as f32 + vib_pitch_change + mod_pitch_change + channel_pitch_change;
-        if !self.oscillator.process(data, &mut self.block[..], pitch) {
+        self.block[..delay].fill(0_f32);
+        if !self.oscillator.process(data, &mut self.block[delay..], pitch) {
             return false;
         }
 
@@ -273,7 +290,7 @@ impl Voice {
             self.previous_chorus_send = self.current_chorus_send;
         }
 
-        self.voice_length += self.block.len();
+        self.voice_length += length;
 
         true
     }
