@@ -142,7 +142,9 @@ impl Oscillator {
         let loop_length_fp = loop_length << Oscillator::FRAC_BITS;
 
         for sample in block.iter_mut() {
-            if self.position_fp >= end_loop_fp {
+            // flam: `while`, not `if`: a loop shorter than one step at a high pitch would
+            // otherwise walk the position past the sample data.
+            while self.position_fp >= end_loop_fp {
                 self.position_fp -= loop_length_fp;
             }
 
