@@ -5,5 +5,6 @@
 pub mod cli;
 pub mod engine;
 pub mod lang;
+pub mod output;
 pub mod pattern;
 pub mod theory;
