@@ -7,4 +7,6 @@ pub mod engine;
 pub mod lang;
 pub mod output;
 pub mod pattern;
+pub mod session;
 pub mod theory;
+pub mod tui;

@@ -2,12 +2,15 @@
 
 pub mod check;
 pub mod cycles;
+pub mod drums;
 pub mod events;
 pub mod export;
 pub mod failure;
 pub mod length;
+pub mod live;
 pub mod mini;
 pub mod render;
+pub mod rudiments;
 pub mod soundfonts;
 pub mod source;
 
@@ -101,6 +104,15 @@ enum Command {
     },
     /// List the SoundFonts flam can use: the built-in one and those installed.
     Soundfonts,
+    /// List the 40 PAS drum rudiments with their sticking.
+    Rudiments,
+    /// List the General MIDI drum names and program names.
+    Drums,
+    /// Jam on a song in the terminal UI: edit while it plays.
+    Live {
+        /// The song file (created on the first save if it does not exist).
+        file: PathBuf,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -108,6 +120,9 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { files } => check::run(&files),
+        Command::Rudiments => rudiments::run(),
+        Command::Drums => drums::run(),
+        Command::Live { file } => live::run(&file),
         Command::Events { file, cycles, json } => events::run(&file, &cycles, json),
         Command::Mini {
             pattern,

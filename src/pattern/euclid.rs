@@ -1,6 +1,6 @@
 //! Euclidean rhythms: k onsets spread as evenly as possible over n steps (Bjorklund).
 
-use super::pattern::{Pattern, Value};
+use super::pattern::{Pattern, Payload};
 use crate::theory::time::Time;
 
 /// The Bjorklund distribution of `onsets` hits over `steps` steps, as TidalCycles and Strudel
@@ -49,7 +49,7 @@ pub fn euclid_steps(onsets: i64, steps: i64, rotation: i64) -> Option<Vec<bool>>
     Some(hits)
 }
 
-impl<T: Value> Pattern<T> {
+impl<T: Payload> Pattern<T> {
     /// Keeps this pattern's values, on the structure of a Euclidean rhythm.
     pub fn euclid(&self, onsets: i64, steps: i64, rotation: i64) -> Self {
         match euclid_steps(onsets, steps, rotation) {

@@ -2,14 +2,14 @@
 //! comes from decides which join to use, as in Strudel.
 
 use super::hap::Hap;
-use super::pattern::{Pattern, Value};
+use super::pattern::{Pattern, Payload};
 use super::span::Span;
 use crate::theory::time::{Time, sam};
 
-impl<T: Value> Pattern<T> {
+impl<T: Payload> Pattern<T> {
     /// Combines each event with the values of `other` that overlap it; the structure (the
     /// wholes) comes from `self`.
-    pub fn app_left<U: Value, V: Value>(
+    pub fn app_left<U: Payload, V: Payload>(
         &self,
         other: &Pattern<U>,
         f: impl Fn(&T, &U) -> V + Send + Sync + 'static,
@@ -35,7 +35,7 @@ impl<T: Value> Pattern<T> {
 
     /// For each event, plays the pattern `f` makes of its value, inside the event's fragment;
     /// the structure comes from the inner patterns (Strudel's `innerJoin`).
-    pub fn inner_bind<U: Value>(
+    pub fn inner_bind<U: Payload>(
         &self,
         f: impl Fn(&T) -> Pattern<U> + Send + Sync + 'static,
     ) -> Pattern<U> {
@@ -60,7 +60,7 @@ impl<T: Value> Pattern<T> {
 
     /// For each event, plays the pattern `f` makes of its value, with wholes cut to where both
     /// the outer and inner events hold (Strudel's `bind`, the "mix" join).
-    pub fn bind<U: Value>(
+    pub fn bind<U: Payload>(
         &self,
         f: impl Fn(&T) -> Pattern<U> + Send + Sync + 'static,
     ) -> Pattern<U> {
@@ -88,7 +88,7 @@ impl<T: Value> Pattern<T> {
 
     /// For each event, squeezes one cycle of the pattern `f` makes of its value into the
     /// event's whole (Strudel's `squeezeJoin`).
-    pub fn squeeze_bind<U: Value>(
+    pub fn squeeze_bind<U: Payload>(
         &self,
         f: impl Fn(&T) -> Pattern<U> + Send + Sync + 'static,
     ) -> Pattern<U> {

@@ -12,6 +12,7 @@ pub mod pattern;
 pub mod random;
 pub mod rudiment;
 pub mod rudiment_pattern;
+pub mod rudiment_steps;
 pub mod rudiments_table;
 pub mod span;
 pub mod stroke;

@@ -11,8 +11,8 @@ use super::span::Span;
 use crate::theory::time::{Time, sam};
 
 /// What a pattern's value must be: cheap to clone and shareable with the engine thread.
-pub trait Value: Clone + Send + Sync + 'static {}
-impl<T: Clone + Send + Sync + 'static> Value for T {}
+pub trait Payload: Clone + Send + Sync + 'static {}
+impl<T: Clone + Send + Sync + 'static> Payload for T {}
 
 type QueryFn<T> = dyn Fn(Span, &mut Vec<Hap<T>>) + Send + Sync;
 
@@ -46,7 +46,7 @@ fn map_times_from<T>(out: &mut [Hap<T>], start: usize, f: impl Fn(Time) -> Time)
     }
 }
 
-impl<T: Value> Pattern<T> {
+impl<T: Payload> Pattern<T> {
     /// A pattern from its query function.
     pub fn new(query: impl Fn(Span, &mut Vec<Hap<T>>) + Send + Sync + 'static) -> Self {
         Pattern {
@@ -241,7 +241,7 @@ impl<T: Value> Pattern<T> {
     }
 
     /// Applies `f` to every value.
-    pub fn fmap<U: Value>(&self, f: impl Fn(&T) -> U + Send + Sync + 'static) -> Pattern<U> {
+    pub fn fmap<U: Payload>(&self, f: impl Fn(&T) -> U + Send + Sync + 'static) -> Pattern<U> {
         let pat = self.clone();
         Pattern::new(move |span, out| {
             let mut haps = Vec::new();
@@ -256,7 +256,7 @@ impl<T: Value> Pattern<T> {
     }
 
     /// Replaces every event by one event per value `f` returns (none drops it).
-    pub fn flat_map_values<U: Value>(
+    pub fn flat_map_values<U: Payload>(
         &self,
         f: impl Fn(&T) -> Vec<U> + Send + Sync + 'static,
     ) -> Pattern<U> {

@@ -1,7 +1,7 @@
 //! Seeded randomness that reproduces Strudel's default ("legacy") generator exactly, so `?` and
 //! `|` drop and choose the same events as in Strudel.
 
-use super::pattern::{Pattern, Value};
+use super::pattern::{Pattern, Payload};
 use crate::theory::time::{Time, to_f64};
 
 /// How far apart, in cycles, the random streams of successive seeds are read (Strudel's
@@ -23,7 +23,7 @@ pub fn rand_at(t: Time) -> f64 {
     (m as f64 / 536_870_912.0).abs()
 }
 
-impl<T: Value> Pattern<T> {
+impl<T: Payload> Pattern<T> {
     /// Drops each event with probability `amount`, deciding by the random value at the event's
     /// start (Strudel's `degradeBy` with the mini-notation seed).
     pub fn degrade_by(&self, amount: f64, seed: u32) -> Self {

@@ -1,11 +1,11 @@
 //! Transformations that reshape a pattern in time: reverse, every-N, ply, swing.
 
 use super::hap::Hap;
-use super::pattern::{Pattern, Value};
+use super::pattern::{Pattern, Payload};
 use super::span::Span;
 use crate::theory::time::{Time, next_sam, sam};
 
-impl<T: Value> Pattern<T> {
+impl<T: Payload> Pattern<T> {
     /// Plays each cycle backwards.
     pub fn rev(&self) -> Self {
         let pat = self.clone();
@@ -56,25 +56,41 @@ impl<T: Value> Pattern<T> {
             return self.clone();
         }
         let cell = step * Time::from_integer(2);
-        // Position within the pair, as a fraction of the pair: [0, 1/2) → [0, ratio),
-        // [1/2, 1) → [ratio, 1).
+        let per_cell = cell.recip();
+        let one = Time::ONE;
+        // Slopes of the two halves of a pair: [0, 1/2) → [0, ratio), [1/2, 1) → [ratio, 1).
+        let (first, second) = (ratio * 2, (one - ratio) * 2);
+        // Most notes sit on the grid, where the warp is a plain lookup; the general case is
+        // one multiply per half.
         let warp = move |t: Time| {
-            let k = (t / cell).floor();
-            let x = t / cell - k;
-            let y = if x < half {
-                x / half * ratio
+            let u = t * per_cell;
+            let k = u.floor();
+            let x = u - k;
+            if x.is_zero() {
+                return t;
+            }
+            let y = if x == half {
+                ratio
+            } else if x < half {
+                x * first
             } else {
-                ratio + (x - half) / half * (Time::from_integer(1) - ratio)
+                ratio + (x - half) * second
             };
             (k + y) * cell
         };
         let unwarp = move |t: Time| {
-            let k = (t / cell).floor();
-            let y = t / cell - k;
-            let x = if y < ratio {
-                y / ratio * half
+            let u = t * per_cell;
+            let k = u.floor();
+            let y = u - k;
+            if y.is_zero() {
+                return t;
+            }
+            let x = if y == ratio {
+                half
+            } else if y < ratio {
+                y / first
             } else {
-                half + (y - ratio) / (Time::from_integer(1) - ratio) * half
+                half + (y - ratio) / second
             };
             (k + x) * cell
         };
@@ -99,7 +115,7 @@ impl<T: Value> Pattern<T> {
     }
 
     /// Every event's fragment as a copy with its value transformed by the event itself.
-    pub fn map_haps<U: Value>(
+    pub fn map_haps<U: Payload>(
         &self,
         f: impl Fn(&Hap<T>) -> U + Send + Sync + 'static,
     ) -> Pattern<U> {

@@ -22,7 +22,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// The furthest a candidate may be from `word` and still be suggested: short words allow one
 /// slip, longer ones a slip for every three characters.
 pub fn max_distance(word: &str) -> usize {
-    (word.chars().count() / 3).max(1)
+    // Two slips are common even in short names (`mjr7` for `maj7`), but a guess further
+    // away than a third of the word is more confusing than no guess.
+    word.chars().count().div_ceil(3).max(1)
 }
 
 /// The candidate closest to `word`, if it is within [`max_distance`]; ties go to the first.

@@ -10,7 +10,9 @@ use super::track::Track;
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::mini::ast::AtomRole;
 use crate::lang::mini::{self, Compiled};
-use crate::pattern::{Note, Pattern, Value};
+use crate::pattern::arp::{ArpMode, ArpSettings};
+use crate::pattern::rudiment_steps::{RudimentPatterns, play_rudiment_steps, rudiment_name};
+use crate::pattern::{Note, Pattern, RudimentSettings, Value, find_rudiment, rudiment_pattern};
 use crate::theory::gm;
 use crate::theory::suggest;
 use crate::theory::tempo::{Meter, Tempo, parse_rate};
@@ -44,8 +46,16 @@ const TRACK_KEYWORDS: &[&str] = &[
     "humanize",
     "transpose",
     "octave",
+    "rudiment",
+    "arp",
     "track",
 ];
+/// The settings a `rudiment` line takes.
+const RUDIMENT_KEYS: &[&str] = &[
+    "rate", "hands", "voice", "accent", "tap", "grace", "diddle", "flam", "repeats",
+];
+/// The settings an `arp` line takes after its mode.
+const ARP_KEYS: &[&str] = &["octaves", "rate", "gate", "swing", "vel", "reset", "seed"];
 /// The most a track-level `fast` or `slow` may speed up or slow down.
 const MAX_SPEED: i64 = 64;
 
@@ -115,9 +125,33 @@ struct TrackDraft {
     muted: bool,
     plays: Vec<Play>,
     velocity: Option<Pattern<Value>>,
+    /// Whether the velocity is one plain number, the same for every note.
+    velocity_is_constant: bool,
     transforms: Vec<Transform>,
     gate: Option<Time>,
     swing: Option<(Time, Time)>,
+    rudiment: RudimentDraft,
+    arp: Option<ArpSettings>,
+}
+
+/// What `rudiment` lines set; unset values fall back to each rudiment's own defaults.
+#[derive(Default)]
+struct RudimentDraft {
+    rate: Option<Time>,
+    hands: Option<(u8, u8)>,
+    accent: Option<u8>,
+    tap: Option<u8>,
+    grace: Option<u8>,
+    diddle: Option<u8>,
+    grace_offset: Option<GraceOffset>,
+    repeats: Option<u32>,
+}
+
+/// How far before its stroke a grace note falls.
+#[derive(Clone, Copy)]
+enum GraceOffset {
+    Ms(f32),
+    Note(Time),
 }
 
 #[derive(Default)]
@@ -526,6 +560,8 @@ impl Compiler {
                     }
                 }
                 if let Some(d) = self.tracks.last_mut() {
+                    d.velocity_is_constant =
+                        velocity_of(&Value::from_atom(tok.text.trim())).is_some();
                     d.velocity = Some(play.compiled.pattern);
                 }
                 self.no_more(stmt, 1)
@@ -555,6 +591,8 @@ impl Compiler {
                 Ok(())
             }
             "tempo" | "bpm" | "meter" | "time" | "title" => self.song_only(stmt),
+            "rudiment" => self.rudiment_line(stmt),
+            "arp" => self.arp_line(stmt),
             _ => {
                 let (t, used) = self.transform(stmt, 0)?;
                 self.no_more(stmt, used)?;
@@ -761,7 +799,18 @@ impl Compiler {
         let mut next_channel = 1u8;
         let mut tracks = Vec::new();
         let drafts = std::mem::take(&mut self.tracks);
-        for draft in drafts {
+        // Where each track's lines end: at the next track's header.
+        let ends: Vec<usize> = drafts
+            .iter()
+            .skip(1)
+            .map(|d| d.header.start)
+            .chain([usize::MAX])
+            .collect();
+        for (draft, end) in drafts.into_iter().zip(ends) {
+            // A track whose lines already failed is not reported again as empty.
+            let had_errors = errors
+                .iter()
+                .any(|e| (draft.header.start..end).contains(&e.span.start));
             let explicit_drums = draft.drums || draft.channel.as_ref().is_some_and(|c| c.0 == 10);
             let heads: Vec<&mini::ast::Atom> = draft
                 .plays
@@ -769,20 +818,27 @@ impl Compiler {
                 .flat_map(|p| p.atoms.iter())
                 .filter(|a| a.role == AtomRole::Head)
                 .collect();
+            let drum_like = |text: &str| resolve::is_drum(text) || find_rudiment(text).is_some();
             let auto_drums = draft.channel.is_none()
-                && heads.iter().any(|a| resolve::is_drum(&a.text))
+                && heads.iter().any(|a| drum_like(&a.text))
                 && heads
                     .iter()
-                    .all(|a| resolve::is_drum(&a.text) || parse_decimal(&a.text).is_some());
+                    .all(|a| drum_like(&a.text) || parse_decimal(&a.text).is_some());
             let drums = explicit_drums || auto_drums;
             let mut ok = true;
             for play in &draft.plays {
                 for atom in &play.atoms {
                     let span = atom.span.start + play.offset..atom.span.end + play.offset;
                     let checked = match atom.role {
+                        AtomRole::Head if find_rudiment(&atom.text).is_some() => Ok(()),
                         AtomRole::Head => {
                             resolve::keys(&Value::from_atom(&atom.text), drums).map(|_| ())
                         }
+                        AtomRole::Tail if drums => Err(Unknown {
+                            message: format!("`:{}` means nothing after a drum", atom.text),
+                            label: "no variants".to_string(),
+                            help: Some("General MIDI has one sound per drum name; use bd2, sn2, cr2 or rd2 for the second kick, snare, crash or ride".to_string()),
+                        }),
                         AtomRole::Tail => resolve::check_chord_part(&atom.text),
                     };
                     if let Err(u) = checked {
@@ -791,15 +847,15 @@ impl Compiler {
                     }
                 }
             }
-            if draft.plays.is_empty() {
+            if draft.plays.is_empty() && !had_errors {
                 errors.push(err(
                     &draft.header,
                     format!("track `{}` plays nothing", draft.name),
                     "empty track",
                     "add a line such as `play \"bd ~ sn ~\"` under it",
                 ));
-                ok = false;
             }
+            ok &= !draft.plays.is_empty();
             let channel = match (&draft.channel, drums) {
                 (Some((c, _)), _) => *c,
                 (None, true) => 10,
@@ -845,6 +901,271 @@ impl Compiler {
         tracks
     }
 
+    /// One pattern per rudiment the track names, with the track's settings over each
+    /// rudiment's own rate.
+    fn rudiment_patterns(&self, draft: &RudimentDraft, names: &[&str]) -> RudimentPatterns {
+        let defaults = RudimentSettings::default();
+        let spc = Tempo {
+            bpm: self.bpm.unwrap_or(120.0),
+            meter: self.meter(),
+        }
+        .seconds_per_cycle();
+        let mut out = RudimentPatterns::new();
+        for name in names {
+            let Some(r) = find_rudiment(name) else {
+                continue;
+            };
+            let (right, left) = draft.hands.unwrap_or((defaults.right, defaults.left));
+            let settings = RudimentSettings {
+                step: draft
+                    .rate
+                    .unwrap_or_else(|| self.meter().note_value_to_cycles(r.rate.of_whole())),
+                right,
+                left,
+                accent: draft.accent.unwrap_or(defaults.accent),
+                tap: draft.tap.unwrap_or(defaults.tap),
+                grace: draft.grace.unwrap_or(defaults.grace),
+                diddle: draft.diddle.unwrap_or(defaults.diddle),
+                grace_ms: match draft.grace_offset {
+                    Some(GraceOffset::Ms(ms)) => ms,
+                    Some(GraceOffset::Note(cycles)) => (cycles.to_f64() * spc * 1000.0) as f32,
+                    None => defaults.grace_ms,
+                },
+                repeats: draft.repeats,
+            };
+            out.insert(name.to_string(), rudiment_pattern(r, &settings));
+        }
+        out
+    }
+
+    /// `rudiment [NAME] [rate R] [hands RIGHT LEFT] [voice V] [accent V] [tap V] [grace V]
+    /// [diddle V] [flam 25ms|1/64] [repeats N]`; a NAME also plays that rudiment.
+    fn rudiment_line(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
+        let args = stmt.args();
+        let meter = self.meter();
+        let mut i = 0;
+        if let Some(first) = args.first()
+            && !RUDIMENT_KEYS.contains(&first.text.to_ascii_lowercase().as_str())
+        {
+            if find_rudiment(&first.text).is_none() {
+                let help = match nearest_rudiment(&first.text) {
+                    Some(g) => format!("did you mean `{g}`? `flam rudiments` lists all 40"),
+                    None => "`flam rudiments` lists all 40 PAS rudiments by name".to_string(),
+                };
+                return Err(err(
+                    &first.span,
+                    format!("unknown rudiment `{}`", first.text),
+                    "unknown rudiment",
+                    help,
+                ));
+            }
+            let play = self.mini(first)?;
+            if let Some(d) = self.tracks.last_mut() {
+                d.plays.push(play);
+            }
+            i = 1;
+        }
+        let Some(draft) = self.tracks.last_mut().map(|d| &mut d.rudiment) else {
+            return Ok(());
+        };
+        while i < args.len() {
+            let key = &args[i];
+            let kw = key.text.to_ascii_lowercase();
+            let value = |n: usize| {
+                args.get(i + n).ok_or_else(|| {
+                    err(
+                        &(key.span.end..key.span.end),
+                        format!("`{kw}` needs a value"),
+                        "missing value",
+                        "for example `rudiment flam-tap rate 1/16 hands sn sn accent 120`",
+                    )
+                })
+            };
+            let velocity =
+                |tok: &Token| int(tok, 1, 127, &format!("the {kw} velocity")).map(|v| v as u8);
+            let used = match kw.as_str() {
+                "rate" => {
+                    draft.rate = Some(rate(value(1)?, meter, "the rudiment rate")?);
+                    2
+                }
+                "hands" => {
+                    draft.hands = Some((drum_key(value(1)?)?, drum_key(value(2)?)?));
+                    3
+                }
+                "voice" => {
+                    let k = drum_key(value(1)?)?;
+                    draft.hands = Some((k, k));
+                    2
+                }
+                "accent" => {
+                    draft.accent = Some(velocity(value(1)?)?);
+                    2
+                }
+                "tap" => {
+                    draft.tap = Some(velocity(value(1)?)?);
+                    2
+                }
+                "grace" => {
+                    draft.grace = Some(velocity(value(1)?)?);
+                    2
+                }
+                "diddle" => {
+                    draft.diddle = Some(velocity(value(1)?)?);
+                    2
+                }
+                "flam" => {
+                    let tok = value(1)?;
+                    draft.grace_offset = Some(match tok.text.strip_suffix("ms") {
+                        Some(ms) => {
+                            let v = ms_value(tok, ms, 200.0)?;
+                            if v <= 0.0 {
+                                return Err(err(
+                                    &tok.span,
+                                    format!(
+                                        "a grace falls 1 to 200 ms before its stroke, got `{}`",
+                                        tok.text
+                                    ),
+                                    "out of range",
+                                    "about 25ms sounds like a real flam",
+                                ));
+                            }
+                            GraceOffset::Ms(v)
+                        }
+                        None => GraceOffset::Note(rate(tok, meter, "the grace offset")?),
+                    });
+                    2
+                }
+                "repeats" => {
+                    draft.repeats = Some(int(value(1)?, 1, 1024, "`repeats`")? as u32);
+                    2
+                }
+                _ => {
+                    let help = match suggest::nearest(&kw, RUDIMENT_KEYS.iter().copied()) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None => format!("a rudiment line takes: {}", RUDIMENT_KEYS.join(", ")),
+                    };
+                    return Err(err(
+                        &key.span,
+                        format!("unknown rudiment setting `{}`", key.text),
+                        "unknown setting",
+                        help,
+                    ));
+                }
+            };
+            i += used;
+        }
+        Ok(())
+    }
+
+    /// `arp MODE [octaves N] [rate R] [gate P] [swing P] [vel V V …] [reset] [seed N]`.
+    fn arp_line(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
+        let meter = self.meter();
+        let mode_tok = arg(stmt, 0, "a mode", "arp updown octaves 2 rate 1/16")?;
+        let mode = ArpMode::from_name(&mode_tok.text).ok_or_else(|| {
+            let names = ArpMode::names();
+            let help = match suggest::nearest(
+                &mode_tok.text.to_ascii_lowercase(),
+                names.iter().copied(),
+            ) {
+                Some(g) => format!("did you mean `{g}`?"),
+                None => format!("the modes are: {}", names.join(", ")),
+            };
+            err(
+                &mode_tok.span,
+                format!("unknown arpeggiator mode `{}`", mode_tok.text),
+                "unknown mode",
+                help,
+            )
+        })?;
+        let mut settings = ArpSettings {
+            mode,
+            ..ArpSettings::default()
+        };
+        let args = stmt.args();
+        let mut i = 1;
+        while i < args.len() {
+            let key = &args[i];
+            let kw = key.text.to_ascii_lowercase();
+            let value = |n: usize| {
+                args.get(i + n).ok_or_else(|| {
+                    err(
+                        &(key.span.end..key.span.end),
+                        format!("`{kw}` needs a value"),
+                        "missing value",
+                        "for example `arp up octaves 2 rate 1/16 gate 80%`",
+                    )
+                })
+            };
+            match kw.as_str() {
+                "octaves" => {
+                    settings.octaves = int(value(1)?, 1, 8, "the octave range")? as u32;
+                    i += 2;
+                }
+                "rate" => {
+                    settings.step = rate(value(1)?, meter, "the arp rate")?;
+                    i += 2;
+                }
+                "gate" => {
+                    settings.gate = share(value(1)?, 0.01, 8.0, "the arp gate")?;
+                    i += 2;
+                }
+                "swing" => {
+                    settings.swing = share(value(1)?, 0.5, 0.75, "the arp swing")?;
+                    i += 2;
+                }
+                "seed" => {
+                    settings.seed = int(value(1)?, 0, 1 << 31, "the seed")? as u64;
+                    i += 2;
+                }
+                "reset" => {
+                    settings.reset = true;
+                    i += 1;
+                }
+                "vel" | "velocity" => {
+                    let mut vels = Vec::new();
+                    i += 1;
+                    while let Some(tok) = args.get(i).filter(|t| t.text.parse::<i64>().is_ok()) {
+                        vels.push(int(tok, 1, 127, "an arp velocity")? as u8);
+                        i += 1;
+                    }
+                    if vels.is_empty() {
+                        return Err(err(
+                            &key.span,
+                            "`vel` needs one or more velocities",
+                            "missing velocities",
+                            "for example `vel 110 70 90 70`",
+                        ));
+                    }
+                    settings.velocities = vels;
+                }
+                _ => {
+                    let help = match suggest::nearest(&kw, ARP_KEYS.iter().copied()) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None => format!("an arp line takes: {}", ARP_KEYS.join(", ")),
+                    };
+                    return Err(err(
+                        &key.span,
+                        format!("unknown arp setting `{}`", key.text),
+                        "unknown setting",
+                        help,
+                    ));
+                }
+            }
+        }
+        settings.validate().map_err(|e| {
+            err(
+                &stmt.span,
+                e.to_string(),
+                "bad arp setting",
+                "see docs/language.md, section Arpeggiator",
+            )
+        })?;
+        if let Some(d) = self.tracks.last_mut() {
+            d.arp = Some(settings);
+        }
+        Ok(())
+    }
+
     fn track_pattern(&self, draft: &TrackDraft, drums: bool, seed: u32) -> Pattern<Note> {
         let values = Pattern::stack(
             draft
@@ -853,13 +1174,54 @@ impl Compiler {
                 .map(|p| p.compiled.pattern.clone())
                 .collect(),
         );
-        let keys = values.fmap(move |v| resolve::keys(v, drums).unwrap_or_default());
-        let with_velocity = match &draft.velocity {
-            Some(vel) => keys.app_left(vel, |k, v| (k.clone(), velocity_of(v).unwrap_or(100))),
-            None => keys.fmap(|k| (k.clone(), 100u8)),
+        let names: Vec<&str> = draft
+            .plays
+            .iter()
+            .flat_map(|p| p.atoms.iter())
+            .filter_map(|a| find_rudiment(&a.text).map(|_| a.text.as_str()))
+            .collect();
+        let rudiments = (!names.is_empty())
+            .then(|| play_rudiment_steps(&values, self.rudiment_patterns(&draft.rudiment, &names)));
+        let plain = if names.is_empty() {
+            values
+        } else {
+            values.filter_values(|v| rudiment_name(v).is_none())
         };
-        let mut notes = with_velocity
-            .flat_map_values(|(keys, vel)| keys.iter().map(|&k| Note::new(k, *vel)).collect());
+        let played = match &draft.arp {
+            // The settings were checked when the line was read, so this cannot fail here.
+            Some(settings) => plain
+                .fmap(move |v| resolve::keys(v, drums).unwrap_or_default())
+                .arp(settings)
+                .unwrap_or_else(|_| Pattern::silence()),
+            None => plain.flat_map_values(move |v| {
+                resolve::keys(v, drums)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|k| Note::new(k, 100))
+                    .collect()
+            }),
+        };
+        let played = match &draft.velocity {
+            // A single velocity needs no pattern query per note.
+            Some(vel) => match vel
+                .query(crate::pattern::Span::new(Time::ZERO, Time::ONE))
+                .as_slice()
+            {
+                [only] if draft.velocity_is_constant => {
+                    let velocity = velocity_of(&only.value).unwrap_or(100);
+                    played.fmap(move |n| Note { velocity, ..*n })
+                }
+                _ => played.app_left(vel, |n, v| Note {
+                    velocity: velocity_of(v).unwrap_or(n.velocity),
+                    ..*n
+                }),
+            },
+            None => played,
+        };
+        let mut notes = match rudiments {
+            Some(r) => Pattern::stack(vec![r, played]),
+            None => played,
+        };
         for t in &draft.transforms {
             notes = apply(t, &notes, seed);
         }
@@ -875,6 +1237,35 @@ fn velocity_of(v: &Value) -> Option<u8> {
         return (1.0..=127.0).contains(&f).then_some(f as u8);
     }
     (f > 0.0 && f <= 1.0).then(|| ((f * 127.0).round() as u8).max(1))
+}
+
+/// The rudiment id closest to `word`, also matching ids without their first word, since
+/// drummers say "paradiddle" for the single paradiddle.
+fn nearest_rudiment(word: &str) -> Option<&'static str> {
+    let word = word.to_ascii_lowercase();
+    let ids: Vec<&'static str> = crate::pattern::rudiments().iter().map(|r| r.id).collect();
+    suggest::nearest(&word, ids.iter().copied()).or_else(|| {
+        let tails: Vec<(&str, &'static str)> = ids
+            .iter()
+            .filter_map(|id| id.split_once('-').map(|(_, rest)| (rest, *id)))
+            .collect();
+        let tail = suggest::nearest(&word, tails.iter().map(|(t, _)| *t))?;
+        tails.iter().find(|(t, _)| *t == tail).map(|(_, id)| *id)
+    })
+}
+
+/// A drum or note name (or MIDI number) for one hand of a rudiment.
+fn drum_key(tok: &Token) -> Result<u8, Diagnostic> {
+    match resolve::keys(&Value::from_atom(&tok.text), true) {
+        Ok(keys) if keys.len() == 1 => Ok(keys[0]),
+        Ok(_) => Err(err(
+            &tok.span,
+            "a hand plays one drum or note",
+            "not a single voice",
+            "for example `hands sn rim`",
+        )),
+        Err(u) => Err(unknown_to_diagnostic(u, tok.span.clone())),
+    }
 }
 
 fn speed(tok: &Token, kw: &str) -> Result<Time, Diagnostic> {

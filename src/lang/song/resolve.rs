@@ -70,8 +70,8 @@ fn word_key(word: &str, drums: bool) -> Result<u8, Unknown> {
 /// The error for a word that is neither a drum nor a note, with the closest known name.
 pub fn unknown_word(word: &str, drums: bool) -> Unknown {
     let lower = word.to_ascii_lowercase();
-    let drum = suggest::nearest(&lower, gm::DRUM_NAMES.iter().copied());
-    let note_guess = suggest::nearest(&lower, note::PITCH_CLASS_SPELLINGS.iter().copied());
+    let drum = suggest::nearest(&lower, gm::DRUM_NAMES.iter().copied()).map(str::to_string);
+    let note_guess = nearest_note(&lower);
     let guess = if drums {
         drum.or(note_guess)
     } else {
@@ -83,10 +83,37 @@ pub fn unknown_word(word: &str, drums: bool) -> Unknown {
         label: "unknown name".to_string(),
         help: Some(match guess {
             Some(g) => format!("did you mean `{g}`?"),
-            None if drums => "drums are General MIDI names such as bd sn rim cp hh oh lt mt ht cr rd; `flam drums` lists them all".to_string(),
+            None if drums => {
+                "drums are General MIDI names such as bd sn rim cp hh oh lt mt ht cr rd; `flam drums` lists them all"
+                    .to_string()
+            }
             None => "notes are written like c4, eb3 or f#5 (c4 is middle C), or as MIDI numbers 0–127".to_string(),
         }),
     }
+}
+
+/// The closest note name to a misspelt one, keeping its octave: `h4` → `b4`, `cis4` → `c#4`.
+fn nearest_note(word: &str) -> Option<String> {
+    let split = word
+        .find(|c: char| c.is_ascii_digit() || c == '-')
+        .unwrap_or(word.len());
+    let (pitch, octave) = word.split_at(split);
+    if pitch.is_empty() || !octave.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return None;
+    }
+    // German names: H is B, and "is" makes a sharp (cis, fis).
+    let german = (pitch == "h").then(|| "b".to_string());
+    let guess = german.or_else(|| {
+        pitch
+            .strip_suffix("is")
+            .filter(|p| p.len() == 1)
+            .map(|p| format!("{p}#"))
+            .or_else(|| {
+                suggest::nearest(pitch, note::PITCH_CLASS_SPELLINGS.iter().copied())
+                    .map(str::to_string)
+            })
+    })?;
+    Some(format!("{guess}{octave}"))
 }
 
 /// Checks a word that follows `:` (a chord quality or modifier), using a sample root.

@@ -1,0 +1,104 @@
+//! Rudiments as steps of a pattern: a rudiment's name in a sequence plays that rudiment from
+//! the step's start, at the rudiment's own rate, for as long as the step lasts.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::hap::Hap;
+use super::note::Note;
+use super::pattern::Pattern;
+use super::rudiment::find_rudiment;
+use super::span::Span;
+use super::value::Value;
+
+/// The rudiment patterns a track can play, by the name written in its pattern.
+pub type RudimentPatterns = HashMap<String, Pattern<Note>>;
+
+/// The rudiment a value names, if any.
+pub fn rudiment_name(value: &Value) -> Option<&str> {
+    match value {
+        Value::Word(w) => find_rudiment(w).map(|_| w.as_ref()),
+        _ => None,
+    }
+}
+
+/// Replaces each step whose value names a rudiment with the strokes of that rudiment that start
+/// within the step. Steps naming nothing in `patterns` are dropped.
+pub fn play_rudiment_steps(steps: &Pattern<Value>, patterns: RudimentPatterns) -> Pattern<Note> {
+    let steps = steps.filter_values(|v| rudiment_name(v).is_some());
+    let patterns = Arc::new(patterns);
+    Pattern::new(move |span, out| {
+        let mut outers = Vec::new();
+        let mut strokes: Vec<Hap<Note>> = Vec::new();
+        steps.query_into(span, &mut outers);
+        for step in &outers {
+            let (Some(whole), Some(name)) = (step.whole, rudiment_name(&step.value)) else {
+                continue;
+            };
+            let Some(pattern) = patterns.get(name) else {
+                continue;
+            };
+            strokes.clear();
+            // The rudiment's time 0 is the step's start.
+            let local = Span::new(step.part.begin - whole.begin, step.part.end - whole.begin);
+            pattern.query_into(local, &mut strokes);
+            for mut stroke in strokes.drain(..) {
+                stroke.with_time(|t| t + whole.begin);
+                let Some(stroke_whole) = stroke.whole else {
+                    continue;
+                };
+                if stroke_whole.begin < whole.begin || stroke_whole.begin >= whole.end {
+                    continue;
+                }
+                // A stroke ends with its step at the latest.
+                let clipped = Span::new(stroke_whole.begin, stroke_whole.end.min(whole.end));
+                let Some(part) = stroke.part.intersection(&clipped) else {
+                    continue;
+                };
+                out.push(Hap::new(Some(clipped), part, stroke.value));
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::{RudimentSettings, rudiment_pattern};
+    use crate::theory::time::Time;
+
+    fn patterns(name: &str) -> RudimentPatterns {
+        let r = find_rudiment(name).unwrap();
+        let settings = RudimentSettings {
+            step: Time::new(1, 16),
+            right: 38,
+            left: 40,
+            ..Default::default()
+        };
+        HashMap::from([(name.to_string(), rudiment_pattern(r, &settings))])
+    }
+
+    #[test]
+    fn a_paradiddle_in_half_a_bar_plays_its_eight_strokes_then_stops() {
+        let steps = crate::lang::mini::parse("single-paradiddle ~")
+            .unwrap()
+            .pattern;
+        let notes = play_rudiment_steps(&steps, patterns("single-paradiddle"));
+        let haps = notes.query(Span::new(Time::ZERO, Time::ONE));
+        let onsets: Vec<_> = haps.iter().map(|h| h.whole.unwrap().begin).collect();
+        assert_eq!(onsets, (0..8).map(|i| Time::new(i, 16)).collect::<Vec<_>>());
+        let keys: Vec<_> = haps.iter().map(|h| h.value.key).collect();
+        assert_eq!(keys, vec![38, 40, 38, 38, 40, 38, 40, 40]);
+        assert_eq!(haps[0].value.velocity, 115);
+    }
+
+    #[test]
+    fn a_flam_on_the_second_beat_keeps_its_grace_before_the_beat() {
+        let steps = crate::lang::mini::parse("~ flam ~ ~").unwrap().pattern;
+        let notes = play_rudiment_steps(&steps, patterns("flam"));
+        let haps = notes.query(Span::new(Time::ZERO, Time::ONE));
+        let grace = haps.iter().find(|h| h.value.nudge_ms < 0.0).unwrap();
+        assert_eq!(grace.whole.unwrap().begin, Time::new(1, 4));
+        assert_eq!(grace.value.nudge_ms, -25.0);
+    }
+}

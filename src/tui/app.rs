@@ -1,0 +1,513 @@
+//! The state of `flam live` and how actions change it. Nothing here draws or touches the
+//! terminal, so every behaviour is testable with a silent transport.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use super::editor::Editor;
+use super::grid::{self, Row};
+use super::keymap::{Action, Focus};
+use super::strings;
+use super::transport::{Telemetry, Transport};
+use crate::lang::diagnostic::{Diagnostic, line_col};
+use crate::lang::song::Song;
+use crate::session::{atomic_write, recovery};
+
+/// How long typing must pause before the text is compiled.
+pub const COMPILE_PAUSE: Duration = Duration::from_millis(250);
+/// Columns of the step grid per bar.
+pub const GRID_COLUMNS: usize = 16;
+
+/// A window over the main screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    /// The key list.
+    Help,
+    /// Unsaved changes: save, discard or stay.
+    QuitConfirm,
+    /// Recovered text from a crash: restore or discard.
+    Recover(String),
+    /// The output picker, with the choices and the highlighted one.
+    Outputs(Vec<String>, usize),
+}
+
+/// One track as the track panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrackView {
+    /// Its name.
+    pub name: String,
+    /// MIDI channel.
+    pub channel: u8,
+    /// General MIDI program, 0-based.
+    pub program: Option<u8>,
+    /// Muted in the source (`mute`).
+    pub muted_in_source: bool,
+    /// Activity meter, 0–1, decaying.
+    pub meter: f32,
+}
+
+/// Everything `flam live` knows.
+pub struct App {
+    /// The song file.
+    pub path: PathBuf,
+    /// The text being edited.
+    pub editor: Editor,
+    /// The text as last saved.
+    pub saved_text: String,
+    /// Problems of the current text; empty when it compiles.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The last song that compiled, which is what plays.
+    pub song: Option<Song>,
+    /// The tracks of that song.
+    pub tracks: Vec<TrackView>,
+    /// Tracks muted from the UI, by name.
+    pub muted: HashSet<String>,
+    /// Tracks soloed from the UI, by name.
+    pub soloed: HashSet<String>,
+    /// The selected track in the panel.
+    pub selected: usize,
+    /// Which pane has the keyboard.
+    pub focus: Focus,
+    /// A window over the screen.
+    pub overlay: Option<Overlay>,
+    /// Tempo in BPM (the song's, or the one set live).
+    pub bpm: f64,
+    /// The latest telemetry.
+    pub telemetry: Telemetry,
+    /// The grid for the bar under the playhead.
+    pub grid: Vec<Row>,
+    /// The bar the grid shows.
+    pub grid_bar: i64,
+    /// A short message for the status line.
+    pub status: String,
+    /// Set when the UI should close.
+    pub quit: bool,
+    /// Bumped on every edit; compile results for older text are ignored.
+    pub generation: u64,
+    compiled_generation: u64,
+    last_edit: Instant,
+    song_bpm: Option<f64>,
+    taps: Vec<Instant>,
+    transport: Box<dyn Transport>,
+}
+
+impl App {
+    /// A session on `path` holding `text`, driving `transport`.
+    pub fn new(path: PathBuf, text: &str, transport: Box<dyn Transport>) -> App {
+        let overlay = recovery::pending(&path).map(Overlay::Recover);
+        App {
+            path,
+            editor: Editor::new(text),
+            saved_text: text.to_string(),
+            diagnostics: Vec::new(),
+            song: None,
+            tracks: Vec::new(),
+            muted: HashSet::new(),
+            soloed: HashSet::new(),
+            selected: 0,
+            focus: Focus::Editor,
+            overlay,
+            bpm: 120.0,
+            telemetry: Telemetry::default(),
+            grid: Vec::new(),
+            grid_bar: 0,
+            status: String::new(),
+            quit: false,
+            generation: 1,
+            compiled_generation: 0,
+            last_edit: Instant::now() - COMPILE_PAUSE,
+            song_bpm: None,
+            taps: Vec::new(),
+            transport,
+        }
+    }
+
+    /// Whether the text differs from the file.
+    pub fn dirty(&self) -> bool {
+        self.editor.text() != self.saved_text
+    }
+
+    /// The output's name.
+    pub fn output(&self) -> String {
+        self.transport.output()
+    }
+
+    /// The text to compile, once typing has paused long enough.
+    pub fn compile_due(&self, now: Instant) -> Option<(u64, String)> {
+        (self.compiled_generation < self.generation
+            && now.duration_since(self.last_edit) >= COMPILE_PAUSE)
+            .then(|| (self.generation, self.editor.text()))
+    }
+
+    /// Marks a compile as started, so it is not asked for again.
+    pub fn compile_started(&mut self, generation: u64) {
+        self.compiled_generation = self.compiled_generation.max(generation);
+    }
+
+    /// Takes a compile result: a good song takes over at the next bar; errors are shown and
+    /// the old song keeps playing.
+    pub fn compiled(&mut self, generation: u64, result: Result<Song, Vec<Diagnostic>>) {
+        if generation != self.generation {
+            return;
+        }
+        match result {
+            Ok(song) => {
+                self.diagnostics.clear();
+                // A tempo written in the source wins when it changes; otherwise the live tempo stays.
+                if self.song_bpm != Some(song.tempo.bpm) {
+                    self.song_bpm = Some(song.tempo.bpm);
+                    self.bpm = song.tempo.bpm;
+                }
+                self.tracks = song
+                    .tracks
+                    .iter()
+                    .map(|t| TrackView {
+                        name: t.name.clone(),
+                        channel: t.channel,
+                        program: t.program,
+                        muted_in_source: t.muted,
+                        meter: self
+                            .tracks
+                            .iter()
+                            .find(|v| v.name == t.name)
+                            .map_or(0.0, |v| v.meter),
+                    })
+                    .collect();
+                self.selected = self.selected.min(self.tracks.len().saturating_sub(1));
+                let mut live = song.clone();
+                live.tempo.bpm = self.bpm;
+                self.apply_mutes(&mut live);
+                self.transport.swap(live);
+                self.song = Some(song);
+                self.refresh_grid(true);
+                let next = self.telemetry.position.floor() as i64 + 1;
+                self.status = if self.telemetry.playing {
+                    format!("{} — takes over at bar {}", strings::COMPILED, next + 1)
+                } else {
+                    strings::COMPILED.to_string()
+                };
+            }
+            Err(errors) => {
+                self.status = if self.song.is_some() {
+                    format!(
+                        "{} error(s) — the last good song keeps playing",
+                        errors.len()
+                    )
+                } else {
+                    format!("{} error(s)", errors.len())
+                };
+                self.diagnostics = errors;
+            }
+        }
+    }
+
+    fn effective_mutes(&self) -> Vec<bool> {
+        let Some(song) = &self.song else {
+            return Vec::new();
+        };
+        song.tracks
+            .iter()
+            .map(|t| {
+                t.muted
+                    || self.muted.contains(&t.name)
+                    || (!self.soloed.is_empty() && !self.soloed.contains(&t.name))
+            })
+            .collect()
+    }
+
+    fn apply_mutes(&self, song: &mut Song) {
+        for t in &mut song.tracks {
+            t.muted = t.muted
+                || self.muted.contains(&t.name)
+                || (!self.soloed.is_empty() && !self.soloed.contains(&t.name));
+        }
+    }
+
+    /// Whether the track at `index` is silent, for whatever reason.
+    pub fn is_silent(&self, index: usize) -> bool {
+        self.effective_mutes().get(index).copied().unwrap_or(false)
+    }
+
+    /// Takes the engine's latest report.
+    pub fn poll_transport(&mut self) {
+        if let Some(t) = self.transport.poll() {
+            self.on_telemetry(t);
+        }
+    }
+
+    /// Updates the playhead and meters from a report.
+    pub fn on_telemetry(&mut self, t: Telemetry) {
+        for (view, n) in self.tracks.iter_mut().zip(&t.notes) {
+            if *n > 0 {
+                view.meter = 1.0;
+            }
+        }
+        self.telemetry = t;
+        self.refresh_grid(false);
+    }
+
+    /// Lets the meters fall back; called once per frame.
+    pub fn decay_meters(&mut self, elapsed: Duration) {
+        let factor = (-elapsed.as_secs_f32() * 6.0).exp();
+        for v in &mut self.tracks {
+            v.meter *= factor;
+        }
+    }
+
+    fn refresh_grid(&mut self, force: bool) {
+        let bar = self.telemetry.position.max(0.0).floor() as i64;
+        if force || bar != self.grid_bar || self.grid.is_empty() {
+            self.grid_bar = bar;
+            self.grid = self
+                .song
+                .as_ref()
+                .map(|s| grid::rows(s, bar, GRID_COLUMNS))
+                .unwrap_or_default();
+        }
+    }
+
+    /// The track whose block holds the editor's cursor.
+    fn track_at_cursor(&self) -> Option<usize> {
+        let line = self.editor.cursor().line;
+        let name = self.editor.lines()[..=line.min(self.editor.lines().len() - 1)]
+            .iter()
+            .rev()
+            .find_map(|l| {
+                l.trim_start()
+                    .strip_prefix("track ")
+                    .and_then(|r| r.split_whitespace().next())
+            })?;
+        self.tracks.iter().position(|t| t.name == name)
+    }
+
+    fn edited(&mut self) {
+        self.generation += 1;
+        self.last_edit = Instant::now();
+    }
+
+    /// Does what the user asked.
+    pub fn handle(&mut self, action: Action) {
+        if let Some(overlay) = self.overlay.clone() {
+            return self.handle_overlay(overlay, action);
+        }
+        match action {
+            Action::PlayStop => {
+                if self.telemetry.playing {
+                    self.transport.stop();
+                    self.telemetry.playing = false;
+                } else {
+                    self.transport.play();
+                    self.telemetry.playing = true;
+                }
+            }
+            Action::TempoUp | Action::TempoDown => {
+                let delta = if action == Action::TempoUp { 1.0 } else { -1.0 };
+                self.set_tempo(self.bpm + delta);
+            }
+            Action::TapTempo => self.tap(Instant::now()),
+            Action::Mute | Action::Solo => {
+                let index = if self.focus == Focus::Editor {
+                    self.track_at_cursor()
+                } else {
+                    Some(self.selected)
+                };
+                let Some(name) = index
+                    .and_then(|i| self.tracks.get(i))
+                    .map(|t| t.name.clone())
+                else {
+                    self.status = "no track here to mute or solo".to_string();
+                    return;
+                };
+                let set = if action == Action::Mute {
+                    &mut self.muted
+                } else {
+                    &mut self.soloed
+                };
+                if !set.remove(&name) {
+                    set.insert(name);
+                }
+                self.transport.mute(self.effective_mutes());
+            }
+            Action::NextPane => {
+                self.focus = if self.focus == Focus::Editor {
+                    Focus::Tracks
+                } else {
+                    Focus::Editor
+                };
+            }
+            Action::Outputs => {
+                let outputs = self.transport.outputs();
+                let current = self.transport.output();
+                let at = outputs.iter().position(|o| *o == current).unwrap_or(0);
+                self.overlay = Some(Overlay::Outputs(outputs, at));
+            }
+            Action::Save => self.save(),
+            Action::Quit => {
+                if self.dirty() {
+                    self.overlay = Some(Overlay::QuitConfirm);
+                } else {
+                    self.quit = true;
+                }
+            }
+            Action::Panic => {
+                self.transport.panic();
+                self.status = "all notes off".to_string();
+            }
+            Action::Help => self.overlay = Some(Overlay::Help),
+            Action::NextError => {
+                if let Some(d) = self.diagnostics.first() {
+                    self.editor.move_to_offset(d.span.start);
+                    self.focus = Focus::Editor;
+                }
+            }
+            Action::Undo => {
+                if self.editor.undo() {
+                    self.edited();
+                }
+            }
+            Action::Redo => {
+                if self.editor.redo() {
+                    self.edited();
+                }
+            }
+            Action::Cancel => {}
+            _ if self.focus == Focus::Tracks => match action {
+                Action::Up => self.selected = self.selected.saturating_sub(1),
+                Action::Down => {
+                    self.selected = (self.selected + 1).min(self.tracks.len().saturating_sub(1))
+                }
+                _ => {}
+            },
+            Action::Up => self.editor.move_by(-1, 0),
+            Action::Down => self.editor.move_by(1, 0),
+            Action::PageUp => self.editor.move_by(-20, 0),
+            Action::PageDown => self.editor.move_by(20, 0),
+            Action::Left => self.editor.move_by(0, -1),
+            Action::Right => self.editor.move_by(0, 1),
+            Action::Home => self.editor.home_end(false),
+            Action::End => self.editor.home_end(true),
+            Action::Enter => {
+                self.editor.newline();
+                self.edited();
+            }
+            Action::Backspace => {
+                self.editor.backspace();
+                self.edited();
+            }
+            Action::Delete => {
+                self.editor.delete();
+                self.edited();
+            }
+            Action::Char(c) => {
+                self.editor.insert_char(c);
+                self.edited();
+            }
+        }
+    }
+
+    /// Pasted text goes in as one edit.
+    pub fn paste(&mut self, text: &str) {
+        if self.overlay.is_none() && self.focus == Focus::Editor {
+            self.editor.insert_str(text);
+            self.edited();
+        }
+    }
+
+    fn handle_overlay(&mut self, overlay: Overlay, action: Action) {
+        match (overlay, action) {
+            (Overlay::QuitConfirm, Action::Char('y' | 'Y')) => {
+                self.save();
+                self.quit = !self.dirty();
+                self.overlay = None;
+            }
+            (Overlay::QuitConfirm, Action::Char('n' | 'N')) => {
+                recovery::clear(&self.path);
+                self.quit = true;
+            }
+            (Overlay::Recover(text), Action::Char('r' | 'R')) => {
+                self.editor = Editor::new(&text);
+                self.edited();
+                self.overlay = None;
+                self.status = "restored the unsaved text; save to keep it".to_string();
+            }
+            (Overlay::Recover(_), Action::Char('d' | 'D')) => {
+                recovery::clear(&self.path);
+                self.overlay = None;
+            }
+            (Overlay::Recover(_), _) => {}
+            (Overlay::Outputs(list, at), Action::Up) => {
+                self.overlay = Some(Overlay::Outputs(list, at.saturating_sub(1)))
+            }
+            (Overlay::Outputs(list, at), Action::Down) => {
+                let at = (at + 1).min(list.len().saturating_sub(1));
+                self.overlay = Some(Overlay::Outputs(list, at));
+            }
+            (Overlay::Outputs(list, at), Action::Enter | Action::NextPane) => {
+                if let Some(name) = list.get(at) {
+                    self.status = match self.transport.select_output(name) {
+                        Ok(()) => format!("output: {name}"),
+                        Err(e) => format!("cannot use {name}: {e}"),
+                    };
+                }
+                self.overlay = None;
+            }
+            (_, Action::Cancel | Action::Help) => self.overlay = None,
+            _ => {}
+        }
+    }
+
+    fn set_tempo(&mut self, bpm: f64) {
+        self.bpm = bpm.clamp(20.0, 999.0);
+        self.transport.set_tempo(self.bpm);
+        self.status = format!("tempo {:.1} BPM", self.bpm);
+    }
+
+    /// Counts a tap; after two taps the tempo follows the average gap of the last four.
+    pub fn tap(&mut self, now: Instant) {
+        self.taps
+            .retain(|t| now.duration_since(*t) < Duration::from_secs(2));
+        self.taps.push(now);
+        if self.taps.len() > 4 {
+            self.taps.remove(0);
+        }
+        if let (Some(first), Some(last)) = (self.taps.first(), self.taps.last())
+            && self.taps.len() >= 2
+        {
+            let gap = last.duration_since(*first).as_secs_f64() / (self.taps.len() - 1) as f64;
+            if gap > 0.0 {
+                self.set_tempo((60.0 / gap * 10.0).round() / 10.0);
+            }
+        }
+    }
+
+    /// Saves atomically; the status line says how it went.
+    pub fn save(&mut self) {
+        let text = self.editor.text();
+        match atomic_write::write_atomically(&self.path, text.as_bytes()) {
+            Ok(()) => {
+                self.saved_text = text;
+                recovery::clear(&self.path);
+                self.status = format!("saved {}", self.path.display());
+            }
+            Err(e) => {
+                self.status = format!(
+                    "could not save {}: {e} — your text is still here",
+                    self.path.display()
+                )
+            }
+        }
+    }
+
+    /// `line:col` of the first error, for the status line.
+    pub fn first_error(&self) -> Option<(usize, usize, &Diagnostic)> {
+        let d = self.diagnostics.first()?;
+        let at = line_col(&self.editor.text(), d.span.start);
+        Some((at.line, at.col, d))
+    }
+
+    /// Stops the transport (ending every note) before the UI closes.
+    pub fn shutdown(&mut self) {
+        self.transport.stop();
+    }
+}

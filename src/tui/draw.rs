@@ -1,0 +1,404 @@
+//! Drawing: a pure function of the app state.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::app::{App, GRID_COLUMNS, Overlay};
+use super::highlight::{Kind, highlight};
+use super::keymap::{Focus, HELP};
+use super::strings;
+
+fn kind_style(kind: Kind) -> Style {
+    match kind {
+        Kind::Keyword => Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        Kind::TrackName => Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
+        Kind::Drum => Style::new().fg(Color::Yellow),
+        Kind::Note => Style::new().fg(Color::Green),
+        Kind::Rudiment => Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+        Kind::Number => Style::new().fg(Color::LightBlue),
+        Kind::Operator => Style::new().fg(Color::Gray),
+        Kind::Word => Style::new(),
+        Kind::Comment => Style::new()
+            .fg(Color::DarkGray)
+            .add_modifier(Modifier::ITALIC),
+        Kind::Quote => Style::new().fg(Color::DarkGray),
+    }
+}
+
+fn pane(title: &str, focused: bool) -> Block<'_> {
+    let style = if focused {
+        Style::new().fg(Color::Cyan)
+    } else {
+        Style::new().fg(Color::DarkGray)
+    };
+    Block::new()
+        .borders(Borders::ALL)
+        .border_style(style)
+        .title(title)
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let grid_height = (app.grid.len() as u16 + 2)
+        .clamp(3, 10)
+        .min(area.height / 3);
+    let [top, main, grid, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(5),
+        Constraint::Length(grid_height),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let track_width = if area.width >= 100 { 34 } else { 26 };
+    let [editor, tracks] =
+        Layout::horizontal([Constraint::Min(30), Constraint::Length(track_width)]).areas(main);
+    draw_transport(frame, app, top);
+    draw_editor(frame, app, editor);
+    draw_tracks(frame, app, tracks);
+    draw_grid(frame, app, grid);
+    draw_status(frame, app, status);
+    frame.render_widget(
+        Paragraph::new(strings::HINTS).style(Style::new().fg(Color::DarkGray)),
+        hints,
+    );
+    if let Some(overlay) = &app.overlay {
+        draw_overlay(frame, overlay, area);
+    }
+}
+
+fn draw_transport(frame: &mut Frame, app: &App, area: Rect) {
+    let t = &app.telemetry;
+    let (state, color) = if t.playing {
+        (strings::PLAYING, Color::Green)
+    } else {
+        (strings::STOPPED, Color::Gray)
+    };
+    let meter = app.song.as_ref().map(|s| s.tempo.meter).unwrap_or_default();
+    let position = t.position.max(0.0);
+    let bar = position.floor() as i64 + 1;
+    let beat = ((position - position.floor()) * f64::from(meter.beats)).floor() as i64 + 1;
+    let name = app
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut spans = vec![
+        Span::styled(
+            format!(" {state} "),
+            Style::new().fg(color).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!(
+            " {:.1} BPM  {}/{}  ",
+            app.bpm, meter.beats, meter.unit
+        )),
+        Span::styled(
+            format!("{bar}:{beat}"),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!(
+            "  out: {}  xruns {}  load {:.0}%  {name}",
+            app.output(),
+            t.underruns,
+            t.load * 100.0
+        )),
+    ];
+    if app.dirty() {
+        spans.push(Span::styled("  ● unsaved", Style::new().fg(Color::Yellow)));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(Style::new().bg(Color::Black)),
+        area,
+    );
+}
+
+fn draw_editor(frame: &mut Frame, app: &App, area: Rect) {
+    let block = pane(strings::EDITOR, app.focus == Focus::Editor);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height as usize;
+    let cursor = app.editor.cursor();
+    // Keep the cursor on screen without mutating the state.
+    let mut scroll = app.editor.scroll;
+    if cursor.line < scroll {
+        scroll = cursor.line;
+    } else if height > 0 && cursor.line >= scroll + height {
+        scroll = cursor.line + 1 - height;
+    }
+    let gutter = 4usize;
+    let mut lines = Vec::new();
+    for (i, text) in app
+        .editor
+        .lines()
+        .iter()
+        .enumerate()
+        .skip(scroll)
+        .take(height)
+    {
+        let line_start = app.editor.line_offset(i);
+        let line_end = line_start + text.len();
+        let errors: Vec<(usize, usize)> = app
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.span.start < line_end.max(line_start + 1)
+                    && d.span.end.max(d.span.start + 1) > line_start
+            })
+            .map(|d| {
+                (
+                    d.span.start.saturating_sub(line_start),
+                    (d.span.end.max(d.span.start + 1) - line_start).min(text.len().max(1)),
+                )
+            })
+            .collect();
+        let has_error = !errors.is_empty();
+        let mut spans = vec![Span::styled(
+            format!("{:>3} ", i + 1),
+            Style::new().fg(if has_error {
+                Color::Red
+            } else {
+                Color::DarkGray
+            }),
+        )];
+        let mut styles = vec![Style::new(); text.len()];
+        for (range, kind) in highlight(text) {
+            for s in &mut styles[range] {
+                *s = kind_style(kind);
+            }
+        }
+        for (a, b) in &errors {
+            for s in styles.iter_mut().take(*b).skip(*a) {
+                *s = s.fg(Color::Red).add_modifier(Modifier::UNDERLINED);
+            }
+        }
+        let mut start = 0;
+        for (i, ch) in text.char_indices() {
+            let end = i + ch.len_utf8();
+            if end == text.len() || styles.get(end) != styles.get(start) {
+                spans.push(Span::styled(&text[start..end], styles[start]));
+                start = end;
+            }
+        }
+        if text.is_empty() && has_error {
+            spans.push(Span::styled(
+                " ",
+                Style::new()
+                    .add_modifier(Modifier::UNDERLINED)
+                    .fg(Color::Red),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    if app.focus == Focus::Editor && app.overlay.is_none() {
+        let col = cursor.col + gutter;
+        let row = cursor.line.saturating_sub(scroll);
+        if row < height && col < inner.width as usize {
+            frame.set_cursor_position(Position::new(inner.x + col as u16, inner.y + row as u16));
+        }
+    }
+}
+
+fn draw_tracks(frame: &mut Frame, app: &App, area: Rect) {
+    let block = pane(strings::TRACKS, app.focus == Focus::Tracks);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let name_width = inner.width.saturating_sub(16).max(4) as usize;
+    let lines: Vec<Line> = app
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let selected = i == app.selected && app.focus == Focus::Tracks;
+            let silent = app.is_silent(i);
+            let name_style = if silent {
+                Style::new().fg(Color::DarkGray)
+            } else {
+                Style::new()
+            };
+            let marker = if selected { "▸" } else { " " };
+            let muted = app.muted.contains(&t.name) || t.muted_in_source;
+            let solo = app.soloed.contains(&t.name);
+            let bars = (t.meter * 4.0).round() as usize;
+            let mut name: String = t.name.chars().take(name_width).collect();
+            while name.chars().count() < name_width {
+                name.push(' ');
+            }
+            Line::from(vec![
+                Span::raw(marker),
+                Span::styled(
+                    name,
+                    name_style.add_modifier(if selected {
+                        Modifier::REVERSED
+                    } else {
+                        Modifier::empty()
+                    }),
+                ),
+                Span::styled(
+                    format!(" {:>2} ", t.channel),
+                    Style::new().fg(Color::DarkGray),
+                ),
+                Span::styled(
+                    if muted { "M" } else { "·" },
+                    Style::new().fg(if muted { Color::Red } else { Color::DarkGray }),
+                ),
+                Span::styled(
+                    if solo { "S" } else { "·" },
+                    Style::new().fg(if solo { Color::Yellow } else { Color::DarkGray }),
+                ),
+                Span::styled(
+                    format!(" {:<4}", "▮".repeat(bars)),
+                    Style::new().fg(Color::Green),
+                ),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A block character whose height follows the velocity.
+fn velocity_glyph(v: u8) -> char {
+    const GLYPHS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    if v == 0 {
+        '·'
+    } else {
+        GLYPHS[(usize::from(v) * 8 / 128).min(7)]
+    }
+}
+
+fn draw_grid(frame: &mut Frame, app: &App, area: Rect) {
+    let block = pane(strings::GRID, false).title(format!(" bar {} ", app.grid_bar + 1));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let position = app.telemetry.position.max(0.0);
+    let playhead = ((position - position.floor()) * GRID_COLUMNS as f64).floor() as usize;
+    let name_width = 10usize;
+    let cell_width = ((inner.width as usize).saturating_sub(name_width) / GRID_COLUMNS).clamp(1, 4);
+    let lines: Vec<Line> = app
+        .grid
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let silent = app.is_silent(i);
+            let mut spans = vec![Span::styled(
+                format!(
+                    "{:<width$}",
+                    row.name.chars().take(name_width - 1).collect::<String>(),
+                    width = name_width
+                ),
+                Style::new().fg(if silent {
+                    Color::DarkGray
+                } else {
+                    Color::White
+                }),
+            )];
+            for (c, v) in row.cells.iter().enumerate() {
+                let mut style = Style::new().fg(if silent {
+                    Color::DarkGray
+                } else if c % 4 == 0 {
+                    Color::LightYellow
+                } else {
+                    Color::Yellow
+                });
+                if app.telemetry.playing && c == playhead {
+                    style = style.bg(Color::Blue);
+                }
+                let mut cell = velocity_glyph(*v).to_string();
+                cell.push_str(&" ".repeat(cell_width - 1));
+                spans.push(Span::styled(cell, style));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
+    let line = match app.first_error() {
+        Some((line, col, d)) => {
+            let more = app.diagnostics.len().saturating_sub(1);
+            let mut text = format!(" ✗ {line}:{col} {}", d.message);
+            if let Some(help) = &d.help {
+                text.push_str(&format!(" — {help}"));
+            }
+            if more > 0 {
+                text.push_str(&format!(" (+{more} more, Ctrl-E to jump)"));
+            }
+            Line::styled(text, Style::new().fg(Color::Red))
+        }
+        None => Line::styled(format!(" {}", app.status), Style::new().fg(Color::Green)),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn draw_overlay(frame: &mut Frame, overlay: &Overlay, area: Rect) {
+    match overlay {
+        Overlay::Help => {
+            let rect = centered(area, 76, HELP.len() as u16 + 2);
+            let lines: Vec<Line> = HELP
+                .iter()
+                .map(|(keys, what)| {
+                    Line::from(vec![
+                        Span::styled(format!("{keys:<38}"), Style::new().fg(Color::Cyan)),
+                        Span::raw(*what),
+                    ])
+                })
+                .collect();
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines).block(pane(strings::HELP_TITLE, true)),
+                rect,
+            );
+        }
+        Overlay::QuitConfirm | Overlay::Recover(_) => {
+            let text = if matches!(overlay, Overlay::QuitConfirm) {
+                strings::QUIT_PROMPT
+            } else {
+                strings::RECOVER_PROMPT
+            };
+            let rect = centered(area, 60, 5);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(text)
+                    .wrap(Wrap { trim: true })
+                    .block(pane(" flam ", true)),
+                rect,
+            );
+        }
+        Overlay::Outputs(list, at) => {
+            let rect = centered(area, 60, list.len() as u16 + 2);
+            let lines: Vec<Line> = list
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let style = if i == *at {
+                        Style::new().add_modifier(Modifier::REVERSED)
+                    } else {
+                        Style::new()
+                    };
+                    Line::styled(format!(" {name}"), style)
+                })
+                .collect();
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines).block(pane(strings::OUTPUTS_TITLE, true)),
+                rect,
+            );
+        }
+    }
+}

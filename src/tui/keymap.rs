@@ -1,0 +1,201 @@
+//! Every key the UI understands, in one place. Keys that would clash with typing use Ctrl,
+//! Alt or function keys; the track list, which takes no text, uses plain letters.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Something the user asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Start or stop the transport.
+    PlayStop,
+    /// Tempo up by 1 BPM.
+    TempoUp,
+    /// Tempo down by 1 BPM.
+    TempoDown,
+    /// Tap the tempo.
+    TapTempo,
+    /// Mute or unmute the selected track (in the editor: the track under the cursor).
+    Mute,
+    /// Solo or unsolo the selected track.
+    Solo,
+    /// Move focus to the other pane.
+    NextPane,
+    /// Open the output picker.
+    Outputs,
+    /// Save the file (atomically).
+    Save,
+    /// Quit (asks first when there are unsaved changes).
+    Quit,
+    /// End every sounding note.
+    Panic,
+    /// Undo the last edit.
+    Undo,
+    /// Redo the last undone edit.
+    Redo,
+    /// Show or hide the help overlay.
+    Help,
+    /// Jump to the first error.
+    NextError,
+    /// Move the selection or cursor up.
+    Up,
+    /// Move the selection or cursor down.
+    Down,
+    /// Cursor left.
+    Left,
+    /// Cursor right.
+    Right,
+    /// Cursor to line start.
+    Home,
+    /// Cursor to line end.
+    End,
+    /// Page up.
+    PageUp,
+    /// Page down.
+    PageDown,
+    /// New line.
+    Enter,
+    /// Delete before the cursor.
+    Backspace,
+    /// Delete under the cursor.
+    Delete,
+    /// Close an overlay or cancel.
+    Cancel,
+    /// Type a character.
+    Char(char),
+}
+
+/// Which pane has the keyboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// The text editor.
+    Editor,
+    /// The track list.
+    Tracks,
+}
+
+/// The action for a key in a pane; `None` for keys that do nothing.
+pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let global = match key.code {
+        KeyCode::F(1) => Some(Action::Help),
+        KeyCode::F(2) => Some(Action::Save),
+        KeyCode::F(4) => Some(Action::Outputs),
+        KeyCode::F(5) => Some(Action::PlayStop),
+        KeyCode::F(7) => Some(Action::TempoDown),
+        KeyCode::F(8) => Some(Action::TempoUp),
+        KeyCode::F(9) => Some(Action::TapTempo),
+        KeyCode::F(12) => Some(Action::Panic),
+        KeyCode::Tab | KeyCode::BackTab => Some(Action::NextPane),
+        KeyCode::Esc => Some(Action::Cancel),
+        KeyCode::Char('s') if ctrl => Some(Action::Save),
+        KeyCode::Char('q') if ctrl => Some(Action::Quit),
+        KeyCode::Char('p') if ctrl => Some(Action::PlayStop),
+        KeyCode::Char('z') if ctrl => Some(Action::Undo),
+        KeyCode::Char('y') if ctrl => Some(Action::Redo),
+        KeyCode::Char('e') if ctrl => Some(Action::NextError),
+        KeyCode::Char('o') if ctrl => Some(Action::Outputs),
+        KeyCode::Char('\\') if ctrl => Some(Action::Panic),
+        KeyCode::Char('m') if alt => Some(Action::Mute),
+        KeyCode::Char('s') if alt => Some(Action::Solo),
+        KeyCode::Char('t') if alt => Some(Action::TapTempo),
+        KeyCode::Up if ctrl => Some(Action::TempoUp),
+        KeyCode::Down if ctrl => Some(Action::TempoDown),
+        KeyCode::Up => Some(Action::Up),
+        KeyCode::Down => Some(Action::Down),
+        KeyCode::Left => Some(Action::Left),
+        KeyCode::Right => Some(Action::Right),
+        KeyCode::Home => Some(Action::Home),
+        KeyCode::End => Some(Action::End),
+        KeyCode::PageUp => Some(Action::PageUp),
+        KeyCode::PageDown => Some(Action::PageDown),
+        _ => None,
+    };
+    if global.is_some() {
+        return global;
+    }
+    if ctrl || alt {
+        return None;
+    }
+    match (focus, key.code) {
+        (Focus::Editor, KeyCode::Enter) => Some(Action::Enter),
+        (Focus::Editor, KeyCode::Backspace) => Some(Action::Backspace),
+        (Focus::Editor, KeyCode::Delete) => Some(Action::Delete),
+        (Focus::Editor, KeyCode::Char(c)) => Some(Action::Char(c)),
+        (Focus::Tracks, KeyCode::Char(' ')) => Some(Action::PlayStop),
+        (Focus::Tracks, KeyCode::Char('m')) => Some(Action::Mute),
+        (Focus::Tracks, KeyCode::Char('s')) => Some(Action::Solo),
+        (Focus::Tracks, KeyCode::Char('+' | '=')) => Some(Action::TempoUp),
+        (Focus::Tracks, KeyCode::Char('-')) => Some(Action::TempoDown),
+        (Focus::Tracks, KeyCode::Char('t')) => Some(Action::TapTempo),
+        (Focus::Tracks, KeyCode::Char('o')) => Some(Action::Outputs),
+        (Focus::Tracks, KeyCode::Char('!')) => Some(Action::Panic),
+        (Focus::Tracks, KeyCode::Char('?')) => Some(Action::Help),
+        (Focus::Tracks, KeyCode::Char('q')) => Some(Action::Quit),
+        (Focus::Tracks, KeyCode::Char('k')) => Some(Action::Up),
+        (Focus::Tracks, KeyCode::Char('j')) => Some(Action::Down),
+        (Focus::Tracks, KeyCode::Enter) => Some(Action::NextPane),
+        _ => None,
+    }
+}
+
+/// The key bindings as the help overlay lists them: keys, then what they do.
+pub const HELP: &[(&str, &str)] = &[
+    ("F5  Ctrl-P  (tracks: Space)", "play / stop"),
+    ("Ctrl-↑ Ctrl-↓  F8 F7  (tracks: + -)", "tempo up / down"),
+    ("F9  Alt-T  (tracks: t)", "tap tempo"),
+    (
+        "Alt-M  (tracks: m)",
+        "mute the track (in the editor: the one under the cursor)",
+    ),
+    ("Alt-S  (tracks: s)", "solo the track"),
+    ("Tab", "switch between editor and tracks"),
+    ("F4  Ctrl-O  (tracks: o)", "choose the output"),
+    ("Ctrl-S  F2", "save (atomic write)"),
+    ("Ctrl-Z  Ctrl-Y", "undo / redo"),
+    ("Ctrl-E", "jump to the first error"),
+    ("F12  Ctrl-\\  (tracks: !)", "panic: all notes off"),
+    (
+        "Ctrl-Q  (tracks: q)",
+        "quit (asks when there are unsaved changes)",
+    ),
+    ("F1  (tracks: ?)", "this help; Esc closes it"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn letters_type_in_the_editor_but_mute_and_solo_in_the_track_list() {
+        let m = key(KeyCode::Char('m'), KeyModifiers::NONE);
+        assert_eq!(action(m, Focus::Editor), Some(Action::Char('m')));
+        assert_eq!(action(m, Focus::Tracks), Some(Action::Mute));
+        assert_eq!(
+            action(key(KeyCode::Char('m'), KeyModifiers::ALT), Focus::Editor),
+            Some(Action::Mute)
+        );
+    }
+
+    #[test]
+    fn save_quit_and_play_work_from_either_pane() {
+        for focus in [Focus::Editor, Focus::Tracks] {
+            assert_eq!(
+                action(key(KeyCode::Char('s'), KeyModifiers::CONTROL), focus),
+                Some(Action::Save)
+            );
+            assert_eq!(
+                action(key(KeyCode::Char('q'), KeyModifiers::CONTROL), focus),
+                Some(Action::Quit)
+            );
+            assert_eq!(
+                action(key(KeyCode::F(5), KeyModifiers::NONE), focus),
+                Some(Action::PlayStop)
+            );
+        }
+    }
+}

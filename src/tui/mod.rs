@@ -1,0 +1,11 @@
+//! The terminal UI for live jamming (`flam live`).
+
+pub mod app;
+pub mod draw;
+pub mod editor;
+pub mod grid;
+pub mod highlight;
+pub mod keymap;
+pub mod run;
+pub mod strings;
+pub mod transport;

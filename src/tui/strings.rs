@@ -1,0 +1,28 @@
+//! Every piece of text the UI shows, in one place.
+
+/// The editor pane's title.
+pub const EDITOR: &str = " song ";
+/// The track pane's title.
+pub const TRACKS: &str = " tracks ";
+/// The grid's title.
+pub const GRID: &str = " this bar ";
+/// The help overlay's title.
+pub const HELP_TITLE: &str = " keys ";
+/// The output picker's title.
+pub const OUTPUTS_TITLE: &str = " output: ↑↓ choose, Enter select, Esc cancel ";
+/// Asked when quitting with unsaved changes.
+pub const QUIT_PROMPT: &str =
+    "Unsaved changes. Save and quit (y), quit without saving (n), or keep jamming (Esc)?";
+/// Asked when a recovery file exists.
+pub const RECOVER_PROMPT: &str =
+    "flam found unsaved text from a session that ended badly. Restore it (r) or discard it (d)?";
+/// The hint line at the bottom.
+pub const HINTS: &str = "F1 help  F5 play/stop  Tab pane  Ctrl-S save  Ctrl-Q quit  F12 panic";
+/// Shown while an edit waits to be compiled.
+pub const COMPILING: &str = "…";
+/// Shown when the song compiled.
+pub const COMPILED: &str = "✓ compiled";
+/// The transport states.
+pub const PLAYING: &str = "▶ playing";
+/// The transport states.
+pub const STOPPED: &str = "■ stopped";

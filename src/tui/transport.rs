@@ -1,0 +1,112 @@
+//! What the UI asks of the engine, behind a small trait, so screens can be tested without
+//! sound and the real engine can be swapped in.
+
+use crate::lang::song::Song;
+
+/// Where the music is, as the engine reports it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Telemetry {
+    /// Whether the transport is running.
+    pub playing: bool,
+    /// The playhead in cycles (bars) since the start.
+    pub position: f64,
+    /// Notes sent per track since the last report, for the activity meters.
+    pub notes: Vec<u32>,
+    /// Audio underruns so far (synth output only).
+    pub underruns: u64,
+    /// Share of the real-time budget the engine used, 0–1.
+    pub load: f32,
+}
+
+/// The engine as the UI drives it.
+pub trait Transport {
+    /// Starts playing from the current position.
+    fn play(&mut self);
+    /// Stops and ends every sounding note.
+    fn stop(&mut self);
+    /// Hands over a new song; it takes over at the next bar line, keeping the position.
+    fn swap(&mut self, song: Song);
+    /// Silences the tracks marked `true` (by index in the current song) at once, without
+    /// waiting for a bar line; notes they are sounding are ended.
+    fn mute(&mut self, muted: Vec<bool>);
+    /// Changes the tempo without a jump in the bar position.
+    fn set_tempo(&mut self, bpm: f64);
+    /// Ends every sounding note now (all notes off), and keeps playing.
+    fn panic(&mut self);
+    /// The outputs that could be chosen.
+    fn outputs(&self) -> Vec<String>;
+    /// Switches to an output from [`Transport::outputs`]; an error says why not.
+    fn select_output(&mut self, name: &str) -> Result<(), String>;
+    /// The current output's name.
+    fn output(&self) -> String;
+    /// The latest telemetry, if any arrived since the last call.
+    fn poll(&mut self) -> Option<Telemetry>;
+}
+
+/// A transport that plays nothing and records what it was asked, for tests and for running
+/// the UI with no output at all.
+#[derive(Default)]
+pub struct SilentTransport {
+    /// Every request, in order, as text.
+    pub log: Vec<String>,
+    /// What `poll` returns next.
+    pub next: Option<Telemetry>,
+    output: String,
+}
+
+impl SilentTransport {
+    /// A silent transport named `none`.
+    pub fn new() -> SilentTransport {
+        SilentTransport {
+            log: Vec::new(),
+            next: None,
+            output: "none".to_string(),
+        }
+    }
+}
+
+impl Transport for SilentTransport {
+    fn play(&mut self) {
+        self.log.push("play".into());
+    }
+    fn stop(&mut self) {
+        self.log.push("stop".into());
+    }
+    fn swap(&mut self, song: Song) {
+        let muted: Vec<&str> = song
+            .tracks
+            .iter()
+            .filter(|t| t.muted)
+            .map(|t| t.name.as_str())
+            .collect();
+        self.log.push(format!(
+            "swap {} tracks, muted [{}]",
+            song.tracks.len(),
+            muted.join(" ")
+        ));
+    }
+    fn mute(&mut self, muted: Vec<bool>) {
+        let marks: String = muted.iter().map(|m| if *m { 'M' } else { '-' }).collect();
+        self.log.push(format!("mute {marks}"));
+    }
+    fn set_tempo(&mut self, bpm: f64) {
+        self.log.push(format!("tempo {bpm}"));
+    }
+    fn panic(&mut self) {
+        self.log.push("panic".into());
+    }
+    fn outputs(&self) -> Vec<String> {
+        vec!["none".to_string()]
+    }
+    fn select_output(&mut self, name: &str) -> Result<(), String> {
+        self.log.push(format!("output {name}"));
+        self.output = name.to_string();
+        Ok(())
+    }
+    fn output(&self) -> String {
+        self.output.clone()
+    }
+    fn poll(&mut self) -> Option<Telemetry> {
+        self.next.take()
+    }
+}

@@ -1,0 +1,137 @@
+//! The command line as users and scripts see it: output formats and exit codes.
+
+use std::process::Command;
+
+const EXPECTED: &str = include_str!("conformance/mini/expected.jsonl");
+
+fn flam(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_flam"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn mini_prints_strudels_conformance_line_byte_for_byte() {
+    for pattern in [
+        "bd*2 [sn cp] <hh oh>",
+        "hh*8?0.3",
+        "bd(3,8,2)",
+        "{a b c}%4",
+        "[a|b|c]*4",
+    ] {
+        let out = flam(&["mini", pattern]);
+        assert!(out.status.success());
+        let line = EXPECTED.lines().find(|l| {
+            l.starts_with(&format!(
+                "{{\"pattern\":{}",
+                serde_json::to_string(pattern).unwrap()
+            ))
+        });
+        if let Some(expected) = line {
+            assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), expected);
+        }
+    }
+}
+
+#[test]
+fn mini_batch_reproduces_every_accepted_conformance_line() {
+    let dir = std::env::temp_dir().join(format!("flam-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = dir.join("patterns.txt");
+    let patterns: Vec<String> = EXPECTED
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["pattern"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    std::fs::write(&list, patterns.join("\n")).unwrap();
+    let out = flam(&["mini", "--batch", list.to_str().unwrap()]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 167);
+    for (got, expected) in lines.iter().zip(EXPECTED.lines()) {
+        if expected.contains("\"ok\":true") {
+            assert_eq!(got, &expected);
+        } else {
+            assert!(
+                got.contains("\"ok\":false") && got.contains("\"error\":"),
+                "{got}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_rejected_mini_pattern_shows_where_and_exits_2() {
+    let out = flam(&["mini", "a [b"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("<pattern>:1:3: error: this `[` is never closed"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn events_json_lists_exact_cycles_seconds_and_notes() {
+    let out = flam(&[
+        "events",
+        "patterns/boom-bap.flam",
+        "--cycles",
+        "0..1",
+        "--json",
+    ]);
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["tempo"], 90.0);
+    assert_eq!(doc["meter"], "4/4");
+    let first = &doc["events"][0];
+    assert_eq!(first["cycle"], "0/1");
+    assert_eq!(first["track"], "kick");
+    assert_eq!(first["channel"], 10);
+    assert_eq!(first["note"], 36);
+    assert_eq!(first["velocity"], 118);
+    let times: Vec<f64> = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["time"].as_f64().unwrap())
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "events are sorted by time"
+    );
+}
+
+#[test]
+fn bad_cycle_ranges_are_refused_with_exit_code_2() {
+    for bad in ["4..2", "a..b", "0..999999999", "3"] {
+        let out = flam(&["events", "patterns/boom-bap.flam", "--cycles", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("invalid --cycles"));
+    }
+}
+
+#[test]
+fn rudiments_lists_all_forty_with_sticking() {
+    let out = flam(&["rudiments"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(
+        " 16  Single Paradiddle             single-paradiddle           1/16   R> L R R L> R L L"
+    ));
+    assert!(text.contains(" 40  Triple Ratamacue"));
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+            .count(),
+        40
+    );
+}

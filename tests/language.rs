@@ -1,0 +1,130 @@
+//! The song language in musical terms: what a drummer or keyboard player writes, and the
+//! notes that come out.
+
+use flam::engine::timeline::{Event, events};
+use flam::lang::song::{Song, compile};
+use flam::theory::time::Time;
+
+fn song(src: &str) -> Song {
+    compile(src).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn bars(s: &Song, from: i64, to: i64) -> Vec<Event> {
+    events(s, Time::from_integer(from), Time::from_integer(to))
+}
+
+fn onsets(list: &[Event]) -> Vec<Time> {
+    list.iter().map(|e| e.cycle).collect()
+}
+
+#[test]
+fn a_flam_on_the_downbeat_of_the_song_sounds_before_it_starts() {
+    let s = song("track snare drums\n  play \"flam ~\"\n");
+    let list = bars(&s, 0, 1);
+    assert_eq!(list[0].velocity, 45, "the grace comes first");
+    assert!(
+        (list[0].seconds + 0.025).abs() < 1e-9,
+        "25 ms before bar 0: {}",
+        list[0].seconds
+    );
+    assert_eq!(list[0].cycle, Time::ZERO);
+}
+
+#[test]
+fn a_rudiment_step_can_be_chosen_per_bar_and_transformed() {
+    let s =
+        song("track snare drums\n  play \"<single-paradiddle flam-accent>\"\n  every 2 fast 2\n");
+    let bar0 = bars(&s, 0, 1);
+    let bar1 = bars(&s, 1, 2);
+    // Bar 0 plays the fast version: two bars of paradiddles squeezed in, 32 strokes.
+    assert_eq!(bar0.len(), 32);
+    // Bar 1 plays flam accents in eighth-note triplets: 12 strokes, 4 of them with graces.
+    assert_eq!(bar1.iter().filter(|e| e.velocity == 45).count(), 4);
+    assert_eq!(bar1.len(), 16);
+}
+
+#[test]
+fn humanized_rudiments_are_the_same_every_time() {
+    let src = "track snare drums\n  play \"flam-tap\"\n  humanize 10ms 10\n";
+    assert_eq!(bars(&song(src), 0, 4), bars(&song(src), 0, 4));
+    let straight = bars(&song("track snare drums\n  play \"flam-tap\"\n"), 0, 1);
+    assert_ne!(bars(&song(src), 0, 1), straight);
+}
+
+#[test]
+fn an_arpeggio_keeps_its_place_in_the_run_across_a_chord_change() {
+    let s = song("track keys channel 1\n  play \"c4:maj [f4:maj f4:maj]\"\n  arp up rate 1/8\n");
+    let keys: Vec<u8> = bars(&s, 0, 1).iter().map(|e| e.key).collect();
+    // Up over C major (60 64 67), then F major (65 69 72) from step 4 on: step 4 is index 1.
+    assert_eq!(keys, vec![60, 64, 67, 60, 69, 72, 65, 69]);
+}
+
+#[test]
+fn arp_gate_sets_how_long_each_note_rings() {
+    let s =
+        song("tempo 120\ntrack keys channel 1\n  play \"c4:maj\"\n  arp up rate 1/16 gate 150%\n");
+    let first = &bars(&s, 0, 1)[0];
+    assert_eq!(first.length, Time::new(3, 32));
+    assert!((first.duration - 0.1875).abs() < 1e-9);
+}
+
+#[test]
+fn swing_moves_the_offbeat_sixteenth_to_two_thirds_of_the_pair() {
+    let s = song("swing 2/3 1/16\ntrack hats\n  play \"hh*16\"\n");
+    let times = onsets(&bars(&s, 0, 1));
+    assert_eq!(times[0], Time::ZERO);
+    assert_eq!(times[1], Time::new(1, 12));
+    assert_eq!(times[2], Time::new(1, 8));
+}
+
+#[test]
+fn a_muted_track_is_checked_but_silent() {
+    let s = song("track kick\n  play \"bd*4\"\ntrack hats mute\n  play \"hh*8\"\n");
+    assert!(bars(&s, 0, 1).iter().all(|e| e.key == 36));
+    assert!(compile("track hats mute\n  play \"hx*8\"\n").is_err());
+}
+
+#[test]
+fn drum_tracks_go_to_channel_ten_and_melodic_tracks_count_up_skipping_it() {
+    let s = song(
+        "track kick\n  play \"bd\"\ntrack a\n  play \"c4\"\ntrack b\n  play \"e4\"\ntrack c channel 1\n  play \"g4\"\n",
+    );
+    let channels: Vec<u8> = s.tracks.iter().map(|t| t.channel).collect();
+    assert_eq!(channels, vec![10, 2, 3, 1]);
+}
+
+#[test]
+fn velocity_patterns_accent_the_beat() {
+    let s = song("track hats\n  play \"hh*8\"\n  vel \"120 60\"\n");
+    let v: Vec<u8> = bars(&s, 0, 1).iter().map(|e| e.velocity).collect();
+    assert_eq!(v, vec![120, 120, 120, 120, 60, 60, 60, 60]);
+}
+
+#[test]
+fn nudge_in_milliseconds_keeps_the_bar_position_and_moves_the_sound() {
+    let s = song("tempo 120\ntrack clap\n  play \"~ cp\"\n  nudge 10ms\n");
+    let e = &bars(&s, 0, 1)[0];
+    assert_eq!(e.cycle, Time::new(1, 2));
+    assert!((e.seconds - 1.01).abs() < 1e-9);
+}
+
+#[test]
+fn transpose_and_octave_move_melodies() {
+    let s = song("track lead\n  play \"c4 e4\"\n  transpose 2\n  octave -1\n");
+    let keys: Vec<u8> = bars(&s, 0, 1).iter().map(|e| e.key).collect();
+    assert_eq!(keys, vec![50, 54]);
+}
+
+#[test]
+fn chords_sound_all_their_notes_together() {
+    let s = song("track keys\n  play \"c4:maj7:ii\"\n");
+    let keys: Vec<u8> = bars(&s, 0, 1).iter().map(|e| e.key).collect();
+    assert_eq!(keys, vec![67, 71, 72, 76]);
+}
+
+#[test]
+fn random_drops_are_the_same_every_time_the_bar_is_played() {
+    let s = song("track hats\n  play \"hh*16?\"\n");
+    assert_eq!(onsets(&bars(&s, 0, 1)), onsets(&bars(&s, 0, 1)));
+    assert!(bars(&s, 0, 1).len() < 16);
+}

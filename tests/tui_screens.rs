@@ -1,0 +1,112 @@
+//! Screens of `flam live`, drawn with ratatui's TestBackend and snapshot-tested.
+
+use std::path::PathBuf;
+
+use flam::tui::app::App;
+use flam::tui::draw::draw;
+use flam::tui::keymap::{Action, Focus};
+use flam::tui::transport::{SilentTransport, Telemetry};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+
+const SONG: &str = "# a groove to jam on\ntempo 96\n\ntrack kick\n  play \"bd ~ ~ bd ~ ~ bd ~\"\n  vel \"120 90\"\n\ntrack snare\n  play \"~ sn ~ sn\"\n\ntrack hats\n  play \"hh*8\"\n  vel \"100 60\"\n\ntrack keys channel 1 program epiano\n  play \"<c4:maj7 a3:m7>\"\n  arp updown rate 1/16\n";
+
+fn app() -> App {
+    let path = PathBuf::from("/nonexistent/groove.flam");
+    let mut app = App::new(path, SONG, Box::new(SilentTransport::new()));
+    let song = flam::lang::song::compile(SONG).unwrap();
+    app.compiled(app.generation, Ok(song));
+    app
+}
+
+fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(f, app)).unwrap();
+    terminal
+}
+
+fn playing(app: &mut App, position: f64) {
+    app.on_telemetry(Telemetry {
+        playing: true,
+        position,
+        notes: vec![1, 0, 1, 1],
+        underruns: 0,
+        load: 0.03,
+    });
+}
+
+#[test]
+fn playing_screen_shows_the_playhead_tracks_and_grid() {
+    let mut app = app();
+    playing(&mut app, 2.3);
+    insta::assert_snapshot!("playing", screen(&app, 100, 30).backend());
+}
+
+#[test]
+fn the_screen_stays_usable_at_80_by_24() {
+    let mut app = app();
+    playing(&mut app, 0.5);
+    insta::assert_snapshot!("playing_80x24", screen(&app, 80, 24).backend());
+}
+
+#[test]
+fn an_error_is_underlined_in_the_editor_while_the_old_song_plays() {
+    let mut app = app();
+    playing(&mut app, 1.0);
+    let broken = SONG.replace("~ sn ~ sn", "~ snr ~ sn");
+    let errors = flam::lang::song::compile(&broken).unwrap_err();
+    app.editor = flam::tui::editor::Editor::new(&broken);
+    app.generation += 1;
+    app.compiled(app.generation, Err(errors));
+    assert!(app.song.is_some(), "the last good song is kept");
+    let terminal = screen(&app, 100, 30);
+    insta::assert_snapshot!("error_underlined", terminal.backend());
+    // Line 9 of the song holds `snr`: its cells are red and underlined.
+    let buffer = terminal.backend().buffer();
+    let row = (1..30)
+        .find(|&y| {
+            (0..100)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .contains("~ snr ~")
+        })
+        .unwrap();
+    let text: String = (0..100).map(|x| buffer[(x, row)].symbol()).collect();
+    let x = text.find("snr").unwrap() as u16;
+    let cell = &buffer[(x, row)];
+    assert!(cell.modifier.contains(Modifier::UNDERLINED));
+    assert_eq!(cell.fg, Color::Red);
+}
+
+#[test]
+fn muted_and_soloed_tracks_are_marked() {
+    let mut app = app();
+    playing(&mut app, 0.0);
+    app.handle(Action::NextPane);
+    assert_eq!(app.focus, Focus::Tracks);
+    app.handle(Action::Mute);
+    app.handle(Action::Down);
+    app.handle(Action::Down);
+    app.handle(Action::Solo);
+    assert!(app.is_silent(0) && app.is_silent(1) && !app.is_silent(2) && app.is_silent(3));
+    insta::assert_snapshot!("muted_and_soloed", screen(&app, 100, 30).backend());
+}
+
+#[test]
+fn the_help_overlay_lists_every_key() {
+    let mut app = app();
+    app.handle(Action::Help);
+    insta::assert_snapshot!("help", screen(&app, 100, 30).backend());
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_first() {
+    let mut app = app();
+    app.handle(Action::Char('x'));
+    app.handle(Action::Quit);
+    assert!(!app.quit);
+    insta::assert_snapshot!("unsaved_prompt", screen(&app, 80, 24).backend());
+    app.handle(Action::Cancel);
+    assert!(app.overlay.is_none() && !app.quit);
+}
