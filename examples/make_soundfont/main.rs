@@ -338,7 +338,9 @@ fn build(samples: &Samples, levels: &Levels) -> Sf2 {
             .set(op::OVERRIDING_ROOT_KEY, i16::from(d.key))
             .set(op::COARSE_TUNE, d.tune)
             .set(op::PAN, d.pan)
-            // No attack of its own: the sample's first sample is the hit.
+            // No delay and no attack of its own: the sample's first sample is the hit. (The
+            // default delay, -12000 timecents, is 1 ms, not none.)
+            .set(op::DELAY_VOL_ENV, -32768)
             .set(op::ATTACK_VOL_ENV, -32768)
             // A note-off lets the drum ring out as sampled.
             .set(op::RELEASE_VOL_ENV, timecents(seconds))

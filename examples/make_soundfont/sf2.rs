@@ -23,6 +23,7 @@ pub mod op {
     pub const DECAY_MOD_ENV: u16 = 28;
     pub const SUSTAIN_MOD_ENV: u16 = 29;
     pub const RELEASE_MOD_ENV: u16 = 30;
+    pub const DELAY_VOL_ENV: u16 = 33;
     pub const ATTACK_VOL_ENV: u16 = 34;
     pub const HOLD_VOL_ENV: u16 = 35;
     pub const DECAY_VOL_ENV: u16 = 36;
