@@ -19,7 +19,11 @@ fn expected(song: &Song, list: &[Timed], ppq: u16, shift: u64, track: usize) -> 
         .filter_map(|t| {
             let tick = (tick_of(song, t, ppq).0 + shift as i64) as u64;
             match t.message {
-                Message::NoteOn { channel, key, velocity } => Some((tick, channel, key, velocity)),
+                Message::NoteOn {
+                    channel,
+                    key,
+                    velocity,
+                } => Some((tick, channel, key, velocity)),
                 Message::NoteOff { channel, key } => Some((tick, channel, key, 0)),
                 _ => None,
             }
@@ -65,7 +69,11 @@ fn round_trip(src: &str, length: Length) -> smf::Export {
     let export = smf::export(&song, length);
     let (ppq, tracks) = read_back(&export.bytes);
     assert_eq!(ppq, export.ppq);
-    assert_eq!(tracks.len(), song.tracks.len() + 1, "a tempo track, then one per track");
+    assert_eq!(
+        tracks.len(),
+        song.tracks.len() + 1,
+        "a tempo track, then one per track"
+    );
     let (list, _) = messages(&song, length);
     for (i, _) in song.tracks.iter().enumerate() {
         assert_eq!(
@@ -127,7 +135,8 @@ fn a_grace_before_the_first_beat_moves_the_song_by_a_whole_bar() {
 
 #[test]
 fn the_program_and_track_name_come_first() {
-    let song = compile("track bass channel 2 program electric-bass-finger\n  play \"c2\"\n").unwrap();
+    let song =
+        compile("track bass channel 2 program electric-bass-finger\n  play \"c2\"\n").unwrap();
     let export = smf::export(&song, Length::Bars(1));
     let smf = Smf::parse(&export.bytes).unwrap();
     let first: Vec<_> = smf.tracks[1].iter().take(2).map(|e| e.kind).collect();

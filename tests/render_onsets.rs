@@ -65,7 +65,10 @@ fn assert_on_their_samples(src: &str, bars: u32) {
         );
         // The sample before each onset is silent: nothing starts early.
         for &s in expected.iter().filter(|&&s| s > 0) {
-            assert!(left[s as usize - 1].abs() < 1e-6, "sound before onset {s} at {rate} Hz");
+            assert!(
+                left[s as usize - 1].abs() < 1e-6,
+                "sound before onset {s} at {rate} Hz"
+            );
         }
     }
 }

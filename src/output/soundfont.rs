@@ -249,7 +249,16 @@ fn parse<R: Read + Seek>(
     reader
         .seek(SeekFrom::Start(0))
         .map_err(|e| FontError::Unreadable(path.to_path_buf(), e))?;
-    match SoundFont::new(reader) {
+    // The structure was checked above and rustysynth's indexing is patched to return errors
+    // (vendor/rustysynth/FLAM.md); a panic still left in it must not take flam down.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| SoundFont::new(reader)))
+        .map_err(|_| {
+            FontError::Corrupt(
+                path.to_path_buf(),
+                "its preset data is inconsistent".to_string(),
+            )
+        })?;
+    match parsed {
         Ok(font) => Ok(Arc::new(font)),
         Err(rustysynth::SoundFontError::UnsupportedSampleFormat) => {
             Err(FontError::Sf3(path.to_path_buf()))

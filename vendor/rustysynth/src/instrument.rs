@@ -30,7 +30,10 @@ impl Instrument {
 
         let span_start = info.zone_start_index as usize;
         let span_end = span_start + zone_count as usize;
-        let zone_span = &zones[span_start..span_end];
+        // flam: a damaged file may point past the zone list; an error, not a panic.
+        let zone_span = zones
+            .get(span_start..span_end)
+            .ok_or(SoundFontError::InvalidInstrument(instrument_id))?;
         let regions = InstrumentRegion::create(instrument_id, zone_span, samples)?;
 
         Ok(Self { name, regions })

@@ -35,7 +35,10 @@ impl Preset {
 
         let span_start = info.zone_start_index as usize;
         let span_end = span_start + zone_count as usize;
-        let zone_span = &zones[span_start..span_end];
+        // flam: a damaged file may point past the zone list; an error, not a panic.
+        let zone_span = zones
+            .get(span_start..span_end)
+            .ok_or(SoundFontError::InvalidPreset(preset_id))?;
         let regions = PresetRegion::create(preset_id, zone_span, instruments)?;
 
         Ok(Self {

@@ -18,7 +18,10 @@ impl Zone {
         let mut segment: Vec<Generator> = Vec::new();
 
         for i in 0..info.generator_count {
-            segment.push(generators[(info.generator_index + i) as usize]);
+            // flam: a damaged file may point past the generator list; skip, do not panic.
+            if let Some(generator) = generators.get((info.generator_index + i) as usize) {
+                segment.push(*generator);
+            }
         }
 
         Self {
