@@ -5,7 +5,8 @@
 //! block with `note_on_delayed` (flam's patch to rustysynth, see `vendor/rustysynth/FLAM.md`),
 //! so an onset lands on exactly the sample it was scheduled for. Other messages (note-offs,
 //! controllers, program changes) take effect at the start of the block that contains them,
-//! at most one block (0.7 ms at 48 kHz) early; releases and controllers do not need more.
+//! at most one block (1.3 ms at 48 kHz with the default 64) early; releases and controllers
+//! do not need more.
 
 use std::fmt;
 use std::sync::Arc;
@@ -38,11 +39,12 @@ pub struct SynthOptions {
 }
 
 impl SynthOptions {
-    /// Good settings for a sample rate: 32-sample blocks, 256 voices, effects on.
+    /// Good settings for a sample rate: 64-sample blocks (note-offs and envelopes move in
+    /// steps of 1.3 ms at 48 kHz; note-ons are exact), 256 voices, effects on.
     pub fn new(sample_rate: u32) -> SynthOptions {
         SynthOptions {
             sample_rate,
-            block: 32,
+            block: 64,
             polyphony: 256,
             effects: true,
             queue: 8192,
