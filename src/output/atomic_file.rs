@@ -165,3 +165,11 @@ mod tests {
         assert!(!dir.join("nope").exists());
     }
 }
+
+/// Replaces `target` with `bytes` in one step; on failure the target is untouched and no
+/// temporary file is left behind.
+pub fn write_atomically(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = AtomicFile::create(target)?;
+    file.write_all(bytes)?;
+    file.commit()
+}

@@ -1,4 +1,3 @@
-//! The live session around a song: saving safely and recovering unsaved text.
+//! The live session around a song: recovering unsaved text.
 
-pub mod atomic_write;
 pub mod recovery;
