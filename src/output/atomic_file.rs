@@ -119,6 +119,14 @@ impl Drop for AtomicFile {
     }
 }
 
+/// Replaces `target` with `bytes` in one step; on failure the target is untouched and no
+/// temporary file is left behind.
+pub fn write_atomically(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = AtomicFile::create(target)?;
+    file.write_all(bytes)?;
+    file.commit()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,12 +172,4 @@ mod tests {
         assert!(AtomicFile::create(&dir.join("nope/song.wav")).is_err());
         assert!(!dir.join("nope").exists());
     }
-}
-
-/// Replaces `target` with `bytes` in one step; on failure the target is untouched and no
-/// temporary file is left behind.
-pub fn write_atomically(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = AtomicFile::create(target)?;
-    file.write_all(bytes)?;
-    file.commit()
 }
