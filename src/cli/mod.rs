@@ -4,15 +4,21 @@ pub mod check;
 pub mod cycles;
 pub mod drums;
 pub mod events;
+pub mod export;
 pub mod failure;
+pub mod length;
 pub mod live;
 pub mod mini;
 pub mod play;
 pub mod ports;
+pub mod render;
 pub mod rudiments;
+pub mod soundfonts;
 pub mod source;
 
 use std::path::PathBuf;
+
+use crate::output::wav::WavFormat;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -88,6 +94,48 @@ enum Command {
         #[arg(long, default_value = "0..4")]
         cycles: String,
     },
+    /// Render a song to a WAV file with the built-in synthesizer (or another SoundFont).
+    Render {
+        /// The song file.
+        file: PathBuf,
+        /// The WAV file to write (replaced whole, or left alone if anything fails).
+        #[arg(short, long, value_name = "OUT.wav")]
+        output: PathBuf,
+        /// How many bars to render from bar 1 [default: 8].
+        #[arg(long, value_name = "N", conflicts_with = "seconds")]
+        bars: Option<u32>,
+        /// How many seconds to render instead (notes that start before then play).
+        #[arg(long, value_name = "S")]
+        seconds: Option<f64>,
+        /// Samples per second.
+        #[arg(long, default_value_t = 48000, value_parser = clap::value_parser!(u32).range(8000..=192000))]
+        sample_rate: u32,
+        /// Sample format: 16, 24 or float.
+        #[arg(long, default_value = "16")]
+        format: WavFormat,
+        /// A SoundFont (.sf2) path, an installed one's name (see `flam soundfonts`), or `built-in`.
+        #[arg(long, value_name = "PATH")]
+        soundfont: Option<String>,
+        /// Leave out reverb and chorus.
+        #[arg(long)]
+        no_effects: bool,
+    },
+    /// Export a song's notes to a Standard MIDI File (type 1, one track per flam track).
+    Export {
+        /// The song file.
+        file: PathBuf,
+        /// The MIDI file to write (replaced whole, or left alone if anything fails).
+        #[arg(short, long, value_name = "OUT.mid")]
+        output: PathBuf,
+        /// How many bars to export from bar 1 [default: 8].
+        #[arg(long, value_name = "N", conflicts_with = "seconds")]
+        bars: Option<u32>,
+        /// How many seconds to export instead.
+        #[arg(long, value_name = "S")]
+        seconds: Option<f64>,
+    },
+    /// List the SoundFonts flam can use: the built-in one and those installed.
+    Soundfonts,
     /// List the 40 PAS drum rudiments with their sticking.
     Rudiments,
     /// List the General MIDI drum names and program names.
@@ -133,6 +181,32 @@ pub fn run() -> ExitCode {
             batch,
             cycles,
         } => mini::run(pattern.as_deref(), batch.as_deref(), &cycles),
+        Command::Render {
+            file,
+            output,
+            bars,
+            seconds,
+            sample_rate,
+            format,
+            soundfont,
+            no_effects,
+        } => render::run(&render::Request {
+            file: &file,
+            out: &output,
+            bars,
+            seconds,
+            sample_rate,
+            format,
+            soundfont: soundfont.as_deref(),
+            no_effects,
+        }),
+        Command::Export {
+            file,
+            output,
+            bars,
+            seconds,
+        } => export::run(&file, &output, bars, seconds),
+        Command::Soundfonts => soundfonts::run(),
     };
     match result {
         Ok(code) => code,

@@ -1,14 +1,25 @@
-//! Outputs: where the engine's messages go. Each one is a [`crate::engine::sink::Sink`]:
-//! ALSA through midir, JACK through the jack crate, or an in-memory capture for tests.
+//! Output: where the engine's messages go. Live, each output is a
+//! [`crate::engine::sink::Sink`]: ALSA through midir, JACK through the jack crate, or an
+//! in-memory capture for tests. Offline: the SoundFont synthesizer, rendering to WAV and
+//! export to MIDI files.
 
 pub mod alsa;
+pub mod atomic_file;
 pub mod capture;
 pub mod captured;
+pub mod decimator;
 #[cfg(feature = "jack")]
 pub mod jack;
+pub mod length;
+pub mod limiter;
 pub mod listing;
 pub mod opened;
+pub mod render;
+pub mod smf;
+pub mod soundfont;
+pub mod synth;
 pub mod target;
+pub mod wav;
 
 use opened::Opened;
 use target::Target;
@@ -20,7 +31,7 @@ pub const DEFAULT_PORT: &str = "out";
 /// Errors say what was tried and how to fix it.
 pub fn open(target: &Target, virtual_name: Option<&str>) -> Result<Opened, String> {
     match target {
-        Target::Synth => Err("error: the built-in synth is not built yet\n  = help: play through another synth for now: --out jack:PORT or --out midi:PORT (see `flam ports`)".into()),
+        Target::Synth => Err("error: live playback through the built-in synth is not built yet\n  = help: play through another synth for now (--out jack:PORT or --out midi:PORT, see `flam ports`), or render to a WAV file with `flam render`".into()),
         Target::Alsa(Some(port)) => alsa::open(port),
         Target::Alsa(None) => alsa::open_virtual(virtual_name.unwrap_or("flam")),
         Target::Jack(port) => open_jack(port.as_deref(), virtual_name),

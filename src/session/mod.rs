@@ -1,7 +1,6 @@
 //! The live session around a song: the threads that play it, hot reload, the status line,
-//! saving safely and recovering unsaved text.
+//! and recovering unsaved text.
 
-pub mod atomic_write;
 pub mod ending;
 pub mod play_options;
 pub mod player;

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::atomic_write::write_atomically;
+use crate::output::atomic_file::write_atomically;
 
 /// Where the recovery copy of `song` lives: `song.flam` → `song.flam.recover`.
 pub fn recovery_path(song: &Path) -> PathBuf {

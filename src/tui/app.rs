@@ -12,7 +12,8 @@ use super::strings;
 use super::transport::{Telemetry, Transport};
 use crate::lang::diagnostic::{Diagnostic, line_col};
 use crate::lang::song::Song;
-use crate::session::{atomic_write, recovery};
+use crate::output::atomic_file::write_atomically;
+use crate::session::recovery;
 
 /// How long typing must pause before the text is compiled.
 pub const COMPILE_PAUSE: Duration = Duration::from_millis(250);
@@ -484,7 +485,7 @@ impl App {
     /// Saves atomically; the status line says how it went.
     pub fn save(&mut self) {
         let text = self.editor.text();
-        match atomic_write::write_atomically(&self.path, text.as_bytes()) {
+        match write_atomically(&self.path, text.as_bytes()) {
             Ok(()) => {
                 self.saved_text = text;
                 recovery::clear(&self.path);

@@ -1,0 +1,50 @@
+//! `flam export`: a song to a Standard MIDI File, exactly the notes it plays.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::failure::Failure;
+use super::{length, source};
+use crate::output::atomic_file::AtomicFile;
+use crate::output::smf;
+
+/// Writes the song's notes over `--bars`/`--seconds` as a type-1 MIDI file, atomically.
+pub fn run(
+    file: &Path,
+    out: &Path,
+    bars: Option<u32>,
+    seconds: Option<f64>,
+) -> Result<ExitCode, Failure> {
+    let song = source::compile(file)?;
+    let length = length::parse(bars, seconds)?;
+    let export = smf::export(&song, length);
+    if export.bytes.is_empty() {
+        return Err(Failure::io("error: could not encode the MIDI file"));
+    }
+    let fail = |e: std::io::Error| length::create_failure(out, &e);
+    let mut target = AtomicFile::create(out).map_err(fail)?;
+    target.write_all(&export.bytes).map_err(fail)?;
+    target.commit().map_err(fail)?;
+    let mut notes = format!(
+        "wrote {}: {} tracks, {} notes, {} ticks per quarter note",
+        out.display(),
+        song.tracks.len() + 1,
+        export.notes,
+        export.ppq
+    );
+    if export.rounded > 0 {
+        notes.push_str(&format!(
+            ", {} times rounded to the nearest tick",
+            export.rounded
+        ));
+    }
+    if export.shift > 0 {
+        notes.push_str(&format!(
+            ", moved {} ticks later for notes before bar 1",
+            export.shift
+        ));
+    }
+    eprintln!("{notes}");
+    Ok(ExitCode::SUCCESS)
+}

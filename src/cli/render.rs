@@ -1,0 +1,86 @@
+//! `flam render`: a song to a WAV file through the built-in synthesizer.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use super::failure::Failure;
+use super::{length, soundfonts, source};
+use crate::output::render::{self, RenderError, RenderOptions};
+use crate::output::wav::{self, WavFormat, WriteError};
+
+/// What `flam render` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    /// The song file.
+    pub file: &'a Path,
+    /// The WAV file to write.
+    pub out: &'a Path,
+    /// `--bars`.
+    pub bars: Option<u32>,
+    /// `--seconds`.
+    pub seconds: Option<f64>,
+    /// `--sample-rate`.
+    pub sample_rate: u32,
+    /// `--format`.
+    pub format: WavFormat,
+    /// `--soundfont`.
+    pub soundfont: Option<&'a str>,
+    /// `--no-effects`.
+    pub no_effects: bool,
+}
+
+/// Renders the song and writes the WAV file atomically.
+pub fn run(req: &Request) -> Result<ExitCode, Failure> {
+    let song = source::compile(req.file)?;
+    let length = length::parse(req.bars, req.seconds)?;
+    let mut options = RenderOptions::new(req.sample_rate);
+    options.effects = !req.no_effects;
+    render::check(length, &options).map_err(|e| Failure::input(format!("error: {e}")))?;
+    let (source, font) = soundfonts::load(req.soundfont)?;
+
+    let started = Instant::now();
+    let show_progress = std::io::stderr().is_terminal();
+    let mut last_shown = -1i64;
+    let mut progress = |done: f64| {
+        if !show_progress {
+            return;
+        }
+        let percent = (done * 100.0).floor() as i64;
+        if percent != last_shown {
+            last_shown = percent;
+            let filled = (done * 30.0).round() as usize;
+            eprint!(
+                "\rrendering [{}{}] {percent:3}%",
+                "#".repeat(filled),
+                " ".repeat(30 - filled.min(30))
+            );
+        }
+    };
+    let result = wav::write_wav(req.out, req.sample_rate, req.format, |sink| {
+        render::render(&song, &font, length, &options, sink, &mut progress)
+    });
+    if show_progress {
+        eprint!("\r{}\r", " ".repeat(48));
+    }
+    let rendered = result.map_err(|e| match e {
+        WriteError::Io(e) => length::create_failure(req.out, &e),
+        WriteError::Produce(RenderError::Sink(e)) => length::create_failure(req.out, &e),
+        WriteError::Produce(RenderError::Option(m)) => Failure::input(format!("error: {m}")),
+        WriteError::Produce(e) => Failure::io(format!("error: cannot render: {e}")),
+    })?;
+    let seconds = rendered.frames as f64 / f64::from(req.sample_rate);
+    let took = started.elapsed().as_secs_f64().max(1e-9);
+    let peak_db = 20.0 * f64::from(rendered.peak.max(1e-9)).log10();
+    eprintln!(
+        "wrote {}: {seconds:.2} s at {} Hz, {} stereo, {} notes, peak {peak_db:.1} dBFS, with {} ({:.0}× real time)",
+        req.out.display(),
+        req.sample_rate,
+        req.format,
+        rendered.notes,
+        source.describe(),
+        seconds / took
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,278 @@
+//! Offline rendering: a song's message plan played through the synthesizer as fast as the
+//! CPU allows, every note on its exact sample, through a limiter, to a sink of frames.
+
+use std::fmt;
+use std::sync::Arc;
+
+use rustysynth::SoundFont;
+
+use super::decimator::Decimator;
+use super::length::{Length, messages};
+use super::limiter::Limiter;
+use super::synth::{MIN_SYNTH_RATE, Synth, SynthError, SynthOptions};
+use crate::engine::message::Message;
+use crate::engine::plan::Timed;
+use crate::lang::song::Song;
+
+/// The lowest output sample rate.
+pub const MIN_RATE: u32 = 8_000;
+/// The highest output sample rate.
+pub const MAX_RATE: u32 = 192_000;
+/// The most a render may last, in seconds (one hour), tail not included.
+pub const MAX_SECONDS: f64 = 3600.0;
+
+/// How to render.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RenderOptions {
+    /// Output samples per second, 8000–192000.
+    pub sample_rate: u32,
+    /// Reverb and chorus.
+    pub effects: bool,
+    /// The longest tail after the end for notes to ring out, in seconds (the render stops
+    /// earlier once everything is silent).
+    pub max_tail: f64,
+    /// The look-ahead limiter on the master output (keeps every sample under −0.3 dBFS).
+    pub limiter: bool,
+    /// The synthesizer's block size (see [`SynthOptions::block`]).
+    pub block: usize,
+    /// Master gain before the limiter (see [`SynthOptions::gain`]).
+    pub gain: f32,
+}
+
+impl RenderOptions {
+    /// The defaults for a sample rate: effects and limiter on, at most 3 s of tail.
+    pub fn new(sample_rate: u32) -> RenderOptions {
+        RenderOptions {
+            sample_rate,
+            effects: true,
+            max_tail: 3.0,
+            limiter: true,
+            block: SynthOptions::new(sample_rate).block,
+            // General MIDI fonts are mixed with a lot of headroom; +8 dB brings a full
+            // arrangement near full scale and the limiter catches the rare peak.
+            gain: 2.5,
+        }
+    }
+}
+
+/// Why a render failed.
+#[derive(Debug)]
+pub enum RenderError {
+    /// An option is out of range.
+    Option(String),
+    /// The synthesizer refused its settings.
+    Synth(SynthError),
+    /// The sink failed (usually writing the file).
+    Sink(std::io::Error),
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenderError::Option(m) => write!(f, "{m}"),
+            RenderError::Synth(e) => write!(f, "{e}"),
+            RenderError::Sink(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// What a render produced.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rendered {
+    /// Frames written.
+    pub frames: u64,
+    /// Frames of silence put before bar 0 so notes before it (graces) are heard.
+    pub preroll: u64,
+    /// The frame where the song's end (the last bar or the given seconds) falls.
+    pub end: u64,
+    /// Notes played.
+    pub notes: usize,
+    /// The largest absolute sample value written.
+    pub peak: f32,
+}
+
+/// The output frame a time in seconds falls on, before the pre-roll is added.
+pub fn frame_of(seconds: f64, sample_rate: u32) -> i64 {
+    (seconds * f64::from(sample_rate)).round() as i64
+}
+
+/// The pre-roll for a message list: enough frames that the earliest message is at frame 0
+/// or later.
+pub fn preroll(messages: &[Timed], sample_rate: u32) -> u64 {
+    let earliest = messages
+        .iter()
+        .map(|t| frame_of(t.seconds, sample_rate))
+        .min()
+        .unwrap_or(0);
+    (-earliest).max(0) as u64
+}
+
+/// Checks the options against their ranges.
+pub fn check(length: Length, options: &RenderOptions) -> Result<(), RenderError> {
+    if !(MIN_RATE..=MAX_RATE).contains(&options.sample_rate) {
+        return Err(RenderError::Option(format!(
+            "the sample rate must be {MIN_RATE}–{MAX_RATE} Hz, got {}",
+            options.sample_rate
+        )));
+    }
+    match length {
+        Length::Bars(0) => Err(RenderError::Option(
+            "render at least 1 bar, got 0".to_string(),
+        )),
+        Length::Seconds(s) if !(s > 0.0 && s <= MAX_SECONDS) => Err(RenderError::Option(format!(
+            "the length must be more than 0 and at most {MAX_SECONDS} seconds, got {s}"
+        ))),
+        _ if !(0.0..=60.0).contains(&options.max_tail) => Err(RenderError::Option(format!(
+            "the tail must be 0–60 seconds, got {}",
+            options.max_tail
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Renders `length` of the song plus a tail, handing interleaved stereo frames (left, right)
+/// to `sink` in chunks and the share done (0–1) to `progress`.
+pub fn render(
+    song: &Song,
+    font: &Arc<SoundFont>,
+    length: Length,
+    options: &RenderOptions,
+    sink: &mut dyn FnMut(&[f32]) -> std::io::Result<()>,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Rendered, RenderError> {
+    check(length, options)?;
+    let (list, end_seconds) = messages(song, length);
+    if end_seconds > MAX_SECONDS {
+        return Err(RenderError::Option(format!(
+            "the render would last {end_seconds:.0} s; at most {MAX_SECONDS} seconds are allowed"
+        )));
+    }
+    let rate = options.sample_rate;
+    // The synthesizer runs at a whole multiple of low output rates.
+    let factor = MIN_SYNTH_RATE.div_ceil(rate).max(1) as usize;
+    let synth_rate = rate * factor as u32;
+    let mut synth_options = SynthOptions::new(synth_rate);
+    synth_options.effects = options.effects;
+    synth_options.block = options.block;
+    synth_options.gain = options.gain;
+    let mut synth = Synth::new(font, &synth_options).map_err(RenderError::Synth)?;
+    let mut decimator = Decimator::new(factor);
+    let mut limiter = options.limiter.then(|| Limiter::for_rate(rate));
+    let latency = decimator.latency() + limiter.as_ref().map_or(0, Limiter::latency);
+
+    let pre = preroll(&list, rate);
+    let end = pre + frame_of(end_seconds, rate).max(0) as u64;
+    let at = |t: &Timed| (frame_of(t.seconds, rate) + pre as i64).max(0) as u64 * factor as u64;
+    let last_message = list.iter().map(at).max().unwrap_or(0) / factor as u64;
+    let max_frames = end + (options.max_tail * f64::from(rate)).round() as u64;
+    let notes = list
+        .iter()
+        .filter(|t| matches!(t.message, Message::NoteOn { .. }))
+        .count();
+
+    // Setup messages (bank, program) go first, at frame 0; they precede every note.
+    let mut next = 0;
+    while let Some(t) = list.get(next) {
+        if matches!(t.message, Message::NoteOn { .. } | Message::NoteOff { .. }) {
+            break;
+        }
+        synth.send(t.message);
+        next += 1;
+    }
+
+    const CHUNK: usize = 2048;
+    let mut left = vec![0.0f32; CHUNK * factor];
+    let mut right = vec![0.0f32; CHUNK * factor];
+    let mut out: Vec<f32> = Vec::with_capacity(CHUNK * 2);
+    let mut produced: u64 = 0; // output frames out of the pipeline, latency included
+    let mut written: u64 = 0;
+    let mut peak = 0.0f32;
+    let mut quiet_run: u64 = 0;
+    let quiet_needed = u64::from(rate) / 5; // 200 ms under the floor ends the tail
+    let mut fade: Option<(u64, u64)> = None;
+
+    loop {
+        let chunk_start = synth.position();
+        let chunk_end = chunk_start + (CHUNK * factor) as u64;
+        // Schedule what falls before this chunk's end, plus a block, so each note is queued
+        // before its block renders.
+        while let Some(t) = list.get(next) {
+            let sample = at(t);
+            if sample >= chunk_end + synth_options.block as u64 {
+                break;
+            }
+            if synth.schedule(sample, t.message).is_err() {
+                break;
+            }
+            next += 1;
+        }
+        synth.render(&mut left, &mut right);
+        out.clear();
+        for i in 0..CHUNK * factor {
+            let Some((l, r)) = decimator.process(left[i], right[i]) else {
+                continue;
+            };
+            let (l, r) = match limiter.as_mut() {
+                Some(lim) => lim.process(l, r),
+                None => (l, r),
+            };
+            produced += 1;
+            if produced <= latency as u64 {
+                continue;
+            }
+            out.push(l);
+            out.push(r);
+        }
+        // Past the end and the last note-off, stop once the tail is silent; cut it at the
+        // longest tail with a short fade so it does not click.
+        let mut stop_at = None;
+        for (frame, pair) in (written..).zip(out.chunks_exact_mut(2)) {
+            if let Some((from, len)) = fade {
+                let g = 1.0 - (frame - from) as f32 / len as f32;
+                pair[0] *= g.max(0.0);
+                pair[1] *= g.max(0.0);
+            }
+            let level = pair[0].abs().max(pair[1].abs());
+            peak = peak.max(level);
+            if frame >= end && frame >= last_message {
+                if level < 1e-4 {
+                    quiet_run += 1;
+                } else {
+                    quiet_run = 0;
+                }
+                if quiet_run >= quiet_needed {
+                    stop_at = Some(frame + 1);
+                }
+            }
+            if fade.is_none() && frame + u64::from(rate) / 20 >= max_frames {
+                fade = Some((frame, (max_frames - frame).max(1)));
+            }
+            if frame + 1 >= max_frames {
+                stop_at = Some(stop_at.map_or(frame + 1, |s: u64| s.min(frame + 1)));
+            }
+            if stop_at.is_some() {
+                break;
+            }
+        }
+        let keep = match stop_at {
+            Some(s) => (s - written) as usize,
+            None => out.len() / 2,
+        };
+        sink(&out[..keep * 2]).map_err(RenderError::Sink)?;
+        written += keep as u64;
+        progress((written as f64 / max_frames.max(1) as f64).min(1.0));
+        if stop_at.is_some() {
+            break;
+        }
+    }
+    progress(1.0);
+    Ok(Rendered {
+        frames: written,
+        preroll: pre,
+        end,
+        notes,
+        peak,
+    })
+}
