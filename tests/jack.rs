@@ -213,8 +213,23 @@ impl Recorder {
     }
 }
 
-/// A scratch folder for song files.
-fn scratch(name: &str) -> PathBuf {
+/// A scratch folder for song files, removed when dropped.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     static COUNT: AtomicU32 = AtomicU32::new(0);
     let dir = std::env::temp_dir().join(format!(
         "flam-jack-{}-{}-{name}",
@@ -222,7 +237,7 @@ fn scratch(name: &str) -> PathBuf {
         COUNT.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    Scratch(dir)
 }
 
 /// Waits for a child, killing it if it runs past `within`; returns its status and stderr.
