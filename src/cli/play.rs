@@ -12,7 +12,7 @@ use crate::engine::outcome::Outcome;
 use crate::engine::sink::Sink;
 use crate::output::{self, target::Target};
 use crate::session::play_options::PlayOptions;
-use crate::session::player::Player;
+use crate::session::player::{self, Player};
 use crate::session::watcher;
 
 /// What `flam play` was asked to do.
@@ -193,7 +193,11 @@ fn start_watch(path: &Path, player: &Player) -> Result<notify::RecommendedWatche
             let _ = swapper.send(song);
         }
         Err(failure) => {
-            eprintln!("{}", failure.message.trim_end());
+            eprintln!(
+                "{}{}",
+                player::clear_status_line(),
+                failure.message.trim_end()
+            );
             eprintln!(
                 "flam: {} did not compile; the version playing now goes on",
                 file.display()

@@ -226,6 +226,16 @@ impl Drop for Player {
     }
 }
 
+/// What to print before a message so it does not run into the status line.
+pub fn clear_status_line() -> &'static str {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        "\r\x1b[2K"
+    } else {
+        ""
+    }
+}
+
 fn position_of(planner: &Planner) -> Position {
     Position {
         anchor: planner.anchor(),
@@ -272,7 +282,11 @@ fn plan(
                     song = newer;
                 }
                 let bar = planner.swap(song);
-                eprintln!("flam: reloaded; the new version plays from bar {}", bar + 1);
+                eprintln!(
+                    "{}flam: reloaded; the new version plays from bar {}",
+                    clear_status_line(),
+                    bar + 1
+                );
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(PLANNER_TICK),
