@@ -5,6 +5,8 @@
 //! Each test starts its own `jackd` and stops it when done (even when failing). They skip,
 //! saying so, only when `jackd` is not installed.
 
+#![cfg(feature = "jack")]
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
