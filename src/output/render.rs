@@ -209,21 +209,34 @@ pub fn render(
             next += 1;
         }
         synth.render(&mut left, &mut right);
-        out.clear();
-        for i in 0..CHUNK * factor {
-            let Some((l, r)) = decimator.process(left[i], right[i]) else {
-                continue;
-            };
-            let (l, r) = match limiter.as_mut() {
-                Some(lim) => lim.process(l, r),
-                None => (l, r),
-            };
-            produced += 1;
-            if produced <= latency as u64 {
-                continue;
+        let frames = if factor == 1 {
+            CHUNK
+        } else {
+            let mut kept = 0;
+            for i in 0..CHUNK * factor {
+                if let Some((l, r)) = decimator.process(left[i], right[i]) {
+                    left[kept] = l;
+                    right[kept] = r;
+                    kept += 1;
+                }
             }
-            out.push(l);
-            out.push(r);
+            kept
+        };
+        if let Some(lim) = limiter.as_mut() {
+            lim.process(&mut left[..frames], &mut right[..frames]);
+        }
+        // The pipeline's first `latency` frames are from before the start.
+        let skip = (latency as u64).saturating_sub(produced).min(frames as u64) as usize;
+        produced += frames as u64;
+        out.clear();
+        out.resize((frames - skip) * 2, 0.0);
+        for ((pair, &l), &r) in out
+            .chunks_exact_mut(2)
+            .zip(&left[skip..frames])
+            .zip(&right[skip..frames])
+        {
+            pair[0] = l;
+            pair[1] = r;
         }
         // Past the end and the last note-off, stop once the tail is silent; cut it at the
         // longest tail with a short fade so it does not click.

@@ -14,6 +14,9 @@ pub(crate) struct Chorus {
 
     delay_table_index_l: usize,
     delay_table_index_r: usize,
+
+    // flam: how many input samples in a row were silent (both sides exactly 0).
+    silent: usize,
 }
 
 impl Chorus {
@@ -40,6 +43,7 @@ impl Chorus {
             buffer_index,
             delay_table_index_l,
             delay_table_index_r,
+            silent: 0,
         }
     }
 
@@ -53,6 +57,28 @@ impl Chorus {
         let buffer_length = self.buffer_l.len();
         let delay_table_length = self.delay_table.len();
         let output_length = output_left.len();
+
+        // flam: most General MIDI music sends nothing to the chorus. Once a whole buffer's
+        // length of silence has gone in, the delay lines hold only zeros and the output is
+        // exactly 0: skip the work, keeping the positions where they would be.
+        let quiet = input_left[..output_length].iter().all(|&x| x == 0_f32)
+            && input_right[..output_length].iter().all(|&x| x == 0_f32);
+        if quiet && self.silent >= buffer_length {
+            output_left[..output_length].fill(0_f32);
+            output_right[..output_length].fill(0_f32);
+            self.buffer_index = (self.buffer_index + output_length) % buffer_length;
+            self.delay_table_index_l =
+                (self.delay_table_index_l + output_length) % delay_table_length;
+            self.delay_table_index_r =
+                (self.delay_table_index_r + output_length) % delay_table_length;
+            self.silent = self.silent.saturating_add(output_length);
+            return;
+        }
+        self.silent = if quiet {
+            self.silent.saturating_add(output_length)
+        } else {
+            0
+        };
 
         for t in 0..output_length {
             {
@@ -114,6 +140,7 @@ impl Chorus {
 
     pub(crate) fn mute(&mut self) {
         let buffer_length = self.buffer_l.len();
+        self.silent = buffer_length;
 
         for t in 0..buffer_length {
             self.buffer_l[t] = 0_f32;

@@ -5,8 +5,8 @@ use std::cmp;
 #[derive(Debug)]
 #[non_exhaustive]
 pub(crate) struct Reverb {
-    cfs_l: Vec<CombFilter>,
-    cfs_r: Vec<CombFilter>,
+    // flam: the 16 comb filters (8 left, then 8 right) run side by side, sample by sample.
+    combs: CombBank,
     apfs_l: Vec<AllPassFilter>,
     apfs_r: Vec<AllPassFilter>,
 
@@ -59,7 +59,7 @@ impl Reverb {
     const APF_TUNING_R4: usize = 225 + Reverb::STEREO_SPREAD;
 
     pub(crate) fn new(sample_rate: i32) -> Self {
-        let cfs_l: Vec<CombFilter> = vec![
+        let combs = CombBank::new([
             CombFilter::new(Reverb::scale_tuning(sample_rate, Reverb::CF_TUNING_L1)),
             CombFilter::new(Reverb::scale_tuning(sample_rate, Reverb::CF_TUNING_L2)),
             CombFilter::new(Reverb::scale_tuning(sample_rate, Reverb::CF_TUNING_L3)),
@@ -68,9 +68,6 @@ impl Reverb {
             CombFilter::new(Reverb::scale_tuning(sample_rate, Reverb::CF_TUNING_L6)),
             CombFilter::new(Reverb::scale_tuning(sample_rate, Reverb::CF_TUNING_L7)),
             CombFilter::new(Reverb::scale_tuning(sample_rate, Reverb::CF_TUNING_L8)),
-        ];
-
-        let cfs_r: Vec<CombFilter> = vec![
             CombFilter::new(Reverb::scale_tuning(sample_rate, Reverb::CF_TUNING_R1)),
             CombFilter::new(Reverb::scale_tuning(sample_rate, Reverb::CF_TUNING_R2)),
             CombFilter::new(Reverb::scale_tuning(sample_rate, Reverb::CF_TUNING_R3)),
@@ -79,7 +76,7 @@ impl Reverb {
             CombFilter::new(Reverb::scale_tuning(sample_rate, Reverb::CF_TUNING_R6)),
             CombFilter::new(Reverb::scale_tuning(sample_rate, Reverb::CF_TUNING_R7)),
             CombFilter::new(Reverb::scale_tuning(sample_rate, Reverb::CF_TUNING_R8)),
-        ];
+        ]);
 
         let mut apfs_l: Vec<AllPassFilter> = vec![
             AllPassFilter::new(Reverb::scale_tuning(sample_rate, Reverb::APF_TUNING_L1)),
@@ -104,8 +101,7 @@ impl Reverb {
         }
 
         let mut reverb = Reverb {
-            cfs_l,
-            cfs_r,
+            combs,
             apfs_l,
             apfs_r,
             gain: 0_f32,
@@ -128,11 +124,7 @@ impl Reverb {
     }
 
     pub fn mute(&mut self) {
-        for cf in self.cfs_l.iter_mut() {
-            cf.mute();
-        }
-
-        for cf in self.cfs_r.iter_mut() {
+        for cf in self.combs.filters.iter_mut() {
             cf.mute();
         }
 
@@ -166,16 +158,10 @@ impl Reverb {
             *rsample = 0_f32;
         }
 
-        for cf in self.cfs_l.iter_mut() {
-            cf.process(input, output_left);
-        }
+        self.combs.process(input, output_left, output_right);
 
         for apf in self.apfs_l.iter_mut() {
             apf.process(output_left);
-        }
-
-        for cf in self.cfs_r.iter_mut() {
-            cf.process(input, output_right);
         }
 
         for apf in self.apfs_r.iter_mut() {
@@ -201,12 +187,7 @@ impl Reverb {
         self.damp1 = self.damp;
         self.gain = Reverb::FIXED_GAIN;
 
-        for cf in self.cfs_l.iter_mut() {
-            cf.set_feedback(self.room_size1);
-            cf.set_damp(self.damp1);
-        }
-
-        for cf in self.cfs_r.iter_mut() {
+        for cf in self.combs.filters.iter_mut() {
             cf.set_feedback(self.room_size1);
             cf.set_damp(self.damp1);
         }
@@ -234,6 +215,108 @@ impl Reverb {
     fn set_width(&mut self, value: f32) {
         self.width = value;
         self.update();
+    }
+}
+
+/// flam: the reverb's 16 comb filters processed together. One comb at a time runs at the
+/// speed of its damping filter's chain of dependent multiply-adds; here the buffer reads, the
+/// 16 damping chains (side by side, so they vectorize) and the write-back and sums are
+/// separate passes. The arithmetic, and so the output, is exactly `CombFilter::process`'s.
+#[derive(Debug)]
+struct CombBank {
+    filters: Vec<CombFilter>,
+}
+
+impl CombBank {
+    const COMBS: usize = 16;
+    const LEFT: usize = 8;
+    /// The most samples per pass (the scratch arrays live on the stack).
+    const RUN: usize = 64;
+
+    fn new(filters: [CombFilter; 16]) -> Self {
+        Self {
+            filters: filters.into(),
+        }
+    }
+
+    /// Adds the left combs' output to `left` and the right combs' to `right`.
+    fn process(&mut self, input: &[f32], left: &mut [f32], right: &mut [f32]) {
+        let length = input.len().min(left.len()).min(right.len());
+        let filters = &mut self.filters[..];
+        if filters.len() != Self::COMBS {
+            for cf in filters[..Self::LEFT].iter_mut() {
+                cf.process(input, left);
+            }
+            for cf in filters[Self::LEFT..].iter_mut() {
+                cf.process(input, right);
+            }
+            return;
+        }
+        let mut damp1 = [0_f32; Self::COMBS];
+        let mut damp2 = [0_f32; Self::COMBS];
+        let mut store = [0_f32; Self::COMBS];
+        for (c, cf) in filters.iter().enumerate() {
+            damp1[c] = cf.damp1;
+            damp2[c] = cf.damp2;
+            store[c] = cf.filter_store;
+        }
+        let mut outputs = [[0_f32; Self::COMBS]; Self::RUN];
+        let mut stores = [[0_f32; Self::COMBS]; Self::RUN];
+        let mut done = 0;
+        while done < length {
+            // The longest run (up to RUN) in which no comb's buffer index wraps.
+            let mut run = (length - done).min(Self::RUN);
+            for cf in filters.iter_mut() {
+                if cf.buffer_index == cf.buffer.len() {
+                    cf.buffer_index = 0;
+                }
+                run = run.min(cf.buffer.len() - cf.buffer_index);
+            }
+            // What each comb's delay line gives (written a whole buffer length ago).
+            for (c, cf) in filters.iter().enumerate() {
+                let from = &cf.buffer[cf.buffer_index..cf.buffer_index + run];
+                for (out, &x) in outputs[..run].iter_mut().zip(from) {
+                    out[c] = if x.abs() < 1.0E-6_f32 { 0_f32 } else { x };
+                }
+            }
+            // The damping filters: 16 independent chains, one step per sample.
+            for (out, kept) in outputs[..run].iter().zip(stores[..run].iter_mut()) {
+                for c in 0..Self::COMBS {
+                    let s = (out[c] * damp2[c]) + (store[c] * damp1[c]);
+                    store[c] = if s.abs() < 1.0E-6_f32 { 0_f32 } else { s };
+                }
+                *kept = store;
+            }
+            // Feed back into the delay lines, then sum the outputs in comb order.
+            let input = &input[done..done + run];
+            for (c, cf) in filters.iter_mut().enumerate() {
+                let feedback = cf.feedback;
+                let start = cf.buffer_index;
+                let to = &mut cf.buffer[start..start + run];
+                for ((slot, &x), kept) in to.iter_mut().zip(input).zip(&stores[..run]) {
+                    *slot = x + (kept[c] * feedback);
+                }
+                cf.buffer_index += run;
+            }
+            let left = &mut left[done..done + run];
+            let right = &mut right[done..done + run];
+            for ((l, r), out) in left.iter_mut().zip(right.iter_mut()).zip(&outputs[..run]) {
+                let mut sum = *l;
+                for &o in &out[..Self::LEFT] {
+                    sum += o;
+                }
+                *l = sum;
+                let mut sum = *r;
+                for &o in &out[Self::LEFT..] {
+                    sum += o;
+                }
+                *r = sum;
+            }
+            done += run;
+        }
+        for (c, cf) in filters.iter_mut().enumerate() {
+            cf.filter_store = store[c];
+        }
     }
 }
 

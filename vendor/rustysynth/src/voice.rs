@@ -86,6 +86,8 @@ pub(crate) struct Voice {
     // flam: samples of silence at the start of the voice's first block, so a note can start
     // on any sample, not only on block boundaries.
     start_delay: usize,
+    // flam: the samples the block being processed plays (set by `process_source`).
+    pending_length: usize,
 }
 
 impl Voice {
@@ -129,6 +131,7 @@ impl Voice {
             voice_length: 0,
             min_voice_length: (settings.sample_rate / 500) as usize,
             start_delay: 0,
+            pending_length: 0,
         }
     }
 
@@ -203,6 +206,19 @@ impl Voice {
     }
 
     pub(crate) fn process(&mut self, data: &[i16], channels: &[Channel]) -> bool {
+        if !self.process_source(data, channels) {
+            return false;
+        }
+        self.filter.process(&mut self.block[..]);
+        self.process_gains(channels);
+        true
+    }
+
+    /// flam: the first part of `process`: envelopes, oscillator and filter settings (the
+    /// block holds the unfiltered sound). `false` when the voice has ended. The filter then
+    /// runs (see `filter_and_block`), and `process_gains` finishes the block: so the
+    /// collection can run the filters of several voices side by side.
+    pub(crate) fn process_source(&mut self, data: &[i16], channels: &[Channel]) -> bool {
         if self.note_gain < SoundFontMath::NON_AUDIBLE {
             return false;
         }
@@ -248,7 +264,20 @@ impl Voice {
             self.filter
                 .set_low_pass_filter(self.smoothed_cutoff, self.resonance);
         }
-        self.filter.process(&mut self.block[..]);
+        self.pending_length = length;
+        true
+    }
+
+    /// flam: the voice's filter and its block, to filter (between `process_source` and
+    /// `process_gains`).
+    pub(crate) fn filter_and_block(&mut self) -> (&mut BiQuadFilter, &mut [f32]) {
+        (&mut self.filter, &mut self.block[..])
+    }
+
+    /// flam: the last part of `process`: the mix gains and effect sends for the block.
+    pub(crate) fn process_gains(&mut self, channels: &[Channel]) {
+        let channel_info = &channels[self.channel as usize];
+        let length = std::mem::take(&mut self.pending_length);
 
         self.previous_mix_gain_left = self.current_mix_gain_left;
         self.previous_mix_gain_right = self.current_mix_gain_right;
@@ -291,8 +320,6 @@ impl Voice {
         }
 
         self.voice_length += length;
-
-        true
     }
 
     fn release_if_necessary(&mut self, channel_info: &Channel) {

@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 
+use crate::bi_quad_filter::BiQuadFilter;
 use crate::channel::Channel;
 use crate::instrument_region::InstrumentRegion;
 use crate::synthesizer_settings::SynthesizerSettings;
@@ -73,17 +74,38 @@ impl VoiceCollection {
     pub(crate) fn process(&mut self, data: &[i16], channels: &[Channel]) {
         let mut i: usize = 0;
 
-        loop {
-            if i == self.active_voice_count {
-                return;
-            }
-
-            if self.voices[i].process(data, channels) {
+        // flam: each voice's source first (ended voices leave as before), then the filters
+        // four voices at a time (each filter is a chain of dependent operations; four side
+        // by side overlap), then the gains. Every voice computes exactly what
+        // `Voice::process` would.
+        while i < self.active_voice_count {
+            if self.voices[i].process_source(data, channels) {
                 i += 1;
             } else {
                 self.active_voice_count -= 1;
                 self.voices.swap(i, self.active_voice_count);
             }
+        }
+
+        let active = &mut self.voices[..self.active_voice_count];
+        let mut group = active.chunks_exact_mut(BiQuadFilter::LANES);
+        for four in group.by_ref() {
+            let [a, b, c, d] = four else {
+                continue;
+            };
+            let (fa, ba) = a.filter_and_block();
+            let (fb, bb) = b.filter_and_block();
+            let (fc, bc) = c.filter_and_block();
+            let (fd, bd) = d.filter_and_block();
+            BiQuadFilter::process_four([fa, fb, fc, fd], [ba, bb, bc, bd]);
+        }
+        for voice in group.into_remainder() {
+            let (filter, block) = voice.filter_and_block();
+            filter.process(block);
+        }
+
+        for voice in self.voices[..self.active_voice_count].iter_mut() {
+            voice.process_gains(channels);
         }
     }
 
