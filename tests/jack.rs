@@ -45,6 +45,12 @@ impl Server {
     /// Starts a server with a name of its own, or returns `None` (saying why) when `jackd` is
     /// not installed.
     fn start() -> Option<Server> {
+        Server::start_with(&[])
+    }
+
+    /// [`Server::start`] with extra dummy-driver options (`-m` gives `system:monitor_*`
+    /// ports that repeat what reaches `system:playback_*`).
+    fn start_with(driver: &[&str]) -> Option<Server> {
         if Command::new("jackd")
             .arg("--version")
             .stdout(Stdio::null())
@@ -70,6 +76,7 @@ impl Server {
                 cmd.arg("-R");
             }
             cmd.args(["-d", "dummy", "-r", &RATE.to_string(), "-p", "256"])
+                .args(driver)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null());
             let child = cmd.spawn().expect("jackd starts");
@@ -613,9 +620,11 @@ fn a_destination_port_that_goes_away_stops_playing_with_a_clear_error() {
 }
 
 #[test]
-fn without_jack_or_alsa_play_and_ports_say_what_to_do() {
-    if Path::new("/dev/snd/seq").exists() {
-        eprintln!("NOTICE: this machine has an ALSA sequencer; skipping the no-MIDI-system test");
+fn without_a_sound_card_jack_or_alsa_play_and_ports_say_what_to_do() {
+    if Path::new("/dev/snd").exists() {
+        eprintln!(
+            "NOTICE: this machine has ALSA devices; skipping the no-sound-system test (flam would play)"
+        );
         return;
     }
     let nowhere = format!("flam-no-such-server-{}", std::process::id());
@@ -632,10 +641,16 @@ fn without_jack_or_alsa_play_and_ports_say_what_to_do() {
     };
     let (status, stderr) = run(&["play", "patterns/boom-bap.flam"]);
     assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("no MIDI output is available"), "{stderr}");
+    assert!(stderr.contains("no output is available"), "{stderr}");
     assert!(
-        stderr.contains("tried JACK") && stderr.contains("tried ALSA"),
+        stderr.contains("tried the synth on ALSA audio")
+            && stderr.contains("tried JACK MIDI")
+            && stderr.contains("tried ALSA MIDI"),
         "{stderr}"
+    );
+    assert!(
+        !stderr.contains("ALSA lib"),
+        "libasound is hushed: {stderr}"
     );
     assert!(
         stderr.contains("jackd") && stderr.contains("snd-seq"),
@@ -650,14 +665,306 @@ fn without_jack_or_alsa_play_and_ports_say_what_to_do() {
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("/dev/snd/seq"), "{stderr}");
 
+    // cpal's ALSA host lists a default device here but cannot configure it.
     let (status, stderr) = run(&["play", "patterns/boom-bap.flam", "--out", "synth"]);
     assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("not built yet"), "{stderr}");
+    assert!(
+        stderr.contains("cannot play through the synth: the ALSA audio device"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--audio jack") && stderr.contains("flam render"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("ALSA lib"),
+        "libasound is hushed: {stderr}"
+    );
+
+    let (status, stderr) = run(&[
+        "play",
+        "patterns/boom-bap.flam",
+        "--out",
+        "synth",
+        "--audio",
+        "jack",
+    ]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no JACK server is running"), "{stderr}");
 
     let (status, stderr) = run(&["ports"]);
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("no MIDI system is available"), "{stderr}");
-    for (_, text) in [run(&["ports"]), run(&["play", "patterns/boom-bap.flam"])] {
+    for (_, text) in [
+        run(&["ports"]),
+        run(&["play", "patterns/boom-bap.flam"]),
+        run(&["play", "patterns/boom-bap.flam", "--out", "synth"]),
+    ] {
         assert!(!text.contains("panicked"), "{text}");
+    }
+}
+
+/// Records two JACK audio inputs, `arec:left` and `arec:right`, connected to the dummy
+/// driver's monitor ports (what reaches `system:playback_*`), from the moment it starts.
+struct AudioRecord {
+    ports: [Port<jack::AudioIn>; 2],
+    out: Producer<f32>,
+}
+
+impl ProcessHandler for AudioRecord {
+    fn process(&mut self, _: &Client, ps: &ProcessScope) -> Control {
+        let [left, right] = &self.ports;
+        for (l, r) in left.as_slice(ps).iter().zip(right.as_slice(ps)) {
+            let _ = self.out.push(*l);
+            let _ = self.out.push(*r);
+        }
+        Control::Continue
+    }
+}
+
+struct AudioRecorder {
+    _client: AsyncClient<(), AudioRecord>,
+    samples: Consumer<f32>,
+    seen: Vec<f32>,
+}
+
+impl AudioRecorder {
+    fn new() -> AudioRecorder {
+        let (client, _) = Client::new("arec", ClientOptions::NO_START_SERVER).expect("recorder");
+        let ports = ["left", "right"].map(|n| {
+            client
+                .register_port(n, jack::AudioIn::default())
+                .expect("port")
+        });
+        let (out, samples) = RingBuffer::new(RATE as usize * 2 * 40);
+        let client = client
+            .activate_async((), AudioRecord { ports, out })
+            .expect("activate");
+        for (from, to) in [
+            ("system:monitor_1", "arec:left"),
+            ("system:monitor_2", "arec:right"),
+        ] {
+            client
+                .as_client()
+                .connect_ports_by_name(from, to)
+                .expect("connect the monitor ports");
+        }
+        AudioRecorder {
+            _client: client,
+            samples,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Everything recorded so far, interleaved left and right.
+    fn all(&mut self) -> &[f32] {
+        while let Ok(x) = self.samples.pop() {
+            self.seen.push(x);
+        }
+        &self.seen
+    }
+
+    /// Frames recorded so far.
+    fn frames(&mut self) -> usize {
+        self.all().len() / 2
+    }
+
+    /// Waits until something louder than −60 dBFS has been recorded.
+    fn wait_for_sound(&mut self, within: Duration) {
+        let deadline = Instant::now() + within;
+        while peak(self.all()) < 1e-3 {
+            assert!(Instant::now() < deadline, "no sound came");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+fn peak(interleaved: &[f32]) -> f32 {
+    interleaved.iter().fold(0.0f32, |m, x| m.max(x.abs()))
+}
+
+/// The first frame louder than −60 dBFS on either side.
+fn first_sound(interleaved: &[f32]) -> usize {
+    interleaved
+        .chunks_exact(2)
+        .position(|f| f[0].abs().max(f[1].abs()) > 1e-3)
+        .expect("some sound")
+}
+
+const LIVE_SONG: &str = "tempo 200\ntrack click drums\n  play \"rim*8\"\n  humanize 3ms 5\ntrack kick drums\n  play \"bd ~ [~ bd] ~\"\ntrack bass channel 2 program 33\n  play \"c2 [e2 g2] c2 ~\"\n  gate 60%\n";
+
+#[test]
+fn the_synth_on_jack_plays_the_offline_render_onset_for_onset() {
+    use flam::engine::message::Message;
+    use flam::output::length::{Length, messages};
+    use flam::output::render::{self, RenderOptions, frame_of, preroll};
+    use flam::output::soundfont::{self, Source};
+
+    let _turn = take_turn();
+    let Some(_server) = Server::start_with(&["-m"]) else {
+        return;
+    };
+    let mut rec = AudioRecorder::new();
+    let dir = scratch("synth");
+    let file = dir.join("fast.flam");
+    std::fs::write(&file, LIVE_SONG).expect("write song");
+    let bars = 4;
+    let child = play(
+        &file,
+        &[
+            "--out",
+            "synth",
+            "--audio",
+            "jack",
+            "--bars",
+            &bars.to_string(),
+            "--verbose",
+        ],
+    )
+    .spawn()
+    .expect("flam runs");
+    let (status, stderr) = finish(child, Duration::from_secs(30));
+    assert!(status.success(), "flam failed: {stderr}");
+    println!("{stderr}");
+    assert!(stderr.contains("0 underruns"), "{stderr}");
+    assert!(stderr.contains("0 notes started late"), "{stderr}");
+    std::thread::sleep(Duration::from_millis(50));
+    let recorded = rec.all().to_vec();
+
+    // The same song rendered offline, and where its notes start.
+    let song = compile(LIVE_SONG).expect("compiles");
+    let font = soundfont::load(&Source::BuiltIn).expect("built-in font");
+    let mut rendered = Vec::new();
+    render::render(
+        &song,
+        &font,
+        Length::Bars(bars as u32),
+        &RenderOptions::new(RATE),
+        &mut |frames| {
+            rendered.extend_from_slice(frames);
+            Ok(())
+        },
+        &mut |_| {},
+    )
+    .expect("render");
+    let (list, _) = messages(&song, Length::Bars(bars as u32));
+    let pre = preroll(&list, RATE) as i64;
+    let onsets: Vec<usize> = list
+        .iter()
+        .filter(|t| matches!(t.message, Message::NoteOn { .. }))
+        .map(|t| (frame_of(t.seconds, RATE) + pre) as usize)
+        .collect();
+    assert!(onsets.len() > 40, "a dense song");
+
+    // Aligned on the first sound, every onset is where the render has it: the recording
+    // matches the render sample for sample from just before each note to after it.
+    let shift = first_sound(&recorded) as i64 - first_sound(&rendered) as i64;
+    assert!(shift >= 0, "the recording starts before flam");
+    let frame = |buf: &[f32], i: i64| -> (f32, f32) {
+        let i = i as usize * 2;
+        (buf[i], buf[i + 1])
+    };
+    let frames = (rendered.len() / 2) as i64;
+    let covered = frames.min(recorded.len() as i64 / 2 - shift);
+    let last = *onsets.last().expect("notes") as i64;
+    assert!(
+        covered > last + i64::from(RATE) / 2,
+        "the recording ends too early ({covered} of {frames} frames)"
+    );
+    let mut worst = 0.0f32;
+    for i in 0..covered {
+        let (a, b) = (frame(&rendered, i), frame(&recorded, i + shift));
+        worst = worst.max((a.0 - b.0).abs()).max((a.1 - b.1).abs());
+    }
+    println!(
+        "{} onsets; recording aligned {shift} frames after the render; largest sample difference {worst:e}",
+        onsets.len()
+    );
+    for &on in &onsets {
+        let on = on as i64;
+        for i in (on - 32).max(0)..(on + 256).min(frames) {
+            let (a, b) = (frame(&rendered, i), frame(&recorded, i + shift));
+            assert_eq!(
+                a, b,
+                "frame {i} near the onset at {on}: the render and the recording differ"
+            );
+        }
+    }
+    // The same synthesizer, fed the same messages on the same frames and block grid: the
+    // whole recording is the render, bit for bit.
+    assert_eq!(worst, 0.0, "largest difference");
+}
+
+#[test]
+fn the_synth_on_jack_reloads_without_loading_the_soundfont_again_and_every_stop_rings_out() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start_with(&["-m"]) else {
+        return;
+    };
+    let mut rec = AudioRecorder::new();
+    let dir = scratch("synth-stop");
+    let file = dir.join("long.flam");
+    // A pad chord four seconds long: a stop at about 1.5 s must end it with its release.
+    std::fs::write(&file, LONG_NOTES).expect("write song");
+    let synth = ["--out", "synth", "--audio", "jack", "--verbose"];
+    for (how, signal) in [
+        ("Ctrl-C", Some(libc::SIGINT)),
+        ("SIGTERM", Some(libc::SIGTERM)),
+        ("a panic", None),
+    ] {
+        let mut cmd = play(&file, &synth);
+        if signal.is_none() {
+            cmd.env("FLAM_TEST_PANIC_AFTER_MS", "1500");
+        }
+        if how == "Ctrl-C" {
+            cmd.arg("--watch");
+        }
+        let child = cmd.spawn().expect("flam runs");
+        rec.wait_for_sound(Duration::from_secs(10));
+        if how == "Ctrl-C" {
+            // A reload while playing: the new version takes over, the SoundFont stays.
+            std::thread::sleep(Duration::from_millis(300));
+            std::fs::write(&file, LONG_NOTES.replace("c4,e4,g4", "d4,f4,a4")).expect("save");
+        }
+        std::thread::sleep(Duration::from_millis(1200));
+        let stopped = rec.frames();
+        if let Some(signal) = signal {
+            // SAFETY: kill(2) on our own child's pid.
+            unsafe { libc::kill(child.id() as i32, signal) };
+        }
+        let (status, stderr) = finish(child, Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(50));
+        let ended = rec.frames();
+        println!("{how}: {stderr}");
+        match signal {
+            Some(_) => assert!(status.success(), "{how}: {stderr}"),
+            None => {
+                assert!(!status.success(), "a panic must fail: {stderr}");
+                assert!(stderr.contains("internal error"), "{stderr}");
+            }
+        }
+        assert_eq!(
+            stderr.matches("loaded the built-in SoundFont").count(),
+            1,
+            "{how}: the SoundFont loads once: {stderr}"
+        );
+        if how == "Ctrl-C" {
+            assert!(stderr.contains("reloaded"), "{stderr}");
+        }
+        let all = rec.all();
+        // The release is heard after the stop…
+        let after = (stopped + RATE as usize / 10) * 2;
+        assert!(
+            peak(&all[after..after + RATE as usize / 10]) > 1e-3,
+            "{how}: the sound stopped dead"
+        );
+        // …and flam ends, silent, long before the chord would have: every note was released.
+        assert!(
+            (ended - stopped) < 3 * RATE as usize + RATE as usize / 2,
+            "{how}: flam took {} frames to end",
+            ended - stopped
+        );
+        let tail = &all[(ended - RATE as usize / 20) * 2..ended * 2];
+        assert!(peak(tail) < 1e-4, "{how}: still sounding: {}", peak(tail));
     }
 }

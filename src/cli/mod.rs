@@ -35,15 +35,31 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Play a song live to MIDI outputs until Ctrl-C (or for --bars N).
+    /// Play a song live through the built-in synth or to MIDI outputs until Ctrl-C (or for
+    /// --bars N).
     Play {
         /// The song file.
         file: PathBuf,
-        /// Where to send: `midi:PORT` (ALSA, by name or number), `jack:PORT`, `jack` (flam's own
-        /// JACK port), or `synth` (not built yet). Repeat for several outputs. Default: JACK if
-        /// a server is running, else a virtual ALSA port.
+        /// Where to send: `synth` (the built-in synth on an audio device), `midi:PORT` (ALSA,
+        /// by name or number), `jack:PORT`, `jack` (flam's own JACK port). Repeat for several
+        /// outputs. Default: the synth; without a usable audio device, JACK MIDI if a server is
+        /// running, else a virtual ALSA port.
         #[arg(long, value_name = "OUTPUT")]
         out: Vec<String>,
+        /// The synth's audio system: `alsa` (the default device) or `jack` (a running server).
+        #[arg(long, value_name = "SYSTEM")]
+        audio: Option<String>,
+        /// Frames per audio buffer for the synth (ALSA; JACK's server sets its own) [default: 256].
+        #[arg(long, value_name = "FRAMES", value_parser = clap::value_parser!(u32).range(64..=4096))]
+        buffer: Option<u32>,
+        /// The synth's SoundFont: a .sf2 path, an installed one's name (see `flam soundfonts`),
+        /// or `built-in`.
+        #[arg(long, value_name = "PATH")]
+        soundfont: Option<String>,
+        /// Say how long starting took (song, SoundFont, audio, first note) and what the synth
+        /// measured.
+        #[arg(long, short)]
+        verbose: bool,
         /// Name flam's own port (JACK) or virtual port (ALSA) for others to connect to.
         #[arg(long = "virtual", value_name = "NAME")]
         virtual_name: Option<String>,
@@ -155,6 +171,10 @@ pub fn run() -> ExitCode {
         Command::Play {
             file,
             out,
+            audio,
+            buffer,
+            soundfont,
+            verbose,
             virtual_name,
             watch,
             clock,
@@ -164,6 +184,10 @@ pub fn run() -> ExitCode {
         } => play::run(&play::PlayArgs {
             file,
             out,
+            audio,
+            buffer,
+            soundfont,
+            verbose,
             virtual_name,
             watch,
             clock,

@@ -1,15 +1,26 @@
-//! `flam play`: plays a song live to MIDI outputs until Ctrl-C or for a number of bars.
+//! `flam play`: plays a song live through the built-in synth or to MIDI outputs until
+//! Ctrl-C or for a number of bars.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use rustysynth::SoundFont;
 
 use super::failure::Failure;
-use super::source;
+use super::{soundfonts, source};
 use crate::engine::outcome::Outcome;
 use crate::engine::sink::Sink;
+use crate::lang::song::Song;
+use crate::output::audio_device::AudioDevice;
+use crate::output::audio_host::AudioHost;
+use crate::output::opened::Opened;
+use crate::output::soundfont::Source;
+use crate::output::synth_meters::SynthMeters;
 use crate::output::{self, target::Target};
 use crate::session::play_options::PlayOptions;
 use crate::session::player::{self, Player};
@@ -22,6 +33,14 @@ pub struct PlayArgs {
     pub file: PathBuf,
     /// `--out` values, in order.
     pub out: Vec<String>,
+    /// `--audio SYSTEM`.
+    pub audio: Option<String>,
+    /// `--buffer FRAMES`.
+    pub buffer: Option<u32>,
+    /// `--soundfont PATH`.
+    pub soundfont: Option<String>,
+    /// `--verbose`.
+    pub verbose: bool,
     /// `--virtual NAME`.
     pub virtual_name: Option<String>,
     /// `--watch`.
@@ -42,17 +61,105 @@ const STATUS_TICK: Duration = Duration::from_millis(100);
 /// Every how many status ticks the outputs are checked for having gone away.
 const MONITOR_EVERY: u32 = 10;
 
+/// A SoundFont loading on its own thread, and how long it took.
+type Preload = JoinHandle<(Result<(Source, Arc<SoundFont>), Failure>, Duration)>;
+
+/// The SoundFont for the synth: loading in the background until first needed, then kept.
+struct Font {
+    loading: Option<Preload>,
+    loaded: Option<(Source, Arc<SoundFont>, Duration)>,
+}
+
+impl Font {
+    /// Starts loading the SoundFont `--soundfont` names (or the default) on its own thread.
+    fn preload(flag: Option<String>) -> Font {
+        let loading = std::thread::Builder::new()
+            .name("flam-soundfont".into())
+            .spawn(move || {
+                let started = Instant::now();
+                let font = soundfonts::load(flag.as_deref());
+                (font, started.elapsed())
+            })
+            .ok();
+        Font {
+            loading,
+            loaded: None,
+        }
+    }
+
+    /// The SoundFont, waiting for the load to finish the first time.
+    fn get(&mut self) -> Result<Arc<SoundFont>, Failure> {
+        if let Some(handle) = self.loading.take() {
+            let (font, took) = handle.join().unwrap_or_else(|_| {
+                (
+                    Err(Failure::io(
+                        "error: loading the SoundFont stopped on an internal error",
+                    )),
+                    Duration::ZERO,
+                )
+            });
+            let (source, font) = font?;
+            self.loaded = Some((source, font, took));
+        }
+        match &self.loaded {
+            Some((_, font, _)) => Ok(font.clone()),
+            None => Err(Failure::io(
+                "error: the SoundFont could not be loaded (no thread for it)",
+            )),
+        }
+    }
+}
+
 /// Plays the song until it ends, Ctrl-C or SIGTERM; every sounding note is released on the way
 /// out, whatever ends it.
 pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
-    let song = source::compile(&args.file)?;
+    let started = Instant::now();
     let targets = targets(args)?;
     let latencies = latencies(args, targets.len())?;
+    let host = match args.audio.as_deref() {
+        Some(text) => AudioHost::parse(text).map_err(Failure::input)?,
+        None => AudioHost::Alsa,
+    };
+
+    // Two threads: the song compiles while the SoundFont loads; meanwhile this one finds the
+    // audio device. Reloads and swaps later reuse the loaded SoundFont.
+    // With `--virtual NAME` and no `--out` the user asked for a port of flam's own: MIDI.
+    let wants_synth = |t: &Target| match t {
+        Target::Synth => true,
+        Target::Default => args.virtual_name.is_none(),
+        _ => false,
+    };
+    let synth_wanted = targets.iter().any(wants_synth);
+    let mut font = synth_wanted.then(|| Font::preload(args.soundfont.clone()));
+    let file = args.file.clone();
+    let compiling = std::thread::Builder::new()
+        .name("flam-compile".into())
+        .spawn(move || {
+            let started = Instant::now();
+            (source::compile(&file), started.elapsed())
+        })
+        .map_err(|e| Failure::io(format!("error: cannot start compiling: {e}")))?;
+    let probing = Instant::now();
+    let mut devices: Vec<Option<Result<AudioDevice, String>>> = targets
+        .iter()
+        .map(|t| wants_synth(t).then(|| AudioDevice::probe(host, args.verbose)))
+        .collect();
+    let probed_in = probing.elapsed();
+    let (song, compiled_in) = compiling.join().map_err(|_| {
+        Failure::io(
+            "error: compiling stopped on an internal error
+  = help: this is a bug in flam; please report it with the song file",
+        )
+    })?;
+    let song: Song = song?;
+
     let mut outputs: Vec<(Box<dyn Sink>, f64)> = Vec::new();
     let mut late = Vec::new();
     let mut monitors = Vec::new();
-    for (target, latency) in targets.iter().zip(&latencies) {
-        let opened = output::open(target, args.virtual_name.as_deref()).map_err(Failure::io)?;
+    let mut synths: Vec<Arc<SynthMeters>> = Vec::new();
+    let opening = Instant::now();
+    for ((target, latency), device) in targets.iter().zip(&latencies).zip(&mut devices) {
+        let opened = open(target, device.take(), &mut font, args)?;
         eprintln!(
             "flam: playing {} to {}",
             args.file.display(),
@@ -61,6 +168,33 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         outputs.push((opened.sink, latency / 1000.0));
         late.extend(opened.late);
         monitors.extend(opened.monitor);
+        synths.extend(opened.synth);
+    }
+    if args.verbose {
+        let mut line = format!(
+            "flam: compiled {} in {:.1} ms",
+            args.file.display(),
+            compiled_in.as_secs_f64() * 1000.0
+        );
+        if let Some((source, _, took)) = font.as_ref().and_then(|f| f.loaded.as_ref()) {
+            line.push_str(&format!(
+                "; loaded {} in {:.1} ms, at the same time",
+                source.describe(),
+                took.as_secs_f64() * 1000.0
+            ));
+        }
+        if synth_wanted {
+            line.push_str(&format!(
+                "; found the audio device in {:.1} ms",
+                probed_in.as_secs_f64() * 1000.0
+            ));
+        }
+        line.push_str(&format!(
+            "; opened the outputs in {:.1} ms; ready {:.1} ms after start",
+            opening.elapsed().as_secs_f64() * 1000.0,
+            started.elapsed().as_secs_f64() * 1000.0
+        ));
+        eprintln!("{line}");
     }
     let options = PlayOptions {
         from_bar: i64::from(args.from),
@@ -97,6 +231,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let status = std::io::stderr().is_terminal();
     let stop = player.stop_flag();
     let mut ticks = 0u32;
+    let mut first_sound_told = !args.verbose;
     while !player.is_finished() {
         std::thread::sleep(STATUS_TICK);
         ticks = ticks.wrapping_add(1);
@@ -105,15 +240,33 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
                 monitor();
             }
         }
+        if !first_sound_told {
+            let heard = synths.iter().filter_map(|m| m.first_note_heard()).min();
+            if let Some(heard) = heard.filter(|h| *h <= Instant::now()) {
+                first_sound_told = true;
+                eprintln!(
+                    "{}flam: the first note sounded {:.0} ms after start",
+                    player::clear_status_line(),
+                    heard.saturating_duration_since(started).as_secs_f64() * 1000.0
+                );
+            }
+        }
         if status {
             let (bar, beat) = player.position().bar_beat(player.now());
             let (notes, sounding) = player.counts();
             let bpm = player.position().bpm;
+            let mut line =
+                format!("▶ {bar}:{beat}  {bpm:.0} BPM  {notes} notes sent, {sounding} sounding");
+            if !synths.is_empty() {
+                let underruns: u64 = synths.iter().map(|m| m.underruns()).sum();
+                let load = synths.iter().map(|m| m.take_load()).fold(0.0f32, f32::max);
+                line.push_str(&format!(
+                    "  {underruns} underruns  DSP {:.0}%",
+                    load * 100.0
+                ));
+            }
             let mut err = std::io::stderr().lock();
-            let _ = write!(
-                err,
-                "\r\x1b[2K▶ {bar}:{beat}  {bpm:.0} BPM  {notes} notes sent, {sounding} sounding"
-            );
+            let _ = write!(err, "\r\x1b[2K{line}");
             let _ = err.flush();
         }
     }
@@ -130,7 +283,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     for outcome in &ending.outcomes {
         if let Outcome::Failed(e) = outcome {
             return Err(Failure::io(format!(
-                "error: playing stopped: {e}\n  = note: every sounding note was released\n  = help: check the output with `flam ports` and start again"
+                "error: playing stopped: {e}\n  = note: every sounding note was released\n  = help: check the output with `flam ports` (or the sound card with `aplay -l`) and start again"
             )));
         }
     }
@@ -140,10 +293,79 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
             "flam: {late} messages reached JACK after their frame and went out at the start of the next cycle"
         );
     }
+    for meters in &synths {
+        report_synth(meters, args.verbose);
+    }
     if signalled {
         eprintln!("flam: stopped; every note released");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens one output. For the synth (asked for, or the default) the audio device was probed
+/// while the song compiled; without a usable one the default falls back to MIDI.
+fn open(
+    target: &Target,
+    device: Option<Result<AudioDevice, String>>,
+    font: &mut Option<Font>,
+    args: &PlayArgs,
+) -> Result<Opened, Failure> {
+    let mut start = |device: AudioDevice| -> Result<Opened, Failure> {
+        let font = match font.as_mut() {
+            Some(f) => f.get()?,
+            None => return Err(Failure::io("error: no SoundFont was loaded for the synth")),
+        };
+        let (opened, notes) =
+            output::start_synth(device, &font, args.buffer).map_err(Failure::io)?;
+        for note in notes {
+            eprintln!("flam: {note}");
+        }
+        Ok(opened)
+    };
+    match (target, device) {
+        (Target::Synth, Some(Ok(device))) => start(device),
+        (Target::Synth, Some(Err(e))) => Err(Failure::io(e)),
+        (Target::Default, Some(Ok(device))) => start(device),
+        (Target::Default, Some(Err(audio))) => {
+            let host = args.audio.as_deref().unwrap_or("alsa").to_ascii_uppercase();
+            let why = output::first_line(&audio);
+            let why = why
+                .split_once(": ")
+                .filter(|(head, _)| head.starts_with("cannot play through the synth"))
+                .map_or(why, |(_, rest)| rest);
+            let mut tried = vec![(format!("the synth on {host} audio"), why.to_string())];
+            match output::open_default_midi(args.virtual_name.as_deref(), &mut tried) {
+                Some(opened) => {
+                    eprintln!(
+                        "flam: no audio device for the synth ({}); sending MIDI instead",
+                        output::first_line(&audio)
+                    );
+                    Ok(opened)
+                }
+                None => Err(Failure::io(output::nothing_works(&tried))),
+            }
+        }
+        (other, _) => output::open(other, args.virtual_name.as_deref()).map_err(Failure::io),
+    }
+}
+
+/// What the synth measured, said at the end when it matters (or always with `--verbose`).
+fn report_synth(meters: &SynthMeters, verbose: bool) {
+    let xruns = meters.xruns.load(Ordering::Relaxed);
+    let overruns = meters.overruns.load(Ordering::Relaxed);
+    let late = meters.late_notes.load(Ordering::Relaxed);
+    if xruns + overruns + late > 0 || verbose {
+        eprintln!(
+            "flam: synth: {} underruns ({xruns} reported by the audio system, {overruns} callbacks over their time), {late} notes started late, {} clock corrections",
+            xruns + overruns,
+            meters.resyncs.load(Ordering::Relaxed)
+        );
+    }
+    if xruns + overruns > 0 {
+        eprintln!(
+            "  = help: a larger --buffer (e.g. --buffer 1024) or real-time priority for flam (the `audio` group) prevents underruns"
+        );
+    }
 }
 
 fn targets(args: &PlayArgs) -> Result<Vec<Target>, Failure> {

@@ -136,6 +136,7 @@ pub fn open(selector: &str) -> Result<Opened, String> {
         description: format!("ALSA port {}", names[index]),
         late: None,
         monitor: Some(Box::new(monitor)),
+        synth: None,
     })
 }
 
@@ -154,5 +155,6 @@ pub fn open_virtual(name: &str) -> Result<Opened, String> {
         description: format!("virtual ALSA port flam:{name} (connect it with `aconnect`)"),
         late: None,
         monitor: None,
+        synth: None,
     })
 }

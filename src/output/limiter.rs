@@ -170,7 +170,11 @@ impl Limiter {
             // In floating point the recovery stops short of 1 once a step rounds away (a few
             // thousandths of a dB below): then it is there, and the limiter is transparent
             // again.
-            if target == 1.0 && up <= self.held { 1.0 } else { up }
+            if target == 1.0 && up <= self.held {
+                1.0
+            } else {
+                up
+            }
         };
         let old = std::mem::replace(&mut self.smooth[self.smooth_at], self.held);
         self.smooth_at = (self.smooth_at + 1) % self.smooth.len();

@@ -1,10 +1,13 @@
 //! Output: where the engine's messages go. Live, each output is a
-//! [`crate::engine::sink::Sink`]: ALSA through midir, JACK through the jack crate, or an
-//! in-memory capture for tests. Offline: the SoundFont synthesizer, rendering to WAV and
-//! export to MIDI files.
+//! [`crate::engine::sink::Sink`]: ALSA through midir, JACK through the jack crate, the
+//! built-in synth on an audio device through cpal, or an in-memory capture for tests.
+//! Offline: the SoundFont synthesizer, rendering to WAV and export to MIDI files.
 
 pub mod alsa;
 pub mod atomic_file;
+pub mod audio_clock;
+pub mod audio_device;
+pub mod audio_host;
 pub mod capture;
 pub mod captured;
 pub mod decimator;
@@ -14,49 +17,105 @@ pub mod length;
 pub mod limiter;
 pub mod listing;
 pub mod opened;
+pub mod quiet_stderr;
 pub mod render;
 pub mod smf;
 pub mod soundfont;
 pub mod synth;
+pub mod synth_callback;
+pub mod synth_cue;
+pub mod synth_meters;
+pub mod synth_sink;
 pub mod target;
 pub mod wav;
 
+use std::sync::Arc;
+
+use rustysynth::SoundFont;
+
+use audio_device::AudioDevice;
 use opened::Opened;
 use target::Target;
 
 /// The port name flam uses for its own port when `--virtual` does not name one.
 pub const DEFAULT_PORT: &str = "out";
 
-/// Opens an output. `virtual_name` names flam's own port (JACK) or virtual port (ALSA).
-/// Errors say what was tried and how to fix it.
+/// Opens a MIDI output. `virtual_name` names flam's own port (JACK) or virtual port (ALSA).
+/// Errors say what was tried and how to fix it. The synth is started with [`start_synth`];
+/// here [`Target::Default`] means the MIDI outputs tried when no audio device is usable.
 pub fn open(target: &Target, virtual_name: Option<&str>) -> Result<Opened, String> {
     match target {
-        Target::Synth => Err("error: live playback through the built-in synth is not built yet\n  = help: play through another synth for now (--out jack:PORT or --out midi:PORT, see `flam ports`), or render to a WAV file with `flam render`".into()),
+        Target::Synth => Err(
+            "error: the synth plays on an audio device: start it with output::start_synth".into(),
+        ),
         Target::Alsa(Some(port)) => alsa::open(port),
         Target::Alsa(None) => alsa::open_virtual(virtual_name.unwrap_or("flam")),
         Target::Jack(port) => open_jack(port.as_deref(), virtual_name),
         Target::Default => {
-            let jack_error = match open_jack(None, virtual_name) {
-                Ok(o) => return Ok(o),
-                Err(e) => e,
-            };
-            if alsa::available() {
-                return open(&Target::Alsa(None), virtual_name);
-            }
-            let alsa_error = match alsa::ports() {
-                Err(e) => e,
-                Ok(_) => "error: the ALSA sequencer /dev/snd/seq is missing".into(),
-            };
-            Err(format!(
-                "error: no MIDI output is available\n  tried JACK: {}\n  tried ALSA: {}\n  = help: start a JACK server (`sudo apt-get install jackd2`, then `jackd -d alsa`), or load the ALSA sequencer (`sudo modprobe snd-seq`); `flam ports` shows what flam can see",
-                first_line(&jack_error),
-                first_line(&alsa_error)
-            ))
+            let mut tried = Vec::new();
+            open_default_midi(virtual_name, &mut tried).ok_or_else(|| nothing_works(&tried))
         }
     }
 }
 
-fn first_line(text: &str) -> &str {
+/// The MIDI fallbacks in order: flam's JACK port if a server is running, else a virtual
+/// ALSA port. Each failure is added to `tried` as (what, why).
+pub fn open_default_midi(
+    virtual_name: Option<&str>,
+    tried: &mut Vec<(String, String)>,
+) -> Option<Opened> {
+    match open_jack(None, virtual_name) {
+        Ok(o) => return Some(o),
+        Err(e) => tried.push(("JACK MIDI".into(), first_line(&e).to_string())),
+    }
+    if alsa::available() {
+        match open(&Target::Alsa(None), virtual_name) {
+            Ok(o) => return Some(o),
+            Err(e) => tried.push(("ALSA MIDI".into(), first_line(&e).to_string())),
+        }
+    } else {
+        let alsa_error = match alsa::ports() {
+            Err(e) => e,
+            Ok(_) => "error: the ALSA sequencer /dev/snd/seq is missing".into(),
+        };
+        tried.push(("ALSA MIDI".into(), first_line(&alsa_error).to_string()));
+    }
+    None
+}
+
+/// The error when no output could be opened, naming everything tried.
+pub fn nothing_works(tried: &[(String, String)]) -> String {
+    let mut message = String::from("error: no output is available");
+    for (what, why) in tried {
+        message.push_str(&format!("\n  tried {what}: {why}"));
+    }
+    message.push_str("\n  = help: for sound, free or connect a sound card (`aplay -l`) or start a JACK server and use --audio jack; for MIDI, start a JACK server (`sudo apt-get install jackd2`, then `jackd -d alsa`) or load the ALSA sequencer (`sudo modprobe snd-seq`); `flam ports` shows the MIDI outputs flam can see");
+    message
+}
+
+/// Starts the built-in synth on `device` playing `font`, `buffer` frames per callback where
+/// the device allows. Returns the output and notes for the user.
+pub fn start_synth(
+    device: AudioDevice,
+    font: &Arc<SoundFont>,
+    buffer: Option<u32>,
+) -> Result<(Opened, Vec<String>), String> {
+    let started = device.start(font, buffer)?;
+    let meters = started.sink.meters();
+    Ok((
+        Opened {
+            sink: Box::new(started.sink),
+            description: started.description,
+            late: None,
+            monitor: None,
+            synth: Some(meters),
+        },
+        started.notes,
+    ))
+}
+
+/// The first line of an error, without its `error: `.
+pub fn first_line(text: &str) -> &str {
     text.lines()
         .next()
         .unwrap_or("")
@@ -72,6 +131,7 @@ fn open_jack(port: Option<&str>, virtual_name: Option<&str>) -> Result<Opened, S
         description,
         late: Some(late),
         monitor: None,
+        synth: None,
     })
 }
 

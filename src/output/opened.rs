@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
+use super::synth_meters::SynthMeters;
 use crate::engine::sink::Sink;
 
 /// An open output and how to describe it to the user.
@@ -16,4 +17,6 @@ pub struct Opened {
     /// A check the session runs now and then (not in real time); it returns `false` once the
     /// output has gone away, and the sink then reports itself unhealthy.
     pub monitor: Option<Box<dyn FnMut() -> bool + Send>>,
+    /// The live synth's meters (underruns, load, clock), when the output is the synth.
+    pub synth: Option<Arc<SynthMeters>>,
 }

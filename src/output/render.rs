@@ -55,6 +55,18 @@ impl RenderOptions {
     }
 }
 
+impl RenderOptions {
+    /// The synthesizer's settings for these options at `synth_rate` (the live synth output
+    /// uses the same, so it sounds like the render).
+    pub fn synth_options(&self, synth_rate: u32) -> SynthOptions {
+        let mut synth = SynthOptions::new(synth_rate);
+        synth.effects = self.effects;
+        synth.block = self.block;
+        synth.gain = self.gain;
+        synth
+    }
+}
+
 /// Why a render failed.
 #[derive(Debug)]
 pub enum RenderError {
@@ -153,10 +165,7 @@ pub fn render(
     // The synthesizer runs at a whole multiple of low output rates.
     let factor = MIN_SYNTH_RATE.div_ceil(rate).max(1) as usize;
     let synth_rate = rate * factor as u32;
-    let mut synth_options = SynthOptions::new(synth_rate);
-    synth_options.effects = options.effects;
-    synth_options.block = options.block;
-    synth_options.gain = options.gain;
+    let synth_options = options.synth_options(synth_rate);
     let mut synth = Synth::new(font, &synth_options).map_err(RenderError::Synth)?;
     let mut decimator = Decimator::new(factor);
     let mut limiter = options.limiter.then(|| Limiter::for_rate(rate));

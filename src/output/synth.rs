@@ -209,6 +209,20 @@ impl Synth {
         self.apply(message, 0);
     }
 
+    /// The internal block size: note-offs and controllers take effect on its boundaries.
+    pub fn block(&self) -> usize {
+        self.block
+    }
+
+    /// Drops every scheduled note-on not yet started (other scheduled messages stay), so
+    /// nothing starts after a stop. Never allocates.
+    pub fn cancel_note_ons(&mut self) {
+        self.queue.drain(..self.head);
+        self.head = 0;
+        self.queue
+            .retain(|(_, m)| !matches!(m, Message::NoteOn { .. }));
+    }
+
     /// Ends every note at once (no release) and clears the queue.
     pub fn silence(&mut self) {
         self.inner.note_off_all(true);

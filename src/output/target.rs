@@ -3,13 +3,14 @@
 /// An output named on the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
-    /// No `--out`: JACK if a server is running, else ALSA.
+    /// No `--out`: the built-in synth; without a usable audio device, JACK MIDI if a server
+    /// is running, else a virtual ALSA port.
     Default,
     /// An ALSA sequencer port through midir, by name or number; `None` makes a virtual port.
     Alsa(Option<String>),
     /// flam's own JACK MIDI port, connected to the named port when given.
     Jack(Option<String>),
-    /// The built-in SoundFont synth (not built yet).
+    /// The built-in SoundFont synth on an audio device (`--audio alsa` or `jack`).
     Synth,
 }
 

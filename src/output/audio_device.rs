@@ -1,0 +1,348 @@
+//! The audio device the live synth plays through, found and opened with cpal: ALSA's
+//! default device, or a JACK server.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use cpal::{BufferSize, ErrorKind, SampleFormat, SupportedBufferSize};
+use rustysynth::SoundFont;
+
+use super::audio_host::AudioHost;
+use super::quiet_stderr::QuietStderr;
+use super::synth::{MAX_SYNTH_RATE, MIN_SYNTH_RATE};
+use super::synth_callback::SynthCallback;
+use super::synth_meters::SynthMeters;
+use super::synth_sink::SynthSink;
+
+/// The buffer size asked of ALSA when `--buffer` does not say.
+pub const DEFAULT_BUFFER: u32 = 256;
+
+/// The `--buffer` range.
+pub const BUFFER_RANGE: std::ops::RangeInclusive<u32> = 64..=4096;
+
+/// How long the audio system may take to start a stream.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long the first callback may take to come.
+const FIRST_CALLBACK: Duration = Duration::from_secs(2);
+
+/// What to suggest when the synth cannot play.
+const HELP: &str = "  = help: check the sound card with `aplay -l` (is another program using it?), play through a running JACK server with --audio jack, send MIDI to another synth with --out jack:PORT or --out midi:PORT (see `flam ports`), or render a WAV file with `flam render`";
+
+/// An audio device found and ready to open: its default output configuration is known.
+pub struct AudioDevice {
+    host: AudioHost,
+    device: cpal::Device,
+    config: cpal::SupportedStreamConfig,
+    name: String,
+    verbose: bool,
+}
+
+/// A live synth playing on a device.
+pub struct Started {
+    /// The sink the sender drives.
+    pub sink: SynthSink,
+    /// What it is, for the "playing to …" line.
+    pub description: String,
+    /// Things the user should know (a `--buffer` the device could not take).
+    pub notes: Vec<String>,
+}
+
+/// Why cpal failed, in words.
+fn explain(e: &cpal::Error) -> String {
+    let what = match e.kind() {
+        ErrorKind::DeviceNotAvailable => "is not available",
+        ErrorKind::DeviceBusy => "is busy (another program is using it)",
+        ErrorKind::PermissionDenied => {
+            "may not be used (permission denied: is your user in the `audio` group?)"
+        }
+        ErrorKind::HostUnavailable => "cannot be reached (the audio system is not running)",
+        ErrorKind::UnsupportedConfig => "does not support the settings asked for",
+        _ => "failed",
+    };
+    match e.message() {
+        Some(m) if !m.is_empty() => format!("{what} ({:?}: {m})", e.kind()),
+        _ => format!("{what} ({:?})", e.kind()),
+    }
+}
+
+impl AudioDevice {
+    /// Finds `host`'s default output device and its configuration without opening it.
+    /// Errors name what was tried and say how to fix it.
+    pub fn probe(host: AudioHost, verbose: bool) -> Result<AudioDevice, String> {
+        let _quiet = QuietStderr::new(!verbose);
+        let (device, name) = match host {
+            AudioHost::Alsa => {
+                let cpal_host = cpal::host_from_id(cpal::HostId::Alsa).map_err(|e| {
+                    format!(
+                        "error: cannot play through the synth: ALSA {}\n{HELP}",
+                        explain(&e)
+                    )
+                })?;
+                let device = cpal_host.default_output_device().ok_or_else(|| {
+                    format!("error: cannot play through the synth: ALSA has no audio output device\n{HELP}")
+                })?;
+                let name = device
+                    .id()
+                    .map(|id| id.id().to_string())
+                    .unwrap_or_else(|_| device.to_string());
+                (device, format!("ALSA audio device `{name}`"))
+            }
+            AudioHost::Jack => (jack_device()?, "JACK audio output".to_string()),
+        };
+        let config = device.default_output_config().map_err(|e| {
+            format!(
+                "error: cannot play through the synth: the {name} {}\n{HELP}",
+                explain(&e)
+            )
+        })?;
+        let rate = config.sample_rate();
+        if !(MIN_SYNTH_RATE..=MAX_SYNTH_RATE).contains(&rate) {
+            return Err(format!(
+                "error: cannot play through the synth: the {name} runs at {rate} Hz; the synth needs {MIN_SYNTH_RATE}–{MAX_SYNTH_RATE} Hz\n{HELP}"
+            ));
+        }
+        Ok(AudioDevice {
+            host,
+            device,
+            config,
+            name,
+            verbose,
+        })
+    }
+
+    /// The device's sample rate, which the synthesizer runs at.
+    pub fn sample_rate(&self) -> u32 {
+        self.config.sample_rate()
+    }
+
+    /// The audio system.
+    pub fn host(&self) -> AudioHost {
+        self.host
+    }
+
+    /// Starts the synth playing `font` on the device, with `buffer` frames per callback
+    /// where the device lets flam choose (ALSA; JACK's server sets its own). Returns once the
+    /// first callback has run, so the sink knows the device's clock.
+    pub fn start(self, font: &Arc<SoundFont>, buffer: Option<u32>) -> Result<Started, String> {
+        let name = self.name.clone();
+        let fail = |why: String| format!("error: cannot play through the synth: {why}\n{HELP}");
+        let (mut sink, callback) = SynthSink::new(font, self.sample_rate())
+            .map_err(|e| fail(format!("the synthesizer cannot start: {e}")))?;
+        let meters = sink.meters();
+        let mut notes = Vec::new();
+        let wanted = buffer.unwrap_or(DEFAULT_BUFFER);
+        let buffer_size = match (self.host, self.config.buffer_size()) {
+            (AudioHost::Jack, SupportedBufferSize::Range { min, .. }) => {
+                if buffer.is_some_and(|b| b != *min) {
+                    notes.push(format!(
+                        "JACK's period is {min} frames (the server sets it, e.g. `jackd -p {wanted}`); --buffer {wanted} does not apply"
+                    ));
+                }
+                BufferSize::Default
+            }
+            (AudioHost::Jack, SupportedBufferSize::Unknown) => BufferSize::Default,
+            (AudioHost::Alsa, SupportedBufferSize::Range { min, max }) => {
+                let chosen = wanted.clamp(*min, (*max).max(*min));
+                if chosen != wanted {
+                    notes.push(format!(
+                        "the {name} takes {min}–{max} frames per buffer; using {chosen}"
+                    ));
+                }
+                BufferSize::Fixed(chosen)
+            }
+            (AudioHost::Alsa, SupportedBufferSize::Unknown) => BufferSize::Fixed(wanted),
+        };
+        let mut config = self.config.config();
+        config.buffer_size = buffer_size;
+        let stream = {
+            let _quiet = QuietStderr::new(!self.verbose);
+            // JACK runs its callback at real-time priority already; cpal's ALSA thread does not.
+            let promote = self.host == AudioHost::Alsa;
+            build(
+                &self.device,
+                &config,
+                self.config.sample_format(),
+                callback,
+                &meters,
+                promote,
+            )
+            .map_err(|e| fail(format!("the {name} {}", explain(&e))))?
+        };
+        stream
+            .play()
+            .map_err(|e| fail(format!("the {name} {}", explain(&e))))?;
+        let give_up = Instant::now() + FIRST_CALLBACK;
+        while meters.callbacks.load(Ordering::Acquire) == 0 {
+            if Instant::now() > give_up || meters.gone.load(Ordering::Acquire) {
+                return Err(fail(format!(
+                    "the {name} did not ask for any sound within {} s",
+                    FIRST_CALLBACK.as_secs()
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        sink.keep(Box::new(stream));
+        let period = meters.period.load(Ordering::Relaxed);
+        let description = match self.host {
+            AudioHost::Alsa => format!(
+                "the synth on the {name} ({} Hz, {period}-frame buffers)",
+                self.sample_rate()
+            ),
+            AudioHost::Jack => format!(
+                "the synth on JACK ({}; {} Hz, {period}-frame periods)",
+                jack_ports(),
+                self.sample_rate()
+            ),
+        };
+        Ok(Started {
+            sink,
+            description,
+            notes,
+        })
+    }
+}
+
+/// Builds the output stream for the device's sample format.
+fn build(
+    device: &cpal::Device,
+    config: &cpal::StreamConfig,
+    format: SampleFormat,
+    callback: SynthCallback,
+    meters: &Arc<SynthMeters>,
+    promote: bool,
+) -> Result<cpal::Stream, cpal::Error> {
+    match format {
+        SampleFormat::F32 => build_as::<f32>(device, config, callback, meters, promote),
+        SampleFormat::F64 => build_as::<f64>(device, config, callback, meters, promote),
+        SampleFormat::I16 => build_as::<i16>(device, config, callback, meters, promote),
+        SampleFormat::I32 => build_as::<i32>(device, config, callback, meters, promote),
+        SampleFormat::U16 => build_as::<u16>(device, config, callback, meters, promote),
+        SampleFormat::I8 => build_as::<i8>(device, config, callback, meters, promote),
+        SampleFormat::U8 => build_as::<u8>(device, config, callback, meters, promote),
+        other => Err(cpal::Error::with_message(
+            ErrorKind::UnsupportedConfig,
+            format!("flam cannot write {other} samples"),
+        )),
+    }
+}
+
+fn build_as<T>(
+    device: &cpal::Device,
+    config: &cpal::StreamConfig,
+    mut callback: SynthCallback,
+    meters: &Arc<SynthMeters>,
+    mut promote: bool,
+) -> Result<cpal::Stream, cpal::Error>
+where
+    T: cpal::SizedSample + cpal::FromSample<f32>,
+{
+    let channels = usize::from(config.channels);
+    let errors = meters.clone();
+    device.build_output_stream::<T, _, _>(
+        *config,
+        move |data: &mut [T], info: &cpal::OutputCallbackInfo| {
+            if promote {
+                promote = false;
+                promote_current_thread();
+            }
+            let now = Instant::now();
+            let stamp = info.timestamp();
+            let latency = stamp.playback.duration_since(stamp.callback);
+            callback.render(
+                data,
+                channels,
+                <T as cpal::Sample>::from_sample,
+                now,
+                latency,
+            );
+        },
+        move |e: cpal::Error| match e.kind() {
+            ErrorKind::Xrun => {
+                errors.xruns.fetch_add(1, Ordering::Relaxed);
+            }
+            ErrorKind::RealtimeDenied => errors.realtime_denied.store(true, Ordering::Relaxed),
+            ErrorKind::DeviceChanged => {}
+            _ => errors.gone.store(true, Ordering::Release),
+        },
+        Some(OPEN_TIMEOUT),
+    )
+}
+
+/// The SCHED_FIFO priority of the audio callback's thread on ALSA: above flam's sender (5),
+/// below JACK's own threads (10 and up).
+const AUDIO_PRIORITY: i32 = 6;
+
+/// Gives the calling thread real-time priority when allowed (a system call; it neither
+/// allocates nor blocks). Without permission the synth still plays, less safely under load.
+fn promote_current_thread() {
+    let param = libc::sched_param {
+        sched_priority: AUDIO_PRIORITY,
+    };
+    // SAFETY: pthread_self() is a valid handle for the calling thread, and `param` is an
+    // initialised sched_param that outlives the call.
+    unsafe { libc::pthread_setschedparam(libc::pthread_self(), libc::SCHED_FIFO, &param) };
+}
+
+/// The default output of a running JACK server.
+#[cfg(feature = "jack")]
+fn jack_device() -> Result<cpal::Device, String> {
+    let host = cpal::host_from_id(cpal::HostId::Jack).map_err(|e| {
+        format!(
+            "error: cannot play through the synth: JACK {}\n{HELP}",
+            explain(&e)
+        )
+    })?;
+    host.default_output_device().ok_or_else(|| {
+        // cpal does not say why; flam's own JACK client can (no server, no libjack, …).
+        match super::jack::jack_sink::connect("flam-probe") {
+            Err(e) => format!(
+                "error: cannot play through the synth on JACK: {}",
+                e.trim_start_matches("error: ")
+            ),
+            Ok(_) => {
+                format!("error: cannot play through the synth: JACK offers no audio output\n{HELP}")
+            }
+        }
+    })
+}
+
+#[cfg(not(feature = "jack"))]
+fn jack_device() -> Result<cpal::Device, String> {
+    Err("error: this flam was built without JACK support\n  = help: rebuild with `cargo build --features jack`, or use --audio alsa".into())
+}
+
+/// flam's JACK audio ports (cpal names its client after the process) and where they go.
+#[cfg(feature = "jack")]
+fn jack_ports() -> String {
+    let Ok(client) = super::jack::jack_sink::connect("flam-ports") else {
+        return "ports unknown".into();
+    };
+    let pattern = format!("^cpal_client_{}_out:", std::process::id());
+    let ports = client.ports(Some(&pattern), None, jack::PortFlags::IS_OUTPUT);
+    if ports.is_empty() {
+        return "ports unknown".into();
+    }
+    ports
+        .iter()
+        .map(|p| {
+            let to = client
+                .port_by_name(p)
+                .map(|port| port.get_connections())
+                .unwrap_or_default();
+            if to.is_empty() {
+                format!("{p} (unconnected)")
+            } else {
+                format!("{p} → {}", to.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(not(feature = "jack"))]
+fn jack_ports() -> String {
+    "ports unknown".into()
+}
