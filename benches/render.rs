@@ -1,22 +1,30 @@
 //! Render benchmarks: real-time factor for the demo songs with the built-in SoundFont and
 //! FluidR3_GM beside FluidSynth's own fast render of the exported MIDI file; SoundFont load
-//! time and peak memory; and the cost of live-sized 256-frame blocks with 32 and 64 voices.
+//! time and peak memory; the live audio callback's cost for 256-frame buffers with 32 and 64
+//! voices; and start-up to first sound for `flam play --out synth`.
 //!
 //! Run: `cargo bench --bench render` (needs `fluid-soundfont-gm` and `fluidsynth` from apt for
-//! the comparison columns; they are skipped when missing).
+//! the comparison columns, and `jackd2` for the start-up on JACK; they are skipped when
+//! missing).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use flam::engine::message::Message;
+use flam::engine::midi::Midi;
+use flam::engine::sink::Sink;
 use flam::lang::song::compile;
 use flam::output::length::Length;
 use flam::output::render::{self, RenderOptions};
 use flam::output::smf;
 use flam::output::soundfont::{self, Source};
-use flam::output::synth::{Synth, SynthOptions};
+use flam::output::synth_callback::SynthCallback;
+use flam::output::synth_sink::SynthSink;
+use flam::session::play_options::PlayOptions;
+use flam::session::player::Player;
 use rustysynth::SoundFont;
 
 const FLUID_R3: &str = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
@@ -114,41 +122,180 @@ fn fluidsynth(font: &str, mid: &Path, wav: &Path) -> Option<f64> {
     Some(best)
 }
 
+/// The live audio callback's cost for one 256-frame buffer with `voices` sustained notes:
+/// the whole callback (ring, synthesizer, limiter, interleaving), as a share of the period.
 fn block_cost(font: &Arc<SoundFont>, voices: usize) -> f64 {
-    let mut synth = Synth::new(font, &SynthOptions::new(RATE)).unwrap();
+    let (mut sink, mut callback) = SynthSink::new(font, RATE).unwrap();
+    let (mut out, latency) = (vec![0.0f32; 512], Duration::from_millis(5));
+    let mut now = Instant::now();
+    let period = Duration::from_secs_f64(256.0 / f64::from(RATE));
+    callback.render(&mut out, 2, |x| x, now, latency);
+    sink.start(now);
     // Sustained notes: a pad on channel 1 (program 89) and an organ on channel 2.
-    synth.send(Message::ProgramChange {
-        channel: 1,
-        program: 89,
-    });
-    synth.send(Message::ProgramChange {
-        channel: 2,
-        program: 16,
-    });
+    let mut send = |m: Message, at: f64| sink.send(Midi::Channel(m), at).unwrap();
+    send(
+        Message::ProgramChange {
+            channel: 1,
+            program: 89,
+        },
+        0.0,
+    );
+    send(
+        Message::ProgramChange {
+            channel: 2,
+            program: 16,
+        },
+        0.0,
+    );
     for i in 0..voices {
         let channel = if i % 2 == 0 { 1 } else { 2 };
         let key = 36 + (i as u8 * 5) % 60;
-        let _ = synth.schedule(
-            i as u64,
+        send(
             Message::NoteOn {
                 channel,
                 key,
                 velocity: 90,
             },
+            0.02 + i as f64 * 1e-4,
         );
     }
-    let (mut l, mut r) = (vec![0.0f32; 256], vec![0.0f32; 256]);
-    // Let attacks finish, then time 2000 blocks (about 10.7 s of audio).
+    // Let attacks finish, then time 2000 callbacks (about 10.7 s of audio).
     for _ in 0..200 {
-        synth.render(&mut l, &mut r);
+        now += period;
+        callback.render(&mut out, 2, |x| x, now, latency);
     }
     let blocks = 2000;
-    let started = Instant::now();
+    let started = thread_cpu();
     for _ in 0..blocks {
-        synth.render(&mut l, &mut r);
+        now += period;
+        callback.render(&mut out, 2, |x| x, now, latency);
     }
-    let per_block = started.elapsed().as_secs_f64() / f64::from(blocks);
-    per_block / (256.0 / f64::from(RATE))
+    let per_block = (thread_cpu() - started) / f64::from(blocks);
+    per_block / period.as_secs_f64()
+}
+
+/// A thread standing in for a sound card: calls the callback every 256 frames, on time.
+fn stand_in_card(
+    mut callback: SynthCallback,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut out = vec![0.0f32; 512];
+        let period = 256.0 / f64::from(RATE);
+        let latency = Duration::from_secs_f64(period);
+        let base = Instant::now();
+        let mut k = 0u32;
+        while !stop.load(Ordering::Acquire) {
+            let due = base + Duration::from_secs_f64(f64::from(k) * period);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+            callback.render(&mut out, 2, |x| x, due, latency);
+            k += 1;
+        }
+    })
+}
+
+/// Start-up to first sound in process, as `flam play` does it: the song compiles on one
+/// thread while the SoundFont loads on another, then the synth starts on a stand-in card and
+/// the player plays. Returns (compile, load, ready, first note heard) in seconds, and the
+/// sequential time (compile then load) for comparison.
+fn startup(song_path: &Path, source: &Source) -> ([f64; 4], f64) {
+    let text = std::fs::read_to_string(song_path).unwrap();
+    let started = Instant::now();
+    let compiling = {
+        let text = text.clone();
+        std::thread::spawn(move || {
+            let t = Instant::now();
+            (compile(&text).unwrap(), t.elapsed().as_secs_f64())
+        })
+    };
+    let loading = {
+        let source = source.clone();
+        std::thread::spawn(move || {
+            let t = Instant::now();
+            (soundfont::load(&source).unwrap(), t.elapsed().as_secs_f64())
+        })
+    };
+    let (song, compiled) = compiling.join().unwrap();
+    let (font, loaded) = loading.join().unwrap();
+    let (sink, callback) = SynthSink::new(&font, RATE).unwrap();
+    let meters = sink.meters();
+    let stop = Arc::new(AtomicBool::new(false));
+    let card = stand_in_card(callback, stop.clone());
+    while meters.callbacks.load(Ordering::Acquire) == 0 {
+        std::thread::sleep(Duration::from_micros(100));
+    }
+    let ready = started.elapsed().as_secs_f64();
+    let outputs: Vec<(Box<dyn Sink>, f64)> = vec![(Box::new(sink), 0.0)];
+    let player = Player::start(
+        song,
+        outputs,
+        &PlayOptions {
+            bars: Some(1),
+            ..PlayOptions::default()
+        },
+    );
+    let heard = loop {
+        if let Some(h) = meters.first_note_heard().filter(|h| *h <= Instant::now()) {
+            break h;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    };
+    player.stop();
+    let _ = player.wait();
+    stop.store(true, Ordering::Release);
+    card.join().unwrap();
+    let first = heard.saturating_duration_since(started).as_secs_f64();
+
+    let t = Instant::now();
+    let _ = compile(&text).unwrap();
+    let _ = soundfont::load(source).unwrap();
+    let sequential = t.elapsed().as_secs_f64();
+    ([compiled, loaded, ready, first], sequential)
+}
+
+/// `flam play --out synth --audio jack --bars 1 --verbose` on a JACK dummy server: the
+/// first-note time the binary reports, or `None` when jackd is missing.
+fn startup_on_jack(soundfont: &str) -> Option<String> {
+    let name = format!("flam-bench-{}", std::process::id());
+    let mut server = Command::new("jackd")
+        .args(["-n", &name, "-R", "-d", "dummy", "-r", "48000", "-p", "256"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let up = Command::new("jack_wait")
+        .args(["-s", &name, "-w", "-t", "10"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let out = up
+        .then(|| {
+            Command::new(env!("CARGO_BIN_EXE_flam"))
+                .args(["play", "patterns/house.flam", "--out", "synth", "--audio"])
+                .args(["jack", "--bars", "1", "--verbose", "--soundfont", soundfont])
+                .env("JACK_DEFAULT_SERVER", &name)
+                .output()
+                .ok()
+        })
+        .flatten();
+    // SAFETY: kill(2) on our own child's pid; SIGTERM lets jackd clean up.
+    unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
+    let _ = server.wait();
+    let stderr = String::from_utf8_lossy(&out?.stderr).into_owned();
+    let pick = |key: &str| {
+        stderr
+            .lines()
+            .find(|l| l.contains(key))
+            .map(|l| l.trim_start_matches("flam: ").to_string())
+    };
+    Some(format!(
+        "{}\n    {}",
+        pick("compiled").unwrap_or_default(),
+        pick("first note").unwrap_or_else(|| "no first note reported".into())
+    ))
 }
 
 fn main() {
@@ -274,10 +421,38 @@ fn main() {
         for voices in [32, 64] {
             let share = block_cost(font, voices);
             println!(
-                "256-frame block, {voices} voices, {label}: {:.3} ms = {:.1}% of the 5.33 ms period (target < 10%)",
+                "live callback, 256 frames, {voices} voices, {label}: {:.3} ms = {:.1}% of the 5.33 ms period (target < 10%)",
                 share * 256.0 / f64::from(RATE) * 1000.0,
                 share * 100.0
             );
+        }
+    }
+
+    println!("\nstart-up to first sound (house.flam; song and SoundFont loaded in parallel):");
+    let house = Path::new("patterns/house.flam");
+    let mut sources = vec![("built-in", Source::BuiltIn)];
+    if have_r3 {
+        sources.push(("FluidR3_GM", Source::File(PathBuf::from(FLUID_R3))));
+    }
+    for (label, source) in &sources {
+        let ([compiled, loaded, ready, first], sequential) = startup(house, source);
+        println!(
+            "  in process, {label}: compile {:.1} ms ∥ load {:.1} ms (one after the other {:.1} ms); synth running {:.1} ms after start; first note heard at {:.0} ms (includes the player's {:.0} ms pre-roll)",
+            compiled * 1000.0,
+            loaded * 1000.0,
+            sequential * 1000.0,
+            ready * 1000.0,
+            first * 1000.0,
+            (first - ready) * 1000.0
+        );
+    }
+    for (label, font) in [("built-in", "built-in"), ("FluidR3_GM", FLUID_R3)] {
+        if label == "FluidR3_GM" && !have_r3 {
+            continue;
+        }
+        match startup_on_jack(font) {
+            Some(report) => println!("  flam play on a JACK dummy server, {label}: {report}"),
+            None => println!("  flam play on JACK: skipped (jackd is not installed)"),
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

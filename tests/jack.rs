@@ -1,6 +1,8 @@
 //! `flam play` against a real JACK server (the dummy backend), recorded by a JACK client in
 //! the test: exact notes on exact frames, no stuck notes on Ctrl-C, SIGTERM or a panic, hot
-//! reload at the bar line, MIDI clock; and clear failures when there is no MIDI system.
+//! reload at the bar line, MIDI clock; the built-in synth's audio through JACK (recorded from
+//! the dummy driver's monitor ports) equal to the offline render, and releasing every note on
+//! any stop; and clear failures when there is no sound card or MIDI system.
 //!
 //! Each test starts its own `jackd` and stops it when done (even when failing). They skip,
 //! saying so, only when `jackd` is not installed.

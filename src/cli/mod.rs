@@ -6,6 +6,7 @@ pub mod drums;
 pub mod events;
 pub mod export;
 pub mod failure;
+pub mod font_preload;
 pub mod length;
 pub mod live;
 pub mod mini;

@@ -6,20 +6,17 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use rustysynth::SoundFont;
-
 use super::failure::Failure;
-use super::{soundfonts, source};
+use super::font_preload::FontPreload;
+use super::source;
 use crate::engine::outcome::Outcome;
 use crate::engine::sink::Sink;
 use crate::lang::song::Song;
 use crate::output::audio_device::AudioDevice;
 use crate::output::audio_host::AudioHost;
 use crate::output::opened::Opened;
-use crate::output::soundfont::Source;
 use crate::output::synth_meters::SynthMeters;
 use crate::output::{self, target::Target};
 use crate::session::play_options::PlayOptions;
@@ -61,55 +58,6 @@ const STATUS_TICK: Duration = Duration::from_millis(100);
 /// Every how many status ticks the outputs are checked for having gone away.
 const MONITOR_EVERY: u32 = 10;
 
-/// A SoundFont loading on its own thread, and how long it took.
-type Preload = JoinHandle<(Result<(Source, Arc<SoundFont>), Failure>, Duration)>;
-
-/// The SoundFont for the synth: loading in the background until first needed, then kept.
-struct Font {
-    loading: Option<Preload>,
-    loaded: Option<(Source, Arc<SoundFont>, Duration)>,
-}
-
-impl Font {
-    /// Starts loading the SoundFont `--soundfont` names (or the default) on its own thread.
-    fn preload(flag: Option<String>) -> Font {
-        let loading = std::thread::Builder::new()
-            .name("flam-soundfont".into())
-            .spawn(move || {
-                let started = Instant::now();
-                let font = soundfonts::load(flag.as_deref());
-                (font, started.elapsed())
-            })
-            .ok();
-        Font {
-            loading,
-            loaded: None,
-        }
-    }
-
-    /// The SoundFont, waiting for the load to finish the first time.
-    fn get(&mut self) -> Result<Arc<SoundFont>, Failure> {
-        if let Some(handle) = self.loading.take() {
-            let (font, took) = handle.join().unwrap_or_else(|_| {
-                (
-                    Err(Failure::io(
-                        "error: loading the SoundFont stopped on an internal error",
-                    )),
-                    Duration::ZERO,
-                )
-            });
-            let (source, font) = font?;
-            self.loaded = Some((source, font, took));
-        }
-        match &self.loaded {
-            Some((_, font, _)) => Ok(font.clone()),
-            None => Err(Failure::io(
-                "error: the SoundFont could not be loaded (no thread for it)",
-            )),
-        }
-    }
-}
-
 /// Plays the song until it ends, Ctrl-C or SIGTERM; every sounding note is released on the way
 /// out, whatever ends it.
 pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
@@ -130,7 +78,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         _ => false,
     };
     let synth_wanted = targets.iter().any(wants_synth);
-    let mut font = synth_wanted.then(|| Font::preload(args.soundfont.clone()));
+    let mut font = synth_wanted.then(|| FontPreload::start(args.soundfont.clone()));
     let file = args.file.clone();
     let compiling = std::thread::Builder::new()
         .name("flam-compile".into())
@@ -176,7 +124,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
             args.file.display(),
             compiled_in.as_secs_f64() * 1000.0
         );
-        if let Some((source, _, took)) = font.as_ref().and_then(|f| f.loaded.as_ref()) {
+        if let Some((source, took)) = font.as_ref().and_then(|f| f.loaded()) {
             line.push_str(&format!(
                 "; loaded {} in {:.1} ms, at the same time",
                 source.describe(),
@@ -307,7 +255,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
 fn open(
     target: &Target,
     device: Option<Result<AudioDevice, String>>,
-    font: &mut Option<Font>,
+    font: &mut Option<FontPreload>,
     args: &PlayArgs,
 ) -> Result<Opened, Failure> {
     let mut start = |device: AudioDevice| -> Result<Opened, Failure> {

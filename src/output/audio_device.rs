@@ -11,6 +11,7 @@ use rustysynth::SoundFont;
 
 use super::audio_host::AudioHost;
 use super::quiet_stderr::QuietStderr;
+use super::started_synth::StartedSynth;
 use super::synth::{MAX_SYNTH_RATE, MIN_SYNTH_RATE};
 use super::synth_callback::SynthCallback;
 use super::synth_meters::SynthMeters;
@@ -38,16 +39,6 @@ pub struct AudioDevice {
     config: cpal::SupportedStreamConfig,
     name: String,
     verbose: bool,
-}
-
-/// A live synth playing on a device.
-pub struct Started {
-    /// The sink the sender drives.
-    pub sink: SynthSink,
-    /// What it is, for the "playing to …" line.
-    pub description: String,
-    /// Things the user should know (a `--buffer` the device could not take).
-    pub notes: Vec<String>,
 }
 
 /// Why cpal failed, in words.
@@ -126,7 +117,7 @@ impl AudioDevice {
     /// Starts the synth playing `font` on the device, with `buffer` frames per callback
     /// where the device lets flam choose (ALSA; JACK's server sets its own). Returns once the
     /// first callback has run, so the sink knows the device's clock.
-    pub fn start(self, font: &Arc<SoundFont>, buffer: Option<u32>) -> Result<Started, String> {
+    pub fn start(self, font: &Arc<SoundFont>, buffer: Option<u32>) -> Result<StartedSynth, String> {
         let name = self.name.clone();
         let fail = |why: String| format!("error: cannot play through the synth: {why}\n{HELP}");
         let (mut sink, callback) = SynthSink::new(font, self.sample_rate())
@@ -197,7 +188,7 @@ impl AudioDevice {
                 self.sample_rate()
             ),
         };
-        Ok(Started {
+        Ok(StartedSynth {
             sink,
             description,
             notes,

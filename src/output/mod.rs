@@ -21,6 +21,7 @@ pub mod quiet_stderr;
 pub mod render;
 pub mod smf;
 pub mod soundfont;
+pub mod started_synth;
 pub mod synth;
 pub mod synth_callback;
 pub mod synth_cue;
