@@ -254,8 +254,9 @@ where
             ErrorKind::Xrun => {
                 errors.xruns.fetch_add(1, Ordering::Relaxed);
             }
-            ErrorKind::RealtimeDenied => errors.realtime_denied.store(true, Ordering::Relaxed),
-            ErrorKind::DeviceChanged => {}
+            // The stream goes on: a new route, or no real-time priority (cpal's `realtime`
+            // feature, not used; flam raises the ALSA thread itself).
+            ErrorKind::DeviceChanged | ErrorKind::RealtimeDenied => {}
             _ => errors.gone.store(true, Ordering::Release),
         },
         Some(OPEN_TIMEOUT),

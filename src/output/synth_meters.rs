@@ -38,8 +38,6 @@ pub struct SynthMeters {
     pub first_note: AtomicU64,
     /// Times the sink moved its frame mapping to follow a drifting audio clock.
     pub resyncs: AtomicU64,
-    /// The audio system said the callback does not run with real-time priority.
-    pub realtime_denied: AtomicBool,
 }
 
 impl SynthMeters {
@@ -60,7 +58,6 @@ impl SynthMeters {
             quiet: AtomicU64::new(0),
             first_note: AtomicU64::new(u64::MAX),
             resyncs: AtomicU64::new(0),
-            realtime_denied: AtomicBool::new(false),
         }
     }
 }

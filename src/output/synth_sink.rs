@@ -230,3 +230,68 @@ impl Sink for SynthSink {
         self.stream = None;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::message::Message;
+    use crate::output::soundfont::{self, Source};
+
+    fn note(at: f64, sink: &mut SynthSink) {
+        let on = Message::NoteOn {
+            channel: 1,
+            key: 60,
+            velocity: 100,
+        };
+        sink.send(Midi::Channel(on), at).unwrap();
+    }
+
+    #[test]
+    fn play_time_zero_is_on_a_block_boundary_and_follows_a_drifting_card() {
+        let font = soundfont::load(&Source::BuiltIn).unwrap();
+        let (mut sink, _callback) = SynthSink::new(&font, 48_000).unwrap();
+        let meters = sink.meters();
+        let now = Instant::now();
+        // Frame 1000 is heard now; play time 0 is 100 ms (4800 frames) later.
+        meters.clock.publish(1000, now);
+        sink.start(now + Duration::from_millis(100));
+        assert_eq!((sink.start - sink.delay) % sink.block, 0);
+        assert!(
+            (5800..5800 + sink.block).contains(&sink.start),
+            "{}",
+            sink.start
+        );
+        let start = sink.start;
+        note(0.0, &mut sink);
+        assert_eq!(sink.start, start, "the clocks agree: nothing moves");
+        assert_eq!(sink.last_frame, (start - sink.delay) as u64);
+
+        // The card has run 100 ms ahead of the system clock: play time 0 follows it, by
+        // whole blocks, so the block grid stays where it was.
+        meters.clock.publish(1000 + 4800, now);
+        note(0.5, &mut sink);
+        assert_eq!(meters.resyncs.load(Ordering::Relaxed), 1);
+        let moved = sink.start - start;
+        assert_eq!(moved % sink.block, 0);
+        assert!((moved - 4800).abs() <= sink.block, "moved {moved}");
+    }
+
+    #[test]
+    fn the_end_of_play_sends_at_once_and_clock_messages_are_ignored() {
+        let font = soundfont::load(&Source::BuiltIn).unwrap();
+        let (mut sink, _callback) = SynthSink::new(&font, 48_000).unwrap();
+        sink.start(Instant::now());
+        let free = sink.cues.slots();
+        sink.send(Midi::System(crate::engine::system::System::Clock), 0.1)
+            .unwrap();
+        assert_eq!(sink.cues.slots(), free, "a synth has no use for clock");
+        assert!(!sink.meters.flushing.load(Ordering::Relaxed));
+        let off = Message::NoteOff {
+            channel: 1,
+            key: 60,
+        };
+        sink.send(Midi::Channel(off), f64::NEG_INFINITY).unwrap();
+        assert!(sink.meters.flushing.load(Ordering::Relaxed));
+        assert_eq!(sink.cues.slots(), free - 1);
+    }
+}
