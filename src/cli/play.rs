@@ -95,8 +95,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let probed_in = probing.elapsed();
     let (song, compiled_in) = compiling.join().map_err(|_| {
         Failure::io(
-            "error: compiling stopped on an internal error
-  = help: this is a bug in flam; please report it with the song file",
+            "error: compiling stopped on an internal error\n  = help: this is a bug in flam; please report it with the song file",
         )
     })?;
     let song: Song = song?;
