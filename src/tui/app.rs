@@ -12,6 +12,8 @@ use super::strings;
 use super::transport::{Telemetry, Transport};
 use crate::lang::diagnostic::{Diagnostic, line_col};
 use crate::lang::song::Song;
+use crate::pattern::Span;
+use crate::theory::time::Time;
 use crate::output::atomic_file::write_atomically;
 use crate::session::recovery;
 
@@ -238,7 +240,10 @@ impl App {
     }
 
     /// Updates the playhead and meters from a report.
-    pub fn on_telemetry(&mut self, t: Telemetry) {
+    pub fn on_telemetry(&mut self, mut t: Telemetry) {
+        if t.notes.is_empty() {
+            t.notes = self.notes_between(self.telemetry.position, t.position);
+        }
         for (view, n) in self.tracks.iter_mut().zip(&t.notes) {
             if *n > 0 {
                 view.meter = 1.0;
@@ -246,6 +251,27 @@ impl App {
         }
         self.telemetry = t;
         self.refresh_grid(false);
+    }
+
+    /// How many notes each (sounding) track started between two playhead positions.
+    fn notes_between(&self, from: f64, to: f64) -> Vec<u32> {
+        let Some(song) = &self.song else { return Vec::new() };
+        if !(to > from) || to - from > 1.0 {
+            return vec![0; song.tracks.len()];
+        }
+        // Positions in thousandths of a bar are exact enough for a meter.
+        let at = |x: f64| Time::new((x * 1000.0).round() as i64, 1000);
+        let span = Span::new(at(from), at(to));
+        song.tracks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                if self.is_silent(i) {
+                    return 0;
+                }
+                t.pattern.query(span).iter().filter(|h| h.has_onset()).count() as u32
+            })
+            .collect()
     }
 
     /// Lets the meters fall back; called once per frame.
@@ -298,8 +324,10 @@ impl App {
                     self.transport.stop();
                     self.telemetry.playing = false;
                 } else {
-                    self.transport.play();
-                    self.telemetry.playing = true;
+                    match self.transport.play() {
+                        Ok(()) => self.telemetry.playing = true,
+                        Err(e) => self.status = format!("cannot play: {e}"),
+                    }
                 }
             }
             Action::TempoUp | Action::TempoDown => {
