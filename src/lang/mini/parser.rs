@@ -15,6 +15,9 @@ use crate::theory::time::{Time, parse_decimal};
 const MAX_DEPTH: usize = 64;
 /// The most copies one `!` may make.
 const MAX_REPLICATE: i64 = 1024;
+/// The most operators one step may carry. Each wraps the step's pattern once more and a query
+/// recurses through every layer, so an endless chain such as `a????…` would overflow the stack.
+const MAX_OPERATORS: usize = 16;
 
 /// Parses a whole mini-notation string.
 pub fn parse(src: &str) -> Result<Group, Diagnostic> {
@@ -94,6 +97,20 @@ impl Parser {
             d = d.with_help(format!("this `{c}` has no matching opening bracket"));
         }
         d
+    }
+
+    /// Goes one bracket deeper, or refuses when that is too deep.
+    fn enter(&mut self, open: &Token) -> Result<(), Diagnostic> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Diagnostic::new(
+                open.span.clone(),
+                "brackets are nested too deeply",
+                "too deep",
+            )
+            .with_help(format!("flam allows {MAX_DEPTH} levels of brackets")));
+        }
+        Ok(())
     }
 
     /// Sequences separated by one kind of separator: `,`, `|` or `.`.
@@ -200,7 +217,7 @@ impl Parser {
                         .last_mut()
                         .ok_or_else(|| nothing_before(&token, "`..`"))?;
                     prev.span.end = arg.span.end;
-                    prev.ops.push(Op::Range(arg));
+                    push_op(prev, Op::Range(arg), &token.span)?;
                 }
                 _ => {
                     let (step, copies, mark) = self.step()?;
@@ -272,17 +289,18 @@ impl Parser {
                     self.next();
                     let arg = self.slice()?;
                     step.span.end = arg.span.end;
-                    step.ops.push(if c == '*' {
+                    let op = if c == '*' {
                         Op::Fast(arg)
                     } else {
                         Op::Slow(arg)
-                    });
+                    };
+                    push_op(&mut step, op, &token.span)?;
                 }
                 ':' => {
                     self.next();
                     let arg = self.slice()?;
                     step.span.end = arg.span.end;
-                    step.ops.push(Op::Tail(arg));
+                    push_op(&mut step, Op::Tail(arg), &token.span)?;
                 }
                 '?' => {
                     self.next();
@@ -304,7 +322,11 @@ impl Parser {
                     };
                     let seed = self.next_seed();
                     step.span.end = self.tokens[self.pos - 1].span.end;
-                    step.ops.push(Op::Degrade(amount, seed, token.span.clone()));
+                    push_op(
+                        &mut step,
+                        Op::Degrade(amount, seed, token.span.clone()),
+                        &token.span,
+                    )?;
                 }
                 '@' if !token.spaced => {
                     self.next();
@@ -328,7 +350,7 @@ impl Parser {
                     self.next();
                     let args = self.euclid_args(&token)?;
                     step.span.end = self.tokens[self.pos - 1].span.end;
-                    step.ops.push(args);
+                    push_op(&mut step, args, &token.span)?;
                 }
                 '%' => {
                     self.next();
@@ -348,6 +370,8 @@ impl Parser {
     }
 
     fn euclid_args(&mut self, open: &Token) -> Result<Op, Diagnostic> {
+        // Arguments are sequences that may hold rhythms of their own, `a(b(c(…`.
+        self.enter(open)?;
         let mut args = Vec::new();
         loop {
             let seq = self.sequence()?;
@@ -371,7 +395,10 @@ impl Parser {
                 Some(Token {
                     tok: Tok::Punct(')'),
                     ..
-                }) if args.len() >= 2 => break,
+                }) if args.len() >= 2 => {
+                    self.depth -= 1;
+                    break;
+                }
                 Some(t) => {
                     let expected = if args.len() < 2 {
                         "`,`"
@@ -446,15 +473,7 @@ impl Parser {
                     '<' => '>',
                     _ => '}',
                 };
-                self.depth += 1;
-                if self.depth > MAX_DEPTH {
-                    return Err(Diagnostic::new(
-                        token.span.clone(),
-                        "brackets are nested too deeply",
-                        "too deep",
-                    )
-                    .with_help(format!("flam allows {MAX_DEPTH} levels of brackets")));
-                }
+                self.enter(&token)?;
                 let group = self.group()?;
                 self.depth -= 1;
                 match self.next() {
@@ -522,6 +541,20 @@ fn nothing_before(token: &Token, what: &str) -> Diagnostic {
     ))
 }
 
+/// Adds an operator to a step, or refuses a chain longer than [`MAX_OPERATORS`].
+fn push_op(step: &mut Step, op: Op, at: &Range<usize>) -> Result<(), Diagnostic> {
+    if step.ops.len() >= MAX_OPERATORS {
+        return Err(Diagnostic::new(
+            at.clone(),
+            format!("one step may carry at most {MAX_OPERATORS} operators"),
+            "too many operators",
+        )
+        .with_help("group the step in brackets and put some operators after them"));
+    }
+    step.ops.push(op);
+    Ok(())
+}
+
 fn positive_number(text: &str, span: &Range<usize>, what: &str) -> Result<Time, Diagnostic> {
     match parse_decimal(text) {
         Some(t) if t > Time::from_integer(0) && t <= Time::from_integer(1 << 16) => Ok(t),
@@ -531,5 +564,31 @@ fn positive_number(text: &str, span: &Range<usize>, what: &str) -> Result<Time, 
             "bad weight",
         )
         .with_help("weights are plain decimals such as `2` or `1.5`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_chain_of_operators_is_refused_rather_than_overflowing_the_stack() {
+        let sixteen = format!("a{}", "?".repeat(MAX_OPERATORS));
+        assert!(parse(&sixteen).is_ok());
+        for op in ["?", ":b", "*2", "(3,8)", " .. 1"] {
+            let src = format!("a{}", op.repeat(10_000));
+            let err = parse(&src).unwrap_err();
+            assert!(
+                err.message.contains("at most 16 operators"),
+                "{op}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rhythms_nested_in_rhythm_arguments_count_as_nested_brackets() {
+        assert!(parse("a(b(3,8),8)").is_ok());
+        let err = parse(&"a(".repeat(10_000)).unwrap_err();
+        assert_eq!(err.message, "brackets are nested too deeply");
     }
 }
