@@ -15,6 +15,10 @@ use crate::theory::time::{Time, parse_decimal};
 const MAX_DEPTH: usize = 64;
 /// The most copies one `!` may make.
 const MAX_REPLICATE: i64 = 1024;
+/// The most steps the copies made by `!` may hold in one pattern. Copies of copies multiply,
+/// so without a budget `[[a!1024]!1024]!1024` would build a billion steps before the compiler
+/// could refuse it.
+const MAX_COPIED_STEPS: usize = 1 << 16;
 /// The most operators one step may carry. Each wraps the step's pattern once more and a query
 /// recurses through every layer, so an endless chain such as `a????…` would overflow the stack.
 const MAX_OPERATORS: usize = 16;
@@ -27,6 +31,7 @@ pub fn parse(src: &str) -> Result<Group, Diagnostic> {
         pos: 0,
         seed: 0,
         depth: 0,
+        copied: 0,
         len: src.len(),
     };
     if parser.tokens.is_empty() {
@@ -48,6 +53,8 @@ struct Parser {
     pos: usize,
     seed: u32,
     depth: usize,
+    /// How many steps the copies made by `!` hold so far.
+    copied: usize,
     len: usize,
 }
 
@@ -97,6 +104,28 @@ impl Parser {
             d = d.with_help(format!("this `{c}` has no matching opening bracket"));
         }
         d
+    }
+
+    /// Counts the steps that `copies` of `step` add, or refuses when `!` has made too many.
+    fn count_copies(
+        &mut self,
+        step: &Step,
+        copies: i64,
+        at: &Range<usize>,
+    ) -> Result<(), Diagnostic> {
+        let extra = usize::try_from(copies - 1).unwrap_or(0);
+        self.copied = self
+            .copied
+            .saturating_add(step_count(step).saturating_mul(extra));
+        if self.copied > MAX_COPIED_STEPS {
+            return Err(Diagnostic::new(
+                at.clone(),
+                format!("`!` would copy more than {MAX_COPIED_STEPS} steps in this pattern"),
+                "too many copies",
+            )
+            .with_help("make fewer copies, or play a step faster with `*`"));
+        }
+        Ok(())
     }
 
     /// Goes one bracket deeper, or refuses when that is too deep.
@@ -206,6 +235,7 @@ impl Parser {
                         .last()
                         .cloned()
                         .ok_or_else(|| nothing_before(&token, "`!`"))?;
+                    self.count_copies(&prev, copies, &token.span)?;
                     for _ in 0..copies - 1 {
                         steps.push(prev.clone());
                     }
@@ -221,6 +251,7 @@ impl Parser {
                 }
                 _ => {
                     let (step, copies, mark) = self.step()?;
+                    self.count_copies(&step, copies, &step.span)?;
                     marked |= mark;
                     for _ in 0..copies {
                         steps.push(step.clone());
@@ -541,6 +572,38 @@ fn nothing_before(token: &Token, what: &str) -> Diagnostic {
     ))
 }
 
+/// How many steps `step` holds, itself included: what one copy of it costs.
+fn step_count(step: &Step) -> usize {
+    let group = |g: &Group| -> usize {
+        let seqs = match g {
+            Group::Seq(s) => std::slice::from_ref(s),
+            Group::Stack(s) | Group::Choose(s, _) | Group::Dots(s) => s.as_slice(),
+        };
+        seqs.iter().map(sequence_count).sum()
+    };
+    let base = match &step.base {
+        Base::Atom(_) | Base::Rest => 0,
+        Base::Sub(g) | Base::Alternate(g) => group(g),
+        Base::Polymeter(g, per_cycle) => group(g) + per_cycle.as_deref().map_or(0, step_count),
+    };
+    let ops: usize = step
+        .ops
+        .iter()
+        .map(|op| match op {
+            Op::Fast(a) | Op::Slow(a) | Op::Tail(a) | Op::Range(a) => step_count(a),
+            Op::Euclid(k, n, r) => {
+                sequence_count(k) + sequence_count(n) + r.as_deref().map_or(0, sequence_count)
+            }
+            Op::Degrade(..) => 0,
+        })
+        .sum();
+    1 + base + ops
+}
+
+fn sequence_count(seq: &Sequence) -> usize {
+    seq.steps.iter().map(step_count).sum()
+}
+
 /// Adds an operator to a step, or refuses a chain longer than [`MAX_OPERATORS`].
 fn push_op(step: &mut Step, op: Op, at: &Range<usize>) -> Result<(), Diagnostic> {
     if step.ops.len() >= MAX_OPERATORS {
@@ -581,6 +644,22 @@ mod tests {
             assert!(
                 err.message.contains("at most 16 operators"),
                 "{op}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn copies_of_copies_are_refused_before_they_multiply_out() {
+        assert!(parse("[[a b]!1024 c]!16").is_ok());
+        for src in [
+            "[[a!1024]!1024]!1024",
+            "[[~ !1024] !1024] !1024",
+            "a!1024 ".repeat(65).as_str(),
+        ] {
+            let err = parse(src).unwrap_err();
+            assert!(
+                err.message.contains("would copy more than"),
+                "{src}: {err:?}"
             );
         }
     }
