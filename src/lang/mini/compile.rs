@@ -95,15 +95,7 @@ impl Compiler {
                 for seq in seqs {
                     let (p, info) = self.sequence(seq, grid)?;
                     pats.push(p);
-                    steps = match (steps, info.steps) {
-                        (Some(a), Some(b))
-                            if a > Time::from_integer(0) && b > Time::from_integer(0) =>
-                        {
-                            Some(lcm(a, b))
-                        }
-                        (None, b) => b,
-                        (a, _) => a,
-                    };
+                    steps = stack_steps(steps, info.steps);
                     density += info.density;
                     source |= info.source;
                 }
@@ -181,6 +173,7 @@ impl Compiler {
             Some(m) => total * m,
             None => total,
         });
+        debug_assert_eq!(sequence_tactus(seq), (steps, source));
         let pattern = if parts.len() == 1 {
             parts.pop().map(|(_, p)| p).unwrap_or_else(Pattern::silence)
         } else {
@@ -265,10 +258,6 @@ impl Compiler {
                     Group::Seq(seq) => vec![seq],
                     other => return self.group(other, grid),
                 };
-                let first_steps = |c: &Self| -> Result<Time, Diagnostic> {
-                    let (_, info) = c.sequence(seqs[0], grid)?;
-                    Ok(info.steps.unwrap_or(one()))
-                };
                 let (per_cycle_pat, per_cycle_values, per_cycle_const) = match per_cycle {
                     Some(arg) => {
                         let values = numbers(arg, "`%`")?;
@@ -277,16 +266,15 @@ impl Compiler {
                         (Some(p), values, constant)
                     }
                     None => {
-                        let s = first_steps(self)?;
+                        let s = sequence_tactus(seqs[0]).0.unwrap_or(one());
                         (None, vec![s], Some(s))
                     }
                 };
                 let mut pats = Vec::new();
                 let mut density = 0.0;
                 for seq in seqs {
-                    let (_, probe) = self.sequence(seq, grid)?;
-                    let tactus = probe
-                        .steps
+                    let tactus = sequence_tactus(seq)
+                        .0
                         .filter(|t| *t > Time::from_integer(0))
                         .unwrap_or(one());
                     let worst_ratio = per_cycle_values
@@ -446,6 +434,67 @@ impl Compiler {
     }
 }
 
+/// The step count of layers stacked so far, with one more layer's.
+fn stack_steps(so_far: Option<Time>, layer: Option<Time>) -> Option<Time> {
+    match (so_far, layer) {
+        (Some(a), Some(b)) if a > Time::from_integer(0) && b > Time::from_integer(0) => {
+            Some(lcm(a, b))
+        }
+        (None, b) => b,
+        (a, _) => a,
+    }
+}
+
+/// A sequence's step count and whether a `^` inside marks it, as compiling it reports them,
+/// without compiling it. A polymeter needs its parts' step counts before it compiles them;
+/// compiling each part an extra time took time exponential in how deeply `{ }` nest.
+fn sequence_tactus(seq: &Sequence) -> (Option<Time>, bool) {
+    let total: Time = seq.steps.iter().map(|s| s.weight).sum();
+    let mut marked_steps: Option<Time> = None;
+    let mut source = seq.marked;
+    for step in &seq.steps {
+        // Operators keep the step count of the step they follow.
+        if let (Some(s), true) = base_tactus(step) {
+            marked_steps = Some(marked_steps.map_or(s, |m| lcm(m, s)));
+            source = true;
+        }
+    }
+    (Some(marked_steps.map_or(total, |m| total * m)), source)
+}
+
+fn base_tactus(step: &Step) -> (Option<Time>, bool) {
+    match &step.base {
+        Base::Atom(_) | Base::Rest | Base::Alternate(_) => (Some(one()), false),
+        Base::Sub(group) => group_tactus(group),
+        Base::Polymeter(group, per_cycle) => {
+            let first = match group.as_ref() {
+                Group::Stack(seqs) => &seqs[0],
+                Group::Seq(seq) => seq,
+                other => return group_tactus(other),
+            };
+            let steps = match per_cycle {
+                Some(arg) => single_atom(arg)
+                    .and(numbers(arg, "`%`").ok())
+                    .and_then(|v| v.first().copied()),
+                None => Some(sequence_tactus(first).0.unwrap_or(one())),
+            };
+            (steps.or(Some(one())), false)
+        }
+    }
+}
+
+fn group_tactus(group: &Group) -> (Option<Time>, bool) {
+    match group {
+        Group::Seq(seq) => sequence_tactus(seq),
+        Group::Stack(seqs) => seqs.iter().fold((None, false), |(steps, source), seq| {
+            let (s, marked) = sequence_tactus(seq);
+            (stack_steps(steps, s), source || marked)
+        }),
+        Group::Choose(..) => (None, false),
+        Group::Dots(seqs) => (Some(Time::from_integer(seqs.len() as i64)), false),
+    }
+}
+
 /// `a .. b` as Strudel counts it: whole steps from `a` towards `b`.
 fn range_values(a: f64, b: f64) -> Vec<Pattern<Value>> {
     let len = ((b - a).abs() + 1.0).floor().clamp(0.0, 65_536.0) as usize;
@@ -537,4 +586,19 @@ fn collect_atoms(step: &Step, f: &mut AtomVisitor) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::mini::parse;
+
+    #[test]
+    fn deeply_nested_polymeters_compile_each_part_once() {
+        // Compiling every part of every `{ }` twice more to learn its step count took 3^64
+        // steps here.
+        let src = format!("{}a b{}", "{".repeat(64), "}".repeat(64));
+        assert!(parse(&src).is_ok());
+        let src = format!("{}a b{}", "{c, ".repeat(64), "}".repeat(64));
+        assert!(parse(&src).is_ok());
+    }
 }
