@@ -41,6 +41,10 @@ type Out = Result<(Pattern<Value>, Info), Diagnostic>;
 /// Compiles a parsed mini-notation string.
 pub fn compile(group: &Group) -> Result<Compiled, Diagnostic> {
     let (pattern, info) = Compiler.group(group, 1.0)?;
+    // Steps check their own density; the whole pattern is no step, so check it here.
+    if info.density > MAX_EVENTS_PER_CYCLE {
+        return Err(too_dense(&group_span(group), info.density));
+    }
     Ok(Compiled {
         pattern,
         steps: info.steps,
@@ -67,6 +71,18 @@ fn too_dense(span: &Range<usize>, density: f64) -> Diagnostic {
         "too dense",
     )
     .with_help("use fewer subdivisions, or slow this part down with `/`")
+}
+
+/// Where a group is in the source: from its first sequence to its last.
+fn group_span(group: &Group) -> Range<usize> {
+    let seqs = match group {
+        Group::Seq(s) => std::slice::from_ref(s),
+        Group::Stack(s) | Group::Choose(s, _) | Group::Dots(s) => s.as_slice(),
+    };
+    match (seqs.first(), seqs.last()) {
+        (Some(first), Some(last)) => first.span.start..last.span.end,
+        _ => 0..0,
+    }
 }
 
 fn too_fine(span: &Range<usize>) -> Diagnostic {
@@ -591,6 +607,16 @@ fn collect_atoms(step: &Step, f: &mut AtomVisitor) -> Result<(), Diagnostic> {
 #[cfg(test)]
 mod tests {
     use crate::lang::mini::parse;
+
+    #[test]
+    fn the_whole_pattern_is_held_to_the_density_limit_too() {
+        assert!(parse(&"a ".repeat(65_536)).is_ok());
+        let err = parse(&"[a b]*64 ".repeat(2_000)).unwrap_err();
+        assert!(err.message.contains("events per cycle"), "{err:?}");
+        assert_eq!(err.span.start, 0);
+        let err = parse(&"a, ".repeat(70_000)).unwrap_err();
+        assert!(err.message.contains("events per cycle"), "{err:?}");
+    }
 
     #[test]
     fn deeply_nested_polymeters_compile_each_part_once() {
