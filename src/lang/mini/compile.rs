@@ -73,12 +73,17 @@ fn too_dense(span: &Range<usize>, density: f64) -> Diagnostic {
     .with_help("use fewer subdivisions, or slow this part down with `/`")
 }
 
-/// Where a group is in the source: from its first sequence to its last.
-fn group_span(group: &Group) -> Range<usize> {
-    let seqs = match group {
+/// The sequences of a group, whatever separates them.
+fn group_sequences(group: &Group) -> &[Sequence] {
+    match group {
         Group::Seq(s) => std::slice::from_ref(s),
         Group::Stack(s) | Group::Choose(s, _) | Group::Dots(s) => s.as_slice(),
-    };
+    }
+}
+
+/// Where a group is in the source: from its first sequence to its last.
+fn group_span(group: &Group) -> Range<usize> {
+    let seqs = group_sequences(group);
     match (seqs.first(), seqs.last()) {
         (Some(first), Some(last)) => first.span.start..last.span.end,
         _ => 0..0,
@@ -373,14 +378,11 @@ impl Compiler {
                 ))
             }
             Op::Range(arg) => {
-                let ends = numbers(arg, "`..`")?;
+                numbers(arg, "`..`")?;
                 let (other, other_info) = self.step(arg, grid)?;
-                let widest = ends
-                    .iter()
-                    .map(|e| e.abs().ceil().to_integer() as f64)
-                    .fold(0.0, f64::max)
-                    * 2.0
-                    + 1.0;
+                // A range plays every whole step from its start to its end, so both bound how
+                // many numbers it holds; `99999 .. 0` holds a hundred thousand.
+                let widest = (largest_value(step) + largest_value(arg)).ceil() + 1.0;
                 let density = info.density * other_info.density.max(1.0) * widest;
                 if density > MAX_EVENTS_PER_CYCLE {
                     return Err(too_dense(&step.span, density));
@@ -511,6 +513,24 @@ fn group_tactus(group: &Group) -> (Option<Time>, bool) {
     }
 }
 
+/// The largest magnitude among the numbers a step can play: its atoms, and the ends of the
+/// ranges inside it (a range plays numbers between its start and its end).
+fn largest_value(step: &Step) -> f64 {
+    let base = match &step.base {
+        Base::Atom(text) => Value::from_atom(text).as_f64().map_or(0.0, f64::abs),
+        Base::Rest => 0.0,
+        Base::Sub(g) | Base::Alternate(g) | Base::Polymeter(g, _) => group_sequences(g)
+            .iter()
+            .flat_map(|s| &s.steps)
+            .map(largest_value)
+            .fold(0.0, f64::max),
+    };
+    step.ops.iter().fold(base, |largest, op| match op {
+        Op::Range(end) => largest.max(largest_value(end)),
+        _ => largest,
+    })
+}
+
 /// `a .. b` as Strudel counts it: whole steps from `a` towards `b`.
 fn range_values(a: f64, b: f64) -> Vec<Pattern<Value>> {
     let len = ((b - a).abs() + 1.0).floor().clamp(0.0, 65_536.0) as usize;
@@ -616,6 +636,21 @@ mod tests {
         assert_eq!(err.span.start, 0);
         let err = parse(&"a, ".repeat(70_000)).unwrap_err();
         assert!(err.message.contains("events per cycle"), "{err:?}");
+    }
+
+    #[test]
+    fn a_range_is_as_wide_as_its_start_and_end_allow() {
+        assert!(parse("0 .. 7").is_ok());
+        assert!(parse("-3 .. 3").is_ok());
+        for src in [
+            "99999 .. 0",
+            "1e308 .. 0",
+            "[0 .. 200] .. 0 .. 0 .. 0",
+            "[0 .. 256]*256",
+        ] {
+            let err = parse(src).unwrap_err();
+            assert!(err.message.contains("events per cycle"), "{src}: {err:?}");
+        }
     }
 
     #[test]
