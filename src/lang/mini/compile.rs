@@ -211,6 +211,9 @@ impl Compiler {
     }
 
     fn step(&self, step: &Step, grid: f64) -> Out {
+        // The step's operators rescale everything inside it, brackets and arguments alike, so
+        // all of it lives on the finer grid they make: `[[a]/3]/3` is a ninth, not a third.
+        let grid = grid * step.ops.iter().map(|op| op_grid(step, op)).product::<f64>();
         if grid > MAX_GRID {
             return Err(too_fine(&step.span));
         }
@@ -331,16 +334,13 @@ impl Compiler {
         }
     }
 
+    /// Applies one operator; `grid` already counts what every operator of the step refines.
     fn op(&self, step: &Step, op: &Op, pat: Pattern<Value>, info: Info, grid: f64) -> Out {
         match op {
             Op::Fast(arg) | Op::Slow(arg) => {
                 let fast = matches!(op, Op::Fast(_));
                 let symbol = if fast { "`*`" } else { "`/`" };
                 let values = numbers(arg, symbol)?;
-                let worst_grid = values.iter().map(|v| grid_cost(*v)).fold(1.0, f64::max);
-                if grid * worst_grid > MAX_GRID {
-                    return Err(too_fine(&step.span));
-                }
                 let speed = values
                     .iter()
                     .map(|v| {
@@ -382,13 +382,10 @@ impl Compiler {
                 let (other, other_info) = self.step(arg, grid)?;
                 // A range plays every whole step from its start to its end, so both bound how
                 // many numbers it holds; `99999 .. 0` holds a hundred thousand.
-                let widest = (largest_value(step) + largest_value(arg)).ceil() + 1.0;
+                let widest = range_width(step, arg);
                 let density = info.density * other_info.density.max(1.0) * widest;
                 if density > MAX_EVENTS_PER_CYCLE {
                     return Err(too_dense(&step.span, density));
-                }
-                if grid * widest > MAX_GRID {
-                    return Err(too_fine(&step.span));
                 }
                 let out = pat.squeeze_bind(move |a| {
                     let a = a.as_f64();
@@ -415,9 +412,6 @@ impl Compiler {
                     .with_help("in `bd(3,8)` the 8 is the number of steps"));
                 }
                 let max_n = ns.iter().copied().max().unwrap_or(1) as f64;
-                if grid * max_n > MAX_GRID {
-                    return Err(too_fine(&step.span));
-                }
                 let density = max_n * info.density.max(1.0);
                 let constant = |s: &Sequence, v: &[i64]| {
                     (s.steps.len() == 1 && single_atom(&s.steps[0]).is_some()).then(|| v[0])
@@ -511,6 +505,30 @@ fn group_tactus(group: &Group) -> (Option<Time>, bool) {
         Group::Choose(..) => (None, false),
         Group::Dots(seqs) => (Some(Time::from_integer(seqs.len() as i64)), false),
     }
+}
+
+/// How much finer one operator makes the time grid of its step. An argument that is not a
+/// number costs nothing here; the operator itself reports it.
+fn op_grid(step: &Step, op: &Op) -> f64 {
+    match op {
+        Op::Fast(arg) | Op::Slow(arg) => numbers(arg, "").map_or(1.0, |values| {
+            values.iter().map(|v| grid_cost(*v)).fold(1.0, f64::max)
+        }),
+        Op::Range(arg) => range_width(step, arg),
+        Op::Euclid(_, n, _) => integers(n, "").map_or(1.0, |ns| {
+            ns.iter()
+                .map(|n| n.unsigned_abs() as f64)
+                .fold(1.0, f64::max)
+        }),
+        Op::Degrade(..) | Op::Tail(_) => 1.0,
+    }
+}
+
+/// The most numbers one range in `step` may count through, up to the end `arg`.
+fn range_width(step: &Step, arg: &Step) -> f64 {
+    // A range plays every whole step from its start to its end, so both bound how many
+    // numbers it holds; `99999 .. 0` holds a hundred thousand.
+    (largest_value(step) + largest_value(arg)).ceil() + 1.0
 }
 
 /// The largest magnitude among the numbers a step can play: its atoms, and the ends of the
@@ -649,8 +667,22 @@ mod tests {
             "[0 .. 256]*256",
         ] {
             let err = parse(src).unwrap_err();
-            assert!(err.message.contains("events per cycle"), "{src}: {err:?}");
+            assert!(
+                ["too dense", "too fine"].contains(&err.label.as_str()),
+                "{src}: {err:?}"
+            );
         }
+    }
+
+    #[test]
+    fn speed_changes_on_nested_brackets_multiply_into_the_grid() {
+        // Each `/3` only looked at itself, so forty of them nested reached 3^40, past 64 bits.
+        assert!(parse("[[a . b]/3]/3").is_ok());
+        let src = format!("{}a{}", "[".repeat(40), "]/3".repeat(40));
+        let err = parse(&src).unwrap_err();
+        assert!(err.message.contains("too finely"), "{err:?}");
+        let err = parse("[a:[b c]/1024]/1024").unwrap_err();
+        assert!(err.message.contains("too finely"), "{err:?}");
     }
 
     #[test]
