@@ -48,6 +48,9 @@ const TRACK_KEYWORDS: &[&str] = &[
 ];
 /// The most a track-level `fast` or `slow` may speed up or slow down.
 const MAX_SPEED: i64 = 64;
+/// The most transforms one track may have. Each wraps the track's pattern once more and a
+/// query recurses through every layer, so thousands of `rev` lines overflowed the stack.
+const MAX_TRANSFORMS: usize = 16;
 
 /// Compiles a whole song, or returns every problem found.
 pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
@@ -559,6 +562,14 @@ impl Compiler {
                 let (t, used) = self.transform(stmt, 0)?;
                 self.no_more(stmt, used)?;
                 if let Some(d) = self.tracks.last_mut() {
+                    if d.transforms.len() >= MAX_TRANSFORMS {
+                        return Err(err(
+                            &stmt.span,
+                            format!("a track may have at most {MAX_TRANSFORMS} transforms"),
+                            "too many transforms",
+                            "combine them, as in `fast 4` for `fast 2` twice",
+                        ));
+                    }
                     d.transforms.push(t);
                 }
                 Ok(())
@@ -936,5 +947,21 @@ fn apply(t: &Transform, p: &Pattern<Note>, seed: u32) -> Pattern<Note> {
         Transform::NudgeNote(t) => p.late(*t),
         Transform::Humanize(ms, vel) => p.humanize(*ms, *vel, seed),
         Transform::Transpose(n) => p.transpose(*n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_of_transforms_are_refused_rather_than_overflowing_the_stack() {
+        let track = "track t\n  play \"bd sn\"\n";
+        assert!(compile(&format!("{track}{}", "  rev\n".repeat(MAX_TRANSFORMS))).is_ok());
+        let errors = compile(&format!("{track}{}", "  rev\n".repeat(10_000))).unwrap_err();
+        assert!(
+            errors[0].message.contains("at most 16 transforms"),
+            "{errors:?}"
+        );
     }
 }
