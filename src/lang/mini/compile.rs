@@ -24,6 +24,8 @@ pub struct Compiled {
     pub pattern: Pattern<Value>,
     /// Strudel's step count of the whole pattern; `None` where Strudel has none (random choice).
     pub steps: Option<Time>,
+    /// An upper bound on how many events one cycle holds, at most [`MAX_EVENTS_PER_CYCLE`].
+    pub density: f64,
 }
 
 /// What the compiler knows about a piece besides its pattern.
@@ -48,6 +50,7 @@ pub fn compile(group: &Group) -> Result<Compiled, Diagnostic> {
     Ok(Compiled {
         pattern,
         steps: info.steps,
+        density: info.density,
     })
 }
 
@@ -56,7 +59,7 @@ fn one() -> Time {
 }
 
 /// How much a time factor refines the grid.
-fn grid_cost(t: Time) -> f64 {
+pub fn grid_cost(t: Time) -> f64 {
     (t.numer().unsigned_abs() as f64) * (*t.denom() as f64)
 }
 

@@ -9,6 +9,7 @@ use super::syntax::{Statement, Token, statements};
 use super::track::Track;
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::mini::ast::AtomRole;
+use crate::lang::mini::compile::{MAX_EVENTS_PER_CYCLE, MAX_GRID, grid_cost};
 use crate::lang::mini::{self, Compiled};
 use crate::pattern::{Note, Pattern, Value};
 use crate::theory::gm;
@@ -103,7 +104,27 @@ enum Transform {
 #[derive(Clone)]
 enum Factor {
     Const(Time),
-    Pattern(Pattern<Value>),
+    /// The pattern, with what it may cost the track.
+    Pattern(Pattern<Value>, Cost),
+}
+
+/// What a transform may do to a track's events per cycle and to its time grid, so a track
+/// is held to the same limits as one mini-notation pattern.
+#[derive(Clone, Copy)]
+struct Cost {
+    /// Events per cycle afterwards are at most `scale` times those before, plus `extra`.
+    scale: f64,
+    extra: f64,
+    /// How much finer the time grid gets.
+    grid: f64,
+}
+
+impl Cost {
+    const NONE: Cost = Cost {
+        scale: 1.0,
+        extra: 0.0,
+        grid: 1.0,
+    };
 }
 
 #[derive(Default)]
@@ -118,6 +139,8 @@ struct TrackDraft {
     muted: bool,
     plays: Vec<Play>,
     velocity: Option<Pattern<Value>>,
+    /// How many events per cycle the velocity pattern may hold: each may split a note.
+    velocity_density: f64,
     transforms: Vec<Transform>,
     gate: Option<Time>,
     swing: Option<(Time, Time)>,
@@ -529,6 +552,7 @@ impl Compiler {
                     }
                 }
                 if let Some(d) = self.tracks.last_mut() {
+                    d.velocity_density = play.compiled.density;
                     d.velocity = Some(play.compiled.pattern);
                 }
                 self.no_more(stmt, 1)
@@ -613,6 +637,12 @@ impl Compiler {
                 let tok = need(0, "a factor", "fast 2")?;
                 let factor = if tok.quoted {
                     let play = self.mini(tok)?;
+                    let mut cost = Cost {
+                        scale: 1.0,
+                        // Each change of speed may cut a note in two.
+                        extra: play.compiled.density + 1.0,
+                        grid: 1.0,
+                    };
                     for atom in &play.atoms {
                         let ok = parse_decimal(&atom.text).is_some_and(|t| {
                             t > Time::from_integer(0) && t <= Time::from_integer(MAX_SPEED)
@@ -629,8 +659,14 @@ impl Compiler {
                                 "for example `fast \"<1 2>\"`",
                             ));
                         }
+                        if let Some(t) = parse_decimal(&atom.text) {
+                            cost.grid = cost.grid.max(grid_cost(t));
+                            if kw == "fast" {
+                                cost.scale = cost.scale.max(t.ceil().to_f64());
+                            }
+                        }
                     }
-                    Factor::Pattern(play.compiled.pattern)
+                    Factor::Pattern(play.compiled.pattern, cost)
                 } else {
                     Factor::Const(speed(tok, &kw)?)
                 };
@@ -771,6 +807,7 @@ impl Compiler {
             .collect();
         let mut next_channel = 1u8;
         let mut tracks = Vec::new();
+        let mut song_density = 0.0;
         let drafts = std::mem::take(&mut self.tracks);
         for draft in drafts {
             let explicit_drums = draft.drums || draft.channel.as_ref().is_some_and(|c| c.0 == 10);
@@ -836,9 +873,18 @@ impl Compiler {
             if !ok {
                 continue;
             }
+            let swing = draft.swing.or(self.swing);
+            let density = match self.check_cost(&draft, swing, song_density) {
+                Ok(density) => density,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            song_density += density;
             let seed = name_seed(&draft.name);
             let mut pattern = self.track_pattern(&draft, drums, seed);
-            if let Some((amount, step)) = draft.swing.or(self.swing) {
+            if let Some((amount, step)) = swing {
                 pattern = pattern.swing(amount, step);
             }
             tracks.push(Track {
@@ -854,6 +900,59 @@ impl Compiler {
             });
         }
         tracks
+    }
+
+    /// Checks that a track, after its transforms and swing, stays within the limits of one
+    /// mini-notation pattern, and that the song does; returns the track's events per cycle.
+    fn check_cost(
+        &self,
+        draft: &TrackDraft,
+        swing: Option<(Time, Time)>,
+        song_density: f64,
+    ) -> Result<f64, Diagnostic> {
+        let plays: f64 = draft.plays.iter().map(|p| p.compiled.density).sum();
+        let mut density = plays + draft.velocity_density;
+        let mut grid = 1.0;
+        // Swing moves each time within its pair of steps by the amount, so it refines the grid
+        // by the amount's denominator within the pair's own grid.
+        let swing = swing.map(|(amount, step)| Cost {
+            scale: 1.0,
+            extra: 1.0,
+            grid: *amount.denom() as f64 * grid_cost(step * 2),
+        });
+        for cost in draft.transforms.iter().map(cost).chain(swing) {
+            density = density * cost.scale + cost.extra;
+            grid *= cost.grid;
+        }
+        let name = &draft.name;
+        let limit = MAX_EVENTS_PER_CYCLE;
+        if density > limit || song_density + density > limit {
+            let whole = if density > limit { "track" } else { "song" };
+            return Err(err(
+                &draft.header,
+                format!(
+                    "with track `{name}` the {whole} may play up to {} events per cycle; the \
+                     limit is {}",
+                    (density.max(song_density + density)).min(1e18) as u64,
+                    limit as u64
+                ),
+                "too dense",
+                "use sparser patterns, or smaller `fast`, `ply` and `euclid`",
+            ));
+        }
+        if grid > MAX_GRID {
+            return Err(err(
+                &draft.header,
+                format!("track `{name}` divides time too finely for flam to keep it exact"),
+                "too fine",
+                format!(
+                    "the track's `fast`, `slow`, `ply`, `euclid`, `nudge` and `swing` multiply \
+                     their numerators and denominators; keep that under {}",
+                    MAX_GRID as u64
+                ),
+            ));
+        }
+        Ok(density)
     }
 
     fn track_pattern(&self, draft: &TrackDraft, drums: bool, seed: u32) -> Pattern<Note> {
@@ -921,6 +1020,54 @@ fn ms_value(tok: &Token, number: &str, max: f64) -> Result<f32, Diagnostic> {
     }
 }
 
+/// What a transform may cost a track: see [`Cost`].
+fn cost(t: &Transform) -> Cost {
+    match t {
+        Transform::Fast(Factor::Const(x)) => Cost {
+            scale: x.ceil().to_f64(),
+            extra: 1.0,
+            grid: grid_cost(*x),
+        },
+        Transform::Slow(Factor::Const(x)) => Cost {
+            scale: 1.0,
+            extra: 1.0,
+            grid: grid_cost(*x),
+        },
+        Transform::Fast(Factor::Pattern(_, c)) | Transform::Slow(Factor::Pattern(_, c)) => *c,
+        // Only some cycles change, so the worse of changed and unchanged holds.
+        Transform::Every(_, inner) => {
+            let c = cost(inner);
+            Cost {
+                scale: c.scale.max(1.0),
+                extra: c.extra.max(0.0),
+                grid: c.grid.max(1.0),
+            }
+        }
+        // A hit on each step may cut the notes it overlaps.
+        Transform::Euclid(_, n, _) => Cost {
+            scale: 1.0,
+            extra: *n as f64,
+            grid: *n as f64,
+        },
+        Transform::Ply(n) => Cost {
+            scale: *n as f64,
+            extra: 0.0,
+            grid: *n as f64,
+        },
+        // A shifted cycle holds parts of two; a shift only adds its denominator to the grid.
+        Transform::NudgeNote(t) => Cost {
+            scale: 2.0,
+            extra: 0.0,
+            grid: *t.denom() as f64,
+        },
+        Transform::Rev
+        | Transform::Degrade(_)
+        | Transform::NudgeMs(_)
+        | Transform::Humanize(..)
+        | Transform::Transpose(_) => Cost::NONE,
+    }
+}
+
 fn apply(t: &Transform, p: &Pattern<Note>, seed: u32) -> Pattern<Note> {
     match t {
         Transform::Fast(f) | Transform::Slow(f) => {
@@ -928,7 +1075,7 @@ fn apply(t: &Transform, p: &Pattern<Note>, seed: u32) -> Pattern<Note> {
             match f {
                 Factor::Const(x) if fast => p.fast(*x),
                 Factor::Const(x) => p.slow(*x),
-                Factor::Pattern(factors) => {
+                Factor::Pattern(factors, _) => {
                     let p = p.clone();
                     factors.inner_bind(move |v| match v.as_time() {
                         Some(x) if fast => p.fast(x),
@@ -953,6 +1100,39 @@ fn apply(t: &Transform, p: &Pattern<Note>, seed: u32) -> Pattern<Note> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn track_transforms_are_held_to_the_limits_of_one_pattern() {
+        let track = "track t\n  play \"bd*16\"\n";
+        assert!(compile(&format!("{track}  fast 64\n  ply 8\n  swing 57% 1/16\n")).is_ok());
+        // Each `fast 64` used to pass on its own: five of them asked for 17 billion events
+        // per cycle, and a hundred wrapped 64-bit time.
+        for body in [
+            "  fast 64\n".repeat(5),
+            "  fast 64\n".repeat(100),
+            "  ply 16\n".repeat(5),
+            "  every 1 fast 64\n".repeat(5),
+            "  fast \"<64 1>\"\n".repeat(5),
+        ] {
+            let errors = compile(&format!("{track}{body}")).unwrap_err();
+            assert!(errors[0].message.contains("events per cycle"), "{errors:?}");
+        }
+        for body in [
+            "  slow 1023/1000\n".repeat(3),
+            "  swing 0.500000001 1/16\n".to_string(),
+        ] {
+            let errors = compile(&format!("{track}{body}")).unwrap_err();
+            assert!(errors[0].message.contains("too finely"), "{errors:?}");
+        }
+        let song: String = (0..65)
+            .map(|i| format!("track t{i}\n  play \"bd*1024\"\n"))
+            .collect();
+        let errors = compile(&song).unwrap_err();
+        assert!(
+            errors[0].message.contains("the song may play"),
+            "{errors:?}"
+        );
+    }
 
     #[test]
     fn thousands_of_transforms_are_refused_rather_than_overflowing_the_stack() {
