@@ -1,6 +1,6 @@
 //! Compiles a `.flam` file into a [`Song`], reporting every problem at once.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::resolve::{self, Unknown};
@@ -152,6 +152,9 @@ struct Compiler {
     meter: Option<Meter>,
     swing: Option<(Time, Time)>,
     tracks: Vec<TrackDraft>,
+    /// The line of the first track of each name: searching the drafts instead took time
+    /// quadratic in the number of tracks.
+    track_lines: HashMap<String, usize>,
 }
 
 fn err(
@@ -416,8 +419,7 @@ impl Compiler {
     fn track_header(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
         let name_tok = arg(stmt, 0, "a name", "track drums")?;
         let name = name_tok.text.clone();
-        if let Some(prev) = self.tracks.iter().find(|t| t.name == name) {
-            let line = prev.line;
+        if let Some(&line) = self.track_lines.get(&name) {
             // Keep a draft so the rest of its lines are still checked.
             self.tracks.push(TrackDraft {
                 name: name.clone(),
@@ -432,6 +434,7 @@ impl Compiler {
                 "give each track its own name",
             ));
         }
+        self.track_lines.insert(name.clone(), stmt.line);
         self.tracks.push(TrackDraft {
             name,
             line: stmt.line,
@@ -1131,6 +1134,16 @@ mod tests {
         assert!(
             errors[0].message.contains("the song may play"),
             "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_second_track_of_the_same_name_points_at_the_first() {
+        let errors = compile("track a\n  play \"bd\"\ntrack a\n  play \"sn\"\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors[0].message,
+            "there is already a track called `a` (line 1)"
         );
     }
 
