@@ -664,9 +664,7 @@ impl Compiler {
                         }
                         if let Some(t) = parse_decimal(&atom.text) {
                             cost.grid = cost.grid.max(grid_cost(t));
-                            if kw == "fast" {
-                                cost.scale = cost.scale.max(t.ceil().to_f64());
-                            }
+                            cost.scale = cost.scale.max(speed_up(t, kw == "fast"));
                         }
                     }
                     Factor::Pattern(play.compiled.pattern, cost)
@@ -1023,16 +1021,17 @@ fn ms_value(tok: &Token, number: &str, max: f64) -> Result<f32, Diagnostic> {
     }
 }
 
+/// How many times faster `fast x` (or `slow x`) plays, at least once: `slow 1/8` is eight.
+fn speed_up(x: Time, fast: bool) -> f64 {
+    let speed = if fast { x } else { x.recip() };
+    speed.ceil().to_f64().max(1.0)
+}
+
 /// What a transform may cost a track: see [`Cost`].
 fn cost(t: &Transform) -> Cost {
     match t {
-        Transform::Fast(Factor::Const(x)) => Cost {
-            scale: x.ceil().to_f64(),
-            extra: 1.0,
-            grid: grid_cost(*x),
-        },
-        Transform::Slow(Factor::Const(x)) => Cost {
-            scale: 1.0,
+        Transform::Fast(Factor::Const(x)) | Transform::Slow(Factor::Const(x)) => Cost {
+            scale: speed_up(*x, matches!(t, Transform::Fast(_))),
             extra: 1.0,
             grid: grid_cost(*x),
         },
@@ -1115,6 +1114,8 @@ mod tests {
             "  fast 64\n".repeat(100),
             "  ply 16\n".repeat(5),
             "  every 1 fast 64\n".repeat(5),
+            "  slow 1/1000\n".repeat(2),
+            "  slow \"<2 0.001>\"\n".repeat(2),
             "  fast \"<64 1>\"\n".repeat(5),
         ] {
             let errors = compile(&format!("{track}{body}")).unwrap_err();
