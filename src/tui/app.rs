@@ -12,10 +12,10 @@ use super::strings;
 use super::transport::{Telemetry, Transport};
 use crate::lang::diagnostic::{Diagnostic, line_col};
 use crate::lang::song::Song;
-use crate::pattern::Span;
-use crate::theory::time::Time;
 use crate::output::atomic_file::write_atomically;
+use crate::pattern::Span;
 use crate::session::recovery;
+use crate::theory::time::Time;
 
 /// How long typing must pause before the text is compiled.
 pub const COMPILE_PAUSE: Duration = Duration::from_millis(250);
@@ -255,7 +255,9 @@ impl App {
 
     /// How many notes each (sounding) track started between two playhead positions.
     fn notes_between(&self, from: f64, to: f64) -> Vec<u32> {
-        let Some(song) = &self.song else { return Vec::new() };
+        let Some(song) = &self.song else {
+            return Vec::new();
+        };
         if !(to > from) || to - from > 1.0 {
             return vec![0; song.tracks.len()];
         }
@@ -269,7 +271,11 @@ impl App {
                 if self.is_silent(i) {
                     return 0;
                 }
-                t.pattern.query(span).iter().filter(|h| h.has_onset()).count() as u32
+                t.pattern
+                    .query(span)
+                    .iter()
+                    .filter(|h| h.has_onset())
+                    .count() as u32
             })
             .collect()
     }

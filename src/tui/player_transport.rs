@@ -51,14 +51,25 @@ impl PlayerTransport {
 impl Transport for PlayerTransport {
     fn play(&mut self) -> Result<(), String> {
         self.stop();
-        let song = self.song.clone().ok_or("nothing to play until the song compiles")?;
+        let song = self
+            .song
+            .clone()
+            .ok_or("nothing to play until the song compiles")?;
         let opened = output::open(&self.target, None).map_err(|e| {
-            e.lines().next().unwrap_or("no output").trim_start_matches("error: ").to_string()
+            e.lines()
+                .next()
+                .unwrap_or("no output")
+                .trim_start_matches("error: ")
+                .to_string()
         })?;
         self.description = opened.description;
         self.late = opened.late;
         // Play restarts from the top, as a groovebox does; swaps keep the position from then on.
-        self.player = Some(Player::start(song, vec![(opened.sink, self.latency)], &PlayOptions::default()));
+        self.player = Some(Player::start(
+            song,
+            vec![(opened.sink, self.latency)],
+            &PlayOptions::default(),
+        ));
         Ok(())
     }
 
@@ -115,7 +126,11 @@ impl Transport for PlayerTransport {
     }
 
     fn select_output(&mut self, name: &str) -> Result<(), String> {
-        let target = if name == "auto" { Target::Default } else { Target::parse(name)? };
+        let target = if name == "auto" {
+            Target::Default
+        } else {
+            Target::parse(name)?
+        };
         let was_playing = self.playing();
         self.stop();
         self.target = target;
