@@ -258,7 +258,7 @@ impl App {
         let Some(song) = &self.song else {
             return Vec::new();
         };
-        if !(to > from) || to - from > 1.0 {
+        if to <= from || to - from > 1.0 || to.is_nan() || from.is_nan() {
             return vec![0; song.tracks.len()];
         }
         // Positions in thousandths of a bar are exact enough for a meter.
