@@ -65,10 +65,14 @@ impl Transport for PlayerTransport {
         self.description = opened.description;
         self.late = opened.late;
         // Play restarts from the top, as a groovebox does; swaps keep the position from then on.
+        let options = PlayOptions {
+            announce_swaps: false,
+            ..PlayOptions::default()
+        };
         self.player = Some(Player::start(
             song,
             vec![(opened.sink, self.latency)],
-            &PlayOptions::default(),
+            &options,
         ));
         Ok(())
     }
