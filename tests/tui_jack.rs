@@ -169,9 +169,24 @@ fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly
     ]);
     ui.type_text("cp");
     ui.wait_for("play \"bd bd cp bd\"");
+    let typed = rec.now_frame();
     wait_notes(&mut rec, CLAP, 2);
     let start = note_ons(&mut rec, KICK)[0];
     let claps = note_ons(&mut rec, CLAP);
+    // Edit to sound: the typing pause, the compile, and the wait for the bar line.
+    let takeover = start + (claps[0].wrapping_sub(start) / BAR) * BAR;
+    let next_bar = start + (typed.wrapping_sub(start) / BAR + 1) * BAR;
+    // The typing pause (150 ms) and the lookahead (120 ms) decide the first bar line the
+    // edit can reach; past that, it should wait for nothing else.
+    let reachable = typed.wrapping_add(48 * 270);
+    let first_reachable = start + (reachable.wrapping_sub(start)).div_ceil(BAR) * BAR;
+    println!(
+        "edit to sound: new bar {:.1} ms after the edit showed; next bar line {:.1} ms away; first bar line reachable after the 150 ms pause and 120 ms lookahead: {:.1} ms; difference {:.1} ms",
+        f64::from(takeover.wrapping_sub(typed)) / 48.0,
+        f64::from(next_bar.wrapping_sub(typed)) / 48.0,
+        f64::from(first_reachable.wrapping_sub(typed)) / 48.0,
+        (f64::from(takeover) - f64::from(first_reachable)) / 48.0
+    );
     for c in &claps {
         let offset = c.wrapping_sub(start);
         assert_eq!(

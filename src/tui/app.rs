@@ -18,7 +18,7 @@ use crate::session::recovery;
 use crate::theory::time::Time;
 
 /// How long typing must pause before the text is compiled.
-pub const COMPILE_PAUSE: Duration = Duration::from_millis(250);
+pub const COMPILE_PAUSE: Duration = Duration::from_millis(150);
 /// Columns of the step grid per bar.
 pub const GRID_COLUMNS: usize = 16;
 

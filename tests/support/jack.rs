@@ -173,6 +173,11 @@ impl Recorder {
         }
     }
 
+    /// JACK's frame clock now, to relate wall-clock actions to recorded frames.
+    pub fn now_frame(&self) -> u32 {
+        self._client.as_client().frame_time()
+    }
+
     /// Everything recorded so far.
     pub fn all(&mut self) -> &[Rec] {
         while let Ok(r) = self.events.pop() {
