@@ -203,6 +203,25 @@ fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly
             .any(|k| k.wrapping_sub(start) == (switch_bar - 1) * BAR + BAR / 2)
     );
 
+    // The whole process (UI, compiler, engine) while it plays and nobody types.
+    let pid = ui.pid();
+    let cpu = |pid: &str| -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let f: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect();
+        (f[11].parse::<f64>().unwrap_or(0.0) + f[12].parse::<f64>().unwrap_or(0.0)) / 100.0
+    };
+    let before = cpu(&pid);
+    std::thread::sleep(Duration::from_secs(2));
+    println!(
+        "flam live playing, untouched: {:.1}% of one core",
+        (cpu(&pid) - before) / 2.0 * 100.0
+    );
+
     // 3. A mistake is marked, and the last good song keeps playing.
     ui.type_text("x");
     ui.wait_for("✗ 4:15");

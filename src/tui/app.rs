@@ -78,6 +78,8 @@ pub struct App {
     pub bpm: f64,
     /// The latest telemetry.
     pub telemetry: Telemetry,
+    /// flam's own CPU use, as a share of one core (all its threads).
+    pub cpu: f32,
     /// The grid for the bar under the playhead.
     pub grid: Vec<Row>,
     /// The bar the grid shows.
@@ -113,6 +115,7 @@ impl App {
             overlay,
             bpm: 120.0,
             telemetry: Telemetry::default(),
+            cpu: 0.0,
             grid: Vec::new(),
             grid_bar: 0,
             status: String::new(),
