@@ -6,11 +6,14 @@
 
 #[path = "support/jack.rs"]
 mod support;
+#[path = "support/tmux.rs"]
+mod tmux;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::*;
+use tmux::{Tmux, flam_live_pid};
 
 /// 240 BPM in 4/4: a bar is one second, 48,000 frames.
 const BAR: u32 = RATE;
@@ -20,102 +23,34 @@ const KICK: u8 = 36;
 const CLAP: u8 = 39;
 const HAT: u8 = 42;
 
+/// `flam live` playing to the recorder's port, in tmux.
 struct Ui {
-    session: String,
+    tmux: Tmux,
     dir: Scratch,
 }
 
 impl Ui {
     fn start(name: &str, server: &str) -> Option<Ui> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            eprintln!("NOTICE: tmux is not installed; skipping (scripts/setup installs it)");
-            return None;
-        }
         let dir = scratch(name);
         std::fs::write(dir.join("jam.flam"), SONG).unwrap();
-        let session = format!("flamjack-{name}-{}", std::process::id());
         let command = format!(
             "env JACK_DEFAULT_SERVER={server} {} live {} --out jack:rec:in0; echo FLAM-EXITED $?; sleep 60",
             env!("CARGO_BIN_EXE_flam"),
             dir.join("jam.flam").display()
         );
-        let ok = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &session,
-                "-x",
-                "100",
-                "-y",
-                "30",
-                &command,
-            ])
-            .env_remove("TMUX")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok);
-        Some(Ui { session, dir })
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.session])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        Command::new("tmux")
-            .args(["send-keys", "-t", &self.session])
-            .args(keys)
-            .status()
-            .unwrap();
-    }
-
-    fn type_text(&self, text: &str) {
-        Command::new("tmux")
-            .args(["send-keys", "-t", &self.session, "-l", text])
-            .status()
-            .unwrap();
-    }
-
-    fn wait_for(&self, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(what) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "never saw {what:?}; the screen was:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
+        let tmux = Tmux::start(&format!("jack-{name}"), &command)?;
+        Some(Ui { tmux, dir })
     }
 
     fn pid(&self) -> String {
-        let pattern = format!("^{} live", env!("CARGO_BIN_EXE_flam"));
-        let out = Command::new("pgrep")
-            .args(["-f", &pattern])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_string()
+        flam_live_pid(&self.dir.join("jam.flam"))
     }
 }
 
-impl Drop for Ui {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .status();
+impl std::ops::Deref for Ui {
+    type Target = Tmux;
+    fn deref(&self) -> &Tmux {
+        &self.tmux
     }
 }
 
