@@ -1342,7 +1342,7 @@ impl Compiler {
             {
                 [only] if draft.velocity_is_constant => {
                     let velocity = velocity_of(&only.value).unwrap_or(100);
-                    played.fmap(move |n| Note { velocity, ..*n })
+                    played.update_haps(move |h| h.value.velocity = velocity)
                 }
                 _ => played.app_left(vel, |n, v| Note {
                     velocity: velocity_of(v).unwrap_or(n.velocity),
