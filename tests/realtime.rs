@@ -195,3 +195,50 @@ fn an_output_that_sounds_late_gets_its_messages_that_much_early() {
         );
     }
 }
+
+/// Locks and I/O cannot be caught at run time the way allocations can, so the source of
+/// everything the real-time loops run is checked for them: a lock, a channel, a print or a
+/// file in these files is a regression.
+#[test]
+fn the_real_time_loops_name_no_locks_channels_or_io() {
+    let forbidden = [
+        "Mutex",
+        "RwLock",
+        "Condvar",
+        ".lock(",
+        "mpsc",
+        "crossbeam",
+        "println!",
+        "eprintln!",
+        "print!",
+        "std::fs",
+        "File::",
+        "stdout",
+        "stderr",
+        "Vec::new",
+        "vec!",
+        "Box::new",
+        "format!",
+        "to_string(",
+        "String::",
+    ];
+    let root = env!("CARGO_MANIFEST_DIR");
+    for file in [
+        "src/engine/sender.rs",
+        "src/engine/wait.rs",
+        "src/engine/ledger.rs",
+        "src/output/jack/process.rs",
+    ] {
+        let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+        // Only the code before the unit tests runs in real time.
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for word in forbidden {
+                assert!(
+                    !line.contains(word),
+                    "{file}: `{word}` in a real-time loop: {line}"
+                );
+            }
+        }
+    }
+}

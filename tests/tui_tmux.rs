@@ -2,21 +2,20 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-struct Tmux {
-    session: String,
+#[path = "support/tmux.rs"]
+mod tmux;
+use tmux::{Tmux, flam_live_pid};
+
+/// `flam live` on a song of its own, in tmux.
+struct Live {
+    tmux: Tmux,
     dir: PathBuf,
 }
 
-impl Tmux {
-    fn start(name: &str, song: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            eprintln!("tmux is not installed; skipping (scripts/setup installs it)");
-            return None;
-        }
-        let session = format!("flam-{name}-{}", std::process::id());
-        let dir = std::env::temp_dir().join(&session);
+impl Live {
+    fn start(name: &str, song: &str) -> Option<Live> {
+        let dir = std::env::temp_dir().join(format!("flam-live-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("jam.flam"), song).unwrap();
         let command = format!(
@@ -24,63 +23,8 @@ impl Tmux {
             env!("CARGO_BIN_EXE_flam"),
             dir.join("jam.flam").display()
         );
-        let ok = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &session,
-                "-x",
-                "100",
-                "-y",
-                "30",
-                &command,
-            ])
-            .env_remove("TMUX")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "tmux could not start");
-        Some(Tmux { session, dir })
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.session])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        Command::new("tmux")
-            .args(["send-keys", "-t", &self.session])
-            .args(keys)
-            .status()
-            .unwrap();
-    }
-
-    fn type_text(&self, text: &str) {
-        Command::new("tmux")
-            .args(["send-keys", "-t", &self.session, "-l", text])
-            .status()
-            .unwrap();
-    }
-
-    /// Waits until the screen shows `what`, or fails with the screen it saw.
-    fn wait_for(&self, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(what) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "never saw {what:?}; the screen was:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let tmux = Tmux::start(name, &command)?;
+        Some(Live { tmux, dir })
     }
 
     fn song_path(&self) -> PathBuf {
@@ -88,11 +32,15 @@ impl Tmux {
     }
 }
 
-impl Drop for Tmux {
+impl std::ops::Deref for Live {
+    type Target = Tmux;
+    fn deref(&self) -> &Tmux {
+        &self.tmux
+    }
+}
+
+impl Drop for Live {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .status();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -106,7 +54,7 @@ fn read(path: &Path) -> String {
 
 #[test]
 fn editing_marking_errors_saving_and_quitting_in_a_real_terminal() {
-    let Some(t) = Tmux::start("edit", SONG) else {
+    let Some(t) = Live::start("edit", SONG) else {
         return;
     };
     t.wait_for("✓ compiled");
@@ -137,7 +85,7 @@ fn editing_marking_errors_saving_and_quitting_in_a_real_terminal() {
 
 #[test]
 fn quitting_with_unsaved_changes_asks_and_keeps_the_file_when_told_not_to_save() {
-    let Some(t) = Tmux::start("quit", SONG) else {
+    let Some(t) = Live::start("quit", SONG) else {
         return;
     };
     t.wait_for("✓ compiled");
@@ -152,27 +100,13 @@ fn quitting_with_unsaved_changes_asks_and_keeps_the_file_when_told_not_to_save()
 
 #[test]
 fn sigterm_keeps_unsaved_text_for_the_next_session() {
-    let Some(t) = Tmux::start("term", SONG) else {
+    let Some(t) = Live::start("term", SONG) else {
         return;
     };
     t.wait_for("✓ compiled");
     t.type_text("# unsaved idea");
     t.wait_for("# unsaved ideatempo");
-    // Anchored, so the shell that runs flam inside tmux is not the one killed.
-    let pattern = format!(
-        "^{} live {}$",
-        env!("CARGO_BIN_EXE_flam"),
-        t.song_path().display()
-    );
-    let pid = Command::new("pgrep")
-        .args(["-f", &pattern])
-        .output()
-        .unwrap();
-    let pid = String::from_utf8_lossy(&pid.stdout)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let pid = flam_live_pid(&t.song_path());
     assert!(!pid.is_empty());
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     t.wait_for("FLAM-EXITED 143");

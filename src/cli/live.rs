@@ -5,16 +5,22 @@ use std::process::ExitCode;
 
 use super::failure::Failure;
 use super::source;
+use crate::tui::player_transport::PlayerTransport;
 use crate::tui::run::run as run_ui;
-use crate::tui::transport::SilentTransport;
 
 /// Opens the song in the live UI; a missing file starts a new song there.
-pub fn run(path: &Path) -> Result<ExitCode, Failure> {
+pub fn run(path: &Path, out: Option<&str>, latency_ms: f64) -> Result<ExitCode, Failure> {
+    if !(0.0..=1000.0).contains(&latency_ms) {
+        return Err(Failure::input(format!(
+            "error: --latency must be from 0 to 1000 ms, got {latency_ms}"
+        )));
+    }
+    let transport = PlayerTransport::new(out, latency_ms).map_err(Failure::input)?;
     let text = if path.exists() {
         source::read(path)?
     } else {
         "tempo 120\n\ntrack beat\n  play \"bd ~ sn ~\"\n".to_string()
     };
-    let code = run_ui(path, &text, Box::new(SilentTransport::new())).map_err(Failure::io)?;
+    let code = run_ui(path, &text, Box::new(transport)).map_err(Failure::io)?;
     Ok(ExitCode::from(code))
 }

@@ -161,6 +161,13 @@ enum Command {
     Live {
         /// The song file (created on the first save if it does not exist).
         file: PathBuf,
+        /// Where to play: `jack`, `jack:PORT`, `midi`, `midi:PORT` (default: JACK if a server
+        /// is running, else ALSA). F4 switches while jamming.
+        #[arg(long)]
+        out: Option<String>,
+        /// Send this many milliseconds early, for an output that sounds late.
+        #[arg(long, default_value_t = 0.0)]
+        latency: f64,
     },
 }
 
@@ -199,7 +206,7 @@ pub fn run() -> ExitCode {
         Command::Ports => ports::run(),
         Command::Rudiments => rudiments::run(),
         Command::Drums => drums::run(),
-        Command::Live { file } => live::run(&file),
+        Command::Live { file, out, latency } => live::run(&file, out.as_deref(), latency),
         Command::Events { file, cycles, json } => events::run(&file, &cycles, json),
         Command::Mini {
             pattern,

@@ -47,14 +47,41 @@ pub fn compile_text(path: &Path, text: &str) -> Result<Song, Failure> {
     song::compile(text).map_err(|errors| Failure::input(report(path, text, &errors)))
 }
 
-/// Renders diagnostics with a closing count line.
+/// The most errors one report shows in full; the closing line still counts them all. Each
+/// shows its source line, so thousands of errors on one long line ran to gigabytes.
+const MAX_SHOWN: usize = 100;
+
+/// Renders diagnostics, at most [`MAX_SHOWN`] of them, with a closing count line.
 pub fn report(path: &Path, text: &str, errors: &[Diagnostic]) -> String {
-    let mut out = render(&path.display().to_string(), text, errors);
+    let shown = &errors[..errors.len().min(MAX_SHOWN)];
+    let mut out = render(&path.display().to_string(), text, shown);
     let n = errors.len();
+    if n > shown.len() {
+        out.push_str(&format!(
+            "{}: {} more errors not shown\n",
+            path.display(),
+            n - shown.len()
+        ));
+    }
     out.push_str(&format!(
         "{}: {n} error{}\n",
         path.display(),
         if n == 1 { "" } else { "s" }
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_shows_the_first_hundred_errors_and_counts_them_all() {
+        let text = format!("track t\n  play \"{}\"\n", "xx ".repeat(1_000));
+        let errors = song::compile(&text).unwrap_err();
+        assert_eq!(errors.len(), 1_000);
+        let out = report(Path::new("a.flam"), &text, &errors);
+        assert_eq!(out.matches(": error: ").count(), MAX_SHOWN);
+        assert!(out.ends_with("a.flam: 900 more errors not shown\na.flam: 1000 errors\n"));
+    }
 }

@@ -14,38 +14,24 @@ impl Pattern<Note> {
     pub fn humanize(&self, ms: f32, velocity: u8, seed: u32) -> Self {
         let timing = seed_offset(seed.wrapping_mul(2));
         let force = seed_offset(seed.wrapping_mul(2).wrapping_add(1));
-        self.map_haps(move |h| {
-            let mut note = h.value;
-            let at = h.whole_or_part().begin + Time::new(i64::from(note.key), 1_000_003);
+        self.update_haps(move |h| {
+            let at = h.whole_or_part().begin + Time::new(i64::from(h.value.key), 1_000_003);
             let dt = (rand_at(at + timing) * 2.0 - 1.0) as f32 * ms;
             let dv = ((rand_at(at + force) * 2.0 - 1.0) * f64::from(velocity)).round() as i32;
-            note.nudge_ms += dt;
-            note.velocity = (i32::from(note.velocity) + dv).clamp(1, 127) as u8;
-            note
+            h.value.nudge_ms += dt;
+            h.value.velocity = (i32::from(h.value.velocity) + dv).clamp(1, 127) as u8;
         })
     }
 
     /// Shifts every note by `semitones`, dropping notes that would leave the MIDI range.
     pub fn transpose(&self, semitones: i32) -> Self {
-        self.flat_map_values(move |n| {
-            let key = i32::from(n.key) + semitones;
-            if (0..=127).contains(&key) {
-                vec![Note {
-                    key: key as u8,
-                    ..*n
-                }]
-            } else {
-                Vec::new()
-            }
-        })
+        self.filter_values(move |n| (0..=127).contains(&(i32::from(n.key) + semitones)))
+            .update_haps(move |h| h.value.key = (i32::from(h.value.key) + semitones) as u8)
     }
 
     /// Moves every note by `ms` milliseconds (negative: earlier), at any tempo.
     pub fn nudge_ms(&self, ms: f32) -> Self {
-        self.fmap(move |n| Note {
-            nudge_ms: n.nudge_ms + ms,
-            ..*n
-        })
+        self.update_haps(move |h| h.value.nudge_ms += ms)
     }
 }
 

@@ -6,6 +6,15 @@ use super::pattern::{Pattern, Payload};
 use super::span::Span;
 use crate::theory::time::{Time, sam};
 
+/// Where two events' wholes overlap: `Some(None)` when either is continuous, `None` when
+/// they do not meet (the pair is dropped).
+fn shared_whole(a: Option<Span>, b: Option<Span>) -> Option<Option<Span>> {
+    match (a, b) {
+        (Some(a), Some(b)) => a.intersection(&b).map(Some),
+        _ => Some(None),
+    }
+}
+
 impl<T: Payload> Pattern<T> {
     /// Combines each event with the values of `other` that overlap it; the structure (the
     /// wholes) comes from `self`.
@@ -73,12 +82,8 @@ impl<T: Payload> Pattern<T> {
                 inners.clear();
                 f(&o.value).query_into(o.part, &mut inners);
                 for i in inners.drain(..) {
-                    let whole = match (o.whole, i.whole) {
-                        (Some(a), Some(b)) => match a.intersection(&b) {
-                            Some(w) => Some(w),
-                            None => continue,
-                        },
-                        _ => None,
+                    let Some(whole) = shared_whole(o.whole, i.whole) else {
+                        continue;
                     };
                     out.push(Hap::new(whole, i.part, i.value));
                 }
@@ -102,12 +107,8 @@ impl<T: Payload> Pattern<T> {
                 inners.clear();
                 f(&o.value).focus(whole).query_into(o.part, &mut inners);
                 for i in inners.drain(..) {
-                    let new_whole = match (i.whole, o.whole) {
-                        (Some(a), Some(b)) => match a.intersection(&b) {
-                            Some(w) => Some(w),
-                            None => continue,
-                        },
-                        _ => None,
+                    let Some(new_whole) = shared_whole(i.whole, o.whole) else {
+                        continue;
                     };
                     if let Some(part) = i.part.intersection(&o.part) {
                         out.push(Hap::new(new_whole, part, i.value));

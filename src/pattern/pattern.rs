@@ -275,6 +275,17 @@ impl<T: Payload> Pattern<T> {
         .with_steps(self.steps)
     }
 
+    /// Changes each event in place (same value type), so the query allocates nothing.
+    pub fn update_haps(&self, f: impl Fn(&mut Hap<T>) + Send + Sync + 'static) -> Self {
+        let pat = self.clone();
+        Pattern::new(move |span, out| {
+            let start = out.len();
+            pat.query_into(span, out);
+            out[start..].iter_mut().for_each(&f);
+        })
+        .with_steps(self.steps)
+    }
+
     /// Keeps only the events for which `keep` holds.
     pub fn filter_haps(&self, keep: impl Fn(&Hap<T>) -> bool + Send + Sync + 'static) -> Self {
         let pat = self.clone();

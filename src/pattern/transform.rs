@@ -1,6 +1,5 @@
 //! Transformations that reshape a pattern in time: reverse, every-N, ply, swing.
 
-use super::hap::Hap;
 use super::pattern::{Pattern, Payload};
 use super::span::Span;
 use crate::theory::time::{Time, next_sam, sam};
@@ -112,19 +111,5 @@ impl<T: Payload> Pattern<T> {
         }
         let grid = Pattern::pure(()).fast(Time::from_integer(n));
         grid.app_left(self, |_, v| v.clone())
-    }
-
-    /// Every event's fragment as a copy with its value transformed by the event itself.
-    pub fn map_haps<U: Payload>(
-        &self,
-        f: impl Fn(&Hap<T>) -> U + Send + Sync + 'static,
-    ) -> Pattern<U> {
-        let pat = self.clone();
-        Pattern::new(move |span, out| {
-            let mut haps = Vec::new();
-            pat.query_into(span, &mut haps);
-            out.extend(haps.iter().map(|h| h.with_value(f(h))));
-        })
-        .with_steps(self.steps())
     }
 }

@@ -11,6 +11,9 @@ pub struct PlayOptions {
     pub clock: bool,
     /// The most the planner works ahead, in seconds.
     pub lookahead: f64,
+    /// Print a line on stderr when a reloaded song takes over (not under the live UI,
+    /// which owns the terminal).
+    pub announce_swaps: bool,
 }
 
 impl Default for PlayOptions {
@@ -20,6 +23,7 @@ impl Default for PlayOptions {
             bars: None,
             clock: false,
             lookahead: 0.25,
+            announce_swaps: true,
         }
     }
 }

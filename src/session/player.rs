@@ -114,9 +114,19 @@ impl Player {
         let (swaps, swapped) = mpsc::channel::<Song>();
         let planner_stop = stop.clone();
         let planner_position = position.clone();
+        let announce = options.announce_swaps;
         let planner = std::thread::Builder::new()
             .name("flam-planner".into())
-            .spawn(move || plan(planner, swapped, planner_stop, planner_position, epoch))
+            .spawn(move || {
+                plan(
+                    planner,
+                    swapped,
+                    planner_stop,
+                    planner_position,
+                    epoch,
+                    announce,
+                )
+            })
             .ok();
         if planner.is_none() {
             stop.store(true, Ordering::Release);
@@ -252,6 +262,7 @@ fn plan(
     stop: Arc<AtomicBool>,
     position: Arc<Mutex<Position>>,
     epoch: Instant,
+    announce: bool,
 ) {
     realtime::promote_current_thread_to(realtime::PLANNER);
     #[cfg(debug_assertions)]
@@ -282,11 +293,13 @@ fn plan(
                     song = newer;
                 }
                 let bar = planner.swap(song);
-                eprintln!(
-                    "{}flam: reloaded; the new version plays from bar {}",
-                    clear_status_line(),
-                    bar + 1
-                );
+                if announce {
+                    eprintln!(
+                        "{}flam: reloaded; the new version plays from bar {}",
+                        clear_status_line(),
+                        bar + 1
+                    );
+                }
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(PLANNER_TICK),

@@ -83,7 +83,8 @@ impl Time {
             n /= g;
             d /= g;
         }
-        Time { n, d }
+        // A denominator of i64::MIN has no positive counterpart.
+        guard(n, d)
     }
 
     /// A whole number of cycles.
@@ -118,7 +119,9 @@ impl Time {
 
     /// The smallest whole number not below this.
     pub fn ceil(&self) -> Time {
-        Time::from_integer(-(-self.n).div_euclid(self.d))
+        // The floor plus one unless whole; negating first overflowed for i64::MIN.
+        let floor = self.n.div_euclid(self.d);
+        Time::from_integer(floor + i64::from(self.n.rem_euclid(self.d) != 0))
     }
 
     /// Rounds towards zero.
@@ -386,7 +389,8 @@ pub fn sam(t: Time) -> Time {
 
 /// The start of the next cycle after the one holding `t`.
 pub fn next_sam(t: Time) -> Time {
-    Time::from_integer(t.n.div_euclid(t.d) + 1)
+    // Saturates at the end of time rather than overflow: a loop over cycles then stops there.
+    Time::from_integer(t.n.div_euclid(t.d).saturating_add(1))
 }
 
 /// `t` as a float, rounded once (JavaScript's `Fraction.valueOf`).
@@ -476,6 +480,54 @@ mod tests {
         assert_eq!(Time::new(2, 3) * Time::new(3, 4), Time::new(1, 2));
         assert_eq!(Time::new(1, 2) / Time::new(-1, 4), cycles(-2));
         assert_eq!(format!("{}", Time::new(6, 4)), "3/2");
+    }
+
+    #[test]
+    fn extreme_values_never_panic_and_keep_a_positive_denominator() {
+        let edges = [
+            i64::MIN,
+            i64::MIN + 1,
+            -3,
+            -1,
+            0,
+            1,
+            2,
+            i64::MAX - 1,
+            i64::MAX,
+        ];
+        let times: Vec<Time> = edges
+            .iter()
+            .flat_map(|&n| edges.iter().filter_map(move |&d| Time::checked_new(n, d)))
+            .collect();
+        let ok = |t: Time| assert!(*t.denom() > 0, "{}/{}", t.numer(), t.denom());
+        for &a in &times {
+            ok(a);
+            for t in [
+                a.floor(),
+                a.ceil(),
+                a.trunc(),
+                a.fract(),
+                a.recip(),
+                -a,
+                next_sam(a),
+            ] {
+                ok(t);
+            }
+            assert!(next_sam(a) >= a.floor());
+            for &b in &times {
+                for t in [a + b, a - b, a * b, a / b, a % b] {
+                    ok(t);
+                }
+            }
+        }
+        assert_eq!(
+            Time::from_integer(i64::MIN).ceil(),
+            Time::from_integer(i64::MIN)
+        );
+        assert_eq!(
+            next_sam(Time::from_integer(i64::MAX)),
+            Time::from_integer(i64::MAX)
+        );
     }
 
     fn small() -> impl Strategy<Value = Time> {

@@ -13,10 +13,12 @@ use super::transport::{Telemetry, Transport};
 use crate::lang::diagnostic::{Diagnostic, line_col};
 use crate::lang::song::Song;
 use crate::output::atomic_file::write_atomically;
+use crate::pattern::Span;
 use crate::session::recovery;
+use crate::theory::time::Time;
 
 /// How long typing must pause before the text is compiled.
-pub const COMPILE_PAUSE: Duration = Duration::from_millis(250);
+pub const COMPILE_PAUSE: Duration = Duration::from_millis(150);
 /// Columns of the step grid per bar.
 pub const GRID_COLUMNS: usize = 16;
 
@@ -76,6 +78,8 @@ pub struct App {
     pub bpm: f64,
     /// The latest telemetry.
     pub telemetry: Telemetry,
+    /// flam's own CPU use, as a share of one core (all its threads).
+    pub cpu: f32,
     /// The grid for the bar under the playhead.
     pub grid: Vec<Row>,
     /// The bar the grid shows.
@@ -111,6 +115,7 @@ impl App {
             overlay,
             bpm: 120.0,
             telemetry: Telemetry::default(),
+            cpu: 0.0,
             grid: Vec::new(),
             grid_bar: 0,
             status: String::new(),
@@ -238,7 +243,10 @@ impl App {
     }
 
     /// Updates the playhead and meters from a report.
-    pub fn on_telemetry(&mut self, t: Telemetry) {
+    pub fn on_telemetry(&mut self, mut t: Telemetry) {
+        if t.notes.is_empty() {
+            t.notes = self.notes_between(self.telemetry.position, t.position);
+        }
         for (view, n) in self.tracks.iter_mut().zip(&t.notes) {
             if *n > 0 {
                 view.meter = 1.0;
@@ -246,6 +254,33 @@ impl App {
         }
         self.telemetry = t;
         self.refresh_grid(false);
+    }
+
+    /// How many notes each (sounding) track started between two playhead positions.
+    fn notes_between(&self, from: f64, to: f64) -> Vec<u32> {
+        let Some(song) = &self.song else {
+            return Vec::new();
+        };
+        if to <= from || to - from > 1.0 || to.is_nan() || from.is_nan() {
+            return vec![0; song.tracks.len()];
+        }
+        // Positions in thousandths of a bar are exact enough for a meter.
+        let at = |x: f64| Time::new((x * 1000.0).round() as i64, 1000);
+        let span = Span::new(at(from), at(to));
+        song.tracks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                if self.is_silent(i) {
+                    return 0;
+                }
+                t.pattern
+                    .query(span)
+                    .iter()
+                    .filter(|h| h.has_onset())
+                    .count() as u32
+            })
+            .collect()
     }
 
     /// Lets the meters fall back; called once per frame.
@@ -298,8 +333,10 @@ impl App {
                     self.transport.stop();
                     self.telemetry.playing = false;
                 } else {
-                    self.transport.play();
-                    self.telemetry.playing = true;
+                    match self.transport.play() {
+                        Ok(()) => self.telemetry.playing = true,
+                        Err(e) => self.status = format!("cannot play: {e}"),
+                    }
                 }
             }
             Action::TempoUp | Action::TempoDown => {

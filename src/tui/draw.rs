@@ -101,10 +101,10 @@ fn draw_transport(frame: &mut Frame, app: &App, area: Rect) {
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!(
-            "  out: {}  xruns {}  load {:.0}%  {name}",
+            "  out: {}  xruns {}  cpu {:.0}%  {name}",
             app.output(),
             t.underruns,
-            t.load * 100.0
+            app.cpu * 100.0
         )),
     ];
     if app.dirty() {

@@ -6,6 +6,7 @@ pub mod editor;
 pub mod grid;
 pub mod highlight;
 pub mod keymap;
+pub mod player_transport;
 pub mod run;
 pub mod strings;
 pub mod transport;

@@ -80,6 +80,46 @@ fn signals() -> std::io::Result<Receiver<i32>> {
     Ok(rx)
 }
 
+/// Measures this process's CPU time (every thread: UI, compiler, engine) once a second.
+struct CpuMeter {
+    at: Instant,
+    ticks: Option<f64>,
+}
+
+impl CpuMeter {
+    fn new() -> CpuMeter {
+        CpuMeter {
+            at: Instant::now(),
+            ticks: None,
+        }
+    }
+
+    /// User plus system time in seconds, from /proc (Linux); `None` elsewhere.
+    fn cpu_seconds() -> Option<f64> {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        let fields: Vec<&str> = stat.rsplit(')').next()?.split_whitespace().collect();
+        let utime: f64 = fields.get(11)?.parse().ok()?;
+        let stime: f64 = fields.get(12)?.parse().ok()?;
+        // Linux reports in clock ticks of 1/100 s.
+        Some((utime + stime) / 100.0)
+    }
+
+    /// The share of one core used since the last sample, at most once a second.
+    fn sample(&mut self, now: Instant) -> Option<f32> {
+        let elapsed = now.duration_since(self.at).as_secs_f64();
+        if self.ticks.is_some() && elapsed < 1.0 {
+            return None;
+        }
+        let seconds = Self::cpu_seconds()?;
+        let share = self
+            .ticks
+            .map(|before| ((seconds - before) / elapsed) as f32);
+        self.ticks = Some(seconds);
+        self.at = now;
+        share
+    }
+}
+
 /// Runs `flam live` on `path` until the user quits or a signal arrives; returns the exit code.
 pub fn run(path: &Path, text: &str, transport: Box<dyn Transport>) -> Result<u8, String> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -108,6 +148,7 @@ pub fn run(path: &Path, text: &str, transport: Box<dyn Transport>) -> Result<u8,
     let keys = input();
     let frames = tick(Duration::from_millis(1000 / FPS));
     let mut last_frame = Instant::now();
+    let mut cpu = CpuMeter::new();
     let mut code = 0u8;
     let mut draw_now = true;
     while !app.quit {
@@ -155,6 +196,9 @@ pub fn run(path: &Path, text: &str, transport: Box<dyn Transport>) -> Result<u8,
                 let now = Instant::now();
                 app.poll_transport();
                 app.decay_meters(now.duration_since(last_frame));
+                if let Some(share) = cpu.sample(now) {
+                    app.cpu = share;
+                }
                 last_frame = now;
                 if let Some((generation, text)) = app.compile_due(now) {
                     app.compile_started(generation);

@@ -20,8 +20,8 @@ pub struct Telemetry {
 
 /// The engine as the UI drives it.
 pub trait Transport {
-    /// Starts playing from the current position.
-    fn play(&mut self);
+    /// Starts playing from the top; an error says why it cannot (no output, nothing compiled).
+    fn play(&mut self) -> Result<(), String>;
     /// Stops and ends every sounding note.
     fn stop(&mut self);
     /// Hands over a new song; it takes over at the next bar line, keeping the position.
@@ -66,8 +66,9 @@ impl SilentTransport {
 }
 
 impl Transport for SilentTransport {
-    fn play(&mut self) {
+    fn play(&mut self) -> Result<(), String> {
         self.log.push("play".into());
+        Ok(())
     }
     fn stop(&mut self) {
         self.log.push("stop".into());

@@ -24,6 +24,8 @@ pub struct Compiled {
     pub pattern: Pattern<Value>,
     /// Strudel's step count of the whole pattern; `None` where Strudel has none (random choice).
     pub steps: Option<Time>,
+    /// An upper bound on how many events one cycle holds, at most [`MAX_EVENTS_PER_CYCLE`].
+    pub density: f64,
 }
 
 /// What the compiler knows about a piece besides its pattern.
@@ -41,9 +43,14 @@ type Out = Result<(Pattern<Value>, Info), Diagnostic>;
 /// Compiles a parsed mini-notation string.
 pub fn compile(group: &Group) -> Result<Compiled, Diagnostic> {
     let (pattern, info) = Compiler.group(group, 1.0)?;
+    // Steps check their own density; the whole pattern is no step, so check it here.
+    if info.density > MAX_EVENTS_PER_CYCLE {
+        return Err(too_dense(&group_span(group), info.density));
+    }
     Ok(Compiled {
         pattern,
         steps: info.steps,
+        density: info.density,
     })
 }
 
@@ -52,7 +59,7 @@ fn one() -> Time {
 }
 
 /// How much a time factor refines the grid.
-fn grid_cost(t: Time) -> f64 {
+pub fn grid_cost(t: Time) -> f64 {
     (t.numer().unsigned_abs() as f64) * (*t.denom() as f64)
 }
 
@@ -67,6 +74,23 @@ fn too_dense(span: &Range<usize>, density: f64) -> Diagnostic {
         "too dense",
     )
     .with_help("use fewer subdivisions, or slow this part down with `/`")
+}
+
+/// The sequences of a group, whatever separates them.
+fn group_sequences(group: &Group) -> &[Sequence] {
+    match group {
+        Group::Seq(s) => std::slice::from_ref(s),
+        Group::Stack(s) | Group::Choose(s, _) | Group::Dots(s) => s.as_slice(),
+    }
+}
+
+/// Where a group is in the source: from its first sequence to its last.
+fn group_span(group: &Group) -> Range<usize> {
+    let seqs = group_sequences(group);
+    match (seqs.first(), seqs.last()) {
+        (Some(first), Some(last)) => first.span.start..last.span.end,
+        _ => 0..0,
+    }
 }
 
 fn too_fine(span: &Range<usize>) -> Diagnostic {
@@ -95,15 +119,7 @@ impl Compiler {
                 for seq in seqs {
                     let (p, info) = self.sequence(seq, grid)?;
                     pats.push(p);
-                    steps = match (steps, info.steps) {
-                        (Some(a), Some(b))
-                            if a > Time::from_integer(0) && b > Time::from_integer(0) =>
-                        {
-                            Some(lcm(a, b))
-                        }
-                        (None, b) => b,
-                        (a, _) => a,
-                    };
+                    steps = stack_steps(steps, info.steps);
                     density += info.density;
                     source |= info.source;
                 }
@@ -181,6 +197,7 @@ impl Compiler {
             Some(m) => total * m,
             None => total,
         });
+        debug_assert_eq!(sequence_tactus(seq), (steps, source));
         let pattern = if parts.len() == 1 {
             parts.pop().map(|(_, p)| p).unwrap_or_else(Pattern::silence)
         } else {
@@ -197,6 +214,9 @@ impl Compiler {
     }
 
     fn step(&self, step: &Step, grid: f64) -> Out {
+        // The step's operators rescale everything inside it, brackets and arguments alike, so
+        // all of it lives on the finer grid they make: `[[a]/3]/3` is a ninth, not a third.
+        let grid = grid * step.ops.iter().map(|op| op_grid(step, op)).product::<f64>();
         if grid > MAX_GRID {
             return Err(too_fine(&step.span));
         }
@@ -265,10 +285,6 @@ impl Compiler {
                     Group::Seq(seq) => vec![seq],
                     other => return self.group(other, grid),
                 };
-                let first_steps = |c: &Self| -> Result<Time, Diagnostic> {
-                    let (_, info) = c.sequence(seqs[0], grid)?;
-                    Ok(info.steps.unwrap_or(one()))
-                };
                 let (per_cycle_pat, per_cycle_values, per_cycle_const) = match per_cycle {
                     Some(arg) => {
                         let values = numbers(arg, "`%`")?;
@@ -277,16 +293,15 @@ impl Compiler {
                         (Some(p), values, constant)
                     }
                     None => {
-                        let s = first_steps(self)?;
+                        let s = sequence_tactus(seqs[0]).0.unwrap_or(one());
                         (None, vec![s], Some(s))
                     }
                 };
                 let mut pats = Vec::new();
                 let mut density = 0.0;
                 for seq in seqs {
-                    let (_, probe) = self.sequence(seq, grid)?;
-                    let tactus = probe
-                        .steps
+                    let tactus = sequence_tactus(seq)
+                        .0
                         .filter(|t| *t > Time::from_integer(0))
                         .unwrap_or(one());
                     let worst_ratio = per_cycle_values
@@ -322,16 +337,13 @@ impl Compiler {
         }
     }
 
+    /// Applies one operator; `grid` already counts what every operator of the step refines.
     fn op(&self, step: &Step, op: &Op, pat: Pattern<Value>, info: Info, grid: f64) -> Out {
         match op {
             Op::Fast(arg) | Op::Slow(arg) => {
                 let fast = matches!(op, Op::Fast(_));
                 let symbol = if fast { "`*`" } else { "`/`" };
                 let values = numbers(arg, symbol)?;
-                let worst_grid = values.iter().map(|v| grid_cost(*v)).fold(1.0, f64::max);
-                if grid * worst_grid > MAX_GRID {
-                    return Err(too_fine(&step.span));
-                }
                 let speed = values
                     .iter()
                     .map(|v| {
@@ -369,20 +381,14 @@ impl Compiler {
                 ))
             }
             Op::Range(arg) => {
-                let ends = numbers(arg, "`..`")?;
+                numbers(arg, "`..`")?;
                 let (other, other_info) = self.step(arg, grid)?;
-                let widest = ends
-                    .iter()
-                    .map(|e| e.abs().ceil().to_integer() as f64)
-                    .fold(0.0, f64::max)
-                    * 2.0
-                    + 1.0;
+                // A range plays every whole step from its start to its end, so both bound how
+                // many numbers it holds; `99999 .. 0` holds a hundred thousand.
+                let widest = range_width(step, arg);
                 let density = info.density * other_info.density.max(1.0) * widest;
                 if density > MAX_EVENTS_PER_CYCLE {
                     return Err(too_dense(&step.span, density));
-                }
-                if grid * widest > MAX_GRID {
-                    return Err(too_fine(&step.span));
                 }
                 let out = pat.squeeze_bind(move |a| {
                     let a = a.as_f64();
@@ -409,9 +415,6 @@ impl Compiler {
                     .with_help("in `bd(3,8)` the 8 is the number of steps"));
                 }
                 let max_n = ns.iter().copied().max().unwrap_or(1) as f64;
-                if grid * max_n > MAX_GRID {
-                    return Err(too_fine(&step.span));
-                }
                 let density = max_n * info.density.max(1.0);
                 let constant = |s: &Sequence, v: &[i64]| {
                     (s.steps.len() == 1 && single_atom(&s.steps[0]).is_some()).then(|| v[0])
@@ -444,6 +447,109 @@ impl Compiler {
             }
         }
     }
+}
+
+/// The step count of layers stacked so far, with one more layer's.
+fn stack_steps(so_far: Option<Time>, layer: Option<Time>) -> Option<Time> {
+    match (so_far, layer) {
+        (Some(a), Some(b)) if a > Time::from_integer(0) && b > Time::from_integer(0) => {
+            Some(lcm(a, b))
+        }
+        (None, b) => b,
+        (a, _) => a,
+    }
+}
+
+/// A sequence's step count and whether a `^` inside marks it, as compiling it reports them,
+/// without compiling it. A polymeter needs its parts' step counts before it compiles them;
+/// compiling each part an extra time took time exponential in how deeply `{ }` nest.
+fn sequence_tactus(seq: &Sequence) -> (Option<Time>, bool) {
+    let total: Time = seq.steps.iter().map(|s| s.weight).sum();
+    let mut marked_steps: Option<Time> = None;
+    let mut source = seq.marked;
+    for step in &seq.steps {
+        // Operators keep the step count of the step they follow.
+        if let (Some(s), true) = base_tactus(step) {
+            marked_steps = Some(marked_steps.map_or(s, |m| lcm(m, s)));
+            source = true;
+        }
+    }
+    (Some(marked_steps.map_or(total, |m| total * m)), source)
+}
+
+fn base_tactus(step: &Step) -> (Option<Time>, bool) {
+    match &step.base {
+        Base::Atom(_) | Base::Rest | Base::Alternate(_) => (Some(one()), false),
+        Base::Sub(group) => group_tactus(group),
+        Base::Polymeter(group, per_cycle) => {
+            let first = match group.as_ref() {
+                Group::Stack(seqs) => &seqs[0],
+                Group::Seq(seq) => seq,
+                other => return group_tactus(other),
+            };
+            let steps = match per_cycle {
+                Some(arg) => single_atom(arg)
+                    .and(numbers(arg, "`%`").ok())
+                    .and_then(|v| v.first().copied()),
+                None => Some(sequence_tactus(first).0.unwrap_or(one())),
+            };
+            (steps.or(Some(one())), false)
+        }
+    }
+}
+
+fn group_tactus(group: &Group) -> (Option<Time>, bool) {
+    match group {
+        Group::Seq(seq) => sequence_tactus(seq),
+        Group::Stack(seqs) => seqs.iter().fold((None, false), |(steps, source), seq| {
+            let (s, marked) = sequence_tactus(seq);
+            (stack_steps(steps, s), source || marked)
+        }),
+        Group::Choose(..) => (None, false),
+        Group::Dots(seqs) => (Some(Time::from_integer(seqs.len() as i64)), false),
+    }
+}
+
+/// How much finer one operator makes the time grid of its step. An argument that is not a
+/// number costs nothing here; the operator itself reports it.
+fn op_grid(step: &Step, op: &Op) -> f64 {
+    match op {
+        Op::Fast(arg) | Op::Slow(arg) => numbers(arg, "").map_or(1.0, |values| {
+            values.iter().map(|v| grid_cost(*v)).fold(1.0, f64::max)
+        }),
+        Op::Range(arg) => range_width(step, arg),
+        Op::Euclid(_, n, _) => integers(n, "").map_or(1.0, |ns| {
+            ns.iter()
+                .map(|n| n.unsigned_abs() as f64)
+                .fold(1.0, f64::max)
+        }),
+        Op::Degrade(..) | Op::Tail(_) => 1.0,
+    }
+}
+
+/// The most numbers one range in `step` may count through, up to the end `arg`.
+fn range_width(step: &Step, arg: &Step) -> f64 {
+    // A range plays every whole step from its start to its end, so both bound how many
+    // numbers it holds; `99999 .. 0` holds a hundred thousand.
+    (largest_value(step) + largest_value(arg)).ceil() + 1.0
+}
+
+/// The largest magnitude among the numbers a step can play: its atoms, and the ends of the
+/// ranges inside it (a range plays numbers between its start and its end).
+fn largest_value(step: &Step) -> f64 {
+    let base = match &step.base {
+        Base::Atom(text) => Value::from_atom(text).as_f64().map_or(0.0, f64::abs),
+        Base::Rest => 0.0,
+        Base::Sub(g) | Base::Alternate(g) | Base::Polymeter(g, _) => group_sequences(g)
+            .iter()
+            .flat_map(|s| &s.steps)
+            .map(largest_value)
+            .fold(0.0, f64::max),
+    };
+    step.ops.iter().fold(base, |largest, op| match op {
+        Op::Range(end) => largest.max(largest_value(end)),
+        _ => largest,
+    })
 }
 
 /// `a .. b` as Strudel counts it: whole steps from `a` towards `b`.
@@ -537,4 +643,58 @@ fn collect_atoms(step: &Step, f: &mut AtomVisitor) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::mini::parse;
+
+    #[test]
+    fn the_whole_pattern_is_held_to_the_density_limit_too() {
+        assert!(parse(&"a ".repeat(65_536)).is_ok());
+        let err = parse(&"[a b]*64 ".repeat(2_000)).unwrap_err();
+        assert!(err.message.contains("events per cycle"), "{err:?}");
+        assert_eq!(err.span.start, 0);
+        let err = parse(&"a, ".repeat(70_000)).unwrap_err();
+        assert!(err.message.contains("events per cycle"), "{err:?}");
+    }
+
+    #[test]
+    fn a_range_is_as_wide_as_its_start_and_end_allow() {
+        assert!(parse("0 .. 7").is_ok());
+        assert!(parse("-3 .. 3").is_ok());
+        for src in [
+            "99999 .. 0",
+            "1e308 .. 0",
+            "[0 .. 200] .. 0 .. 0 .. 0",
+            "[0 .. 256]*256",
+        ] {
+            let err = parse(src).unwrap_err();
+            assert!(
+                ["too dense", "too fine"].contains(&err.label.as_str()),
+                "{src}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn speed_changes_on_nested_brackets_multiply_into_the_grid() {
+        // Each `/3` only looked at itself, so forty of them nested reached 3^40, past 64 bits.
+        assert!(parse("[[a . b]/3]/3").is_ok());
+        let src = format!("{}a{}", "[".repeat(40), "]/3".repeat(40));
+        let err = parse(&src).unwrap_err();
+        assert!(err.message.contains("too finely"), "{err:?}");
+        let err = parse("[a:[b c]/1024]/1024").unwrap_err();
+        assert!(err.message.contains("too finely"), "{err:?}");
+    }
+
+    #[test]
+    fn deeply_nested_polymeters_compile_each_part_once() {
+        // Compiling every part of every `{ }` twice more to learn its step count took 3^64
+        // steps here.
+        let src = format!("{}a b{}", "{".repeat(64), "}".repeat(64));
+        assert!(parse(&src).is_ok());
+        let src = format!("{}a b{}", "{c, ".repeat(64), "}".repeat(64));
+        assert!(parse(&src).is_ok());
+    }
 }

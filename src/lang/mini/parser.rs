@@ -15,6 +15,13 @@ use crate::theory::time::{Time, parse_decimal};
 const MAX_DEPTH: usize = 64;
 /// The most copies one `!` may make.
 const MAX_REPLICATE: i64 = 1024;
+/// The most steps the copies made by `!` may hold in one pattern. Copies of copies multiply,
+/// so without a budget `[[a!1024]!1024]!1024` would build a billion steps before the compiler
+/// could refuse it.
+const MAX_COPIED_STEPS: usize = 1 << 16;
+/// The most operators one step may carry. Each wraps the step's pattern once more and a query
+/// recurses through every layer, so an endless chain such as `a????…` would overflow the stack.
+const MAX_OPERATORS: usize = 16;
 
 /// Parses a whole mini-notation string.
 pub fn parse(src: &str) -> Result<Group, Diagnostic> {
@@ -24,6 +31,7 @@ pub fn parse(src: &str) -> Result<Group, Diagnostic> {
         pos: 0,
         seed: 0,
         depth: 0,
+        copied: 0,
         len: src.len(),
     };
     if parser.tokens.is_empty() {
@@ -45,6 +53,8 @@ struct Parser {
     pos: usize,
     seed: u32,
     depth: usize,
+    /// How many steps the copies made by `!` hold so far.
+    copied: usize,
     len: usize,
 }
 
@@ -94,6 +104,42 @@ impl Parser {
             d = d.with_help(format!("this `{c}` has no matching opening bracket"));
         }
         d
+    }
+
+    /// Counts the steps that `copies` of `step` add, or refuses when `!` has made too many.
+    fn count_copies(
+        &mut self,
+        step: &Step,
+        copies: i64,
+        at: &Range<usize>,
+    ) -> Result<(), Diagnostic> {
+        let extra = usize::try_from(copies - 1).unwrap_or(0);
+        self.copied = self
+            .copied
+            .saturating_add(step_count(step).saturating_mul(extra));
+        if self.copied > MAX_COPIED_STEPS {
+            return Err(Diagnostic::new(
+                at.clone(),
+                format!("`!` would copy more than {MAX_COPIED_STEPS} steps in this pattern"),
+                "too many copies",
+            )
+            .with_help("make fewer copies, or play a step faster with `*`"));
+        }
+        Ok(())
+    }
+
+    /// Goes one bracket deeper, or refuses when that is too deep.
+    fn enter(&mut self, open: &Token) -> Result<(), Diagnostic> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Diagnostic::new(
+                open.span.clone(),
+                "brackets are nested too deeply",
+                "too deep",
+            )
+            .with_help(format!("flam allows {MAX_DEPTH} levels of brackets")));
+        }
+        Ok(())
     }
 
     /// Sequences separated by one kind of separator: `,`, `|` or `.`.
@@ -189,6 +235,7 @@ impl Parser {
                         .last()
                         .cloned()
                         .ok_or_else(|| nothing_before(&token, "`!`"))?;
+                    self.count_copies(&prev, copies, &token.span)?;
                     for _ in 0..copies - 1 {
                         steps.push(prev.clone());
                     }
@@ -200,10 +247,11 @@ impl Parser {
                         .last_mut()
                         .ok_or_else(|| nothing_before(&token, "`..`"))?;
                     prev.span.end = arg.span.end;
-                    prev.ops.push(Op::Range(arg));
+                    push_op(prev, Op::Range(arg), &token.span)?;
                 }
                 _ => {
                     let (step, copies, mark) = self.step()?;
+                    self.count_copies(&step, copies, &step.span)?;
                     marked |= mark;
                     for _ in 0..copies {
                         steps.push(step.clone());
@@ -272,17 +320,18 @@ impl Parser {
                     self.next();
                     let arg = self.slice()?;
                     step.span.end = arg.span.end;
-                    step.ops.push(if c == '*' {
+                    let op = if c == '*' {
                         Op::Fast(arg)
                     } else {
                         Op::Slow(arg)
-                    });
+                    };
+                    push_op(&mut step, op, &token.span)?;
                 }
                 ':' => {
                     self.next();
                     let arg = self.slice()?;
                     step.span.end = arg.span.end;
-                    step.ops.push(Op::Tail(arg));
+                    push_op(&mut step, Op::Tail(arg), &token.span)?;
                 }
                 '?' => {
                     self.next();
@@ -304,7 +353,11 @@ impl Parser {
                     };
                     let seed = self.next_seed();
                     step.span.end = self.tokens[self.pos - 1].span.end;
-                    step.ops.push(Op::Degrade(amount, seed, token.span.clone()));
+                    push_op(
+                        &mut step,
+                        Op::Degrade(amount, seed, token.span.clone()),
+                        &token.span,
+                    )?;
                 }
                 '@' if !token.spaced => {
                     self.next();
@@ -328,7 +381,7 @@ impl Parser {
                     self.next();
                     let args = self.euclid_args(&token)?;
                     step.span.end = self.tokens[self.pos - 1].span.end;
-                    step.ops.push(args);
+                    push_op(&mut step, args, &token.span)?;
                 }
                 '%' => {
                     self.next();
@@ -348,6 +401,8 @@ impl Parser {
     }
 
     fn euclid_args(&mut self, open: &Token) -> Result<Op, Diagnostic> {
+        // Arguments are sequences that may hold rhythms of their own, `a(b(c(…`.
+        self.enter(open)?;
         let mut args = Vec::new();
         loop {
             let seq = self.sequence()?;
@@ -371,7 +426,10 @@ impl Parser {
                 Some(Token {
                     tok: Tok::Punct(')'),
                     ..
-                }) if args.len() >= 2 => break,
+                }) if args.len() >= 2 => {
+                    self.depth -= 1;
+                    break;
+                }
                 Some(t) => {
                     let expected = if args.len() < 2 {
                         "`,`"
@@ -446,15 +504,7 @@ impl Parser {
                     '<' => '>',
                     _ => '}',
                 };
-                self.depth += 1;
-                if self.depth > MAX_DEPTH {
-                    return Err(Diagnostic::new(
-                        token.span.clone(),
-                        "brackets are nested too deeply",
-                        "too deep",
-                    )
-                    .with_help(format!("flam allows {MAX_DEPTH} levels of brackets")));
-                }
+                self.enter(&token)?;
                 let group = self.group()?;
                 self.depth -= 1;
                 match self.next() {
@@ -522,6 +572,52 @@ fn nothing_before(token: &Token, what: &str) -> Diagnostic {
     ))
 }
 
+/// How many steps `step` holds, itself included: what one copy of it costs.
+fn step_count(step: &Step) -> usize {
+    let group = |g: &Group| -> usize {
+        let seqs = match g {
+            Group::Seq(s) => std::slice::from_ref(s),
+            Group::Stack(s) | Group::Choose(s, _) | Group::Dots(s) => s.as_slice(),
+        };
+        seqs.iter().map(sequence_count).sum()
+    };
+    let base = match &step.base {
+        Base::Atom(_) | Base::Rest => 0,
+        Base::Sub(g) | Base::Alternate(g) => group(g),
+        Base::Polymeter(g, per_cycle) => group(g) + per_cycle.as_deref().map_or(0, step_count),
+    };
+    let ops: usize = step
+        .ops
+        .iter()
+        .map(|op| match op {
+            Op::Fast(a) | Op::Slow(a) | Op::Tail(a) | Op::Range(a) => step_count(a),
+            Op::Euclid(k, n, r) => {
+                sequence_count(k) + sequence_count(n) + r.as_deref().map_or(0, sequence_count)
+            }
+            Op::Degrade(..) => 0,
+        })
+        .sum();
+    1 + base + ops
+}
+
+fn sequence_count(seq: &Sequence) -> usize {
+    seq.steps.iter().map(step_count).sum()
+}
+
+/// Adds an operator to a step, or refuses a chain longer than [`MAX_OPERATORS`].
+fn push_op(step: &mut Step, op: Op, at: &Range<usize>) -> Result<(), Diagnostic> {
+    if step.ops.len() >= MAX_OPERATORS {
+        return Err(Diagnostic::new(
+            at.clone(),
+            format!("one step may carry at most {MAX_OPERATORS} operators"),
+            "too many operators",
+        )
+        .with_help("group the step in brackets and put some operators after them"));
+    }
+    step.ops.push(op);
+    Ok(())
+}
+
 fn positive_number(text: &str, span: &Range<usize>, what: &str) -> Result<Time, Diagnostic> {
     match parse_decimal(text) {
         Some(t) if t > Time::from_integer(0) && t <= Time::from_integer(1 << 16) => Ok(t),
@@ -531,5 +627,47 @@ fn positive_number(text: &str, span: &Range<usize>, what: &str) -> Result<Time, 
             "bad weight",
         )
         .with_help("weights are plain decimals such as `2` or `1.5`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_chain_of_operators_is_refused_rather_than_overflowing_the_stack() {
+        let sixteen = format!("a{}", "?".repeat(MAX_OPERATORS));
+        assert!(parse(&sixteen).is_ok());
+        for op in ["?", ":b", "*2", "(3,8)", " .. 1"] {
+            let src = format!("a{}", op.repeat(10_000));
+            let err = parse(&src).unwrap_err();
+            assert!(
+                err.message.contains("at most 16 operators"),
+                "{op}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn copies_of_copies_are_refused_before_they_multiply_out() {
+        assert!(parse("[[a b]!1024 c]!16").is_ok());
+        for src in [
+            "[[a!1024]!1024]!1024",
+            "[[~ !1024] !1024] !1024",
+            "a!1024 ".repeat(65).as_str(),
+        ] {
+            let err = parse(src).unwrap_err();
+            assert!(
+                err.message.contains("would copy more than"),
+                "{src}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rhythms_nested_in_rhythm_arguments_count_as_nested_brackets() {
+        assert!(parse("a(b(3,8),8)").is_ok());
+        let err = parse(&"a(".repeat(10_000)).unwrap_err();
+        assert_eq!(err.message, "brackets are nested too deeply");
     }
 }

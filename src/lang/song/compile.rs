@@ -1,6 +1,6 @@
 //! Compiles a `.flam` file into a [`Song`], reporting every problem at once.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::resolve::{self, Unknown};
@@ -9,6 +9,7 @@ use super::syntax::{Statement, Token, statements};
 use super::track::Track;
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::mini::ast::AtomRole;
+use crate::lang::mini::compile::{MAX_EVENTS_PER_CYCLE, MAX_GRID, grid_cost};
 use crate::lang::mini::{self, Compiled};
 use crate::pattern::arp::{ArpMode, ArpSettings};
 use crate::pattern::rudiment_steps::{RudimentPatterns, play_rudiment_steps, rudiment_name};
@@ -58,6 +59,9 @@ const RUDIMENT_KEYS: &[&str] = &[
 const ARP_KEYS: &[&str] = &["octaves", "rate", "gate", "swing", "vel", "reset", "seed"];
 /// The most a track-level `fast` or `slow` may speed up or slow down.
 const MAX_SPEED: i64 = 64;
+/// The most transforms one track may have. Each wraps the track's pattern once more and a
+/// query recurses through every layer, so thousands of `rev` lines overflowed the stack.
+const MAX_TRANSFORMS: usize = 16;
 
 /// Compiles a whole song, or returns every problem found.
 pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
@@ -110,7 +114,27 @@ enum Transform {
 #[derive(Clone)]
 enum Factor {
     Const(Time),
-    Pattern(Pattern<Value>),
+    /// The pattern, with what it may cost the track.
+    Pattern(Pattern<Value>, Cost),
+}
+
+/// What a transform may do to a track's events per cycle and to its time grid, so a track
+/// is held to the same limits as one mini-notation pattern.
+#[derive(Clone, Copy)]
+struct Cost {
+    /// Events per cycle afterwards are at most `scale` times those before, plus `extra`.
+    scale: f64,
+    extra: f64,
+    /// How much finer the time grid gets.
+    grid: f64,
+}
+
+impl Cost {
+    const NONE: Cost = Cost {
+        scale: 1.0,
+        extra: 0.0,
+        grid: 1.0,
+    };
 }
 
 #[derive(Default)]
@@ -127,6 +151,8 @@ struct TrackDraft {
     velocity: Option<Pattern<Value>>,
     /// Whether the velocity is one plain number, the same for every note.
     velocity_is_constant: bool,
+    /// How many events per cycle the velocity pattern may hold: each may split a note.
+    velocity_density: f64,
     transforms: Vec<Transform>,
     gate: Option<Time>,
     swing: Option<(Time, Time)>,
@@ -160,6 +186,9 @@ struct Compiler {
     meter: Option<Meter>,
     swing: Option<(Time, Time)>,
     tracks: Vec<TrackDraft>,
+    /// The line of the first track of each name: searching the drafts instead took time
+    /// quadratic in the number of tracks.
+    track_lines: HashMap<String, usize>,
 }
 
 fn err(
@@ -424,8 +453,7 @@ impl Compiler {
     fn track_header(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
         let name_tok = arg(stmt, 0, "a name", "track drums")?;
         let name = name_tok.text.clone();
-        if let Some(prev) = self.tracks.iter().find(|t| t.name == name) {
-            let line = prev.line;
+        if let Some(&line) = self.track_lines.get(&name) {
             // Keep a draft so the rest of its lines are still checked.
             self.tracks.push(TrackDraft {
                 name: name.clone(),
@@ -440,6 +468,7 @@ impl Compiler {
                 "give each track its own name",
             ));
         }
+        self.track_lines.insert(name.clone(), stmt.line);
         self.tracks.push(TrackDraft {
             name,
             line: stmt.line,
@@ -562,6 +591,7 @@ impl Compiler {
                 if let Some(d) = self.tracks.last_mut() {
                     d.velocity_is_constant =
                         velocity_of(&Value::from_atom(tok.text.trim())).is_some();
+                    d.velocity_density = play.compiled.density;
                     d.velocity = Some(play.compiled.pattern);
                 }
                 self.no_more(stmt, 1)
@@ -597,6 +627,14 @@ impl Compiler {
                 let (t, used) = self.transform(stmt, 0)?;
                 self.no_more(stmt, used)?;
                 if let Some(d) = self.tracks.last_mut() {
+                    if d.transforms.len() >= MAX_TRANSFORMS {
+                        return Err(err(
+                            &stmt.span,
+                            format!("a track may have at most {MAX_TRANSFORMS} transforms"),
+                            "too many transforms",
+                            "combine them, as in `fast 4` for `fast 2` twice",
+                        ));
+                    }
                     d.transforms.push(t);
                 }
                 Ok(())
@@ -640,6 +678,12 @@ impl Compiler {
                 let tok = need(0, "a factor", "fast 2")?;
                 let factor = if tok.quoted {
                     let play = self.mini(tok)?;
+                    let mut cost = Cost {
+                        scale: 1.0,
+                        // Each change of speed may cut a note in two.
+                        extra: play.compiled.density + 1.0,
+                        grid: 1.0,
+                    };
                     for atom in &play.atoms {
                         let ok = parse_decimal(&atom.text).is_some_and(|t| {
                             t > Time::from_integer(0) && t <= Time::from_integer(MAX_SPEED)
@@ -656,8 +700,12 @@ impl Compiler {
                                 "for example `fast \"<1 2>\"`",
                             ));
                         }
+                        if let Some(t) = parse_decimal(&atom.text) {
+                            cost.grid = cost.grid.max(grid_cost(t));
+                            cost.scale = cost.scale.max(speed_up(t, kw == "fast"));
+                        }
                     }
-                    Factor::Pattern(play.compiled.pattern)
+                    Factor::Pattern(play.compiled.pattern, cost)
                 } else {
                     Factor::Const(speed(tok, &kw)?)
                 };
@@ -798,6 +846,7 @@ impl Compiler {
             .collect();
         let mut next_channel = 1u8;
         let mut tracks = Vec::new();
+        let mut song_density = 0.0;
         let drafts = std::mem::take(&mut self.tracks);
         // Where each track's lines end: at the next track's header.
         let ends: Vec<usize> = drafts
@@ -881,9 +930,18 @@ impl Compiler {
             if !ok {
                 continue;
             }
+            let swing = draft.swing.or(self.swing);
+            let density = match self.check_cost(&draft, swing, song_density) {
+                Ok(density) => density,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            song_density += density;
             let seed = name_seed(&draft.name);
             let mut pattern = self.track_pattern(&draft, drums, seed);
-            if let Some((amount, step)) = draft.swing.or(self.swing) {
+            if let Some((amount, step)) = swing {
                 pattern = pattern.swing(amount, step);
             }
             tracks.push(Track {
@@ -1166,6 +1224,81 @@ impl Compiler {
         Ok(())
     }
 
+    /// Checks that a track, after its transforms and swing, stays within the limits of one
+    /// mini-notation pattern, and that the song does; returns the track's events per cycle.
+    fn check_cost(
+        &self,
+        draft: &TrackDraft,
+        swing: Option<(Time, Time)>,
+        song_density: f64,
+    ) -> Result<f64, Diagnostic> {
+        let plays: f64 = draft.plays.iter().map(|p| p.compiled.density).sum();
+        // A rudiment step plays up to one stroke per pulse, each with up to two graces or
+        // four buzz bounces; an arpeggiator plays one step per rate (all held notes in
+        // `chord` mode), over every octave.
+        let rudiments = draft
+            .plays
+            .iter()
+            .flat_map(|p| p.atoms.iter())
+            .any(|a| find_rudiment(&a.text).is_some());
+        let rate = draft.rudiment.rate.unwrap_or(Time::new(1, 32));
+        let strokes = if rudiments {
+            plays * (Time::ONE / rate).to_f64().max(32.0) * 4.0
+        } else {
+            0.0
+        };
+        let arp = draft.arp.as_ref().map_or(0.0, |a| {
+            let held = if a.mode == ArpMode::Chord {
+                plays.max(1.0) * f64::from(a.octaves)
+            } else {
+                1.0
+            };
+            (Time::ONE / a.step).to_f64() * held
+        });
+        let mut density = plays + strokes + arp + draft.velocity_density;
+        let mut grid = 1.0;
+        // Swing moves each time within its pair of steps by the amount, so it refines the grid
+        // by the amount's denominator within the pair's own grid.
+        let swing = swing.map(|(amount, step)| Cost {
+            scale: 1.0,
+            extra: 1.0,
+            grid: *amount.denom() as f64 * grid_cost(step * 2),
+        });
+        for cost in draft.transforms.iter().map(cost).chain(swing) {
+            density = density * cost.scale + cost.extra;
+            grid *= cost.grid;
+        }
+        let name = &draft.name;
+        let limit = MAX_EVENTS_PER_CYCLE;
+        if density > limit || song_density + density > limit {
+            let whole = if density > limit { "track" } else { "song" };
+            return Err(err(
+                &draft.header,
+                format!(
+                    "with track `{name}` the {whole} may play up to {} events per cycle; the \
+                     limit is {}",
+                    (density.max(song_density + density)).min(1e18) as u64,
+                    limit as u64
+                ),
+                "too dense",
+                "use sparser patterns, or smaller `fast`, `ply` and `euclid`",
+            ));
+        }
+        if grid > MAX_GRID {
+            return Err(err(
+                &draft.header,
+                format!("track `{name}` divides time too finely for flam to keep it exact"),
+                "too fine",
+                format!(
+                    "the track's `fast`, `slow`, `ply`, `euclid`, `nudge` and `swing` multiply \
+                     their numerators and denominators; keep that under {}",
+                    MAX_GRID as u64
+                ),
+            ));
+        }
+        Ok(density)
+    }
+
     fn track_pattern(&self, draft: &TrackDraft, drums: bool, seed: u32) -> Pattern<Note> {
         let values = Pattern::stack(
             draft
@@ -1209,7 +1342,7 @@ impl Compiler {
             {
                 [only] if draft.velocity_is_constant => {
                     let velocity = velocity_of(&only.value).unwrap_or(100);
-                    played.fmap(move |n| Note { velocity, ..*n })
+                    played.update_haps(move |h| h.value.velocity = velocity)
                 }
                 _ => played.app_left(vel, |n, v| Note {
                     velocity: velocity_of(v).unwrap_or(n.velocity),
@@ -1301,6 +1434,55 @@ fn ms_value(tok: &Token, number: &str, max: f64) -> Result<f32, Diagnostic> {
     }
 }
 
+/// How many times faster `fast x` (or `slow x`) plays, at least once: `slow 1/8` is eight.
+fn speed_up(x: Time, fast: bool) -> f64 {
+    let speed = if fast { x } else { x.recip() };
+    speed.ceil().to_f64().max(1.0)
+}
+
+/// What a transform may cost a track: see [`Cost`].
+fn cost(t: &Transform) -> Cost {
+    match t {
+        Transform::Fast(Factor::Const(x)) | Transform::Slow(Factor::Const(x)) => Cost {
+            scale: speed_up(*x, matches!(t, Transform::Fast(_))),
+            extra: 1.0,
+            grid: grid_cost(*x),
+        },
+        Transform::Fast(Factor::Pattern(_, c)) | Transform::Slow(Factor::Pattern(_, c)) => *c,
+        // Only some cycles change, so the worse of changed and unchanged holds.
+        Transform::Every(_, inner) => {
+            let c = cost(inner);
+            Cost {
+                scale: c.scale.max(1.0),
+                extra: c.extra.max(0.0),
+                grid: c.grid.max(1.0),
+            }
+        }
+        // A hit on each step may cut the notes it overlaps.
+        Transform::Euclid(_, n, _) => Cost {
+            scale: 1.0,
+            extra: *n as f64,
+            grid: *n as f64,
+        },
+        Transform::Ply(n) => Cost {
+            scale: *n as f64,
+            extra: 0.0,
+            grid: *n as f64,
+        },
+        // A shifted cycle holds parts of two; a shift only adds its denominator to the grid.
+        Transform::NudgeNote(t) => Cost {
+            scale: 2.0,
+            extra: 0.0,
+            grid: *t.denom() as f64,
+        },
+        Transform::Rev
+        | Transform::Degrade(_)
+        | Transform::NudgeMs(_)
+        | Transform::Humanize(..)
+        | Transform::Transpose(_) => Cost::NONE,
+    }
+}
+
 fn apply(t: &Transform, p: &Pattern<Note>, seed: u32) -> Pattern<Note> {
     match t {
         Transform::Fast(f) | Transform::Slow(f) => {
@@ -1308,7 +1490,7 @@ fn apply(t: &Transform, p: &Pattern<Note>, seed: u32) -> Pattern<Note> {
             match f {
                 Factor::Const(x) if fast => p.fast(*x),
                 Factor::Const(x) => p.slow(*x),
-                Factor::Pattern(factors) => {
+                Factor::Pattern(factors, _) => {
                     let p = p.clone();
                     factors.inner_bind(move |v| match v.as_time() {
                         Some(x) if fast => p.fast(x),
@@ -1327,5 +1509,66 @@ fn apply(t: &Transform, p: &Pattern<Note>, seed: u32) -> Pattern<Note> {
         Transform::NudgeNote(t) => p.late(*t),
         Transform::Humanize(ms, vel) => p.humanize(*ms, *vel, seed),
         Transform::Transpose(n) => p.transpose(*n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn track_transforms_are_held_to_the_limits_of_one_pattern() {
+        let track = "track t\n  play \"bd*16\"\n";
+        assert!(compile(&format!("{track}  fast 64\n  ply 8\n  swing 57% 1/16\n")).is_ok());
+        // Each `fast 64` used to pass on its own: five of them asked for 17 billion events
+        // per cycle, and a hundred wrapped 64-bit time.
+        for body in [
+            "  fast 64\n".repeat(5),
+            "  fast 64\n".repeat(100),
+            "  ply 16\n".repeat(5),
+            "  every 1 fast 64\n".repeat(5),
+            "  slow 1/1000\n".repeat(2),
+            "  slow \"<2 0.001>\"\n".repeat(2),
+            "  fast \"<64 1>\"\n".repeat(5),
+        ] {
+            let errors = compile(&format!("{track}{body}")).unwrap_err();
+            assert!(errors[0].message.contains("events per cycle"), "{errors:?}");
+        }
+        for body in [
+            "  slow 1023/1000\n".repeat(3),
+            "  swing 0.500000001 1/16\n".to_string(),
+        ] {
+            let errors = compile(&format!("{track}{body}")).unwrap_err();
+            assert!(errors[0].message.contains("too finely"), "{errors:?}");
+        }
+        let song: String = (0..65)
+            .map(|i| format!("track t{i}\n  play \"bd*1024\"\n"))
+            .collect();
+        let errors = compile(&song).unwrap_err();
+        assert!(
+            errors[0].message.contains("the song may play"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_second_track_of_the_same_name_points_at_the_first() {
+        let errors = compile("track a\n  play \"bd\"\ntrack a\n  play \"sn\"\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors[0].message,
+            "there is already a track called `a` (line 1)"
+        );
+    }
+
+    #[test]
+    fn thousands_of_transforms_are_refused_rather_than_overflowing_the_stack() {
+        let track = "track t\n  play \"bd sn\"\n";
+        assert!(compile(&format!("{track}{}", "  rev\n".repeat(MAX_TRANSFORMS))).is_ok());
+        let errors = compile(&format!("{track}{}", "  rev\n".repeat(10_000))).unwrap_err();
+        assert!(
+            errors[0].message.contains("at most 16 transforms"),
+            "{errors:?}"
+        );
     }
 }

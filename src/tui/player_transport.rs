@@ -1,0 +1,167 @@
+//! The live UI driving the real engine: a [`Player`] on one output, restarted when the
+//! output changes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::transport::{Telemetry, Transport};
+use crate::lang::song::Song;
+use crate::output::listing::Listing;
+use crate::output::target::Target;
+use crate::output::{self};
+use crate::session::play_options::PlayOptions;
+use crate::session::player::Player;
+
+/// Plays through the engine to one output.
+pub struct PlayerTransport {
+    target: Target,
+    target_text: String,
+    latency: f64,
+    song: Option<Song>,
+    player: Option<Player>,
+    late: Option<Arc<AtomicU64>>,
+    description: String,
+}
+
+impl PlayerTransport {
+    /// A transport for `--out` text (`None`: JACK if running, else ALSA); nothing is opened
+    /// until it plays, so the UI comes up even with no output at all.
+    pub fn new(out: Option<&str>, latency_ms: f64) -> Result<PlayerTransport, String> {
+        let target = match out {
+            Some(text) => Target::parse(text)?,
+            None => Target::Default,
+        };
+        let target_text = out.unwrap_or("auto").to_string();
+        Ok(PlayerTransport {
+            target,
+            description: target_text.clone(),
+            target_text,
+            latency: latency_ms / 1000.0,
+            song: None,
+            player: None,
+            late: None,
+        })
+    }
+
+    fn playing(&self) -> bool {
+        self.player.as_ref().is_some_and(|p| !p.is_finished())
+    }
+}
+
+impl Transport for PlayerTransport {
+    fn play(&mut self) -> Result<(), String> {
+        self.stop();
+        let song = self
+            .song
+            .clone()
+            .ok_or("nothing to play until the song compiles")?;
+        let opened = output::open(&self.target, None).map_err(|e| {
+            e.lines()
+                .next()
+                .unwrap_or("no output")
+                .trim_start_matches("error: ")
+                .to_string()
+        })?;
+        self.description = opened.description;
+        self.late = opened.late;
+        // Play restarts from the top, as a groovebox does; swaps keep the position from then on.
+        let options = PlayOptions {
+            announce_swaps: false,
+            ..PlayOptions::default()
+        };
+        self.player = Some(Player::start(
+            song,
+            vec![(opened.sink, self.latency)],
+            &options,
+        ));
+        Ok(())
+    }
+
+    fn stop(&mut self) {
+        if let Some(player) = self.player.take() {
+            player.stop();
+            // Waiting lets every sender release its sounding notes before we go on.
+            let _ = player.wait();
+        }
+    }
+
+    fn swap(&mut self, song: Song) {
+        if let Some(player) = &self.player {
+            player.swap(song.clone());
+        }
+        self.song = Some(song);
+    }
+
+    fn mute(&mut self, muted: Vec<bool>) {
+        if let Some(mut song) = self.song.clone() {
+            for (track, m) in song.tracks.iter_mut().zip(muted) {
+                track.muted = m;
+            }
+            self.swap(song);
+        }
+    }
+
+    fn set_tempo(&mut self, bpm: f64) {
+        if let Some(mut song) = self.song.clone() {
+            song.tempo.bpm = bpm;
+            self.swap(song);
+        }
+    }
+
+    fn panic(&mut self) {
+        // Stopping releases every note and sends All Notes Off; playing again starts clean.
+        if self.playing() {
+            let _ = self.play();
+        }
+    }
+
+    fn outputs(&self) -> Vec<String> {
+        let listing = Listing::gather();
+        let mut out = vec!["auto".to_string()];
+        if let Ok(ports) = &listing.jack {
+            out.push("jack".to_string());
+            out.extend(ports.iter().map(|p| format!("jack:{p}")));
+        }
+        if let Ok(ports) = &listing.alsa {
+            out.push("midi".to_string());
+            out.extend(ports.iter().map(|p| format!("midi:{p}")));
+        }
+        out
+    }
+
+    fn select_output(&mut self, name: &str) -> Result<(), String> {
+        let target = if name == "auto" {
+            Target::Default
+        } else {
+            Target::parse(name)?
+        };
+        let was_playing = self.playing();
+        self.stop();
+        self.target = target;
+        self.target_text = name.to_string();
+        self.description = name.to_string();
+        if was_playing { self.play() } else { Ok(()) }
+    }
+
+    fn output(&self) -> String {
+        self.description.clone()
+    }
+
+    fn poll(&mut self) -> Option<Telemetry> {
+        let player = self.player.as_ref()?;
+        let position = player.position().anchor.position(player.now());
+        Some(Telemetry {
+            playing: !player.is_finished(),
+            position,
+            notes: Vec::new(),
+            underruns: self.late.as_ref().map_or(0, |l| l.load(Ordering::Relaxed)),
+            load: 0.0,
+        })
+    }
+}
+
+impl Drop for PlayerTransport {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

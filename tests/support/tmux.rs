@@ -1,0 +1,104 @@
+//! Driving a terminal program through tmux: start it in a session, type with `send-keys`,
+//! read the screen with `capture-pane`.
+
+// Each test file uses a different part of this module.
+#![allow(dead_code)]
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A tmux session running one command; killed when dropped.
+pub struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    /// Runs `command` in a new 100×30 session, or returns `None` (saying why) without tmux.
+    pub fn start(name: &str, command: &str) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("NOTICE: tmux is not installed; skipping (scripts/setup installs it)");
+            return None;
+        }
+        let session = format!("flam-{name}-{}", std::process::id());
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                "100",
+                "-y",
+                "30",
+                command,
+            ])
+            .env_remove("TMUX")
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "tmux could not start");
+        Some(Tmux { session })
+    }
+
+    /// What the terminal shows now.
+    pub fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output();
+        out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Presses keys (tmux names: `Down`, `C-s`, `F5`, `BSpace`).
+    pub fn keys(&self, keys: &[&str]) {
+        let _ = Command::new("tmux")
+            .args(["send-keys", "-t", &self.session])
+            .args(keys)
+            .status();
+    }
+
+    /// Types text literally.
+    pub fn type_text(&self, text: &str) {
+        let _ = Command::new("tmux")
+            .args(["send-keys", "-t", &self.session, "-l", text])
+            .status();
+    }
+
+    /// Waits until the screen shows `what`, or fails showing the screen it saw.
+    pub fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "never saw {what:?}; the screen was:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .status();
+    }
+}
+
+/// The pid of the `flam live` process started for `song`, found by its exact command line
+/// (so the shell around it inside tmux is not the one found).
+pub fn flam_live_pid(song: &std::path::Path) -> String {
+    let pattern = format!("^{} live {}", env!("CARGO_BIN_EXE_flam"), song.display());
+    let out = Command::new("pgrep").args(["-f", &pattern]).output();
+    out.map(|o| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    })
+    .unwrap_or_default()
+}

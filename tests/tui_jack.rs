@@ -1,0 +1,225 @@
+//! `flam live` end to end: tmux drives the UI while a JACK client records what it plays.
+//! The steps a musician takes — start, change a step, make a mistake, mute, save, quit — each
+//! checked on the screen and in the recorded notes.
+
+#![cfg(feature = "jack")]
+
+#[path = "support/jack.rs"]
+mod support;
+#[path = "support/tmux.rs"]
+mod tmux;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use support::*;
+use tmux::{Tmux, flam_live_pid};
+
+/// 240 BPM in 4/4: a bar is one second, 48,000 frames.
+const BAR: u32 = RATE;
+const SONG: &str =
+    "tempo 240\n\ntrack kick\n  play \"bd bd bd bd\"\n\ntrack hats\n  play \"hh*8\"\n";
+const KICK: u8 = 36;
+const CLAP: u8 = 39;
+const HAT: u8 = 42;
+
+/// `flam live` playing to the recorder's port, in tmux.
+struct Ui {
+    tmux: Tmux,
+    dir: Scratch,
+}
+
+impl Ui {
+    fn start(name: &str, server: &str) -> Option<Ui> {
+        let dir = scratch(name);
+        std::fs::write(dir.join("jam.flam"), SONG).unwrap();
+        let command = format!(
+            "env JACK_DEFAULT_SERVER={server} {} live {} --out jack:rec:in0; echo FLAM-EXITED $?; sleep 60",
+            env!("CARGO_BIN_EXE_flam"),
+            dir.join("jam.flam").display()
+        );
+        let tmux = Tmux::start(&format!("jack-{name}"), &command)?;
+        Some(Ui { tmux, dir })
+    }
+
+    fn pid(&self) -> String {
+        flam_live_pid(&self.dir.join("jam.flam"))
+    }
+}
+
+impl std::ops::Deref for Ui {
+    type Target = Tmux;
+    fn deref(&self) -> &Tmux {
+        &self.tmux
+    }
+}
+
+fn note_ons(rec: &mut Recorder, key: u8) -> Vec<u32> {
+    rec.port(0)
+        .iter()
+        .filter(|r| r.bytes[0] & 0xf0 == 0x90 && r.bytes[2] > 0 && r.bytes[1] == key)
+        .map(|r| r.frame)
+        .collect()
+}
+
+fn wait_notes(rec: &mut Recorder, key: u8, at_least: usize) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while note_ons(rec, key).len() < at_least {
+        assert!(
+            Instant::now() < deadline,
+            "only {} notes of key {key}",
+            note_ons(rec, key).len()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn server_name() -> String {
+    std::env::var("JACK_DEFAULT_SERVER").unwrap_or_default()
+}
+
+#[test]
+fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut rec = Recorder::new(1);
+    let Some(ui) = Ui::start("jam", &server_name()) else {
+        return;
+    };
+    ui.wait_for("✓ compiled");
+
+    // 1. Start: the playhead moves and the kick arrives.
+    ui.keys(&["F5"]);
+    ui.wait_for("▶ playing");
+    wait_notes(&mut rec, KICK, 4);
+    let first = ui.wait_for(":2  out:");
+    assert!(first.contains("▶ playing"));
+    ui.wait_for(":4  out:");
+
+    // 2. Change the third kick into a clap: it sounds from a bar line on, on its beat.
+    ui.keys(&[
+        "Down", "Down", "Down", "End", "Left", "Left", "Left", "Left", "BSpace", "BSpace",
+    ]);
+    ui.type_text("cp");
+    ui.wait_for("play \"bd bd cp bd\"");
+    let typed = rec.now_frame();
+    wait_notes(&mut rec, CLAP, 2);
+    let start = note_ons(&mut rec, KICK)[0];
+    let claps = note_ons(&mut rec, CLAP);
+    // Edit to sound: the typing pause, the compile, and the wait for the bar line.
+    let takeover = start + (claps[0].wrapping_sub(start) / BAR) * BAR;
+    let next_bar = start + (typed.wrapping_sub(start) / BAR + 1) * BAR;
+    // The typing pause (150 ms) and the lookahead (120 ms) decide the first bar line the
+    // edit can reach; past that, it should wait for nothing else.
+    let reachable = typed.wrapping_add(48 * 270);
+    let first_reachable = start + (reachable.wrapping_sub(start)).div_ceil(BAR) * BAR;
+    println!(
+        "edit to sound: new bar {:.1} ms after the edit showed; next bar line {:.1} ms away; first bar line reachable after the 150 ms pause and 120 ms lookahead: {:.1} ms; difference {:.1} ms",
+        f64::from(takeover.wrapping_sub(typed)) / 48.0,
+        f64::from(next_bar.wrapping_sub(typed)) / 48.0,
+        f64::from(first_reachable.wrapping_sub(typed)) / 48.0,
+        (f64::from(takeover) - f64::from(first_reachable)) / 48.0
+    );
+    for c in &claps {
+        let offset = c.wrapping_sub(start);
+        assert_eq!(
+            offset % BAR,
+            BAR / 2,
+            "a clap off its beat: frame offset {offset}"
+        );
+    }
+    // The bar before the first clap still had its kick on beat three.
+    let switch_bar = claps[0].wrapping_sub(start) / BAR;
+    assert!(
+        note_ons(&mut rec, KICK)
+            .iter()
+            .any(|k| k.wrapping_sub(start) == (switch_bar - 1) * BAR + BAR / 2)
+    );
+
+    // The whole process (UI, compiler, engine) while it plays and nobody types.
+    let pid = ui.pid();
+    let cpu = |pid: &str| -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let f: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect();
+        (f[11].parse::<f64>().unwrap_or(0.0) + f[12].parse::<f64>().unwrap_or(0.0)) / 100.0
+    };
+    let before = cpu(&pid);
+    std::thread::sleep(Duration::from_secs(2));
+    println!(
+        "flam live playing, untouched: {:.1}% of one core",
+        (cpu(&pid) - before) / 2.0 * 100.0
+    );
+
+    // 3. A mistake is marked, and the last good song keeps playing.
+    ui.type_text("x");
+    ui.wait_for("✗ 4:15");
+    let claps_before = note_ons(&mut rec, CLAP).len();
+    wait_notes(&mut rec, CLAP, claps_before + 2);
+    ui.keys(&["BSpace"]);
+    ui.wait_for("✓ compiled");
+
+    // 4. Mute the hats from the track list: after the next bar line, no more hats.
+    ui.keys(&["Tab", "Down", "m"]);
+    ui.wait_for("hats             10 M·");
+    std::thread::sleep(Duration::from_millis(2500));
+    let hats = note_ons(&mut rec, HAT).len();
+    let kicks = note_ons(&mut rec, KICK).len();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        note_ons(&mut rec, HAT).len(),
+        hats,
+        "muted hats kept playing"
+    );
+    assert!(
+        note_ons(&mut rec, KICK).len() > kicks,
+        "the kick stopped with the hats"
+    );
+
+    // 5. Save: the file on disk has the edit.
+    ui.keys(&["C-s"]);
+    ui.wait_for("saved");
+    let saved = std::fs::read_to_string(ui.dir.join("jam.flam")).unwrap();
+    assert!(saved.contains("play \"bd bd cp bd\""), "{saved}");
+
+    // 6. Quit: the terminal is restored and nothing is left sounding.
+    ui.keys(&["C-q"]);
+    let screen = ui.wait_for("FLAM-EXITED 0");
+    assert!(!screen.contains("tracks"), "{screen}");
+    std::thread::sleep(Duration::from_millis(200));
+    let (sounding, all_off) = balance(rec.all());
+    assert!(sounding.is_empty(), "notes left sounding: {sounding:?}");
+    assert!(
+        all_off.contains(&10),
+        "All Notes Off on channel 10: {all_off:?}"
+    );
+}
+
+#[test]
+fn sigterm_while_notes_sound_leaves_none_sounding() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut rec = Recorder::new(1);
+    let Some(ui) = Ui::start("term", &server_name()) else {
+        return;
+    };
+    ui.wait_for("✓ compiled");
+    ui.keys(&["F5"]);
+    wait_notes(&mut rec, HAT, 6);
+    let pid = ui.pid();
+    assert!(!pid.is_empty());
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    ui.wait_for("FLAM-EXITED 143");
+    std::thread::sleep(Duration::from_millis(200));
+    let (sounding, all_off) = balance(rec.all());
+    assert!(sounding.is_empty(), "notes left sounding: {sounding:?}");
+    assert!(all_off.contains(&10));
+}
