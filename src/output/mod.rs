@@ -46,9 +46,7 @@ pub const DEFAULT_PORT: &str = "out";
 /// here [`Target::Default`] means the MIDI outputs tried when no audio device is usable.
 pub fn open(target: &Target, virtual_name: Option<&str>) -> Result<Opened, String> {
     match target {
-        Target::Synth => Err(
-            "error: the synth plays on an audio device: start it with output::start_synth".into(),
-        ),
+        Target::Synth => Err("error: the built-in synth plays with `flam play FILE --out synth` (add --watch to hear each save)\n  = help: here, send MIDI to a synth: --out jack:PORT or --out midi:PORT (see `flam ports`)".into()),
         Target::Alsa(Some(port)) => alsa::open(port),
         Target::Alsa(None) => alsa::open_virtual(virtual_name.unwrap_or("flam")),
         Target::Jack(port) => open_jack(port.as_deref(), virtual_name),

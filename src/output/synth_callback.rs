@@ -14,9 +14,6 @@ use super::synth_cue::SynthCue;
 use super::synth_meters::SynthMeters;
 use crate::engine::message::Message;
 
-/// Frames rendered at a time; longer buffers are rendered in pieces this long.
-const SCRATCH: usize = 1024;
-
 /// Under this level (−80 dBFS) a frame counts as silent.
 const SILENT: f32 = 1e-4;
 
@@ -50,21 +47,25 @@ fn ends_note(message: &Message) -> bool {
 }
 
 impl SynthCallback {
-    /// A callback rendering `synth` through `limiter`, taking messages from `cues`.
+    /// A callback rendering `synth` through `limiter`, taking messages from `cues`, with
+    /// `scratch` for the two channels (allocated by the caller, so nothing in this file
+    /// allocates; at least a frame each).
     pub fn new(
         synth: Synth,
         limiter: Limiter,
         cues: Consumer<SynthCue>,
         meters: Arc<SynthMeters>,
+        scratch: (Vec<f32>, Vec<f32>),
     ) -> SynthCallback {
         let rate = f64::from(synth.sample_rate());
+        let (left, right) = scratch;
         SynthCallback {
             synth,
             limiter,
             cues,
             meters,
-            left: vec![0.0; SCRATCH],
-            right: vec![0.0; SCRATCH],
+            left,
+            right,
             rate,
             flushed: false,
             failed: false,
@@ -121,8 +122,10 @@ impl SynthCallback {
         let mut done = 0;
         let mut loudest = 0.0f32;
         let mut quiet_tail = 0u64;
+        // Longer buffers are rendered in pieces as long as the scratch buffers.
+        let piece = self.left.len().min(self.right.len()).max(1);
         while done < frames {
-            let n = (frames - done).min(SCRATCH);
+            let n = (frames - done).min(piece);
             let (left, right) = (&mut self.left[..n], &mut self.right[..n]);
             self.synth.render(left, right);
             self.limiter.process(left, right);

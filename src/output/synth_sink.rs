@@ -21,6 +21,9 @@ use crate::engine::sink::{Sink, SinkError};
 /// How many messages can wait for the audio callback.
 const RING: usize = 8192;
 
+/// Frames the audio callback renders at a time; longer buffers go in pieces this long.
+const SCRATCH: usize = 1024;
+
 /// The least time messages are handed over early: enough for a sender woken late on a busy
 /// machine.
 const MIN_LEAD: f64 = 0.08;
@@ -77,7 +80,8 @@ impl SynthSink {
             last_frame: 0,
             stream: None,
         };
-        let callback = SynthCallback::new(synth, limiter, consumer, meters);
+        let scratch = (vec![0.0; SCRATCH], vec![0.0; SCRATCH]);
+        let callback = SynthCallback::new(synth, limiter, consumer, meters, scratch);
         Ok((sink, callback))
     }
 
