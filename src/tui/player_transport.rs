@@ -6,11 +6,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::transport::{Telemetry, Transport};
 use crate::lang::song::Song;
+use crate::output::audio_device::AudioDevice;
+use crate::output::audio_host::AudioHost;
 use crate::output::listing::Listing;
+use crate::output::opened::Opened;
+use crate::output::soundfont::{self, Source};
+use crate::output::synth_meters::SynthMeters;
 use crate::output::target::Target;
 use crate::output::{self};
 use crate::session::play_options::PlayOptions;
 use crate::session::player::Player;
+use rustysynth::SoundFont;
 
 /// Plays through the engine to one output.
 pub struct PlayerTransport {
@@ -20,6 +26,9 @@ pub struct PlayerTransport {
     song: Option<Song>,
     player: Option<Player>,
     late: Option<Arc<AtomicU64>>,
+    synth: Option<Arc<SynthMeters>>,
+    /// Loaded once, the first time the synth plays; swaps and restarts reuse it.
+    font: Option<Arc<SoundFont>>,
     description: String,
 }
 
@@ -40,7 +49,37 @@ impl PlayerTransport {
             song: None,
             player: None,
             late: None,
+            synth: None,
+            font: None,
         })
+    }
+
+    /// The built-in synth on JACK if a server runs, else on the ALSA sound card.
+    fn open_synth(&mut self) -> Result<Opened, String> {
+        let font = match &self.font {
+            Some(f) => f.clone(),
+            None => {
+                let env = std::env::var("FLAM_SOUNDFONT").ok();
+                let font = soundfont::load(&Source::choose(None, env.as_deref()))
+                    .map_err(|e| e.to_string())?;
+                self.font = Some(font.clone());
+                font
+            }
+        };
+        let device = AudioDevice::probe(AudioHost::Jack, false)
+            .or_else(|_| AudioDevice::probe(AudioHost::Alsa, false))?;
+        output::start_synth(device, &font, None).map(|(opened, _)| opened)
+    }
+
+    fn open(&mut self) -> Result<Opened, String> {
+        match self.target {
+            Target::Synth => self.open_synth(),
+            // Like `flam play`: the synth when there is sound, else MIDI.
+            Target::Default => self
+                .open_synth()
+                .or_else(|_| output::open(&Target::Default, None)),
+            _ => output::open(&self.target, None),
+        }
     }
 
     fn playing(&self) -> bool {
@@ -55,7 +94,7 @@ impl Transport for PlayerTransport {
             .song
             .clone()
             .ok_or("nothing to play until the song compiles")?;
-        let opened = output::open(&self.target, None).map_err(|e| {
+        let opened = self.open().map_err(|e| {
             e.lines()
                 .next()
                 .unwrap_or("no output")
@@ -64,6 +103,7 @@ impl Transport for PlayerTransport {
         })?;
         self.description = opened.description;
         self.late = opened.late;
+        self.synth = opened.synth;
         // Play restarts from the top, as a groovebox does; swaps keep the position from then on.
         let options = PlayOptions {
             announce_swaps: false,
@@ -117,7 +157,7 @@ impl Transport for PlayerTransport {
 
     fn outputs(&self) -> Vec<String> {
         let listing = Listing::gather();
-        let mut out = vec!["auto".to_string()];
+        let mut out = vec!["auto".to_string(), "synth".to_string()];
         if let Ok(ports) = &listing.jack {
             out.push("jack".to_string());
             out.extend(ports.iter().map(|p| format!("jack:{p}")));
@@ -154,7 +194,8 @@ impl Transport for PlayerTransport {
             playing: !player.is_finished(),
             position,
             notes: Vec::new(),
-            underruns: self.late.as_ref().map_or(0, |l| l.load(Ordering::Relaxed)),
+            underruns: self.late.as_ref().map_or(0, |l| l.load(Ordering::Relaxed))
+                + self.synth.as_ref().map_or(0, |m| m.underruns()),
             load: 0.0,
         })
     }
