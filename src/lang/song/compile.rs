@@ -1030,14 +1030,12 @@ impl Compiler {
             let key = &args[i];
             let kw = key.text.to_ascii_lowercase();
             let value = |n: usize| {
-                args.get(i + n).ok_or_else(|| {
-                    err(
-                        &(key.span.end..key.span.end),
-                        format!("`{kw}` needs a value"),
-                        "missing value",
-                        "for example `rudiment flam-tap rate 1/16 hands sn sn accent 120`",
-                    )
-                })
+                setting_value(
+                    args,
+                    i + n,
+                    key,
+                    "for example `rudiment flam-tap rate 1/16 hands sn sn accent 120`",
+                )
             };
             let velocity =
                 |tok: &Token| int(tok, 1, 127, &format!("the {kw} velocity")).map(|v| v as u8);
@@ -1145,14 +1143,12 @@ impl Compiler {
             let key = &args[i];
             let kw = key.text.to_ascii_lowercase();
             let value = |n: usize| {
-                args.get(i + n).ok_or_else(|| {
-                    err(
-                        &(key.span.end..key.span.end),
-                        format!("`{kw}` needs a value"),
-                        "missing value",
-                        "for example `arp up octaves 2 rate 1/16 gate 80%`",
-                    )
-                })
+                setting_value(
+                    args,
+                    i + n,
+                    key,
+                    "for example `arp up octaves 2 rate 1/16 gate 80%`",
+                )
             };
             match kw.as_str() {
                 "octaves" => {
@@ -1370,6 +1366,24 @@ fn velocity_of(v: &Value) -> Option<u8> {
         return (1.0..=127.0).contains(&f).then_some(f as u8);
     }
     (f > 0.0 && f <= 1.0).then(|| ((f * 127.0).round() as u8).max(1))
+}
+
+/// The value `n` places after a setting's keyword, or an error saying the setting needs one.
+fn setting_value<'a>(
+    args: &'a [Token],
+    at: usize,
+    key: &Token,
+    example: &str,
+) -> Result<&'a Token, Diagnostic> {
+    args.get(at).ok_or_else(|| {
+        let kw = key.text.to_ascii_lowercase();
+        err(
+            &(key.span.end..key.span.end),
+            format!("`{kw}` needs a value"),
+            "missing value",
+            example,
+        )
+    })
 }
 
 /// The rudiment id closest to `word`, also matching ids without their first word, since
