@@ -71,6 +71,39 @@ impl PlayerTransport {
         output::start_synth(device, &font, None).map(|(opened, _)| opened)
     }
 
+    /// Opens the output and starts the player at `bar`.
+    fn play_from(&mut self, bar: i64) -> Result<(), String> {
+        self.stop();
+        let song = self
+            .song
+            .clone()
+            .ok_or("nothing to play until the song compiles")?;
+        let opened = self.open().map_err(|e| {
+            e.lines()
+                .next()
+                .unwrap_or("no output")
+                .trim_start_matches("error: ")
+                .to_string()
+        })?;
+        self.description = opened.description;
+        self.late = opened.late;
+        self.synth = opened.synth;
+        // A short lookahead lets an edit take over at the nearest bar line it can; the JACK and
+        // synth sinks take messages 80 ms early, so 120 ms still keeps every message on time.
+        let options = PlayOptions {
+            announce_swaps: false,
+            lookahead: 0.12,
+            from_bar: bar.max(0),
+            ..PlayOptions::default()
+        };
+        self.player = Some(Player::start(
+            song,
+            vec![(opened.sink, self.latency)],
+            &options,
+        ));
+        Ok(())
+    }
+
     fn open(&mut self) -> Result<Opened, String> {
         match self.target {
             Target::Synth => self.open_synth(),
@@ -89,32 +122,8 @@ impl PlayerTransport {
 
 impl Transport for PlayerTransport {
     fn play(&mut self) -> Result<(), String> {
-        self.stop();
-        let song = self
-            .song
-            .clone()
-            .ok_or("nothing to play until the song compiles")?;
-        let opened = self.open().map_err(|e| {
-            e.lines()
-                .next()
-                .unwrap_or("no output")
-                .trim_start_matches("error: ")
-                .to_string()
-        })?;
-        self.description = opened.description;
-        self.late = opened.late;
-        self.synth = opened.synth;
         // Play restarts from the top, as a groovebox does; swaps keep the position from then on.
-        let options = PlayOptions {
-            announce_swaps: false,
-            ..PlayOptions::default()
-        };
-        self.player = Some(Player::start(
-            song,
-            vec![(opened.sink, self.latency)],
-            &options,
-        ));
-        Ok(())
+        self.play_from(0)
     }
 
     fn stop(&mut self) {
@@ -149,9 +158,11 @@ impl Transport for PlayerTransport {
     }
 
     fn panic(&mut self) {
-        // Stopping releases every note and sends All Notes Off; playing again starts clean.
-        if self.playing() {
-            let _ = self.play();
+        // Stopping releases every note and sends All Notes Off; playing on from the next bar
+        // keeps the music going, clean.
+        if let Some(player) = self.player.as_ref().filter(|p| !p.is_finished()) {
+            let next = player.position().anchor.position(player.now()).floor() as i64 + 1;
+            let _ = self.play_from(next);
         }
     }
 
