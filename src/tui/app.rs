@@ -11,7 +11,7 @@ use super::keymap::{Action, Focus};
 use super::strings;
 use super::transport::{Telemetry, Transport};
 use crate::lang::diagnostic::{Diagnostic, line_col};
-use crate::lang::song::Song;
+use crate::lang::song::{Song, Track};
 use crate::output::atomic_file::write_atomically;
 use crate::pattern::Span;
 use crate::session::recovery;
@@ -208,25 +208,24 @@ impl App {
         }
     }
 
+    /// Whether a track is silenced: by `mute` in the source, muted here, or another track soloed.
+    fn silenced(&self, track: &Track) -> bool {
+        track.muted
+            || self.muted.contains(&track.name)
+            || (!self.soloed.is_empty() && !self.soloed.contains(&track.name))
+    }
+
     fn effective_mutes(&self) -> Vec<bool> {
         let Some(song) = &self.song else {
             return Vec::new();
         };
-        song.tracks
-            .iter()
-            .map(|t| {
-                t.muted
-                    || self.muted.contains(&t.name)
-                    || (!self.soloed.is_empty() && !self.soloed.contains(&t.name))
-            })
-            .collect()
+        song.tracks.iter().map(|t| self.silenced(t)).collect()
     }
 
     fn apply_mutes(&self, song: &mut Song) {
-        for t in &mut song.tracks {
-            t.muted = t.muted
-                || self.muted.contains(&t.name)
-                || (!self.soloed.is_empty() && !self.soloed.contains(&t.name));
+        let silenced: Vec<bool> = song.tracks.iter().map(|t| self.silenced(t)).collect();
+        for (t, s) in song.tracks.iter_mut().zip(silenced) {
+            t.muted = s;
         }
     }
 

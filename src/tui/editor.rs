@@ -256,13 +256,8 @@ impl Editor {
         let Some(snap) = self.undo.pop() else {
             return false;
         };
-        self.redo.push(Snapshot {
-            lines: self.lines.clone(),
-            cursor: self.cursor,
-        });
-        self.lines = snap.lines;
-        self.cursor = snap.cursor;
-        self.last_edit = None;
+        let now = self.restore(snap);
+        self.redo.push(now);
         true
     }
 
@@ -271,14 +266,20 @@ impl Editor {
         let Some(snap) = self.redo.pop() else {
             return false;
         };
-        self.undo.push(Snapshot {
-            lines: self.lines.clone(),
-            cursor: self.cursor,
-        });
-        self.lines = snap.lines;
-        self.cursor = snap.cursor;
-        self.last_edit = None;
+        let now = self.restore(snap);
+        self.undo.push(now);
         true
+    }
+
+    /// Replaces the text and cursor with `snap`, returning what they were.
+    fn restore(&mut self, snap: Snapshot) -> Snapshot {
+        self.last_edit = None;
+        let now = Snapshot {
+            lines: std::mem::replace(&mut self.lines, snap.lines),
+            cursor: self.cursor,
+        };
+        self.cursor = snap.cursor;
+        now
     }
 
     /// Scrolls so the cursor is visible in a pane `height` lines tall.

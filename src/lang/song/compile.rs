@@ -1095,18 +1095,7 @@ impl Compiler {
                     draft.repeats = Some(int(value(1)?, 1, 1024, "`repeats`")? as u32);
                     2
                 }
-                _ => {
-                    let help = match suggest::nearest(&kw, RUDIMENT_KEYS.iter().copied()) {
-                        Some(k) => format!("did you mean `{k}`?"),
-                        None => format!("a rudiment line takes: {}", RUDIMENT_KEYS.join(", ")),
-                    };
-                    return Err(err(
-                        &key.span,
-                        format!("unknown rudiment setting `{}`", key.text),
-                        "unknown setting",
-                        help,
-                    ));
-                }
+                _ => return Err(unknown_setting(key, "rudiment", RUDIMENT_KEYS)),
             };
             i += used;
         }
@@ -1192,18 +1181,7 @@ impl Compiler {
                     }
                     settings.velocities = vels;
                 }
-                _ => {
-                    let help = match suggest::nearest(&kw, ARP_KEYS.iter().copied()) {
-                        Some(k) => format!("did you mean `{k}`?"),
-                        None => format!("an arp line takes: {}", ARP_KEYS.join(", ")),
-                    };
-                    return Err(err(
-                        &key.span,
-                        format!("unknown arp setting `{}`", key.text),
-                        "unknown setting",
-                        help,
-                    ));
-                }
+                _ => return Err(unknown_setting(key, "arp", ARP_KEYS)),
             }
         }
         settings.validate().map_err(|e| {
@@ -1366,6 +1344,21 @@ fn velocity_of(v: &Value) -> Option<u8> {
         return (1.0..=127.0).contains(&f).then_some(f as u8);
     }
     (f > 0.0 && f <= 1.0).then(|| ((f * 127.0).round() as u8).max(1))
+}
+
+/// An unknown word on a `rudiment` or `arp` line, with the nearest setting it takes.
+fn unknown_setting(key: &Token, line: &str, keys: &[&str]) -> Diagnostic {
+    let kw = key.text.to_ascii_lowercase();
+    let help = match suggest::nearest(&kw, keys.iter().copied()) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None => format!("a `{line}` line takes: {}", keys.join(", ")),
+    };
+    err(
+        &key.span,
+        format!("unknown {line} setting `{}`", key.text),
+        "unknown setting",
+        help,
+    )
 }
 
 /// The value `n` places after a setting's keyword, or an error saying the setting needs one.
