@@ -6,6 +6,7 @@
 //! fails instead of stalling the suite. Events are checked for sane times: exact time that
 //! overflowed would show up as fragments outside the span that was asked for.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,10 +24,12 @@ use flam::pattern::{Pattern, Span, Value};
 use flam::theory::time::Time;
 use proptest::prelude::*;
 use proptest::sample::select;
+use proptest::test_runner::RngSeed;
 
-/// How long one case may take before it counts as a hang. Generous: this is a safety net for
-/// debug builds on a busy machine, not a benchmark.
-const DEADLINE: Duration = Duration::from_secs(5);
+/// How long one case may take before it counts as a hang: a safety net, not a benchmark. The
+/// densest bounded cases (65,536 events a cycle in nested polymeters) take about 4 s in a debug
+/// build on two busy cores, so anything short of a minute would fail on a slow CI machine.
+const DEADLINE: Duration = Duration::from_secs(60);
 /// The most events four cycles may hold; the compilers bound density well below this.
 const MAX_EVENTS: usize = 1_000_000;
 /// After this many hung cases the process stops, rather than pile up spinning threads.
@@ -73,7 +76,11 @@ fn guarded<T: Send + 'static>(
             let hung = HUNG.fetch_add(1, Ordering::SeqCst) + 1;
             let msg = format!("still running after {DEADLINE:?} (a hang?)\n  input: {input:?}");
             if hung >= MAX_HUNG {
-                eprintln!("{hung} cases hung; stopping. Last: {msg}");
+                // Straight to stderr: the test harness swallows eprintln! output on exit.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{hung} cases hung; stopping. Last: {msg}"
+                );
                 std::process::exit(101);
             }
             Err(msg)
@@ -928,11 +935,25 @@ fn mutated_song() -> impl Strategy<Value = Vec<u8>> {
 
 /// `cases` cases; failures are reported with their input and not saved to a file.
 fn config(cases: u32) -> ProptestConfig {
+    let default = ProptestConfig::default();
+    // CI must give the same verdict on every run, so the cases come from a fixed seed unless
+    // PROPTEST_RNG_SEED names another (`PROPTEST_RNG_SEED=random` hunts for new failures).
+    let rng_seed = if std::env::var_os("PROPTEST_RNG_SEED").is_some() {
+        default.rng_seed
+    } else {
+        RngSeed::Fixed(0xF1A3)
+    };
+    // FLAM_FUZZ_SCALE=10 runs ten times as many cases, for a longer hunt.
+    let scale = std::env::var("FLAM_FUZZ_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     ProptestConfig {
-        cases,
+        cases: cases.saturating_mul(scale),
         max_shrink_iters: 500,
         failure_persistence: None,
-        ..ProptestConfig::default()
+        rng_seed,
+        ..default
     }
 }
 
@@ -1108,7 +1129,7 @@ fn extremes() -> Vec<String> {
 }
 
 #[test]
-fn extreme_patterns_answer_quickly_and_never_panic() {
+fn extreme_patterns_never_hang_or_panic() {
     let mut failures = Vec::new();
     for src in extremes() {
         if let Err(e) = mini_case(src) {
@@ -1119,7 +1140,7 @@ fn extreme_patterns_answer_quickly_and_never_panic() {
 }
 
 #[test]
-fn extreme_patterns_inside_songs_answer_quickly_and_never_panic() {
+fn extreme_patterns_inside_songs_never_hang_or_panic() {
     let mut failures = Vec::new();
     for src in extremes() {
         let pat = src.replace(['"', '`', '\n', '\r'], " ");
@@ -1204,7 +1225,7 @@ fn extreme_songs() -> Vec<String> {
 }
 
 #[test]
-fn extreme_songs_answer_quickly_and_never_panic() {
+fn extreme_songs_never_hang_or_panic() {
     let mut failures = Vec::new();
     for src in extreme_songs() {
         if let Err(e) = song_case(src) {
