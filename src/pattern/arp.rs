@@ -193,6 +193,13 @@ impl ArpMode {
 /// The held notes without repeats: sorted low to high, or in the order written.
 fn distinct(held: &[u8], as_written: bool) -> Vec<u8> {
     let mut notes = Vec::with_capacity(held.len());
+    distinct_into(held, as_written, &mut notes);
+    notes
+}
+
+/// [`distinct`] into a buffer the caller reuses, so a step costs no allocation.
+fn distinct_into(held: &[u8], as_written: bool, notes: &mut Vec<u8>) {
+    notes.clear();
     for &n in held {
         if !notes.contains(&n) {
             notes.push(n);
@@ -201,7 +208,6 @@ fn distinct(held: &[u8], as_written: bool) -> Vec<u8> {
     if !as_written {
         notes.sort_unstable();
     }
-    notes
 }
 
 /// The notes followed by each further octave of them, before any order is applied, as
@@ -452,6 +458,10 @@ struct Arpeggiator {
     settings: ArpSettings,
     /// How far back from a query a note can start and still sound inside it.
     longest_note: Time,
+    /// Two steps: the swing's pair.
+    pair: Time,
+    /// Where the second step of a pair starts, from the pair's start.
+    swung: Time,
 }
 
 impl Arpeggiator {
@@ -460,9 +470,12 @@ impl Arpeggiator {
         let swing = settings.swing;
         let longer_half = swing.max(Time::from_integer(1) - swing);
         let longest_step = settings.step * Time::from_integer(2) * longer_half;
+        let pair = settings.step * Time::from_integer(2);
         Arpeggiator {
             chords,
             longest_note: longest_step * settings.gate,
+            pair,
+            swung: pair * settings.swing,
             settings,
         }
     }
@@ -470,12 +483,11 @@ impl Arpeggiator {
     /// When step `k` starts: on the grid for the first of each pair, at `swing` of the pair for
     /// the second.
     fn onset(&self, k: i64) -> Time {
-        let step = self.settings.step;
-        let pair_start = step * Time::from_integer(2 * k.div_euclid(2));
+        let pair_start = self.pair * Time::from_integer(k.div_euclid(2));
         if k.rem_euclid(2) == 0 {
             pair_start
         } else {
-            pair_start + step * Time::from_integer(2) * self.settings.swing
+            pair_start + self.swung
         }
     }
 
@@ -510,11 +522,22 @@ impl Arpeggiator {
         let mut run: Option<Run> = None;
         let mut walk: Option<WalkMemo> = None;
         let mut held = Vec::new();
+        let mut current = Vec::new();
+        // The first step of the chord last seen, found once per chord rather than per step.
+        let mut first_steps: Option<(Time, i64)> = None;
+        let as_written = self.settings.mode == ArpMode::AsPlayed;
+        let mut next_begin = self.onset(first);
         for k in first..=last {
-            let begin = self.onset(k);
+            let begin = next_begin;
+            next_begin = self.onset(k + 1);
+            let length = next_begin - begin;
             let whole = Span::new(
                 begin,
-                begin + (self.onset(k + 1) - begin) * self.settings.gate,
+                if self.settings.gate == Time::ONE {
+                    next_begin
+                } else {
+                    begin + length * self.settings.gate
+                },
             );
             let Some(part) = whole.intersection(&span) else {
                 continue;
@@ -537,14 +560,20 @@ impl Arpeggiator {
             if held.is_empty() {
                 continue;
             }
-            let as_written = self.settings.mode == ArpMode::AsPlayed;
-            let current = distinct(&held, as_written);
+            distinct_into(&held, as_written, &mut current);
             if run.as_ref().is_none_or(|r| r.held != current) {
-                run = Some(self.run(current));
+                run = Some(self.run(current.clone()));
                 walk = None;
             }
             let Some(active) = run.as_ref() else { continue };
-            let chord_first_step = self.first_step_from(chord_start);
+            let chord_first_step = match first_steps {
+                Some((start, step)) if start == chord_start => step,
+                _ => {
+                    let step = self.first_step_from(chord_start);
+                    first_steps = Some((chord_start, step));
+                    step
+                }
+            };
             let index = if self.settings.reset {
                 k - chord_first_step
             } else {

@@ -44,7 +44,13 @@ impl<T> Hap<T> {
         &mut self,
         f: impl Fn(crate::theory::time::Time) -> crate::theory::time::Time,
     ) {
+        // Most fragments are their whole event; then one mapping serves both.
+        let whole_is_part = self.whole == Some(self.part);
         self.part = self.part.with_time(&f);
-        self.whole = self.whole.map(|w| w.with_time(&f));
+        self.whole = if whole_is_part {
+            Some(self.part)
+        } else {
+            self.whole.map(|w| w.with_time(&f))
+        };
     }
 }

@@ -20,6 +20,8 @@ type QueryFn<T> = dyn Fn(Span, &mut Vec<Hap<T>>) + Send + Sync;
 pub struct Pattern<T> {
     query: Arc<QueryFn<T>>,
     steps: Option<Time>,
+    /// Known to hold no events (a rest), so sequences can skip it without querying.
+    silent: bool,
 }
 
 impl<T> Clone for Pattern<T> {
@@ -27,6 +29,7 @@ impl<T> Clone for Pattern<T> {
         Pattern {
             query: Arc::clone(&self.query),
             steps: self.steps,
+            silent: self.silent,
         }
     }
 }
@@ -52,6 +55,7 @@ impl<T: Payload> Pattern<T> {
         Pattern {
             query: Arc::new(query),
             steps: None,
+            silent: false,
         }
     }
 
@@ -80,7 +84,14 @@ impl<T: Payload> Pattern<T> {
 
     /// No events at all.
     pub fn silence() -> Self {
-        Pattern::new(|_, _| {})
+        let mut silence = Pattern::new(|_, _| {});
+        silence.silent = true;
+        silence
+    }
+
+    /// Whether this pattern is known to hold no events.
+    pub fn is_silent(&self) -> bool {
+        self.silent
     }
 
     /// One event per cycle, holding `value` for the whole cycle.
@@ -127,7 +138,8 @@ impl<T: Payload> Pattern<T> {
         let mut offset = Time::from_integer(0);
         for (weight, pat) in parts {
             let width = weight / total;
-            if width > Time::from_integer(0) {
+            // Rests take their share of the cycle but need no query.
+            if width > Time::from_integer(0) && !pat.is_silent() {
                 slots.push((offset, width, pat));
             }
             offset += width;
@@ -255,17 +267,21 @@ impl<T: Payload> Pattern<T> {
         .with_steps(self.steps)
     }
 
-    /// Replaces every event by one event per value `f` returns (none drops it).
+    /// Replaces every event by one event per value `f` appends to its buffer (none drops it).
+    /// The buffer is reused from event to event, so a query allocates only twice.
     pub fn flat_map_values<U: Payload>(
         &self,
-        f: impl Fn(&T) -> Vec<U> + Send + Sync + 'static,
+        f: impl Fn(&T, &mut Vec<U>) + Send + Sync + 'static,
     ) -> Pattern<U> {
         let pat = self.clone();
         Pattern::new(move |span, out| {
             let mut haps = Vec::new();
+            let mut values = Vec::new();
             pat.query_into(span, &mut haps);
             for h in haps {
-                out.extend(f(&h.value).into_iter().map(|v| Hap {
+                values.clear();
+                f(&h.value, &mut values);
+                out.extend(values.drain(..).map(|v| Hap {
                     whole: h.whole,
                     part: h.part,
                     value: v,

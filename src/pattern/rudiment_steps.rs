@@ -7,17 +7,17 @@ use std::sync::Arc;
 use super::hap::Hap;
 use super::note::Note;
 use super::pattern::Pattern;
-use super::rudiment::find_rudiment;
 use super::span::Span;
 use super::value::Value;
 
 /// The rudiment patterns a track can play, by the name written in its pattern.
 pub type RudimentPatterns = HashMap<String, Pattern<Note>>;
 
-/// The rudiment a value names, if any.
-pub fn rudiment_name(value: &Value) -> Option<&str> {
+/// The pattern of the rudiment a step names, looked up as written: the compiler made one for
+/// every rudiment name in the track, so a query needs no name matching.
+fn named<'a>(patterns: &'a RudimentPatterns, value: &Value) -> Option<&'a Pattern<Note>> {
     match value {
-        Value::Word(w) => find_rudiment(w).map(|_| w.as_ref()),
+        Value::Word(w) => patterns.get(&**w),
         _ => None,
     }
 }
@@ -25,17 +25,15 @@ pub fn rudiment_name(value: &Value) -> Option<&str> {
 /// Replaces each step whose value names a rudiment with the strokes of that rudiment that start
 /// within the step. Steps naming nothing in `patterns` are dropped.
 pub fn play_rudiment_steps(steps: &Pattern<Value>, patterns: RudimentPatterns) -> Pattern<Note> {
-    let steps = steps.filter_values(|v| rudiment_name(v).is_some());
     let patterns = Arc::new(patterns);
+    let known = Arc::clone(&patterns);
+    let steps = steps.filter_values(move |v| named(&known, v).is_some());
     Pattern::new(move |span, out| {
         let mut outers = Vec::new();
         let mut strokes: Vec<Hap<Note>> = Vec::new();
         steps.query_into(span, &mut outers);
         for step in &outers {
-            let (Some(whole), Some(name)) = (step.whole, rudiment_name(&step.value)) else {
-                continue;
-            };
-            let Some(pattern) = patterns.get(name) else {
+            let (Some(whole), Some(pattern)) = (step.whole, named(&patterns, &step.value)) else {
                 continue;
             };
             strokes.clear();
@@ -64,6 +62,7 @@ pub fn play_rudiment_steps(steps: &Pattern<Value>, patterns: RudimentPatterns) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pattern::rudiment::find_rudiment;
     use crate::pattern::{RudimentSettings, rudiment_pattern};
     use crate::theory::time::Time;
 

@@ -26,6 +26,9 @@ fn gcd(a: i64, b: i64) -> i64 {
     if b == 0 {
         return a as i64;
     }
+    if a == 1 || b == 1 {
+        return 1;
+    }
     let shift = (a | b).trailing_zeros();
     a >>= a.trailing_zeros();
     loop {
@@ -262,6 +265,15 @@ impl Mul for Time {
                 n: self.n.wrapping_mul(o.n),
                 d: 1,
             };
+        }
+        // Scaling by a whole number (cycles to steps and back) needs only one reduction.
+        if o.d == 1 {
+            let g = gcd(o.n, self.d).max(1);
+            return guard(self.n.wrapping_mul(o.n / g), self.d / g);
+        }
+        if self.d == 1 {
+            let g = gcd(self.n, o.d).max(1);
+            return guard(o.n.wrapping_mul(self.n / g), o.d / g);
         }
         // Cross-reduce first, so the product is already in lowest terms.
         let g1 = gcd(self.n, o.d);

@@ -12,7 +12,7 @@ use crate::lang::mini::ast::AtomRole;
 use crate::lang::mini::compile::{MAX_EVENTS_PER_CYCLE, MAX_GRID, grid_cost};
 use crate::lang::mini::{self, Compiled};
 use crate::pattern::arp::{ArpMode, ArpSettings};
-use crate::pattern::rudiment_steps::{RudimentPatterns, play_rudiment_steps, rudiment_name};
+use crate::pattern::rudiment_steps::{RudimentPatterns, play_rudiment_steps};
 use crate::pattern::{Note, Pattern, RudimentSettings, Value, find_rudiment, rudiment_pattern};
 use crate::theory::gm;
 use crate::theory::suggest;
@@ -1292,7 +1292,12 @@ impl Compiler {
         let plain = if names.is_empty() {
             values
         } else {
-            values.filter_values(|v| rudiment_name(v).is_none())
+            // The names as written, so a query compares strings instead of parsing names.
+            let written: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            values.filter_values(move |v| match v {
+                Value::Word(w) => !written.iter().any(|n| **n == **w),
+                _ => true,
+            })
         };
         let played = match &draft.arp {
             // The settings were checked when the line was read, so this cannot fail here.
@@ -1300,12 +1305,9 @@ impl Compiler {
                 .fmap(move |v| resolve::keys(v, drums).unwrap_or_default())
                 .arp(settings)
                 .unwrap_or_else(|_| Pattern::silence()),
-            None => plain.flat_map_values(move |v| {
-                resolve::keys(v, drums)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|k| Note::new(k, 100))
-                    .collect()
+            None => plain.flat_map_values(move |v, notes| {
+                // Unknown words were reported when the song compiled; here they stay silent.
+                let _ = resolve::each_key(v, drums, |k| notes.push(Note::new(k, 100)));
             }),
         };
         let played = match &draft.velocity {

@@ -25,19 +25,35 @@ pub fn is_drum(word: &str) -> bool {
 
 /// The MIDI notes of a value on a drum or melodic track, or why it has none.
 pub fn keys(value: &Value, drums: bool) -> Result<Vec<u8>, Unknown> {
+    let mut keys = Vec::new();
+    each_key(value, drums, |k| keys.push(k))?;
+    Ok(keys)
+}
+
+/// Calls `f` with each of [`keys`], so a single note (the common case) costs no allocation.
+pub fn each_key(value: &Value, drums: bool, mut f: impl FnMut(u8)) -> Result<(), Unknown> {
     match value {
-        Value::Num { float, .. } => midi_number(*float).map(|k| vec![k]),
-        Value::Word(w) => word_key(w, drums).map(|k| vec![k]),
+        Value::Num { float, .. } => f(midi_number(*float)?),
+        Value::Word(w) => f(word_key(w, drums)?),
         Value::List(parts) => {
-            let texts: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
-            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-            chord::parse_chord_parts(&refs).map_err(|e| Unknown {
+            // Words are borrowed as they are; only numbers need writing out.
+            let texts: Vec<std::borrow::Cow<'_, str>> = parts
+                .iter()
+                .map(|p| match p {
+                    Value::Word(w) => std::borrow::Cow::Borrowed(&**w),
+                    other => std::borrow::Cow::Owned(other.to_string()),
+                })
+                .collect();
+            let refs: Vec<&str> = texts.iter().map(|t| &**t).collect();
+            let chord = chord::parse_chord_parts(&refs).map_err(|e| Unknown {
                 message: e.message.clone(),
                 label: "not a chord".to_string(),
                 help: Some(e.hint.clone()),
-            })
+            })?;
+            chord.into_iter().for_each(f);
         }
     }
+    Ok(())
 }
 
 fn midi_number(float: f64) -> Result<u8, Unknown> {
