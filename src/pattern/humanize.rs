@@ -1,5 +1,7 @@
 //! Humanize: small, seeded, repeatable deviations in timing and force, like a player's.
 
+use std::sync::OnceLock;
+
 use super::note::Note;
 use super::pattern::Pattern;
 use super::random::{rand_at, seed_offset};
@@ -14,8 +16,21 @@ impl Pattern<Note> {
     pub fn humanize(&self, ms: f32, velocity: u8, seed: u32) -> Self {
         let timing = seed_offset(seed.wrapping_mul(2));
         let force = seed_offset(seed.wrapping_mul(2).wrapping_add(1));
+        // Each key reads the streams a little apart, so notes struck together move apart. The
+        // offsets per key are summed once, on the first query (compiling stays quick); exact
+        // sums make this the same as adding them note by note.
+        let apart = move |key: u8| {
+            let apart = Time::new(i64::from(key), 1_000_003);
+            (apart + timing, apart + force)
+        };
+        let offsets: OnceLock<Vec<(Time, Time)>> = OnceLock::new();
         self.update_haps(move |h| {
-            let at = h.whole_or_part().begin + Time::new(i64::from(h.value.key), 1_000_003);
+            let at = h.whole_or_part().begin;
+            let table = offsets.get_or_init(|| (0..=127).map(apart).collect());
+            let (timing, force) = table
+                .get(usize::from(h.value.key))
+                .copied()
+                .unwrap_or_else(|| apart(h.value.key));
             let dt = (rand_at(at + timing) * 2.0 - 1.0) as f32 * ms;
             let dv = ((rand_at(at + force) * 2.0 - 1.0) * f64::from(velocity)).round() as i32;
             h.value.nudge_ms += dt;

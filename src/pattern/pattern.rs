@@ -140,16 +140,17 @@ impl<T: Payload> Pattern<T> {
             let width = weight / total;
             // Rests take their share of the cycle but need no query.
             if width > Time::from_integer(0) && !pat.is_silent() {
-                slots.push((offset, width, pat));
+                slots.push((offset, offset + width, width, width.recip(), pat));
             }
             offset += width;
         }
         Pattern::new(move |span, out| {
             span.for_each_cycle(|piece| {
                 let cycle = sam(piece.begin);
-                for (offset, width, pat) in &slots {
+                for (offset, offset_end, width, inverse, pat) in &slots {
+                    // Adding the whole-number cycle is the cheap kind of addition.
                     let slot_begin = cycle + offset;
-                    let slot_end = slot_begin + width;
+                    let slot_end = cycle + offset_end;
                     let begin = piece.begin.max(slot_begin);
                     let end = piece.end.min(slot_end);
                     let keep = if piece.begin == piece.end {
@@ -160,7 +161,7 @@ impl<T: Payload> Pattern<T> {
                     if !keep {
                         continue;
                     }
-                    let to_local = |t: Time| cycle + (t - slot_begin) / width;
+                    let to_local = |t: Time| cycle + (t - slot_begin) * inverse;
                     let start = out.len();
                     pat.query_into(Span::new(to_local(begin), to_local(end)), out);
                     map_times_from(out, start, |t| slot_begin + (t - cycle) * width);

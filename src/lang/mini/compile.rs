@@ -221,8 +221,22 @@ impl Compiler {
             return Err(too_fine(&step.span));
         }
         let (mut pat, mut info) = self.base(step, grid)?;
+        // `a:b` of plain atoms is one constant value: folding it here saves every query a join
+        // (chord symbols such as `c4:maj7` are queried many times a bar by an arpeggiator).
+        let mut constant = match &step.base {
+            Base::Atom(text) => Some(Value::from_atom(text)),
+            _ => None,
+        };
         for op in &step.ops {
             (pat, info) = self.op(step, op, pat, info, grid)?;
+            constant = match (constant, op) {
+                (Some(value), Op::Tail(arg)) => single_atom(arg).map(|text| {
+                    let value = value.tail(&Value::from_atom(text));
+                    pat = Pattern::pure(value.clone()).with_steps(pat.steps());
+                    value
+                }),
+                _ => None,
+            };
         }
         if info.density > MAX_EVENTS_PER_CYCLE {
             return Err(too_dense(&step.span, info.density));
