@@ -1,6 +1,7 @@
 //! Exact musical time: a rational number of cycles, where one cycle is one bar.
 //!
-//! `Time` is a reduced fraction of two 64-bit integers. It is written for the pattern engine's
+//! `Time` is a reduced fraction of two 64-bit integers, checked against num-rational (a
+//! well-kept rational type) by a property test below. It is written for the pattern engine's
 //! hot path: the common cases (equal denominators, whole numbers, coprime denominators) avoid
 //! the gcd and the divisions a general rational type pays for on every operation, and
 //! comparisons multiply in 128 bits instead of dividing.
@@ -464,6 +465,7 @@ pub fn lcm(a: Time, b: Time) -> Time {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use num_rational::Ratio;
     use proptest::prelude::*;
 
     #[test]
@@ -546,6 +548,29 @@ mod tests {
         (-10_000i64..10_000, 1i64..5_000).prop_map(|(n, d)| Time::new(n, d))
     }
 
+    /// Times as patterns make them: whole cycles, binary and triplet subdivisions, swing ratios
+    /// and arbitrary fractions, so every fast path of the arithmetic is exercised.
+    fn musical() -> impl Strategy<Value = Time> {
+        let denominator = prop_oneof![
+            Just(1i64),
+            (0u32..12).prop_map(|k| 1i64 << k),
+            (0u32..8).prop_map(|k| 3i64 << k),
+            Just(20i64),
+            Just(1_000_003i64),
+            1i64..100_000,
+        ];
+        (-1_000_000i64..1_000_000, denominator).prop_map(|(n, d)| Time::new(n, d))
+    }
+
+    /// The same value in num-rational, a well-kept rational type, as an independent reference.
+    fn reference(t: Time) -> Ratio<i128> {
+        Ratio::new(i128::from(*t.numer()), i128::from(*t.denom()))
+    }
+
+    fn agrees(t: Time, r: Ratio<i128>) -> bool {
+        i128::from(*t.numer()) == *r.numer() && i128::from(*t.denom()) == *r.denom()
+    }
+
     proptest! {
         #[test]
         fn arithmetic_agrees_with_plain_fractions(a in small(), b in small()) {
@@ -558,6 +583,23 @@ mod tests {
             for t in [a + b, a - b, a * b] {
                 prop_assert_eq!(gcd(*t.numer(), *t.denom()).max(1), 1);
                 prop_assert!(*t.denom() > 0);
+            }
+        }
+
+        #[test]
+        fn arithmetic_agrees_with_num_rational_in_lowest_terms(a in musical(), b in musical()) {
+            let (ra, rb) = (reference(a), reference(b));
+            prop_assert!(agrees(a + b, ra + rb), "{a} + {b} = {}", a + b);
+            prop_assert!(agrees(a - b, ra - rb), "{a} - {b} = {}", a - b);
+            prop_assert!(agrees(a * b, ra * rb), "{a} * {b} = {}", a * b);
+            prop_assert_eq!(a.cmp(&b), ra.cmp(&rb));
+            prop_assert!(agrees(a.floor(), ra.floor()));
+            prop_assert!(agrees(a.ceil(), ra.ceil()));
+            prop_assert!(agrees(a.trunc(), ra.trunc()));
+            if !b.is_zero() {
+                prop_assert!(agrees(a / b, ra / rb), "{a} / {b} = {}", a / b);
+                prop_assert!(agrees(a % b, ra % rb), "{a} % {b} = {}", a % b);
+                prop_assert!(agrees(b.recip(), rb.recip()));
             }
         }
     }
