@@ -146,6 +146,11 @@ impl App {
             .then(|| (self.generation, self.editor.text()))
     }
 
+    /// When the pending edit is due to compile, if one is pending.
+    pub fn compile_deadline(&self) -> Option<Instant> {
+        (self.compiled_generation < self.generation).then(|| self.last_edit + COMPILE_PAUSE)
+    }
+
     /// Marks a compile as started, so it is not asked for again.
     pub fn compile_started(&mut self, generation: u64) {
         self.compiled_generation = self.compiled_generation.max(generation);

@@ -163,7 +163,19 @@ pub fn run(path: &Path, text: &str, transport: Box<dyn Transport>) -> Result<u8,
             }
             draw_now = false;
         }
+        // Wakes exactly when the typing pause ends: every millisecond lost here is one the
+        // edit may miss the next bar line by.
+        let compile_timer = match app.compile_deadline() {
+            Some(at) => crossbeam_channel::at(at),
+            None => crossbeam_channel::never(),
+        };
         select! {
+            recv(compile_timer) -> _ => {
+                if let Some((generation, text)) = app.compile_due(Instant::now()) {
+                    app.compile_started(generation);
+                    let _ = compile_tx.send((generation, text));
+                }
+            },
             recv(keys) -> e => match e {
                 Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => {
                     if let Some(action) = keymap::action(k, app.focus) {
