@@ -42,6 +42,44 @@ impl<T: Payload> Pattern<T> {
         .with_steps(self.steps())
     }
 
+    /// [`Pattern::app_left`] with `other` queried once for all of this query's events instead of
+    /// once per event. The same events come out when `other`'s events do not depend on the span
+    /// asked for, as with everything written in mini-notation (not with continuous signals).
+    /// A track's velocity pattern is applied this way: one query a bar, not one per note.
+    pub fn app_left_discrete<U: Payload, V: Payload>(
+        &self,
+        other: &Pattern<U>,
+        f: impl Fn(&T, &U) -> V + Send + Sync + 'static,
+    ) -> Pattern<V> {
+        let left = self.clone();
+        let right = other.clone();
+        Pattern::new(move |span, out| {
+            let mut lefts = Vec::new();
+            left.query_into(span, &mut lefts);
+            let mut wholes = lefts.iter().map(|l| l.whole_or_part());
+            let Some(first) = wholes.next() else {
+                return;
+            };
+            let hull = wholes.fold(first, |h, w| {
+                Span::new(h.begin.min(w.begin), h.end.max(w.end))
+            });
+            let mut rights = Vec::new();
+            right.query_into(hull, &mut rights);
+            for l in &lefts {
+                for r in &rights {
+                    // Cheap rejection first: most pairs lie apart.
+                    if r.part.begin > l.part.end || r.part.end < l.part.begin {
+                        continue;
+                    }
+                    if let Some(part) = l.part.intersection(&r.part) {
+                        out.push(Hap::new(l.whole, part, f(&l.value, &r.value)));
+                    }
+                }
+            }
+        })
+        .with_steps(self.steps())
+    }
+
     /// For each event, plays the pattern `f` makes of its value, inside the event's fragment;
     /// the structure comes from the inner patterns (Strudel's `innerJoin`).
     pub fn inner_bind<U: Payload>(
@@ -127,5 +165,49 @@ impl<T: Payload> Pattern<T> {
         self.early(sam(span.begin))
             .fast(Time::from_integer(1) / duration)
             .late(span.begin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::Value;
+    use proptest::prelude::*;
+
+    /// Every pattern of the Strudel conformance set that compiles, parsed once.
+    fn mini_patterns() -> &'static [Pattern<Value>] {
+        static PATTERNS: std::sync::OnceLock<Vec<Pattern<Value>>> = std::sync::OnceLock::new();
+        PATTERNS.get_or_init(|| {
+            include_str!("../../tests/conformance/mini/expected.jsonl")
+                .lines()
+                .filter_map(|l| {
+                    let start = l.find("\"pattern\":\"")? + 11;
+                    let end = start + l[start..].find("\",\"ok\"")?;
+                    let text = l[start..end].replace("\\\"", "\"").replace("\\\\", "\\");
+                    crate::lang::mini::parse(&text).ok().map(|c| c.pattern)
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn velocities_from_one_query_equal_velocities_queried_note_by_note(
+            left in 0usize..10_000,
+            right in 0usize..10_000,
+            begin in 0i64..64,
+            length in 1i64..64,
+            grid in prop::sample::select(vec![1i64, 2, 3, 4, 6, 8, 16]),
+        ) {
+            let patterns = mini_patterns();
+            let (l, r) = (&patterns[left % patterns.len()], &patterns[right % patterns.len()]);
+            let span = Span::new(Time::new(begin, grid), Time::new(begin + length, grid));
+            let pair = |a: &Value, b: &Value| (a.clone(), b.clone());
+            let per_note = l.app_left(r, pair).query(span);
+            let once = l.app_left_discrete(r, pair).query(span);
+            prop_assert_eq!(once, per_note);
+        }
     }
 }

@@ -1320,7 +1320,7 @@ impl Compiler {
                     let velocity = velocity_of(&only.value).unwrap_or(100);
                     played.update_haps(move |h| h.value.velocity = velocity)
                 }
-                _ => played.app_left(vel, |n, v| Note {
+                _ => played.app_left_discrete(vel, |n, v| Note {
                     velocity: velocity_of(v).unwrap_or(n.velocity),
                     ..*n
                 }),
