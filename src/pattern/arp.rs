@@ -414,14 +414,23 @@ fn draw(seed: u64, stream: u64, index: i64) -> u64 {
 /// A random permutation of `0..n`, fixed by `key`.
 fn shuffle(key: u64, n: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
+    shuffle_in_place(key, &mut order);
+    order
+}
+
+/// Shuffles `order` (Fisher–Yates), fixed by `key`; [`shuffle`] of `0..n` when it holds `0..n`.
+fn shuffle_in_place(key: u64, order: &mut [usize]) {
     let mut state = key;
-    for i in (1..n).rev() {
+    for i in (1..order.len()).rev() {
         state = splitmix(state);
         let j = (state % (i as u64 + 1)) as usize;
         order.swap(i, j);
     }
-    order
 }
+
+/// The longest order random-other shuffles on the stack; longer ones (huge chords over many
+/// octaves) allocate.
+const STACK_ORDER: usize = 64;
 
 /// A stable hash of the held notes, so random-once keeps its order for as long as the same
 /// notes are held.
@@ -695,10 +704,22 @@ fn random_other_position(seed: u64, n: i64, index: i64) -> usize {
         // With two notes, avoiding a repeat across windows leaves one choice: keep the order.
         return shuffle(draw(seed, STREAM_OTHER, 0), len)[offset];
     }
-    let mut order = shuffle(draw(seed, STREAM_OTHER, window), len);
-    let previous = shuffle(draw(seed, STREAM_OTHER, window - 1), len);
-    // Swapping the first two keeps the window's last note, so the previous window's last note
-    // is the one from its raw shuffle and this needs no chain of earlier windows.
+    if len > STACK_ORDER {
+        let mut order = shuffle(draw(seed, STREAM_OTHER, window), len);
+        let previous = shuffle(draw(seed, STREAM_OTHER, window - 1), len);
+        // Swapping the first two keeps the window's last note, so the previous window's last
+        // note is the one from its raw shuffle and this needs no chain of earlier windows.
+        if order.first() == previous.last() {
+            order.swap(0, 1);
+        }
+        return order[offset];
+    }
+    let mut identity = [0usize; STACK_ORDER];
+    identity.iter_mut().enumerate().for_each(|(i, x)| *x = i);
+    let (mut order, mut previous) = (identity, identity);
+    let (order, previous) = (&mut order[..len], &mut previous[..len]);
+    shuffle_in_place(draw(seed, STREAM_OTHER, window), order);
+    shuffle_in_place(draw(seed, STREAM_OTHER, window - 1), previous);
     if order.first() == previous.last() {
         order.swap(0, 1);
     }

@@ -156,7 +156,7 @@ pub fn parse_chord_parts(parts: &[&str]) -> Result<Vec<u8>, ChordError> {
         let modifier = parse_modifier(text).ok_or_else(|| unknown_modifier(text))?;
         modifier.apply(&mut notes);
     }
-    to_midi(notes, &parts.join(":"))
+    to_midi(notes, || parts.join(":"))
 }
 
 /// The plain major triad, for chords written without a quality.
@@ -170,18 +170,22 @@ fn stack(root: u8, quality: &str, intervals: &[u8]) -> Result<Vec<u8>, ChordErro
         .iter()
         .map(|i| i32::from(root) + i32::from(*i))
         .collect();
-    to_midi(notes, &format!("{}:{quality}", note_name(root)))
+    to_midi(notes, || format!("{}:{quality}", note_name(root)))
 }
 
-/// Sorts the notes and checks each is a MIDI note; `label` names the chord in errors.
-fn to_midi(mut notes: Vec<i32>, label: &str) -> Result<Vec<u8>, ChordError> {
+/// Sorts the notes and checks each is a MIDI note; `label` names the chord in errors (it is
+/// written only then: chords are parsed at every query of an arpeggiated track).
+fn to_midi(mut notes: Vec<i32>, label: impl Fn() -> String) -> Result<Vec<u8>, ChordError> {
     notes.sort_unstable();
     notes
         .iter()
         .map(|&n| {
             u8::try_from(n).ok().filter(|n| *n <= 127).ok_or_else(|| {
                 ChordError::new(
-                    format!("chord `{label}` has a note outside the MIDI range 0–127 (got {n})"),
+                    format!(
+                        "chord `{}` has a note outside the MIDI range 0–127 (got {n})",
+                        label()
+                    ),
                     "use a lower or higher root octave, or fewer octave shifts",
                 )
             })

@@ -36,7 +36,27 @@ pub fn each_key(value: &Value, drums: bool, mut f: impl FnMut(u8)) -> Result<(),
         Value::Num { float, .. } => f(midi_number(*float)?),
         Value::Word(w) => f(word_key(w, drums)?),
         Value::List(parts) => {
-            // Words are borrowed as they are; only numbers need writing out.
+            let unknown = |e: chord::ChordError| Unknown {
+                message: e.message.clone(),
+                label: "not a chord".to_string(),
+                help: Some(e.hint.clone()),
+            };
+            // The usual chord symbol is a few words: borrowed in place, nothing written out.
+            let mut words = [""; 8];
+            if parts.len() <= words.len()
+                && parts.iter().zip(words.iter_mut()).all(|(p, w)| match p {
+                    Value::Word(text) => {
+                        *w = text;
+                        true
+                    }
+                    _ => false,
+                })
+            {
+                let chord = chord::parse_chord_parts(&words[..parts.len()]).map_err(unknown)?;
+                chord.into_iter().for_each(f);
+                return Ok(());
+            }
+            // Numbers among the parts are written out as the chord parser reads them.
             let texts: Vec<std::borrow::Cow<'_, str>> = parts
                 .iter()
                 .map(|p| match p {
@@ -45,11 +65,7 @@ pub fn each_key(value: &Value, drums: bool, mut f: impl FnMut(u8)) -> Result<(),
                 })
                 .collect();
             let refs: Vec<&str> = texts.iter().map(|t| &**t).collect();
-            let chord = chord::parse_chord_parts(&refs).map_err(|e| Unknown {
-                message: e.message.clone(),
-                label: "not a chord".to_string(),
-                help: Some(e.hint.clone()),
-            })?;
+            let chord = chord::parse_chord_parts(&refs).map_err(unknown)?;
             chord.into_iter().for_each(f);
         }
     }
