@@ -23,23 +23,7 @@ impl<T: Payload> Pattern<T> {
         other: &Pattern<U>,
         f: impl Fn(&T, &U) -> V + Send + Sync + 'static,
     ) -> Pattern<V> {
-        let left = self.clone();
-        let right = other.clone();
-        Pattern::new(move |span, out| {
-            let mut lefts = Vec::new();
-            let mut rights = Vec::new();
-            left.query_into(span, &mut lefts);
-            for l in &lefts {
-                rights.clear();
-                right.query_into(l.whole_or_part(), &mut rights);
-                for r in &rights {
-                    if let Some(part) = l.part.intersection(&r.part) {
-                        out.push(Hap::new(l.whole, part, f(&l.value, &r.value)));
-                    }
-                }
-            }
-        })
-        .with_steps(self.steps())
+        self.app_left_querying(other, f, false)
     }
 
     /// [`Pattern::app_left`] with `other` queried once for all of this query's events instead of
@@ -51,21 +35,34 @@ impl<T: Payload> Pattern<T> {
         other: &Pattern<U>,
         f: impl Fn(&T, &U) -> V + Send + Sync + 'static,
     ) -> Pattern<V> {
+        self.app_left_querying(other, f, true)
+    }
+
+    /// Both kinds of `app_left`: `once` queries `other` over the span all events cover.
+    fn app_left_querying<U: Payload, V: Payload>(
+        &self,
+        other: &Pattern<U>,
+        f: impl Fn(&T, &U) -> V + Send + Sync + 'static,
+        once: bool,
+    ) -> Pattern<V> {
         let left = self.clone();
         let right = other.clone();
         Pattern::new(move |span, out| {
             let mut lefts = Vec::new();
+            let mut rights = Vec::new();
             left.query_into(span, &mut lefts);
             let mut wholes = lefts.iter().map(|l| l.whole_or_part());
-            let Some(first) = wholes.next() else {
-                return;
-            };
-            let hull = wholes.fold(first, |h, w| {
-                Span::new(h.begin.min(w.begin), h.end.max(w.end))
-            });
-            let mut rights = Vec::new();
-            right.query_into(hull, &mut rights);
+            if once && let Some(first) = wholes.next() {
+                let hull = wholes.fold(first, |h, w| {
+                    Span::new(h.begin.min(w.begin), h.end.max(w.end))
+                });
+                right.query_into(hull, &mut rights);
+            }
             for l in &lefts {
+                if !once {
+                    rights.clear();
+                    right.query_into(l.whole_or_part(), &mut rights);
+                }
                 for r in &rights {
                     // Cheap rejection first: most pairs lie apart.
                     if r.part.begin > l.part.end || r.part.end < l.part.begin {
