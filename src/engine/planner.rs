@@ -43,6 +43,9 @@ pub struct Planner {
     preview: Option<(i64, Vec<Planned>)>,
     outs: Vec<Producer<Cue>>,
     begins_at: f64,
+    /// The bar the newest swapped-in song took over at: bars before it were planned from an
+    /// older song, so unmuting does not re-plan them.
+    swapped_at: i64,
 }
 
 impl Planner {
@@ -69,6 +72,7 @@ impl Planner {
             preview: None,
             outs,
             begins_at: 0.0,
+            swapped_at: options.from_bar,
         };
         planner.begin();
         planner
@@ -275,6 +279,7 @@ impl Planner {
     /// bank and program first.
     pub fn swap(&mut self, song: Song) -> i64 {
         let bar = self.next_bar;
+        self.swapped_at = bar;
         let at_bar = self.anchor.bar_at(bar);
         let old = std::mem::replace(&mut self.song, song);
         let old_generation = self.generation;
@@ -332,6 +337,83 @@ impl Planner {
         bar
     }
 
+    /// Mutes and unmutes tracks now, as a groovebox does, instead of at the next bar line:
+    /// `muted` has one flag per track of the song playing. Everything not yet handed to the
+    /// senders follows the new flags, so the change is heard within the lookahead. A newly
+    /// muted track's notes that already sound end then; a newly unmuted track comes in from its
+    /// next note on (notes that would have started earlier stay silent, so nothing is cut in
+    /// half). `now` is play time.
+    pub fn set_mutes(&mut self, muted: &[bool], now: f64) {
+        let horizon = now + self.lookahead();
+        let generation = self.generation;
+        let changed = |song: &Song, want: bool| -> Vec<usize> {
+            song.tracks
+                .iter()
+                .enumerate()
+                .filter(|(i, t)| muted.get(*i).is_some_and(|&m| m == want) && t.muted != want)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let silenced = changed(&self.song, true);
+        let revived = changed(&self.song, false);
+        for (i, track) in self.song.tracks.iter_mut().enumerate() {
+            if let Some(&m) = muted.get(i) {
+                track.muted = m;
+            }
+        }
+        // The next bar's preview was planned with the old flags.
+        self.preview = None;
+
+        // Silenced: their waiting notes go, with the note-offs that close them; notes already
+        // sounding end at the horizon. Notes on one key and channel pair up by count, which is
+        // all MIDI can tell apart.
+        let mut dropped: Vec<(usize, u8, u8)> = Vec::new();
+        self.pending.retain_mut(|p| {
+            if p.generation != generation || !silenced.contains(&p.track) {
+                return true;
+            }
+            match p.midi {
+                Midi::Channel(Message::NoteOn { channel, key, .. }) => {
+                    dropped.push((p.track, channel, key));
+                    false
+                }
+                Midi::Channel(Message::NoteOff { channel, key }) => {
+                    if take(&mut dropped, (p.track, channel, key)) {
+                        return false;
+                    }
+                    p.at = p.at.min(horizon);
+                    true
+                }
+                _ => true,
+            }
+        });
+
+        // Revived: the committed bars are planned again for them, from the horizon on.
+        if !revived.is_empty() {
+            let first = (self.next_bar - 2)
+                .max(self.swapped_at)
+                .max(self.options.from_bar);
+            let mut back: Vec<Planned> = (first..self.next_bar)
+                .flat_map(|bar| self.plan_bar(bar))
+                .filter(|p| revived.contains(&p.track) && matches!(p.midi, Midi::Channel(_)))
+                .filter(|p| p.rank == Planned::NOTE_ON || p.rank == Planned::NOTE_OFF)
+                .collect();
+            back.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.rank.cmp(&b.rank)));
+            let mut skipped: Vec<(usize, u8, u8)> = Vec::new();
+            for p in back {
+                match p.midi {
+                    Midi::Channel(Message::NoteOn { channel, key, .. }) if p.at < horizon => {
+                        skipped.push((p.track, channel, key));
+                    }
+                    Midi::Channel(Message::NoteOff { channel, key })
+                        if take(&mut skipped, (p.track, channel, key)) => {}
+                    _ => self.pending.push_back(p),
+                }
+            }
+        }
+        self.sort();
+    }
+
     /// Moves the note-offs of `tracks` (of one song generation) that fall after `at` to `at`,
     /// or to just after their note-on when that comes later.
     fn end_notes(&mut self, tracks: &[usize], generation: u32, at: f64) {
@@ -357,6 +439,18 @@ impl Planner {
                 .fold(f64::NEG_INFINITY, f64::max);
             p.at = at.max(on);
         }
+    }
+}
+
+/// Removes one `note` (track, channel, key) from `notes`; whether there was one. Note-offs
+/// find the note-on they close this way.
+fn take(notes: &mut Vec<(usize, u8, u8)>, note: (usize, u8, u8)) -> bool {
+    match notes.iter().position(|n| *n == note) {
+        Some(i) => {
+            notes.swap_remove(i);
+            true
+        }
+        None => false,
     }
 }
 
@@ -592,6 +686,139 @@ mod tests {
             .map(|(at, _)| at)
             .collect();
         assert_eq!(pad_off, vec![2.0], "the 8 s pad note ends at bar 1");
+    }
+
+    /// Every note-on has its note-off, per channel and key, and nothing is left sounding.
+    fn balanced(notes: &[(f64, Message)]) -> bool {
+        let mut sounding: Vec<(u8, u8)> = Vec::new();
+        for (_, m) in notes {
+            match *m {
+                Message::NoteOn { channel, key, .. } => sounding.push((channel, key)),
+                Message::NoteOff { channel, key } => {
+                    match sounding.iter().position(|n| *n == (channel, key)) {
+                        Some(i) => {
+                            sounding.swap_remove(i);
+                        }
+                        None => return false,
+                    }
+                }
+                _ => {}
+            }
+        }
+        sounding.is_empty()
+    }
+
+    const PAD_AND_HATS: &str =
+        "tempo 120\ntrack pad\n  play \"c4\"\ntrack hats drums\n  play \"hh*8\"\n";
+
+    #[test]
+    fn muting_mid_bar_silences_the_track_within_the_lookahead_and_ends_its_long_note() {
+        let (mut p, mut c) = planner(
+            song(PAD_AND_HATS),
+            PlannerOptions {
+                bars: Some(2),
+                ..Default::default()
+            },
+        );
+        let mut muted_at = None;
+        // Bars last 2 s; the hats are muted 0.6 s into the first, the pad keeps playing.
+        let cues = drive(&mut p, &mut c, 10.0, |now, p| {
+            if now >= 0.6 && muted_at.is_none() {
+                p.set_mutes(&[false, true], now);
+                muted_at = Some(now + p.lookahead());
+            }
+        });
+        let horizon = muted_at.unwrap();
+        let notes = notes_of(&cues);
+        assert!(balanced(&notes), "{notes:?}");
+        let hats: Vec<f64> = notes
+            .iter()
+            .filter(|(_, m)| matches!(m, Message::NoteOn { key: 42, .. }))
+            .map(|(at, _)| *at)
+            .collect();
+        assert_eq!(
+            hats,
+            vec![0.0, 0.25, 0.5, 0.75],
+            "hats up to the horizon {horizon}"
+        );
+        let pads = notes
+            .iter()
+            .filter(|(_, m)| matches!(m, Message::NoteOn { key: 60, .. }))
+            .count();
+        assert_eq!(pads, 2, "the pad plays on in both bars");
+
+        // A whole-bar pad note, muted: it stops at the horizon, not at the bar line.
+        let (mut p, mut c) = planner(
+            song(PAD_AND_HATS),
+            PlannerOptions {
+                bars: Some(2),
+                ..Default::default()
+            },
+        );
+        let mut horizon = None;
+        let cues = drive(&mut p, &mut c, 10.0, |now, p| {
+            if now >= 0.6 && horizon.is_none() {
+                p.set_mutes(&[true, false], now);
+                horizon = Some(now + p.lookahead());
+            }
+        });
+        let notes = notes_of(&cues);
+        assert!(balanced(&notes), "{notes:?}");
+        let pad: Vec<(f64, Message)> = notes
+            .into_iter()
+            .filter(|(_, m)| {
+                matches!(
+                    m,
+                    Message::NoteOn { key: 60, .. } | Message::NoteOff { key: 60, .. }
+                )
+            })
+            .collect();
+        assert_eq!(pad.len(), 2, "{pad:?}");
+        assert_eq!(pad[0].0, 0.0);
+        assert!((pad[1].0 - horizon.unwrap()).abs() < 1e-9, "{pad:?}");
+    }
+
+    #[test]
+    fn unmuting_mid_bar_brings_the_track_back_from_its_next_note() {
+        let (mut p, mut c) = planner(
+            song(PAD_AND_HATS),
+            PlannerOptions {
+                bars: Some(2),
+                ..Default::default()
+            },
+        );
+        let mut step = 0;
+        let mut horizon = 0.0;
+        let cues = drive(&mut p, &mut c, 10.0, |now, p| {
+            if step == 0 {
+                p.set_mutes(&[true, true], now);
+                step = 1;
+            } else if step == 1 && now >= 0.6 {
+                p.set_mutes(&[true, false], now);
+                horizon = now + p.lookahead();
+                step = 2;
+            }
+        });
+        let notes = notes_of(&cues);
+        assert!(balanced(&notes), "{notes:?}");
+        let hats: Vec<f64> = notes
+            .iter()
+            .filter(|(_, m)| matches!(m, Message::NoteOn { key: 42, .. }))
+            .map(|(at, _)| *at)
+            .collect();
+        // Back from the first hit at or past the horizon (0.6 s + lookahead), then every hit.
+        let want: Vec<f64> = (0..16)
+            .map(|i| f64::from(i) * 0.25)
+            .filter(|at| *at >= horizon)
+            .collect();
+        assert!(want.len() >= 12, "horizon {horizon}");
+        assert_eq!(hats, want);
+        assert!(
+            !notes
+                .iter()
+                .any(|(_, m)| matches!(m, Message::NoteOn { key: 60, .. })),
+            "the pad stays muted"
+        );
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub struct Player {
     senders: Vec<JoinHandle<Outcome>>,
     planner: Option<JoinHandle<()>>,
     swaps: mpsc::Sender<Song>,
+    mutes: mpsc::Sender<Vec<bool>>,
     position: Arc<Mutex<Position>>,
     stats: Vec<Arc<Stats>>,
 }
@@ -112,6 +113,7 @@ impl Player {
         }
 
         let (swaps, swapped) = mpsc::channel::<Song>();
+        let (mutes, muted) = mpsc::channel::<Vec<bool>>();
         let planner_stop = stop.clone();
         let planner_position = position.clone();
         let announce = options.announce_swaps;
@@ -121,6 +123,7 @@ impl Player {
                 plan(
                     planner,
                     swapped,
+                    muted,
                     planner_stop,
                     planner_position,
                     epoch,
@@ -137,6 +140,7 @@ impl Player {
             senders,
             planner,
             swaps,
+            mutes,
             position,
             stats,
         }
@@ -155,6 +159,12 @@ impl Player {
     /// Plays `song` from the next bar line on.
     pub fn swap(&self, song: Song) {
         let _ = self.swaps.send(song);
+    }
+
+    /// Mutes and unmutes tracks now (one flag per track of the song playing), not at the next
+    /// bar line: heard within the lookahead, as on a groovebox.
+    pub fn set_mutes(&self, muted: Vec<bool>) {
+        let _ = self.mutes.send(muted);
     }
 
     /// A handle for swapping songs in from another thread (the file watcher).
@@ -259,6 +269,7 @@ fn position_of(planner: &Planner) -> Position {
 fn plan(
     mut planner: Planner,
     swapped: mpsc::Receiver<Song>,
+    muted: mpsc::Receiver<Vec<bool>>,
     stop: Arc<AtomicBool>,
     position: Arc<Mutex<Position>>,
     epoch: Instant,
@@ -278,7 +289,11 @@ fn plan(
         if panic_at.is_some_and(|at| Instant::now() >= at) {
             panic!("test panic in the planner (FLAM_TEST_PANIC_AFTER_MS)");
         }
-        let more = planner.step(seconds_since(epoch, Instant::now()));
+        let now = seconds_since(epoch, Instant::now());
+        while let Ok(flags) = muted.try_recv() {
+            planner.set_mutes(&flags, now);
+        }
+        let more = planner.step(now);
         if let Ok(mut p) = position.lock() {
             *p = position_of(&planner);
         }

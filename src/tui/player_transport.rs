@@ -142,11 +142,14 @@ impl Transport for PlayerTransport {
     }
 
     fn mute(&mut self, muted: Vec<bool>) {
-        if let Some(mut song) = self.song.clone() {
-            for (track, m) in song.tracks.iter_mut().zip(muted) {
-                track.muted = m;
+        // Now, not at the bar line; the kept song carries the flags into later swaps.
+        if let Some(song) = self.song.as_mut() {
+            for (track, m) in song.tracks.iter_mut().zip(&muted) {
+                track.muted = *m;
             }
-            self.swap(song);
+        }
+        if let Some(player) = &self.player {
+            player.set_mutes(muted);
         }
     }
 
