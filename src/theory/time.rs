@@ -45,6 +45,17 @@ fn gcd(a: i64, b: i64) -> i64 {
     (a << shift) as i64
 }
 
+/// `x / g` for a `g` that divides `x` exactly: a shift when `g` is a power of two, as the
+/// gcds of musical times (halves, quarters, sixteenths) mostly are, instead of a division.
+#[inline]
+fn div_exact(x: i64, g: i64) -> i64 {
+    if g & (g - 1) == 0 {
+        x >> g.trailing_zeros()
+    } else {
+        x / g
+    }
+}
+
 /// Keeps the invariant of a positive denominator even if a product wrapped around. The
 /// language bounds every pattern so this never happens; if it did, a wrong time is better than
 /// a crash on stage.
@@ -84,8 +95,8 @@ impl Time {
         }
         let g = gcd(n, d);
         if g > 1 {
-            n /= g;
-            d /= g;
+            n = div_exact(n, g);
+            d = div_exact(d, g);
         }
         // A denominator of i64::MIN has no positive counterpart.
         guard(n, d)
@@ -234,10 +245,14 @@ impl Add for Time {
         }
         let t = self
             .n
-            .wrapping_mul(o.d / g)
-            .wrapping_add(o.n.wrapping_mul(self.d / g));
+            .wrapping_mul(div_exact(o.d, g))
+            .wrapping_add(o.n.wrapping_mul(div_exact(self.d, g)));
         let g2 = gcd(t, g);
-        guard(t / g2.max(1), (self.d / g).wrapping_mul(o.d / g2.max(1)))
+        let g2 = g2.max(1);
+        guard(
+            div_exact(t, g2),
+            div_exact(self.d, g).wrapping_mul(div_exact(o.d, g2)),
+        )
     }
 }
 
@@ -270,19 +285,19 @@ impl Mul for Time {
         // Scaling by a whole number (cycles to steps and back) needs only one reduction.
         if o.d == 1 {
             let g = gcd(o.n, self.d).max(1);
-            return guard(self.n.wrapping_mul(o.n / g), self.d / g);
+            return guard(self.n.wrapping_mul(div_exact(o.n, g)), div_exact(self.d, g));
         }
         if self.d == 1 {
             let g = gcd(self.n, o.d).max(1);
-            return guard(o.n.wrapping_mul(self.n / g), o.d / g);
+            return guard(o.n.wrapping_mul(div_exact(self.n, g)), div_exact(o.d, g));
         }
         // Cross-reduce first, so the product is already in lowest terms.
         let g1 = gcd(self.n, o.d);
         let g2 = gcd(o.n, self.d);
         let (g1, g2) = (g1.max(1), g2.max(1));
         guard(
-            (self.n / g1).wrapping_mul(o.n / g2),
-            (self.d / g2).wrapping_mul(o.d / g1),
+            div_exact(self.n, g1).wrapping_mul(div_exact(o.n, g2)),
+            div_exact(self.d, g2).wrapping_mul(div_exact(o.d, g1)),
         )
     }
 }
