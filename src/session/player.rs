@@ -264,6 +264,19 @@ fn position_of(planner: &Planner) -> Position {
     }
 }
 
+/// Swaps in `song`, or the newest of several quick reloads waiting behind it.
+fn take_over(planner: &mut Planner, song: Song, swapped: &mpsc::Receiver<Song>, announce: bool) {
+    let newest = swapped.try_iter().last().unwrap_or(song);
+    let bar = planner.swap(newest);
+    if announce {
+        eprintln!(
+            "{}flam: reloaded; the new version plays from bar {}",
+            clear_status_line(),
+            bar + 1
+        );
+    }
+}
+
 /// The planner thread: plans ahead every few milliseconds, swaps in reloaded songs, and
 /// ends (dropping the rings' producers, which tells the senders) when the song is over.
 fn plan(
@@ -290,7 +303,13 @@ fn plan(
             panic!("test panic in the planner (FLAM_TEST_PANIC_AFTER_MS)");
         }
         let now = seconds_since(epoch, Instant::now());
-        while let Ok(flags) = muted.try_recv() {
+        // Mute flags index the tracks of the song the UI had when it sent them; any song it
+        // sent before them is in its channel by now, so it is swapped in first.
+        let flags = muted.try_iter().last();
+        if let Ok(song) = swapped.try_recv() {
+            take_over(&mut planner, song, &swapped, announce);
+        }
+        if let Some(flags) = flags {
             planner.set_mutes(&flags, now);
         }
         let more = planner.step(now);
@@ -301,21 +320,7 @@ fn plan(
             return;
         }
         match swapped.recv_timeout(PLANNER_TICK) {
-            Ok(song) => {
-                let mut song = song;
-                // Only the newest of several quick reloads matters.
-                while let Ok(newer) = swapped.try_recv() {
-                    song = newer;
-                }
-                let bar = planner.swap(song);
-                if announce {
-                    eprintln!(
-                        "{}flam: reloaded; the new version plays from bar {}",
-                        clear_status_line(),
-                        bar + 1
-                    );
-                }
-            }
+            Ok(song) => take_over(&mut planner, song, &swapped, announce),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(PLANNER_TICK),
         }
