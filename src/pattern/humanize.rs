@@ -1,10 +1,8 @@
 //! Humanize: small, seeded, repeatable deviations in timing and force, like a player's.
 
-use std::sync::OnceLock;
-
 use super::note::Note;
 use super::pattern::Pattern;
-use super::random::{rand_at, seed_offset};
+use super::random::{rand_at_float, seed_offset};
 use crate::theory::time::Time;
 
 impl Pattern<Note> {
@@ -17,22 +15,21 @@ impl Pattern<Note> {
         let timing = seed_offset(seed.wrapping_mul(2));
         let force = seed_offset(seed.wrapping_mul(2).wrapping_add(1));
         // Each key reads the streams a little apart, so notes struck together move apart. The
-        // offsets per key are summed once, on the first query (compiling stays quick); exact
-        // sums make this the same as adding them note by note.
+        // streams are read at a float position: this is a seed, not a time, and exact sums of
+        // these fractions (denominators in the billions) cost more than the rest of a query.
         let apart = move |key: u8| {
             let apart = Time::new(i64::from(key), 1_000_003);
-            (apart + timing, apart + force)
+            ((apart + timing).to_f64(), (apart + force).to_f64())
         };
-        let offsets: OnceLock<Vec<(Time, Time)>> = OnceLock::new();
+        let offsets: Vec<(f64, f64)> = (0..=127).map(apart).collect();
         self.update_haps(move |h| {
-            let at = h.whole_or_part().begin;
-            let table = offsets.get_or_init(|| (0..=127).map(apart).collect());
-            let (timing, force) = table
+            let at = h.whole_or_part().begin.to_f64();
+            let (timing, force) = offsets
                 .get(usize::from(h.value.key))
                 .copied()
                 .unwrap_or_else(|| apart(h.value.key));
-            let dt = (rand_at(at + timing) * 2.0 - 1.0) as f32 * ms;
-            let dv = ((rand_at(at + force) * 2.0 - 1.0) * f64::from(velocity)).round() as i32;
+            let dt = (rand_at_float(at + timing) * 2.0 - 1.0) as f32 * ms;
+            let dv = ((rand_at_float(at + force) * 2.0 - 1.0) * f64::from(velocity)).round() as i32;
             h.value.nudge_ms += dt;
             h.value.velocity = (i32::from(h.value.velocity) + dv).clamp(1, 127) as u8;
         })

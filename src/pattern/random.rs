@@ -12,7 +12,11 @@ pub fn seed_offset(seed: u32) -> Time {
 
 /// A random number in `[0, 1)` that depends only on the time `t`.
 pub fn rand_at(t: Time) -> f64 {
-    let x = to_f64(t);
+    rand_at_float(to_f64(t))
+}
+
+/// [`rand_at`] for a position already turned into a float (Strudel works in floats).
+pub fn rand_at_float(x: f64) -> f64 {
     let y = x / 300.0;
     let f = y - y.trunc();
     let mut s = (f * 536_870_912.0).trunc() as i64 as i32;
