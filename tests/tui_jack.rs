@@ -97,6 +97,9 @@ fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly
     let first = ui.wait_for(":2  out:");
     assert!(first.contains("▶ playing"));
     ui.wait_for(":4  out:");
+    // Type on beat 2, over half a bar before the bar line, so the typing pause and the
+    // lookahead fit before it: the edit should sound exactly at that next bar line.
+    ui.wait_for(":2  out:");
 
     // 2. Change the third kick into a clap: it sounds from a bar line on, on its beat.
     ui.keys(&[
