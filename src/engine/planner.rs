@@ -711,8 +711,9 @@ mod tests {
     const PAD_AND_HATS: &str =
         "tempo 120\ntrack pad\n  play \"c4\"\ntrack hats drums\n  play \"hh*8\"\n";
 
-    #[test]
-    fn muting_mid_bar_silences_the_track_within_the_lookahead_and_ends_its_long_note() {
+    /// Two bars of [`PAD_AND_HATS`] (2 s each): mutes set to `first` from the start, if given,
+    /// then to `then` 0.6 s in. Returns the notes sent and where the second change took hold.
+    fn play_with_mutes(first: Option<&[bool]>, then: &[bool]) -> (Vec<(f64, Message)>, f64) {
         let (mut p, mut c) = planner(
             song(PAD_AND_HATS),
             PlannerOptions {
@@ -720,17 +721,28 @@ mod tests {
                 ..Default::default()
             },
         );
-        let mut muted_at = None;
-        // Bars last 2 s; the hats are muted 0.6 s into the first, the pad keeps playing.
+        let mut started = false;
+        let mut horizon = None;
         let cues = drive(&mut p, &mut c, 10.0, |now, p| {
-            if now >= 0.6 && muted_at.is_none() {
-                p.set_mutes(&[false, true], now);
-                muted_at = Some(now + p.lookahead());
+            if !started {
+                if let Some(flags) = first {
+                    p.set_mutes(flags, now);
+                }
+                started = true;
+            } else if now >= 0.6 && horizon.is_none() {
+                p.set_mutes(then, now);
+                horizon = Some(now + p.lookahead());
             }
         });
-        let horizon = muted_at.unwrap();
         let notes = notes_of(&cues);
         assert!(balanced(&notes), "{notes:?}");
+        (notes, horizon.unwrap_or(f64::NAN))
+    }
+
+    #[test]
+    fn muting_mid_bar_silences_the_track_within_the_lookahead_and_ends_its_long_note() {
+        // The hats are muted 0.6 s into the first bar; the pad keeps playing.
+        let (notes, horizon) = play_with_mutes(None, &[false, true]);
         let hats: Vec<f64> = notes
             .iter()
             .filter(|(_, m)| matches!(m, Message::NoteOn { key: 42, .. }))
@@ -748,22 +760,7 @@ mod tests {
         assert_eq!(pads, 2, "the pad plays on in both bars");
 
         // A whole-bar pad note, muted: it stops at the horizon, not at the bar line.
-        let (mut p, mut c) = planner(
-            song(PAD_AND_HATS),
-            PlannerOptions {
-                bars: Some(2),
-                ..Default::default()
-            },
-        );
-        let mut horizon = None;
-        let cues = drive(&mut p, &mut c, 10.0, |now, p| {
-            if now >= 0.6 && horizon.is_none() {
-                p.set_mutes(&[true, false], now);
-                horizon = Some(now + p.lookahead());
-            }
-        });
-        let notes = notes_of(&cues);
-        assert!(balanced(&notes), "{notes:?}");
+        let (notes, horizon) = play_with_mutes(None, &[true, false]);
         let pad: Vec<(f64, Message)> = notes
             .into_iter()
             .filter(|(_, m)| {
@@ -775,32 +772,12 @@ mod tests {
             .collect();
         assert_eq!(pad.len(), 2, "{pad:?}");
         assert_eq!(pad[0].0, 0.0);
-        assert!((pad[1].0 - horizon.unwrap()).abs() < 1e-9, "{pad:?}");
+        assert!((pad[1].0 - horizon).abs() < 1e-9, "{pad:?}");
     }
 
     #[test]
     fn unmuting_mid_bar_brings_the_track_back_from_its_next_note() {
-        let (mut p, mut c) = planner(
-            song(PAD_AND_HATS),
-            PlannerOptions {
-                bars: Some(2),
-                ..Default::default()
-            },
-        );
-        let mut step = 0;
-        let mut horizon = 0.0;
-        let cues = drive(&mut p, &mut c, 10.0, |now, p| {
-            if step == 0 {
-                p.set_mutes(&[true, true], now);
-                step = 1;
-            } else if step == 1 && now >= 0.6 {
-                p.set_mutes(&[true, false], now);
-                horizon = now + p.lookahead();
-                step = 2;
-            }
-        });
-        let notes = notes_of(&cues);
-        assert!(balanced(&notes), "{notes:?}");
+        let (notes, horizon) = play_with_mutes(Some(&[true, true]), &[true, false]);
         let hats: Vec<f64> = notes
             .iter()
             .filter(|(_, m)| matches!(m, Message::NoteOn { key: 42, .. }))
