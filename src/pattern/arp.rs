@@ -539,13 +539,12 @@ impl Arpeggiator {
         for k in first..=last {
             let begin = next_begin;
             next_begin = self.onset(k + 1);
-            let length = next_begin - begin;
             let whole = Span::new(
                 begin,
                 if self.settings.gate == Time::ONE {
                     next_begin
                 } else {
-                    begin + length * self.settings.gate
+                    begin + (next_begin - begin) * self.settings.gate
                 },
             );
             let Some(part) = whole.intersection(&span) else {
