@@ -690,17 +690,12 @@ mod tests {
 
     /// Every note-on has its note-off, per channel and key, and nothing is left sounding.
     fn balanced(notes: &[(f64, Message)]) -> bool {
-        let mut sounding: Vec<(u8, u8)> = Vec::new();
+        let mut sounding = Vec::new();
         for (_, m) in notes {
             match *m {
-                Message::NoteOn { channel, key, .. } => sounding.push((channel, key)),
-                Message::NoteOff { channel, key } => {
-                    match sounding.iter().position(|n| *n == (channel, key)) {
-                        Some(i) => {
-                            sounding.swap_remove(i);
-                        }
-                        None => return false,
-                    }
+                Message::NoteOn { channel, key, .. } => sounding.push((0, channel, key)),
+                Message::NoteOff { channel, key } if !take(&mut sounding, (0, channel, key)) => {
+                    return false;
                 }
                 _ => {}
             }
