@@ -1,5 +1,7 @@
 //! Humanize: small, seeded, repeatable deviations in timing and force, like a player's.
 
+use std::sync::OnceLock;
+
 use super::note::Note;
 use super::pattern::Pattern;
 use super::random::{rand_at_float, seed_offset};
@@ -21,10 +23,12 @@ impl Pattern<Note> {
             let apart = Time::new(i64::from(key), 1_000_003);
             ((apart + timing).to_f64(), (apart + force).to_f64())
         };
-        let offsets: Vec<(f64, f64)> = (0..=127).map(apart).collect();
+        // Worked out on the first query, not when the song compiles (compiling stays quick).
+        let offsets: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
         self.update_haps(move |h| {
             let at = h.whole_or_part().begin.to_f64();
             let (timing, force) = offsets
+                .get_or_init(|| (0..=127).map(apart).collect())
                 .get(usize::from(h.value.key))
                 .copied()
                 .unwrap_or_else(|| apart(h.value.key));

@@ -193,6 +193,7 @@ impl From<i64> for Time {
 }
 
 impl Ord for Time {
+    #[inline]
     fn cmp(&self, other: &Time) -> Ordering {
         if self.d == other.d {
             return self.n.cmp(&other.n);
@@ -209,6 +210,7 @@ impl PartialOrd for Time {
 
 impl Add for Time {
     type Output = Time;
+    #[inline]
     fn add(self, o: Time) -> Time {
         if self.d == o.d {
             return if self.d == 1 {
@@ -233,27 +235,30 @@ impl Add for Time {
                 d: o.d,
             };
         }
-        // Knuth's addition: only the shared factor of the denominators needs reducing.
-        let g = gcd(self.d, o.d);
-        if g == 1 {
-            return guard(
-                self.n
-                    .wrapping_mul(o.d)
-                    .wrapping_add(o.n.wrapping_mul(self.d)),
-                self.d.wrapping_mul(o.d),
-            );
-        }
-        let t = self
-            .n
-            .wrapping_mul(div_exact(o.d, g))
-            .wrapping_add(o.n.wrapping_mul(div_exact(self.d, g)));
-        let g2 = gcd(t, g);
-        let g2 = g2.max(1);
-        guard(
-            div_exact(t, g2),
-            div_exact(self.d, g).wrapping_mul(div_exact(o.d, g2)),
-        )
+        add_fractions(self, o)
     }
+}
+
+/// The general case of addition, out of line so the fast paths above inline into the pattern
+/// code that adds times all the time. Knuth's addition: only the shared factor of the
+/// denominators needs reducing.
+#[inline(never)]
+fn add_fractions(a: Time, b: Time) -> Time {
+    let g = gcd(a.d, b.d);
+    if g == 1 {
+        return guard(
+            a.n.wrapping_mul(b.d).wrapping_add(b.n.wrapping_mul(a.d)),
+            a.d.wrapping_mul(b.d),
+        );
+    }
+    let t =
+        a.n.wrapping_mul(div_exact(b.d, g))
+            .wrapping_add(b.n.wrapping_mul(div_exact(a.d, g)));
+    let g2 = gcd(t, g).max(1);
+    guard(
+        div_exact(t, g2),
+        div_exact(a.d, g).wrapping_mul(div_exact(b.d, g2)),
+    )
 }
 
 impl Neg for Time {
@@ -275,6 +280,7 @@ impl Sub for Time {
 
 impl Mul for Time {
     type Output = Time;
+    #[inline]
     fn mul(self, o: Time) -> Time {
         if self.d == 1 && o.d == 1 {
             return Time {
@@ -291,15 +297,20 @@ impl Mul for Time {
             let g = gcd(self.n, o.d).max(1);
             return guard(o.n.wrapping_mul(div_exact(self.n, g)), div_exact(o.d, g));
         }
-        // Cross-reduce first, so the product is already in lowest terms.
-        let g1 = gcd(self.n, o.d);
-        let g2 = gcd(o.n, self.d);
-        let (g1, g2) = (g1.max(1), g2.max(1));
-        guard(
-            div_exact(self.n, g1).wrapping_mul(div_exact(o.n, g2)),
-            div_exact(self.d, g2).wrapping_mul(div_exact(o.d, g1)),
-        )
+        multiply_fractions(self, o)
     }
+}
+
+/// The general case of multiplication, out of line like [`add_fractions`]. Cross-reducing
+/// first leaves the product in lowest terms.
+#[inline(never)]
+fn multiply_fractions(a: Time, b: Time) -> Time {
+    let g1 = gcd(a.n, b.d).max(1);
+    let g2 = gcd(b.n, a.d).max(1);
+    guard(
+        div_exact(a.n, g1).wrapping_mul(div_exact(b.n, g2)),
+        div_exact(a.d, g2).wrapping_mul(div_exact(b.d, g1)),
+    )
 }
 
 impl Div for Time {
