@@ -53,7 +53,7 @@ impl Planner {
     /// Start (or Song Position and Continue when starting past bar 0) are queued first.
     pub fn new(song: Song, options: PlannerOptions, outs: Vec<Producer<Cue>>) -> Planner {
         let anchor = Anchor {
-            bar: options.from_bar,
+            bar: options.from_bar as f64,
             at: 0.0,
             seconds_per_cycle: song.tempo.seconds_per_cycle(),
         };
@@ -414,6 +414,26 @@ impl Planner {
         self.sort();
     }
 
+    /// Changes the tempo now, mid-bar if need be, rather than at the next bar line (a tempo
+    /// played live: keys, tap tempo). It takes hold at the lookahead's edge, where the music
+    /// goes on from the same place in the bar; what waits beyond it keeps its place in the bar
+    /// at the new tempo (millisecond offsets such as grace notes included, within this bar).
+    /// `now` is play time.
+    pub fn set_tempo(&mut self, bpm: f64, now: f64) {
+        if !(bpm.is_finite() && bpm > 0.0) || bpm == self.song.tempo.bpm {
+            return;
+        }
+        let horizon = now + self.lookahead();
+        let old = self.anchor;
+        self.song.tempo.bpm = bpm;
+        let new = old.retempo_at(horizon, self.song.tempo.seconds_per_cycle());
+        self.anchor = new;
+        for p in self.pending.iter_mut().filter(|p| p.at > horizon) {
+            p.at = new.at_position(old.position(p.at));
+        }
+        self.preview = None;
+    }
+
     /// Moves the note-offs of `tracks` (of one song generation) that fall after `at` to `at`,
     /// or to just after their note-on when that comes later.
     fn end_notes(&mut self, tracks: &[usize], generation: u32, at: f64) {
@@ -653,6 +673,49 @@ mod tests {
             .collect();
         // Bars 0 and 1 at 2 s, then bars 2, 3, 4 at 1 s each, from 4 s on.
         assert_eq!(ons, vec![0.0, 2.0, 4.0, 5.0, 6.0]);
+    }
+
+    #[test]
+    fn a_tempo_played_live_takes_hold_mid_bar_without_a_jump() {
+        let s = song("tempo 120\ntrack k drums\n  play \"bd*8\"\n");
+        let (mut p, mut c) = planner(
+            s,
+            PlannerOptions {
+                bars: Some(2),
+                ..Default::default()
+            },
+        );
+        let mut horizon = None;
+        // Bars last 2 s (an eighth every 0.25 s); 0.6 s in, the tempo doubles.
+        let cues = drive(&mut p, &mut c, 20.0, |now, p| {
+            if now >= 0.6 && horizon.is_none() {
+                p.set_tempo(240.0, now);
+                horizon = Some(now + p.lookahead());
+            }
+        });
+        let h = horizon.unwrap();
+        let ons: Vec<f64> = notes_of(&cues)
+            .into_iter()
+            .filter(|(_, m)| !m.is_note_off())
+            .map(|(at, _)| at)
+            .collect();
+        // Each eighth keeps its place in the bar: at the old tempo up to the horizon, at the
+        // new one (an eighth every 0.125 s) from there, continuing from where the music was.
+        let want: Vec<f64> = (0..16)
+            .map(|i| {
+                let position = f64::from(i) / 8.0;
+                if position * 2.0 <= h {
+                    position * 2.0
+                } else {
+                    h + (position - h / 2.0) * 1.0
+                }
+            })
+            .collect();
+        assert_eq!(ons.len(), want.len());
+        for (got, want) in ons.iter().zip(&want) {
+            assert!((got - want).abs() < 1e-9, "{ons:?} vs {want:?}");
+        }
+        assert!(balanced(&notes_of(&cues)));
     }
 
     #[test]

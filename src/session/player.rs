@@ -30,6 +30,14 @@ const PLANNER_TICK: Duration = Duration::from_millis(5);
 /// Extra time before the first message, so the first cues are on time.
 const PREROLL: f64 = 0.05;
 
+/// A change made while playing that takes hold at once rather than at the next bar line.
+enum LiveChange {
+    /// One mute flag per track of the song playing.
+    Mutes(Vec<bool>),
+    /// Quarter notes per minute.
+    Tempo(f64),
+}
+
 /// A song being played.
 pub struct Player {
     stop: Arc<AtomicBool>,
@@ -37,7 +45,7 @@ pub struct Player {
     senders: Vec<JoinHandle<Outcome>>,
     planner: Option<JoinHandle<()>>,
     swaps: mpsc::Sender<Song>,
-    mutes: mpsc::Sender<Vec<bool>>,
+    live: mpsc::Sender<LiveChange>,
     position: Arc<Mutex<Position>>,
     stats: Vec<Arc<Stats>>,
 }
@@ -113,7 +121,7 @@ impl Player {
         }
 
         let (swaps, swapped) = mpsc::channel::<Song>();
-        let (mutes, muted) = mpsc::channel::<Vec<bool>>();
+        let (live, changes) = mpsc::channel::<LiveChange>();
         let planner_stop = stop.clone();
         let planner_position = position.clone();
         let announce = options.announce_swaps;
@@ -123,7 +131,7 @@ impl Player {
                 plan(
                     planner,
                     swapped,
-                    muted,
+                    changes,
                     planner_stop,
                     planner_position,
                     epoch,
@@ -140,7 +148,7 @@ impl Player {
             senders,
             planner,
             swaps,
-            mutes,
+            live,
             position,
             stats,
         }
@@ -164,7 +172,13 @@ impl Player {
     /// Mutes and unmutes tracks now (one flag per track of the song playing), not at the next
     /// bar line: heard within the lookahead, as on a groovebox.
     pub fn set_mutes(&self, muted: Vec<bool>) {
-        let _ = self.mutes.send(muted);
+        let _ = self.live.send(LiveChange::Mutes(muted));
+    }
+
+    /// Changes the tempo now (mid-bar if need be), not at the next bar line: heard within the
+    /// lookahead, without a jump.
+    pub fn set_tempo(&self, bpm: f64) {
+        let _ = self.live.send(LiveChange::Tempo(bpm));
     }
 
     /// A handle for swapping songs in from another thread (the file watcher).
@@ -282,7 +296,7 @@ fn take_over(planner: &mut Planner, song: Song, swapped: &mpsc::Receiver<Song>, 
 fn plan(
     mut planner: Planner,
     swapped: mpsc::Receiver<Song>,
-    muted: mpsc::Receiver<Vec<bool>>,
+    changes: mpsc::Receiver<LiveChange>,
     stop: Arc<AtomicBool>,
     position: Arc<Mutex<Position>>,
     epoch: Instant,
@@ -305,12 +319,15 @@ fn plan(
         let now = seconds_since(epoch, Instant::now());
         // Mute flags index the tracks of the song the UI had when it sent them; any song it
         // sent before them is in its channel by now, so it is swapped in first.
-        let flags = muted.try_iter().last();
+        let live: Vec<LiveChange> = changes.try_iter().collect();
         if let Ok(song) = swapped.try_recv() {
             take_over(&mut planner, song, &swapped, announce);
         }
-        if let Some(flags) = flags {
-            planner.set_mutes(&flags, now);
+        for change in live {
+            match change {
+                LiveChange::Mutes(flags) => planner.set_mutes(&flags, now),
+                LiveChange::Tempo(bpm) => planner.set_tempo(bpm, now),
+            }
         }
         let more = planner.step(now);
         if let Ok(mut p) = position.lock() {

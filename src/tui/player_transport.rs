@@ -154,9 +154,12 @@ impl Transport for PlayerTransport {
     }
 
     fn set_tempo(&mut self, bpm: f64) {
-        if let Some(mut song) = self.song.clone() {
+        // Now, not at the bar line; the kept song carries the tempo into later swaps.
+        if let Some(song) = self.song.as_mut() {
             song.tempo.bpm = bpm;
-            self.swap(song);
+        }
+        if let Some(player) = &self.player {
+            player.set_tempo(bpm);
         }
     }
 

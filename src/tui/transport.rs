@@ -29,7 +29,7 @@ pub trait Transport {
     /// Silences the tracks marked `true` (by index in the current song) at once, without
     /// waiting for a bar line; notes they are sounding are ended.
     fn mute(&mut self, muted: Vec<bool>);
-    /// Changes the tempo without a jump in the bar position.
+    /// Changes the tempo at once (mid-bar if need be) without a jump in the bar position.
     fn set_tempo(&mut self, bpm: f64);
     /// Ends every sounding note now (all notes off), and keeps playing.
     fn panic(&mut self);

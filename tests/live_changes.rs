@@ -1,0 +1,119 @@
+//! Tempo and mutes changed while a song plays take hold at once (within the lookahead), not
+//! at the next bar line, through the whole player: its channels, the planner thread and a
+//! sender. Assertions are on the times messages were meant for, so a busy machine changes
+//! nothing but when the change is asked for.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use flam::engine::message::Message;
+use flam::engine::midi::Midi;
+use flam::engine::sink::{Sink, SinkError};
+use flam::lang::song::compile;
+use flam::session::play_options::PlayOptions;
+use flam::session::player::Player;
+
+/// An output that hands every message, with the time it was meant for, to the test.
+struct Relay(mpsc::Sender<(Midi, f64)>);
+
+impl Sink for Relay {
+    fn send(&mut self, midi: Midi, at: f64) -> Result<(), SinkError> {
+        let _ = self.0.send((midi, at));
+        Ok(())
+    }
+}
+
+/// One bar a second, an eighth note every 0.125 s.
+const EIGHTHS: &str = "tempo 240\ntrack k drums\n  play \"bd*8\"\n";
+
+fn start() -> (Player, mpsc::Receiver<(Midi, f64)>) {
+    let (tx, rx) = mpsc::channel();
+    let song = compile(EIGHTHS).expect("compiles");
+    let outputs: Vec<(Box<dyn Sink>, f64)> = vec![(Box::new(Relay(tx)), 0.0)];
+    (Player::start(song, outputs, &PlayOptions::default()), rx)
+}
+
+/// Waits until play time is early in a bar (0.1 to 0.3 of it, bars of 1 s, from bar 1 on) and
+/// returns it, so that the change is asked for well before the next bar line.
+fn early_in_a_bar(player: &Player) -> f64 {
+    loop {
+        let now = player.now();
+        if now > 1.0 && (0.1..0.3).contains(&now.fract()) {
+            return now;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn note_ons(rx: &mpsc::Receiver<(Midi, f64)>) -> (Vec<f64>, i64) {
+    let mut ons = Vec::new();
+    let mut balance = 0i64;
+    for (midi, at) in rx.try_iter() {
+        match midi {
+            Midi::Channel(Message::NoteOn { .. }) => {
+                ons.push(at);
+                balance += 1;
+            }
+            Midi::Channel(Message::NoteOff { .. }) => balance -= 1,
+            _ => {}
+        }
+    }
+    (ons, balance)
+}
+
+#[test]
+fn a_tempo_change_while_playing_takes_hold_before_the_next_bar_line() {
+    let (player, rx) = start();
+    let asked = early_in_a_bar(&player);
+    player.set_tempo(480.0);
+    std::thread::sleep(Duration::from_millis(1500));
+    player.stop();
+    let _ = player.wait();
+    let (ons, balance) = note_ons(&rx);
+    assert_eq!(balance, 0, "every note-on has its note-off");
+    let gaps: Vec<f64> = ons.windows(2).map(|w| w[1] - w[0]).collect();
+    let first_short = gaps
+        .iter()
+        .position(|g| *g < 0.125 - 1e-9)
+        .expect("the eighths got shorter");
+    let next_bar_line = asked.ceil();
+    println!(
+        "tempo asked for at {asked:.3} s; eighths shorten from {:.3} s (next bar line {next_bar_line} s)",
+        ons[first_short]
+    );
+    assert!(
+        ons[first_short] < next_bar_line,
+        "the new tempo waited for the bar line: {ons:?}"
+    );
+    // No jump: old eighths before, one eighth that straddles the change, new eighths after.
+    for (i, gap) in gaps.iter().enumerate() {
+        if i < first_short {
+            assert!((gap - 0.125).abs() < 1e-9, "gap {i}: {gap}");
+        } else if i > first_short {
+            assert!((gap - 0.0625).abs() < 1e-9, "gap {i}: {gap}");
+        } else {
+            assert!(
+                *gap > 0.0625 - 1e-9 && *gap < 0.125,
+                "the straddling gap: {gap}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_mute_while_playing_silences_the_track_before_the_next_bar_line() {
+    let (player, rx) = start();
+    let asked = early_in_a_bar(&player);
+    player.set_mutes(vec![true]);
+    std::thread::sleep(Duration::from_millis(1500));
+    player.stop();
+    let _ = player.wait();
+    let (ons, balance) = note_ons(&rx);
+    assert_eq!(balance, 0, "every note-on has its note-off");
+    let last = ons.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    println!("mute asked for at {asked:.3} s; the last kick at {last:.3} s");
+    assert!(
+        last < asked.ceil(),
+        "the kicks went on past the bar line: {ons:?}"
+    );
+}
