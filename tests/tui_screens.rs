@@ -33,6 +33,7 @@ fn playing(app: &mut App, position: f64) {
         notes: vec![1, 0, 1, 1],
         underruns: 0,
         load: 0.03,
+        next_bar: None,
     });
 }
 
@@ -109,4 +110,23 @@ fn quitting_with_unsaved_changes_asks_first() {
     insta::assert_snapshot!("unsaved_prompt", screen(&app, 80, 24).backend());
     app.handle(Action::Cancel);
     assert!(app.overlay.is_none() && !app.quit);
+}
+
+#[test]
+fn an_edit_just_before_a_bar_line_says_it_takes_over_at_the_bar_after() {
+    let mut app = app();
+    // Near the end of bar 4 (from 1): the engine has already planned bar 5.
+    app.on_telemetry(Telemetry {
+        playing: true,
+        position: 3.95,
+        next_bar: Some(5),
+        ..Telemetry::default()
+    });
+    let song = flam::lang::song::compile(SONG).unwrap();
+    app.compiled(app.generation, Ok(song));
+    assert!(
+        app.status.ends_with("takes over at bar 6"),
+        "{}",
+        app.status
+    );
 }

@@ -275,6 +275,7 @@ fn position_of(planner: &Planner) -> Position {
         anchor: planner.anchor(),
         bpm: planner.song().tempo.bpm,
         beats: planner.song().tempo.meter.beats,
+        next_bar: planner.next_bar(),
     }
 }
 

@@ -11,6 +11,8 @@ pub struct Position {
     pub bpm: f64,
     /// Beats per bar.
     pub beats: u32,
+    /// The first bar not yet planned: where a song handed over now takes over.
+    pub next_bar: i64,
 }
 
 impl Position {

@@ -192,7 +192,11 @@ impl App {
                 self.transport.swap(live);
                 self.song = Some(song);
                 self.refresh_grid(true);
-                let next = self.telemetry.position.floor() as i64 + 1;
+                // An edit close to a bar line misses it (the engine has planned that bar).
+                let next = self
+                    .telemetry
+                    .next_bar
+                    .unwrap_or(self.telemetry.position.floor() as i64 + 1);
                 self.status = if self.telemetry.playing {
                     format!("{} — takes over at bar {}", strings::COMPILED, next + 1)
                 } else {

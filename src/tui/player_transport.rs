@@ -206,10 +206,12 @@ impl Transport for PlayerTransport {
 
     fn poll(&mut self) -> Option<Telemetry> {
         let player = self.player.as_ref()?;
-        let position = player.position().anchor.position(player.now());
+        let planned = player.position();
+        let position = planned.anchor.position(player.now());
         Some(Telemetry {
             playing: !player.is_finished(),
             position,
+            next_bar: Some(planned.next_bar),
             notes: Vec::new(),
             underruns: self.late.as_ref().map_or(0, |l| l.load(Ordering::Relaxed))
                 + self.synth.as_ref().map_or(0, |m| m.underruns()),

@@ -16,6 +16,8 @@ pub struct Telemetry {
     pub underruns: u64,
     /// Share of the real-time budget the engine used, 0–1.
     pub load: f32,
+    /// The bar (from 0) a song handed over now would take over at, when known.
+    pub next_bar: Option<i64>,
 }
 
 /// The engine as the UI drives it.
