@@ -27,10 +27,12 @@ fn gcd(a: i64, b: i64) -> i64 {
     if b == 0 {
         return a as i64;
     }
-    if a == 1 || b == 1 {
-        return 1;
-    }
     let shift = (a | b).trailing_zeros();
+    // A power of two (1, and the denominators of halves, quarters, sixteenths) shares only
+    // its factors of two: no loop.
+    if a.is_power_of_two() || b.is_power_of_two() {
+        return (1u64 << shift) as i64;
+    }
     a >>= a.trailing_zeros();
     loop {
         b >>= b.trailing_zeros();
