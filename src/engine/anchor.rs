@@ -67,14 +67,16 @@ impl Anchor {
 mod tests {
     use super::*;
 
+    /// Two-second bars from the start.
+    const SLOW: Anchor = Anchor {
+        bar: 0.0,
+        at: 0.0,
+        seconds_per_cycle: 2.0,
+    };
+
     #[test]
     fn a_tempo_change_keeps_the_bar_line_where_it_was() {
-        let slow = Anchor {
-            bar: 0.0,
-            at: 0.0,
-            seconds_per_cycle: 2.0,
-        };
-        let fast = slow.retempo(3, 1.0);
+        let fast = SLOW.retempo(3, 1.0);
         assert_eq!(fast.bar_at(3), 6.0);
         assert_eq!(fast.bar_at(5), 8.0);
         assert_eq!(fast.position(7.5), 4.5);
@@ -82,13 +84,8 @@ mod tests {
 
     #[test]
     fn a_tempo_change_mid_bar_keeps_the_music_where_it_was() {
-        let slow = Anchor {
-            bar: 0.0,
-            at: 0.0,
-            seconds_per_cycle: 2.0,
-        };
         // Half way through bar 1 (at 3 s) the bars get twice as fast.
-        let fast = slow.retempo_at(3.0, 1.0);
+        let fast = SLOW.retempo_at(3.0, 1.0);
         assert_eq!(fast.position(3.0), 1.5);
         assert_eq!(fast.bar_at(2), 3.5);
         assert_eq!(fast.at_position(2.25), 3.75);
