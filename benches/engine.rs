@@ -8,7 +8,6 @@
 //!
 //! Run with `cargo bench --bench engine`. Part (a) needs `jackd` (it starts its own server).
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -27,12 +26,11 @@ use flam::session::play_options::PlayOptions;
 use flam::session::player::Player;
 use flam::session::realtime;
 use flam::theory::time::Time;
-use jack::{
-    AsyncClient, Client, ClientOptions, Control, MidiIn, Port, ProcessHandler, ProcessScope,
-};
-use rtrb::{Consumer, Producer, RingBuffer};
+#[path = "../tests/support/jack.rs"]
+mod support;
+use rtrb::RingBuffer;
+use support::{RATE, Recorder, Server};
 
-const RATE: u32 = 48_000;
 const BARS: i64 = 20;
 
 /// 32nd-note hats and a bass line at 600 BPM: 0.4 s bars, about 70 messages a bar.
@@ -88,92 +86,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 // ---------------------------------------------------------------------------------------
 // (a) JACK
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        // SAFETY: kill(2) on our own child's pid.
-        unsafe { libc::kill(self.0.id() as i32, libc::SIGTERM) };
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_server() -> Option<Server> {
-    let name = format!("flambench-{}", std::process::id());
-    let child = Command::new("jackd")
-        .args([
-            "-n",
-            &name,
-            "-R",
-            "-d",
-            "dummy",
-            "-r",
-            &RATE.to_string(),
-            "-p",
-            "256",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let server = Server(child);
-    let up = Command::new("jack_wait")
-        .args(["-s", &name, "-w", "-t", "10"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !up {
-        return None;
-    }
-    // SAFETY: set before any other thread of this benchmark exists.
-    unsafe { std::env::set_var("JACK_DEFAULT_SERVER", &name) };
-    Some(server)
-}
-
-/// A recorded event: absolute frame and bytes.
-type Recorded = (u32, [u8; 3]);
-
-struct Record {
-    port: Port<MidiIn>,
-    out: Producer<Recorded>,
-}
-
-impl ProcessHandler for Record {
-    fn process(&mut self, _: &Client, ps: &ProcessScope) -> Control {
-        let start = ps.last_frame_time();
-        for ev in self.port.iter(ps) {
-            let mut b = [0u8; 3];
-            let n = ev.bytes.len().min(3);
-            b[..n].copy_from_slice(&ev.bytes[..n]);
-            let _ = self.out.push((start.wrapping_add(ev.time), b));
-        }
-        Control::Continue
-    }
-}
-
-fn recorder() -> (AsyncClient<(), Record>, Consumer<Recorded>) {
-    let (client, _) = Client::new("rec", ClientOptions::NO_START_SERVER).expect("recorder");
-    let port = client.register_port("in", MidiIn::default()).expect("port");
-    let (out, events) = RingBuffer::new(1 << 18);
-    let client = client
-        .activate_async((), Record { port, out })
-        .expect("activate");
-    (client, events)
-}
-
 fn jack_run(label: &str) {
-    let (client, mut events) = recorder();
+    let mut rec = Recorder::new(1);
     let song = song();
-    let opened = flam::output::open(&Target::Jack(Some("rec:in".into())), Some(label))
+    let opened = flam::output::open(&Target::Jack(Some("rec:in0".into())), Some(label))
         .expect("flam's JACK output opens");
     let player = Player::start(
         song.clone(),
@@ -185,13 +101,12 @@ fn jack_run(label: &str) {
     );
     let ending = player.wait();
     std::thread::sleep(Duration::from_millis(50));
-    drop(client);
-    let mut got: Vec<(i64, [u8; 3])> = Vec::new();
-    while let Ok((frame, bytes)) = events.pop() {
-        if matches!(bytes[0] & 0xf0, 0x80 | 0x90) {
-            got.push((i64::from(frame), bytes));
-        }
-    }
+    let got: Vec<(i64, [u8; 3])> = rec
+        .port(0)
+        .iter()
+        .filter(|r| support::is_note(r.bytes()))
+        .map(|r| (i64::from(r.frame), r.bytes))
+        .collect();
     let want: Vec<(i64, [u8; 3])> = plan::notes(&song, Time::ZERO, Time::from_integer(BARS))
         .iter()
         .map(|t| {
@@ -229,7 +144,7 @@ fn bench_jack() {
     println!(
         "(a) JACK: recorded frame vs ideal frame (relative to the first event), 48 kHz, 256-frame periods"
     );
-    let Some(_server) = start_server() else {
+    let Some(_server) = Server::start() else {
         println!("  skipped: could not start jackd (apt-get install jackd2)");
         return;
     };
