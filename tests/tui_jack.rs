@@ -9,6 +9,7 @@ mod support;
 #[path = "support/tmux.rs"]
 mod tmux;
 
+use std::io::Write;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -125,21 +126,32 @@ fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly
         f64::from(first_reachable.wrapping_sub(typed)) / 48.0,
         (f64::from(takeover) - f64::from(first_reachable)) / 48.0
     );
+    // Exact frames, unless the server reported xruns: JACK may then move a period's data by
+    // a period or two, whoever was late, and only the beat can be checked.
+    let slack = if rec.xruns() == 0 {
+        0
+    } else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOTICE: the JACK server reported {} xruns (a loaded machine): beats checked to within 2 periods, not to the frame",
+            rec.xruns()
+        );
+        512
+    };
+    let on_beat_three = |offset: u32| (offset % BAR).abs_diff(BAR / 2) <= slack;
     for c in &claps {
         let offset = c.wrapping_sub(start);
-        assert_eq!(
-            offset % BAR,
-            BAR / 2,
+        assert!(
+            on_beat_three(offset),
             "a clap off its beat: frame offset {offset}"
         );
     }
     // The bar before the first clap still had its kick on beat three.
     let switch_bar = claps[0].wrapping_sub(start) / BAR;
-    assert!(
-        note_ons(&mut rec, KICK)
-            .iter()
-            .any(|k| k.wrapping_sub(start) == (switch_bar - 1) * BAR + BAR / 2)
-    );
+    assert!(note_ons(&mut rec, KICK).iter().any(|k| {
+        let offset = k.wrapping_sub(start);
+        offset / BAR == switch_bar - 1 && on_beat_three(offset)
+    }));
 
     // The whole process (UI, compiler, engine) while it plays and nobody types.
     let pid = ui.pid();
