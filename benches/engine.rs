@@ -132,11 +132,13 @@ fn jack_run(label: &str) {
         .collect();
     errors.sort_by(f64::total_cmp);
     let mean = errors.iter().sum::<f64>() / errors.len() as f64;
+    // An xrun lets JACK move a period's data whoever was late, so the figures say how many.
     println!(
-        "  {label:<22} {} events  frame error: mean {mean:.3}  p99 {:.0}  max {:.0}",
+        "  {label:<22} {} events  frame error: mean {mean:.3}  p99 {:.0}  max {:.0}  (server xruns: {})",
         errors.len(),
         percentile(&errors, 0.99),
-        errors.last().copied().unwrap_or(f64::NAN)
+        errors.last().copied().unwrap_or(f64::NAN),
+        rec.xruns()
     );
 }
 
