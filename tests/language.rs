@@ -94,6 +94,37 @@ fn drum_tracks_go_to_channel_ten_and_melodic_tracks_count_up_skipping_it() {
 }
 
 #[test]
+fn a_bass_line_in_midi_numbers_below_41_stays_a_melodic_track() {
+    // E1 and A1 as numbers; PAS numbers 1–40 belong to `rudiment` lines, not to patterns.
+    let s = song("track bass\n  play \"28 33\"\n");
+    assert_eq!(s.tracks[0].channel, 1);
+    let keys: Vec<u8> = bars(&s, 0, 1).iter().map(|e| e.key).collect();
+    assert_eq!(keys, vec![28, 33]);
+}
+
+#[test]
+fn a_dense_cluster_of_midi_numbers_is_not_costed_as_rudiments() {
+    // Sixteen 128-note clusters struck twice a bar: 4,112 events a bar, well inside the limit.
+    let cluster: Vec<String> = (0..128).map(|k| k.to_string()).collect();
+    let mut src = String::new();
+    for channel in 1..=16 {
+        src += &format!(
+            "track t{channel} channel {channel}\n  play \"[{}]*2\"\n",
+            cluster.join(",")
+        );
+    }
+    assert_eq!(bars(&song(&src), 0, 1).len(), 16 * 256);
+}
+
+#[test]
+fn a_rudiment_line_takes_the_pas_number() {
+    let by_number = song("track snare drums\n  rudiment 16\n");
+    let by_name = song("track snare drums\n  rudiment single-paradiddle\n");
+    assert_eq!(bars(&by_number, 0, 2), bars(&by_name, 0, 2));
+    assert_eq!(bars(&by_number, 0, 1).len(), 16);
+}
+
+#[test]
 fn velocity_patterns_accent_the_beat() {
     let s = song("track hats\n  play \"hh*8\"\n  vel \"120 60\"\n");
     let v: Vec<u8> = bars(&s, 0, 1).iter().map(|e| e.velocity).collect();

@@ -22,7 +22,9 @@ pub mod value;
 pub use hap::Hap;
 pub use note::Note;
 pub use pattern::Pattern;
-pub use rudiment::{Rudiment, find_rudiment, rudiment_by_number, rudiments, sticking};
+pub use rudiment::{
+    Rudiment, find_rudiment, find_rudiment_step, rudiment_by_number, rudiments, sticking,
+};
 pub use rudiment_pattern::{RudimentSettings, rudiment_pattern};
 pub use span::Span;
 pub use value::Value;

@@ -3,6 +3,7 @@
 
 use super::rudiments_table::RUDIMENTS;
 use super::stroke::{Articulation, Grace, Stroke};
+use super::value::Value;
 use crate::theory::note_value::NoteValue;
 
 /// The four sections of the PAS sheet.
@@ -135,6 +136,15 @@ pub fn find_rudiment(name: &str) -> Option<&'static Rudiment> {
         })
         .collect();
     by_id(&worded.join("-"))
+}
+
+/// The rudiment a step of a pattern names. As [`find_rudiment`], except that a number there is
+/// a MIDI note, never a PAS number: `"36 ~ 38 ~"` is a kick and a snare, not two rudiments.
+pub fn find_rudiment_step(text: &str) -> Option<&'static Rudiment> {
+    match Value::from_atom(text) {
+        Value::Word(_) => find_rudiment(text),
+        _ => None,
+    }
 }
 
 /// Lower case, with every run of other characters than letters and digits turned into one `-`.
@@ -279,6 +289,17 @@ mod tests {
         assert_eq!(id("41"), None);
         assert_eq!(id("paradiddle-paradiddle"), None);
         assert_eq!(id(""), None);
+    }
+
+    #[test]
+    fn a_number_in_a_pattern_is_a_midi_note_not_a_pas_number() {
+        let step = |text: &str| find_rudiment_step(text).map(|r| r.id);
+        assert_eq!(step("36"), None);
+        assert_eq!(step("16"), None);
+        assert_eq!(step("1.5"), None);
+        assert_eq!(step("#16"), Some("single-paradiddle"));
+        assert_eq!(step("flam-tap"), Some("flam-tap"));
+        assert_eq!(step("5-stroke-roll"), Some("five-stroke-roll"));
     }
 
     #[test]

@@ -13,7 +13,9 @@ use crate::lang::mini::compile::{MAX_EVENTS_PER_CYCLE, MAX_GRID, grid_cost};
 use crate::lang::mini::{self, Compiled};
 use crate::pattern::arp::{ArpMode, ArpSettings};
 use crate::pattern::rudiment_steps::{RudimentPatterns, play_rudiment_steps};
-use crate::pattern::{Note, Pattern, RudimentSettings, Value, find_rudiment, rudiment_pattern};
+use crate::pattern::{
+    Note, Pattern, RudimentSettings, Value, find_rudiment, find_rudiment_step, rudiment_pattern,
+};
 use crate::theory::gm;
 use crate::theory::suggest;
 use crate::theory::tempo::{Meter, Tempo, parse_rate};
@@ -867,7 +869,8 @@ impl Compiler {
                 .flat_map(|p| p.atoms.iter())
                 .filter(|a| a.role == AtomRole::Head)
                 .collect();
-            let drum_like = |text: &str| resolve::is_drum(text) || find_rudiment(text).is_some();
+            let drum_like =
+                |text: &str| resolve::is_drum(text) || find_rudiment_step(text).is_some();
             let auto_drums = draft.channel.is_none()
                 && heads.iter().any(|a| drum_like(&a.text))
                 && heads
@@ -879,7 +882,7 @@ impl Compiler {
                 for atom in &play.atoms {
                     let span = atom.span.start + play.offset..atom.span.end + play.offset;
                     let checked = match atom.role {
-                        AtomRole::Head if find_rudiment(&atom.text).is_some() => Ok(()),
+                        AtomRole::Head if find_rudiment_step(&atom.text).is_some() => Ok(()),
                         AtomRole::Head => {
                             resolve::keys(&Value::from_atom(&atom.text), drums).map(|_| ())
                         }
@@ -1017,7 +1020,15 @@ impl Compiler {
                     help,
                 ));
             }
-            let play = self.mini(first)?;
+            // A PAS number (`rudiment 16`) plays the rudiment it numbers: in a pattern a number
+            // would be a MIDI note.
+            let play = match (find_rudiment_step(&first.text), find_rudiment(&first.text)) {
+                (None, Some(numbered)) => self.mini(&Token {
+                    text: numbered.id.to_string(),
+                    ..first.clone()
+                })?,
+                _ => self.mini(first)?,
+            };
             if let Some(d) = self.tracks.last_mut() {
                 d.plays.push(play);
             }
@@ -1214,7 +1225,7 @@ impl Compiler {
             .plays
             .iter()
             .flat_map(|p| p.atoms.iter())
-            .any(|a| find_rudiment(&a.text).is_some());
+            .any(|a| find_rudiment_step(&a.text).is_some());
         let rate = draft.rudiment.rate.unwrap_or(Time::new(1, 32));
         let strokes = if rudiments {
             plays * (Time::ONE / rate).to_f64().max(32.0) * 4.0
@@ -1285,7 +1296,7 @@ impl Compiler {
             .plays
             .iter()
             .flat_map(|p| p.atoms.iter())
-            .filter_map(|a| find_rudiment(&a.text).map(|_| a.text.as_str()))
+            .filter_map(|a| find_rudiment_step(&a.text).map(|_| a.text.as_str()))
             .collect();
         let rudiments = (!names.is_empty())
             .then(|| play_rudiment_steps(&values, self.rudiment_patterns(&draft.rudiment, &names)));
