@@ -1,8 +1,9 @@
 //! `flam play` against a real JACK server (the dummy backend), recorded by a JACK client in
 //! the test: exact notes on exact frames, no stuck notes on Ctrl-C, SIGTERM or a panic, hot
-//! reload at the bar line, MIDI clock; the built-in synth's audio through JACK (recorded from
-//! the dummy driver's monitor ports) equal to the offline render, and releasing every note on
-//! any stop; and clear failures when there is no sound card or MIDI system.
+//! reload at the bar line, MIDI clock, no message lost in a cycle too full for JACK's buffer;
+//! the built-in synth's audio through JACK (recorded from the dummy driver's monitor ports)
+//! equal to the offline render, and releasing every note on any stop; and clear failures when
+//! there is no sound card or MIDI system.
 //!
 //! Each test starts its own `jackd` and stops it when done (even when failing). They skip,
 //! saying so, only when `jackd` is not installed.
@@ -609,4 +610,66 @@ fn the_synth_on_jack_reloads_without_loading_the_soundfont_again_and_every_stop_
         let tail = &all[(ended - RATE as usize / 20) * 2..ended * 2];
         assert!(peak(tail) < 1e-4, "{how}: still sounding: {}", peak(tail));
     }
+}
+
+/// Sixteen channels, each striking all 128 keys at once twice a bar: where one chord ends and
+/// the next begins, over 4,000 messages fall in one JACK cycle, more than a port buffer holds.
+fn flood() -> String {
+    let chord: Vec<String> = (0..128).map(|k| k.to_string()).collect();
+    let mut text = String::from("tempo 120\n");
+    for channel in 1..=16 {
+        text += &format!(
+            "track t{channel} channel {channel}\n  play \"[{}]*2\"\n",
+            chord.join(",")
+        );
+    }
+    text
+}
+
+#[test]
+fn a_cycle_too_full_for_the_jack_buffer_loses_no_message() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let dir = scratch("flood");
+    let file = dir.join("flood.flam");
+    let text = flood();
+    std::fs::write(&file, &text).expect("write song");
+    let song = compile(&text).expect("compiles");
+    let bars = 2;
+    let planned = plan::notes(&song, Time::ZERO, Time::from_integer(bars)).len();
+    // An xrun may drop a period's messages inside JACK, so only a run without one counts.
+    exact_unless_xruns("the crowded cycles", || {
+        let mut rec = Recorder::new(1);
+        let child = play(
+            &file,
+            &["--out", "jack:rec:in0", "--bars", &bars.to_string()],
+        )
+        .spawn()
+        .expect("flam runs");
+        let (status, stderr) = finish(child, Duration::from_secs(30));
+        assert!(status.success(), "flam failed: {stderr}");
+        println!("{stderr}");
+        std::thread::sleep(Duration::from_millis(100));
+        if rec.xruns() > 0 {
+            return rec.xruns();
+        }
+        let got = rec.port(0);
+        let notes = got.iter().filter(|r| is_note(r.bytes())).count();
+        println!("{notes} note messages recorded of {planned} planned");
+        let (sounding, all_off) = balance(&got);
+        assert!(
+            sounding.is_empty(),
+            "left sounding: {} notes",
+            sounding.len()
+        );
+        assert_eq!(notes, planned, "every note message arrives");
+        assert_eq!(all_off.len(), 16, "All Notes Off on every channel");
+        assert!(
+            stderr.contains("port buffer takes"),
+            "the crowded cycles are reported: {stderr}"
+        );
+        0
+    });
 }

@@ -101,7 +101,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let song: Song = song?;
 
     let mut outputs: Vec<(Box<dyn Sink>, f64)> = Vec::new();
-    let mut late = Vec::new();
+    let mut delivery = Vec::new();
     let mut monitors = Vec::new();
     let mut synths: Vec<Arc<SynthMeters>> = Vec::new();
     let opening = Instant::now();
@@ -113,7 +113,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
             opened.description
         );
         outputs.push((opened.sink, latency / 1000.0));
-        late.extend(opened.late);
+        delivery.extend(opened.delivery);
         monitors.extend(opened.monitor);
         synths.extend(opened.synth);
     }
@@ -234,11 +234,8 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
             )));
         }
     }
-    let late: u64 = late.iter().map(|l| l.load(Ordering::Relaxed)).sum();
-    if late > 0 {
-        eprintln!(
-            "flam: {late} messages reached JACK after their frame and went out at the start of the next cycle"
-        );
+    for line in delivery.iter().filter_map(|d| d.report("JACK")) {
+        eprintln!("{line}");
     }
     for meters in &synths {
         report_synth(meters, args.verbose);

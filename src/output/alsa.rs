@@ -134,7 +134,7 @@ pub fn open(selector: &str) -> Result<Opened, String> {
     Ok(Opened {
         sink: Box::new(AlsaSink { connection, gone }),
         description: format!("ALSA port {}", names[index]),
-        late: None,
+        delivery: None,
         monitor: Some(Box::new(monitor)),
         synth: None,
     })
@@ -153,7 +153,7 @@ pub fn open_virtual(name: &str) -> Result<Opened, String> {
             gone: Arc::new(AtomicBool::new(false)),
         }),
         description: format!("virtual ALSA port flam:{name} (connect it with `aconnect`)"),
-        late: None,
+        delivery: None,
         monitor: None,
         synth: None,
     })

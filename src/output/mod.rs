@@ -11,6 +11,7 @@ pub mod audio_host;
 pub mod capture;
 pub mod captured;
 pub mod decimator;
+pub mod delivery_counts;
 #[cfg(feature = "jack")]
 pub mod jack;
 pub mod length;
@@ -105,7 +106,7 @@ pub fn start_synth(
         Opened {
             sink: Box::new(started.sink),
             description: started.description,
-            late: None,
+            delivery: None,
             monitor: None,
             synth: Some(meters),
         },
@@ -124,11 +125,11 @@ pub fn first_line(text: &str) -> &str {
 #[cfg(feature = "jack")]
 fn open_jack(port: Option<&str>, virtual_name: Option<&str>) -> Result<Opened, String> {
     let (sink, description) = jack::JackSink::open(virtual_name.unwrap_or(DEFAULT_PORT), port)?;
-    let (late, _) = sink.counters();
+    let delivery = sink.delivery();
     Ok(Opened {
         sink: Box::new(sink),
         description,
-        late: Some(late),
+        delivery: Some(delivery),
         monitor: None,
         synth: None,
     })

@@ -1,8 +1,8 @@
 //! An output ready to play.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 
+use super::delivery_counts::DeliveryCounts;
 use super::synth_meters::SynthMeters;
 use crate::engine::sink::Sink;
 
@@ -12,8 +12,8 @@ pub struct Opened {
     pub sink: Box<dyn Sink>,
     /// What it is, for the "playing to …" line.
     pub description: String,
-    /// Messages that reached the output after their time (JACK counts them), if it counts.
-    pub late: Option<Arc<AtomicU64>>,
+    /// Messages that missed their frame, when the output counts them (JACK does).
+    pub delivery: Option<Arc<DeliveryCounts>>,
     /// A check the session runs now and then (not in real time); it returns `false` once the
     /// output has gone away, and the sink then reports itself unhealthy.
     pub monitor: Option<Box<dyn FnMut() -> bool + Send>>,

@@ -2,12 +2,12 @@
 //! output changes.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::transport::{Telemetry, Transport};
 use crate::lang::song::Song;
 use crate::output::audio_device::AudioDevice;
 use crate::output::audio_host::AudioHost;
+use crate::output::delivery_counts::DeliveryCounts;
 use crate::output::listing::Listing;
 use crate::output::opened::Opened;
 use crate::output::soundfont::{self, Source};
@@ -25,7 +25,7 @@ pub struct PlayerTransport {
     latency: f64,
     song: Option<Song>,
     player: Option<Player>,
-    late: Option<Arc<AtomicU64>>,
+    delivery: Option<Arc<DeliveryCounts>>,
     synth: Option<Arc<SynthMeters>>,
     /// Loaded once, the first time the synth plays; swaps and restarts reuse it.
     font: Option<Arc<SoundFont>>,
@@ -48,7 +48,7 @@ impl PlayerTransport {
             latency: latency_ms / 1000.0,
             song: None,
             player: None,
-            late: None,
+            delivery: None,
             synth: None,
             font: None,
         })
@@ -86,7 +86,7 @@ impl PlayerTransport {
                 .to_string()
         })?;
         self.description = opened.description;
-        self.late = opened.late;
+        self.delivery = opened.delivery;
         self.synth = opened.synth;
         // A short lookahead lets an edit take over at the nearest bar line it can; the JACK and
         // synth sinks take messages 80 ms early, so 120 ms still keeps every message on time.
@@ -213,7 +213,7 @@ impl Transport for PlayerTransport {
             position,
             next_bar: Some(planned.next_bar),
             notes: Vec::new(),
-            underruns: self.late.as_ref().map_or(0, |l| l.load(Ordering::Relaxed))
+            underruns: self.delivery.as_ref().map_or(0, |d| d.missed())
                 + self.synth.as_ref().map_or(0, |m| m.underruns()),
             load: 0.0,
         })

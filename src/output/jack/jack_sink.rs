@@ -13,6 +13,7 @@ use super::process::Process;
 use crate::engine::midi::Midi;
 use crate::engine::sink::{Sink, SinkError};
 use crate::engine::wait::seconds_since;
+use crate::output::delivery_counts::DeliveryCounts;
 
 /// How many messages can wait for the process callback.
 const RING: usize = 8192;
@@ -27,8 +28,7 @@ pub struct JackSink {
     period: f64,
     start_frame: u32,
     gone: Arc<AtomicBool>,
-    late: Arc<AtomicU64>,
-    lost: Arc<AtomicU64>,
+    counts: Arc<DeliveryCounts>,
     cycles: Arc<AtomicU64>,
     flushing: Arc<AtomicBool>,
     port: String,
@@ -129,16 +129,14 @@ impl JackSink {
         let period = f64::from(client.buffer_size().max(1)) / sample_rate;
         let (producer, consumer) = RingBuffer::new(RING);
         let gone = Arc::new(AtomicBool::new(false));
-        let late = Arc::new(AtomicU64::new(0));
-        let lost = Arc::new(AtomicU64::new(0));
+        let counts = Arc::new(DeliveryCounts::default());
         let cycles = Arc::new(AtomicU64::new(0));
         let flushing = Arc::new(AtomicBool::new(false));
         let process = Process {
             flushing: flushing.clone(),
             port,
             cues: consumer,
-            late: late.clone(),
-            lost: lost.clone(),
+            counts: counts.clone(),
             cycles: cycles.clone(),
         };
         let notifications = Notifications {
@@ -167,8 +165,7 @@ impl JackSink {
                 period,
                 start_frame: 0,
                 gone,
-                late,
-                lost,
+                counts,
                 cycles,
                 flushing,
                 port: ours,
@@ -177,9 +174,9 @@ impl JackSink {
         ))
     }
 
-    /// Messages that arrived after their frame had passed, and messages JACK dropped.
-    pub fn counters(&self) -> (Arc<AtomicU64>, Arc<AtomicU64>) {
-        (self.late.clone(), self.lost.clone())
+    /// What the process callback counts about messages that missed their frame.
+    pub fn delivery(&self) -> Arc<DeliveryCounts> {
+        self.counts.clone()
     }
 
     /// flam's port's full name.

@@ -3,6 +3,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use crate::output::delivery_counts::DeliveryCounts;
+
 use jack::{Client, Control, MidiOut, Port, ProcessHandler, ProcessScope, RawMidi};
 use rtrb::Consumer;
 
@@ -15,10 +17,8 @@ pub struct Process {
     pub port: Port<MidiOut>,
     /// Messages from the sender, in frame order.
     pub cues: Consumer<FrameCue>,
-    /// Messages whose frame had already passed (sent at the start of the cycle).
-    pub late: Arc<AtomicU64>,
-    /// Messages JACK could not take (its buffer was full).
-    pub lost: Arc<AtomicU64>,
+    /// Messages that were late, waited for room, or were refused.
+    pub counts: Arc<DeliveryCounts>,
     /// Cycles processed, so the end of play can wait for its last messages to go out.
     pub cycles: Arc<AtomicU64>,
     /// Raised when playing stops: what is still queued for later is not played, except
@@ -41,6 +41,7 @@ impl ProcessHandler for Process {
         let n = i64::from(ps.n_frames());
         let mut writer = self.port.writer(ps);
         let mut last = 0i64;
+        let mut written = 0usize;
         let flushing = self.flushing.load(Ordering::Acquire);
         while let Ok(cue) = self.cues.peek() {
             if flushing && !cue.asap && !ends_note(cue) {
@@ -58,7 +59,7 @@ impl ProcessHandler for Process {
                 break;
             }
             if offset < 0 {
-                self.late.fetch_add(1, Ordering::Relaxed);
+                self.counts.late.fetch_add(1, Ordering::Relaxed);
             }
             // JACK needs times in order within a cycle.
             let time = offset.max(0).max(last);
@@ -68,7 +69,16 @@ impl ProcessHandler for Process {
                 bytes: &cue.bytes[..len],
             };
             if writer.write(&event).is_err() {
-                self.lost.fetch_add(1, Ordering::Relaxed);
+                if written > 0 {
+                    // The port's buffer is full for this cycle. Dropping the message could leave
+                    // a note hanging, so it and everything after it go out at the start of the
+                    // next cycle, a period late.
+                    self.counts.deferred.fetch_add(1, Ordering::Relaxed);
+                    break;
+                }
+                self.counts.lost.fetch_add(1, Ordering::Relaxed);
+            } else {
+                written += 1;
             }
             last = time;
             let _ = self.cues.pop();
