@@ -228,6 +228,7 @@ fn the_real_time_loops_name_no_locks_channels_or_io() {
         "src/engine/wait.rs",
         "src/engine/ledger.rs",
         "src/output/jack/process.rs",
+        "src/output/handover.rs",
         "src/output/synth_callback.rs",
         "src/output/synth_meters.rs",
         "src/output/audio_clock.rs",

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use rtrb::{Producer, RingBuffer};
 use rustysynth::SoundFont;
 
+use super::handover::hand_over;
 use super::limiter::Limiter;
 use super::render::RenderOptions;
 use super::synth::{Synth, SynthError};
@@ -186,9 +187,13 @@ impl Sink for SynthSink {
                 message,
             }
         };
-        self.cues
-            .push(cue)
-            .map_err(|_| SinkError("the synth fell behind (its queue is full)"))
+        if hand_over(&mut self.cues, cue, &self.meters.gone) {
+            Ok(())
+        } else {
+            Err(SinkError(
+                "the synth stopped taking notes (its audio callback has not run for a second)",
+            ))
+        }
     }
 
     fn healthy(&self) -> Result<(), SinkError> {

@@ -14,6 +14,7 @@ use crate::engine::midi::Midi;
 use crate::engine::sink::{Sink, SinkError};
 use crate::engine::wait::seconds_since;
 use crate::output::delivery_counts::DeliveryCounts;
+use crate::output::handover::hand_over;
 
 /// How many messages can wait for the process callback.
 const RING: usize = 8192;
@@ -234,9 +235,13 @@ impl Sink for JackSink {
             bytes,
             len: len as u8,
         };
-        self.cues
-            .push(cue)
-            .map_err(|_| SinkError("the JACK output fell behind (its queue is full)"))
+        if hand_over(&mut self.cues, cue, &self.gone) {
+            Ok(())
+        } else {
+            Err(SinkError(
+                "the JACK output stopped taking messages (its process callback has not run for a second)",
+            ))
+        }
     }
 
     fn healthy(&self) -> Result<(), SinkError> {
