@@ -77,8 +77,9 @@ fn exact_frames(songs: &[PathBuf], files: &[PathBuf], compiled: &[Song], bars: i
         }
     }
     std::thread::sleep(Duration::from_millis(50));
-    if rec.xruns() > 0 {
-        return rec.xruns();
+    let xruns = rec.xruns_while_playing();
+    if xruns > 0 {
+        return xruns;
     }
 
     let mut worst_overall = 0i64;
@@ -276,8 +277,9 @@ fn clock_ticks(file: &Path) -> u32 {
     let (status, stderr) = finish(child, Duration::from_secs(20));
     assert!(status.success(), "{stderr}");
     std::thread::sleep(Duration::from_millis(50));
-    if rec.xruns() > 0 {
-        return rec.xruns();
+    let xruns = rec.xruns_while_playing();
+    if xruns > 0 {
+        return xruns;
     }
     let recs = rec.port(0);
     let start = recs
@@ -491,8 +493,9 @@ fn the_synth_on_jack_plays_the_offline_render_onset_for_onset() {
         assert!(status.success(), "flam failed: {stderr}");
         println!("{stderr}");
         std::thread::sleep(Duration::from_millis(50));
-        if rec.xruns() > 0 {
-            return rec.xruns();
+        let xruns = rec.xruns();
+        if xruns > 0 {
+            return xruns;
         }
         same_audio(&rendered, rec.all(), &onsets, &stderr);
         0
@@ -654,8 +657,9 @@ fn a_cycle_too_full_for_the_jack_buffer_loses_no_message() {
         assert!(status.success(), "flam failed: {stderr}");
         println!("{stderr}");
         std::thread::sleep(Duration::from_millis(100));
-        if rec.xruns() > 0 {
-            return rec.xruns();
+        let xruns = rec.xruns_while_playing();
+        if xruns > 0 {
+            return xruns;
         }
         let got = rec.port(0);
         let notes = got.iter().filter(|r| is_note(r.bytes())).count();

@@ -113,28 +113,49 @@ impl Drop for Server {
     }
 }
 
-/// Counts the xruns the JACK server reports while a recorder runs. An xrun (a cycle that some
-/// client, or the driver, did not finish in time on a loaded machine) belongs to the whole
-/// graph, and JACK may drop, repeat or move that period's data on any port: a run with one
-/// cannot show frame-exact timing, whoever caused it.
-pub struct XrunCount(Arc<AtomicU32>);
+/// Records when the JACK server reports an xrun while a recorder runs (JACK's frame clock at
+/// the report). An xrun (a cycle that some client, or the driver, did not finish in time on a
+/// loaded machine) belongs to the whole graph, and JACK may drop, repeat or move that period's
+/// data on any port: music playing across one cannot show frame-exact timing, whoever caused
+/// it.
+pub struct XrunCount(Arc<Mutex<Vec<u32>>>);
 
 impl NotificationHandler for XrunCount {
-    fn xrun(&mut self, _: &Client) -> Control {
-        self.0.fetch_add(1, Ordering::Relaxed);
+    fn xrun(&mut self, client: &Client) -> Control {
+        // JACK's notification thread, not its process thread: a lock is fine here.
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(client.frame_time());
         Control::Continue
     }
 }
 
-/// A fresh counter, and the handler that feeds it.
-fn xrun_count() -> (Arc<AtomicU32>, XrunCount) {
-    let count = Arc::new(AtomicU32::new(0));
-    (count.clone(), XrunCount(count))
+/// A fresh list of xruns, and the handler that fills it.
+fn xrun_count() -> (Arc<Mutex<Vec<u32>>>, XrunCount) {
+    let frames = Arc::new(Mutex::new(Vec::new()));
+    (frames.clone(), XrunCount(frames))
+}
+
+/// The xruns in `frames` that fell while music played, from `first` to `last` (JACK frames,
+/// a period of slack either side); those before the music starts (often when clients join
+/// the graph) or after it ends touch no recorded frame.
+pub fn xruns_between(frames: &[u32], first: u32, last: u32) -> u32 {
+    let slack = 2 * 256;
+    frames
+        .iter()
+        .filter(|&&x| {
+            let from_first = x.wrapping_sub(first.wrapping_sub(slack)) as i32;
+            let to_last = last.wrapping_add(slack).wrapping_sub(x) as i32;
+            from_first >= 0 && to_last >= 0
+        })
+        .count() as u32
 }
 
 /// Runs a frame-exact check until one run has no xruns, at most three times. `run` plays and
 /// records, asserts what holds whatever the machine does, then returns the xruns the server
-/// reported; only when there were none does it go on to the exact frames and return 0. When
+/// reported while the music played; only when there were none does it go on to the exact
+/// frames and return 0. When
 /// every run had xruns the machine is too loaded to judge timing, and the test says so on
 /// stderr instead of failing on the machine's account.
 pub fn exact_unless_xruns(what: &str, mut run: impl FnMut() -> u32) {
@@ -146,8 +167,8 @@ pub fn exact_unless_xruns(what: &str, mut run: impl FnMut() -> u32) {
         }
         let _ = writeln!(
             std::io::stderr(),
-            "NOTICE: {what}: the JACK server reported {xruns} xruns in run {attempt} of {RUNS} \
-             (a loaded machine), so its frames prove nothing either way"
+            "NOTICE: {what}: the JACK server reported {xruns} xruns while run {attempt} of {RUNS} \
+             played (a loaded machine), so its frames prove nothing either way"
         );
     }
     let _ = writeln!(
@@ -201,7 +222,7 @@ pub struct Recorder {
     _client: AsyncClient<XrunCount, Record>,
     events: Consumer<Rec>,
     seen: Vec<Rec>,
-    xruns: Arc<AtomicU32>,
+    xruns: Arc<Mutex<Vec<u32>>>,
 }
 
 impl Recorder {
@@ -230,7 +251,23 @@ impl Recorder {
 
     /// Xruns the server reported since this recorder started.
     pub fn xruns(&self) -> u32 {
-        self.xruns.load(Ordering::Relaxed)
+        self.xrun_frames().len() as u32
+    }
+
+    /// JACK's frame clock at each xrun the server reported since this recorder started.
+    pub fn xrun_frames(&self) -> Vec<u32> {
+        self.xruns.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Xruns between the first and the last event recorded on any port: those before the
+    /// music (often as clients join the graph) or after it touch no recorded frame.
+    pub fn xruns_while_playing(&mut self) -> u32 {
+        let frames = self.xrun_frames();
+        let all = self.all();
+        match (all.first(), all.last()) {
+            (Some(first), Some(last)) => xruns_between(&frames, first.frame, last.frame),
+            _ => frames.len() as u32,
+        }
     }
 
     /// JACK's frame clock now, to relate wall-clock actions to recorded frames.
@@ -398,7 +435,7 @@ pub struct AudioRecorder {
     _client: AsyncClient<XrunCount, AudioRecord>,
     samples: Consumer<f32>,
     seen: Vec<f32>,
-    xruns: Arc<AtomicU32>,
+    xruns: Arc<Mutex<Vec<u32>>>,
 }
 
 impl AudioRecorder {
@@ -433,7 +470,12 @@ impl AudioRecorder {
 
     /// Xruns the server reported since this recorder started.
     pub fn xruns(&self) -> u32 {
-        self.xruns.load(Ordering::Relaxed)
+        self.xrun_frames().len() as u32
+    }
+
+    /// JACK's frame clock at each xrun the server reported since this recorder started.
+    pub fn xrun_frames(&self) -> Vec<u32> {
+        self.xruns.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Everything recorded so far, interleaved left and right.
