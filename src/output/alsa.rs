@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use midir::{MidiOutput, MidiOutputConnection};
 
+use super::handover::until_taken;
 use super::opened::Opened;
 use crate::engine::midi::Midi;
 use crate::engine::sink::{Sink, SinkError};
@@ -21,9 +22,14 @@ pub struct AlsaSink {
 impl Sink for AlsaSink {
     fn send(&mut self, midi: Midi, _at: f64) -> Result<(), SinkError> {
         let (bytes, len) = midi.bytes();
-        self.connection
-            .send(&bytes[..len])
-            .map_err(|_| SinkError("the ALSA MIDI port stopped taking messages"))
+        // midir's sequencer is non-blocking: a burst can fill its queue to a slow port (a
+        // 31.25 kbaud cable takes 1 ms a message), which is a reason to wait, not to stop.
+        let connection = &mut self.connection;
+        if until_taken(&self.gone, || connection.send(&bytes[..len]).is_ok()) {
+            Ok(())
+        } else {
+            Err(SinkError("the ALSA MIDI port stopped taking messages"))
+        }
     }
 
     fn healthy(&self) -> Result<(), SinkError> {

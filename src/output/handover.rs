@@ -20,15 +20,32 @@ const NAP: Duration = Duration::from_micros(250);
 /// raised or the callback has made no room for a second. Sleeps, but neither allocates nor
 /// locks.
 pub fn hand_over<T>(ring: &mut Producer<T>, item: T, gone: &AtomicBool) -> bool {
-    let mut item = item;
+    let mut item = Some(item);
+    until_taken(gone, || {
+        let Some(next) = item.take() else {
+            return true;
+        };
+        match ring.push(next) {
+            Ok(()) => true,
+            Err(PushError::Full(back)) => {
+                item = Some(back);
+                false
+            }
+        }
+    })
+}
+
+/// Tries `take` until it succeeds, napping between tries: for an output that refuses a
+/// message while its buffer is full (a ring, or ALSA's sequencer queue feeding a 31.25 kbaud
+/// cable). Gives up, returning `false`, when `gone` is raised or a second has passed.
+pub fn until_taken(gone: &AtomicBool, mut take: impl FnMut() -> bool) -> bool {
     let mut since: Option<Instant> = None;
     loop {
-        match ring.push(item) {
-            Ok(()) => return true,
-            Err(PushError::Full(back)) => item = back,
+        if take() {
+            return true;
         }
-        let first_full = *since.get_or_insert_with(Instant::now);
-        if gone.load(Ordering::Acquire) || first_full.elapsed() > STALLED {
+        let first_refusal = *since.get_or_insert_with(Instant::now);
+        if gone.load(Ordering::Acquire) || first_refusal.elapsed() > STALLED {
             return false;
         }
         std::thread::sleep(NAP);
@@ -58,6 +75,18 @@ mod tests {
         });
         assert!(hand_over(&mut producer, 3, &gone), "waits, then fits");
         assert_eq!(callback.join().unwrap(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn a_refusing_output_is_tried_again_until_it_takes_the_message() {
+        let gone = AtomicBool::new(false);
+        let mut refusals = 3;
+        let taken = until_taken(&gone, || {
+            refusals -= 1;
+            refusals < 0
+        });
+        assert!(taken);
+        assert_eq!(refusals, -1, "three refusals, then taken");
     }
 
     #[test]
