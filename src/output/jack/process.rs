@@ -3,12 +3,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::output::delivery_counts::DeliveryCounts;
-
 use jack::{Client, Control, MidiOut, Port, ProcessHandler, ProcessScope, RawMidi};
 use rtrb::Consumer;
 
 use super::frame_cue::FrameCue;
+use crate::output::delivery_counts::DeliveryCounts;
 
 /// Owns flam's MIDI out port and the consumer end of the ring; runs in JACK's real-time thread
 /// and neither allocates nor locks.
