@@ -271,12 +271,11 @@ fn the_clock_ticks_24_times_a_beat_between_start_and_stop() {
 /// frames, the notes on their beats' ticks, and Start and Stop around them.
 fn clock_ticks(file: &Path) -> u32 {
     let mut rec = Recorder::new(1);
-    let child = play(file, &["--out", "jack:rec:in0", "--clock", "--bars", "2"])
-        .spawn()
-        .expect("flam runs");
-    let (status, stderr) = finish(child, Duration::from_secs(20));
-    assert!(status.success(), "{stderr}");
-    std::thread::sleep(Duration::from_millis(50));
+    play_through(
+        file,
+        &["--out", "jack:rec:in0", "--clock", "--bars", "2"],
+        Duration::from_secs(20),
+    );
     let xruns = rec.xruns_while_playing();
     if xruns > 0 {
         return xruns;
@@ -475,7 +474,7 @@ fn the_synth_on_jack_plays_the_offline_render_onset_for_onset() {
 
     exact_unless_xruns("the synth on JACK", || {
         let mut rec = AudioRecorder::new();
-        let child = play(
+        let stderr = play_through(
             &file,
             &[
                 "--out",
@@ -486,13 +485,8 @@ fn the_synth_on_jack_plays_the_offline_render_onset_for_onset() {
                 &bars.to_string(),
                 "--verbose",
             ],
-        )
-        .spawn()
-        .expect("flam runs");
-        let (status, stderr) = finish(child, Duration::from_secs(30));
-        assert!(status.success(), "flam failed: {stderr}");
-        println!("{stderr}");
-        std::thread::sleep(Duration::from_millis(50));
+            Duration::from_secs(30),
+        );
         let xruns = rec.xruns();
         if xruns > 0 {
             return xruns;
@@ -647,16 +641,11 @@ fn a_cycle_too_full_for_the_jack_buffer_loses_no_message() {
     // An xrun may drop a period's messages inside JACK, so only a run without one counts.
     exact_unless_xruns("the crowded cycles", || {
         let mut rec = Recorder::new(1);
-        let child = play(
+        let stderr = play_through(
             &file,
             &["--out", "jack:rec:in0", "--bars", &bars.to_string()],
-        )
-        .spawn()
-        .expect("flam runs");
-        let (status, stderr) = finish(child, Duration::from_secs(30));
-        assert!(status.success(), "flam failed: {stderr}");
-        println!("{stderr}");
-        std::thread::sleep(Duration::from_millis(100));
+            Duration::from_secs(30),
+        );
         let xruns = rec.xruns_while_playing();
         if xruns > 0 {
             return xruns;

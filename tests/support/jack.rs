@@ -369,6 +369,17 @@ pub fn play(file: &Path, args: &[&str]) -> Command {
     cmd
 }
 
+/// Plays `file` to its end (within `within`), asserts that flam exited cleanly, and waits a
+/// few cycles so a recorder has the last messages; returns what flam printed.
+pub fn play_through(file: &Path, args: &[&str], within: Duration) -> String {
+    let child = play(file, args).spawn().expect("flam runs");
+    let (status, stderr) = finish(child, within);
+    assert!(status.success(), "flam failed: {stderr}");
+    println!("{stderr}");
+    std::thread::sleep(Duration::from_millis(100));
+    stderr
+}
+
 /// The song with its tempo raised so a bar lasts about 0.45 s, to keep the test short.
 pub fn sped_up(text: &str) -> String {
     let song = compile(text).expect("example compiles");
