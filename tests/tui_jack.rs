@@ -206,7 +206,7 @@ fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly
 
     // 5. Save: the file on disk has the edit.
     ui.keys(&["C-s"]);
-    ui.wait_for("saved");
+    ui.wait_saved();
     let saved = std::fs::read_to_string(ui.dir.join("jam.flam")).unwrap();
     assert!(saved.contains("play \"bd bd cp bd\""), "{saved}");
 

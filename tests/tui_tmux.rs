@@ -5,7 +5,7 @@ use std::process::Command;
 
 #[path = "support/tmux.rs"]
 mod tmux;
-use tmux::{Tmux, flam_live_pid};
+use tmux::{Tmux, flam_live_pid, grid_hits};
 
 /// `flam live` on a song of its own, in tmux.
 struct Live {
@@ -57,8 +57,10 @@ fn editing_marking_errors_saving_and_quitting_in_a_real_terminal() {
     let Some(t) = Live::start("edit", SONG) else {
         return;
     };
-    t.wait_for("✓ compiled");
-    t.wait_for("kick");
+    let before = t.wait_until("the snare's two hits in the grid", |s| {
+        s.contains("✓ compiled") && grid_hits(s, "snare") == 2
+    });
+    assert_eq!(grid_hits(&before, "kick"), 2, "{before}");
     // An error: `snx` is marked with its line and column and a hint; nothing else changes.
     t.keys(&[
         "Down", "Down", "Down", "Down", "Down", "Down", "End", "Left",
@@ -66,14 +68,18 @@ fn editing_marking_errors_saving_and_quitting_in_a_real_terminal() {
     t.type_text("x");
     let screen = t.wait_for("✗ 7:16");
     assert!(screen.contains("did you mean `sn`?"), "{screen}");
-    // Fix it into a new step: the grid shows the new hit after the edit compiles.
+    // Fix it into a new step: the grid shows the new hit once the edit compiles. (The status
+    // alone could still be the compile of the text between the backspace and the typing.)
     t.keys(&["BSpace"]);
     t.type_text(" cp");
-    t.wait_for("✓ compiled");
+    t.wait_until("the new step in the snare's grid row", |s| {
+        s.contains("✓ compiled") && grid_hits(s, "snare") == 3
+    });
     // Save writes the file atomically.
     t.keys(&["C-s"]);
-    t.wait_for("saved");
-    assert!(read(&t.song_path()).contains("play \"~ sn ~ sn cp\""));
+    t.wait_saved();
+    let saved = read(&t.song_path());
+    assert!(saved.contains("play \"~ sn ~ sn cp\""), "{saved}");
     // Quit restores the terminal: the shell's echo shows on a normal screen.
     t.keys(&["C-q"]);
     let screen = t.wait_for("FLAM-EXITED 0");

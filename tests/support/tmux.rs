@@ -65,19 +65,43 @@ impl Tmux {
 
     /// Waits until the screen shows `what`, or fails showing the screen it saw.
     pub fn wait_for(&self, what: &str) -> String {
+        self.wait_until(&format!("{what:?}"), |screen| screen.contains(what))
+    }
+
+    /// Waits until `seen` holds for the screen, or fails naming `what` and showing the screen.
+    pub fn wait_until(&self, what: &str, seen: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
-            if screen.contains(what) {
+            if seen(&screen) {
                 return screen;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(15),
-                "never saw {what:?}; the screen was:\n{screen}"
+                "never saw {what}; the screen was:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(30));
         }
     }
+
+    /// Waits until the status line confirms a save and the unsaved marker is gone. (Waiting
+    /// for "saved" alone is satisfied at once by "● unsaved", before the save has happened.)
+    pub fn wait_saved(&self) -> String {
+        self.wait_until("the save confirmed", |screen| {
+            screen.contains(" saved /") && !screen.contains("unsaved")
+        })
+    }
+}
+
+/// How many hits the "this bar" grid shows for `track` (its row's velocity blocks).
+pub fn grid_hits(screen: &str, track: &str) -> usize {
+    let row = format!("│{track} ");
+    screen
+        .lines()
+        .find_map(|line| line.split_once(&row).map(|(_, rest)| rest))
+        .map_or(0, |rest| {
+            rest.chars().filter(|c| ('▁'..='█').contains(c)).count()
+        })
 }
 
 impl Drop for Tmux {
