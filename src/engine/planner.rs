@@ -134,6 +134,11 @@ impl Planner {
         self.next_bar
     }
 
+    /// The bar the current song took over at (the first bar played, before any swap).
+    pub fn swapped_at(&self) -> i64 {
+        self.swapped_at
+    }
+
     /// The song playing now.
     pub fn song(&self) -> &Song {
         &self.song

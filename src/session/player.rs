@@ -87,7 +87,7 @@ impl Player {
             .fold(0.0, f64::max);
         let preroll = (-planner.begins_at() + lead + PREROLL).clamp(0.0, 10.0);
         let epoch = Instant::now() + Duration::from_secs_f64(preroll);
-        let position = Arc::new(Mutex::new(position_of(&planner)));
+        let position = Arc::new(Mutex::new(position_of(&planner, 0)));
 
         let mut senders = Vec::new();
         let mut stats = Vec::new();
@@ -270,18 +270,31 @@ pub fn clear_status_line() -> &'static str {
     }
 }
 
-fn position_of(planner: &Planner) -> Position {
+fn position_of(planner: &Planner, songs_taken: u64) -> Position {
     Position {
         anchor: planner.anchor(),
         bpm: planner.song().tempo.bpm,
         beats: planner.song().tempo.meter.beats,
         next_bar: planner.next_bar(),
+        songs_taken,
+        swapped_at: planner.swapped_at(),
     }
 }
 
-/// Swaps in `song`, or the newest of several quick reloads waiting behind it.
-fn take_over(planner: &mut Planner, song: Song, swapped: &mpsc::Receiver<Song>, announce: bool) {
-    let newest = swapped.try_iter().last().unwrap_or(song);
+/// Swaps in `song`, or the newest of several quick reloads waiting behind it; returns how
+/// many songs it took from the channel.
+fn take_over(
+    planner: &mut Planner,
+    song: Song,
+    swapped: &mpsc::Receiver<Song>,
+    announce: bool,
+) -> u64 {
+    let mut taken = 1;
+    let mut newest = song;
+    for later in swapped.try_iter() {
+        newest = later;
+        taken += 1;
+    }
     let bar = planner.swap(newest);
     if announce {
         eprintln!(
@@ -290,6 +303,7 @@ fn take_over(planner: &mut Planner, song: Song, swapped: &mpsc::Receiver<Song>, 
             bar + 1
         );
     }
+    taken
 }
 
 /// The planner thread: plans ahead every few milliseconds, swaps in reloaded songs, and
@@ -309,6 +323,7 @@ fn plan(
         .ok()
         .and_then(|ms| ms.parse::<u64>().ok())
         .map(|ms| Instant::now() + Duration::from_millis(ms));
+    let mut songs_taken = 0u64;
     loop {
         if stop.load(Ordering::Acquire) {
             return;
@@ -322,7 +337,7 @@ fn plan(
         // sent before them is in its channel by now, so it is swapped in first.
         let live: Vec<LiveChange> = changes.try_iter().collect();
         if let Ok(song) = swapped.try_recv() {
-            take_over(&mut planner, song, &swapped, announce);
+            songs_taken += take_over(&mut planner, song, &swapped, announce);
         }
         for change in live {
             match change {
@@ -332,13 +347,13 @@ fn plan(
         }
         let more = planner.step(now);
         if let Ok(mut p) = position.lock() {
-            *p = position_of(&planner);
+            *p = position_of(&planner, songs_taken);
         }
         if !more {
             return;
         }
         match swapped.recv_timeout(PLANNER_TICK) {
-            Ok(song) => take_over(&mut planner, song, &swapped, announce),
+            Ok(song) => songs_taken += take_over(&mut planner, song, &swapped, announce),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(PLANNER_TICK),
         }

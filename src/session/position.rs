@@ -13,6 +13,13 @@ pub struct Position {
     pub beats: u32,
     /// The first bar not yet planned: where a song handed over now takes over.
     pub next_bar: i64,
+    /// How many songs handed over with [`Player::swap`] the planner has taken so far (quick
+    /// reloads it skipped for a newer one included).
+    ///
+    /// [`Player::swap`]: super::player::Player::swap
+    pub songs_taken: u64,
+    /// The bar the song playing now took over at (the first bar played, before any swap).
+    pub swapped_at: i64,
 }
 
 impl Position {
