@@ -44,7 +44,7 @@ fn main() {
             notes: vec![1; 6],
             underruns: 0,
             load: 0.0,
-            next_bar: None,
+            ..Telemetry::default()
         });
         let _ = terminal.draw(|f| draw(f, &app));
     }

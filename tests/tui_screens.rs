@@ -33,7 +33,7 @@ fn playing(app: &mut App, position: f64) {
         notes: vec![1, 0, 1, 1],
         underruns: 0,
         load: 0.03,
-        next_bar: None,
+        ..Telemetry::default()
     });
 }
 
@@ -129,4 +129,46 @@ fn an_edit_just_before_a_bar_line_says_it_takes_over_at_the_bar_after() {
         "{}",
         app.status
     );
+}
+
+#[test]
+fn an_edit_while_playing_shows_in_the_grid_from_the_bar_it_takes_over_at() {
+    let mut app = app();
+    playing(&mut app, 2.3);
+    let lit = |app: &App, track: &str| -> usize {
+        let row = app.grid.iter().find(|r| r.name == track).unwrap();
+        row.cells.iter().filter(|v| **v > 0).count()
+    };
+    assert_eq!(lit(&app, "snare"), 2);
+    // A third snare hit, compiled in bar 3 (from 1): bar 3 goes on sounding as it was.
+    let edited = SONG.replace("~ sn ~ sn", "~ sn ~ [sn sn]");
+    app.compiled(
+        app.generation,
+        Ok(flam::lang::song::compile(&edited).unwrap()),
+    );
+    assert_eq!(
+        lit(&app, "snare"),
+        2,
+        "the grid changed before the engine took the edit"
+    );
+    // The engine takes it for bar 4 (from 1): still the old bar 3 until the playhead gets there.
+    let at = |position: f64| Telemetry {
+        playing: true,
+        position,
+        song_from_bar: Some(3),
+        ..Telemetry::default()
+    };
+    app.on_telemetry(at(2.6));
+    assert_eq!(
+        lit(&app, "snare"),
+        2,
+        "the grid changed before the bar line"
+    );
+    app.on_telemetry(at(3.01));
+    assert_eq!(
+        lit(&app, "snare"),
+        3,
+        "the grid shows the edit from its bar on"
+    );
+    assert!(app.outgoing.is_none());
 }

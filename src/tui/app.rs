@@ -60,8 +60,11 @@ pub struct App {
     pub saved_text: String,
     /// Problems of the current text; empty when it compiles.
     pub diagnostics: Vec<Diagnostic>,
-    /// The last song that compiled, which is what plays.
+    /// The last song that compiled: what plays, from its takeover bar on.
     pub song: Option<Song>,
+    /// The song still sounding until the engine's takeover bar, after an edit while playing;
+    /// the grid and meters show it until then.
+    pub outgoing: Option<Song>,
     /// The tracks of that song.
     pub tracks: Vec<TrackView>,
     /// Tracks muted from the UI, by name.
@@ -107,6 +110,7 @@ impl App {
             saved_text: text.to_string(),
             diagnostics: Vec::new(),
             song: None,
+            outgoing: None,
             tracks: Vec::new(),
             muted: HashSet::new(),
             soloed: HashSet::new(),
@@ -190,7 +194,13 @@ impl App {
                 live.tempo.bpm = self.bpm;
                 self.apply_mutes(&mut live);
                 self.transport.swap(live);
-                self.song = Some(song);
+                // The song that sounds now stays on screen until the bar line the new one
+                // takes over at. (An edit replacing one still waiting never sounded.)
+                let previous = self.song.replace(song);
+                if self.telemetry.playing && self.outgoing.is_none() {
+                    self.outgoing = previous;
+                }
+                self.telemetry.song_from_bar = None;
                 self.refresh_grid(true);
                 // An edit close to a bar line misses it (the engine has planned that bar).
                 let next = self
@@ -261,32 +271,59 @@ impl App {
             }
         }
         self.telemetry = t;
+        let bar = self.telemetry.position.max(0.0).floor() as i64;
+        if !self.telemetry.playing || self.telemetry.song_from_bar.is_some_and(|b| bar >= b) {
+            self.outgoing = None;
+        }
         self.refresh_grid(false);
+    }
+
+    /// The song sounding in `bar`: the outgoing one before the newest song's takeover bar.
+    pub fn song_in_bar(&self, bar: i64) -> Option<&Song> {
+        match (&self.outgoing, self.telemetry.song_from_bar) {
+            (Some(old), None) => Some(old),
+            (Some(old), Some(from)) if bar < from => Some(old),
+            _ => self.song.as_ref(),
+        }
+    }
+
+    /// Whether the track named `name` in the song is silent, for whatever reason.
+    pub fn is_silent_named(&self, name: &str) -> bool {
+        self.tracks
+            .iter()
+            .position(|t| t.name == name)
+            .is_some_and(|i| self.is_silent(i))
     }
 
     /// How many notes each (sounding) track started between two playhead positions.
     fn notes_between(&self, from: f64, to: f64) -> Vec<u32> {
-        let Some(song) = &self.song else {
+        if to <= from || to - from > 1.0 || to.is_nan() || from.is_nan() {
+            return vec![0; self.tracks.len()];
+        }
+        let Some(song) = self.song_in_bar(from.max(0.0).floor() as i64) else {
             return Vec::new();
         };
-        if to <= from || to - from > 1.0 || to.is_nan() || from.is_nan() {
-            return vec![0; song.tracks.len()];
-        }
         // Positions in thousandths of a bar are exact enough for a meter.
         let at = |x: f64| Time::new((x * 1000.0).round() as i64, 1000);
         let span = Span::new(at(from), at(to));
-        song.tracks
+        // By name: before a takeover the sounding song's tracks may differ from the panel's.
+        self.tracks
             .iter()
             .enumerate()
-            .map(|(i, t)| {
+            .map(|(i, view)| {
                 if self.is_silent(i) {
                     return 0;
                 }
-                t.pattern
-                    .query(span)
+                song.tracks
                     .iter()
-                    .filter(|h| h.has_onset())
-                    .count() as u32
+                    .find(|t| t.name == view.name)
+                    .map_or(0, |t| {
+                        t.pattern
+                            .query(span)
+                            .iter()
+                            .filter(|h| h.has_onset())
+                            .count() as u32
+                    })
             })
             .collect()
     }
@@ -304,8 +341,7 @@ impl App {
         if force || bar != self.grid_bar || self.grid.is_empty() {
             self.grid_bar = bar;
             self.grid = self
-                .song
-                .as_ref()
+                .song_in_bar(bar)
                 .map(|s| grid::rows(s, bar, GRID_COLUMNS))
                 .unwrap_or_default();
         }

@@ -78,7 +78,10 @@ fn draw_transport(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         (strings::STOPPED, Color::Gray)
     };
-    let meter = app.song.as_ref().map(|s| s.tempo.meter).unwrap_or_default();
+    let meter = app
+        .song_in_bar(app.telemetry.position.max(0.0).floor() as i64)
+        .map(|s| s.tempo.meter)
+        .unwrap_or_default();
     let position = t.position.max(0.0);
     let bar = position.floor() as i64 + 1;
     let beat = ((position - position.floor()) * f64::from(meter.beats)).floor() as i64 + 1;
@@ -281,9 +284,8 @@ fn draw_grid(frame: &mut Frame, app: &App, area: Rect) {
     let lines: Vec<Line> = app
         .grid
         .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let silent = app.is_silent(i);
+        .map(|row| {
+            let silent = app.is_silent_named(&row.name);
             let mut spans = vec![Span::styled(
                 format!(
                     "{:<width$}",

@@ -25,6 +25,8 @@ pub struct PlayerTransport {
     latency: f64,
     song: Option<Song>,
     player: Option<Player>,
+    /// Songs handed to the current player, so telemetry can tell when it took the newest.
+    handed: u64,
     delivery: Option<Arc<DeliveryCounts>>,
     synth: Option<Arc<SynthMeters>>,
     /// Loaded once, the first time the synth plays; swaps and restarts reuse it.
@@ -48,6 +50,7 @@ impl PlayerTransport {
             latency: latency_ms / 1000.0,
             song: None,
             player: None,
+            handed: 0,
             delivery: None,
             synth: None,
             font: None,
@@ -96,6 +99,7 @@ impl PlayerTransport {
             from_bar: bar.max(0),
             ..PlayOptions::default()
         };
+        self.handed = 0;
         self.player = Some(Player::start(
             song,
             vec![(opened.sink, self.latency)],
@@ -137,6 +141,7 @@ impl Transport for PlayerTransport {
     fn swap(&mut self, song: Song) {
         if let Some(player) = &self.player {
             player.swap(song.clone());
+            self.handed += 1;
         }
         self.song = Some(song);
     }
@@ -212,6 +217,7 @@ impl Transport for PlayerTransport {
             playing: !player.is_finished(),
             position,
             next_bar: Some(planned.next_bar),
+            song_from_bar: (planned.songs_taken >= self.handed).then_some(planned.swapped_at),
             notes: Vec::new(),
             underruns: self.delivery.as_ref().map_or(0, |d| d.missed())
                 + self.synth.as_ref().map_or(0, |m| m.underruns()),

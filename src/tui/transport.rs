@@ -18,6 +18,9 @@ pub struct Telemetry {
     pub load: f32,
     /// The bar (from 0) a song handed over now would take over at, when known.
     pub next_bar: Option<i64>,
+    /// The bar (from 0) the newest song handed over plays from, once the engine has taken
+    /// it; `None` while it still waits in the queue.
+    pub song_from_bar: Option<i64>,
 }
 
 /// The engine as the UI drives it.
