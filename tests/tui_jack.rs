@@ -14,7 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::*;
-use tmux::{Tmux, flam_live_pid};
+use tmux::{Tmux, flam_live_pid, grid_bar, grid_hits};
 
 /// 240 BPM in 4/4: a bar is one second, 48,000 frames.
 const BAR: u32 = RATE;
@@ -102,14 +102,28 @@ fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly
     // lookahead fit before it: the edit should sound exactly at that next bar line.
     ui.wait_for(":2  out:");
 
-    // 2. Change the third kick into a clap: it sounds from a bar line on, on its beat.
+    // 2. Change the third kick into two claps: they sound from a bar line on, on beat three
+    // and the eighth after it, and the grid shows the new step from that bar on.
     ui.keys(&[
         "Down", "Down", "Down", "End", "Left", "Left", "Left", "Left", "BSpace", "BSpace",
     ]);
-    ui.type_text("cp");
-    ui.wait_for("play \"bd bd cp bd\"");
+    ui.type_text("[cp cp]");
+    let shown = ui.wait_for("play \"bd bd [cp cp] bd\"");
     let typed = rec.now_frame();
-    wait_notes(&mut rec, CLAP, 2);
+    let bar_typed = grid_bar(&shown).expect("the grid's bar");
+    assert_eq!(grid_hits(&shown, "kick"), 4, "{shown}");
+    let changed = ui.wait_until("the two claps in the kick's grid row", |s| {
+        grid_hits(s, "kick") == 5
+    });
+    let bar_changed = grid_bar(&changed).expect("the grid's bar");
+    println!(
+        "the grid showed the claps from bar {bar_changed} on; the edit showed in bar {bar_typed}"
+    );
+    assert!(
+        bar_changed > bar_typed,
+        "the grid changed before the bar line:\n{changed}"
+    );
+    wait_notes(&mut rec, CLAP, 4);
     let start = note_ons(&mut rec, KICK)[0];
     let claps = note_ons(&mut rec, CLAP);
     // Edit to sound: the typing pause, the compile, and the wait for the bar line.
@@ -138,12 +152,14 @@ fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly
         );
         512
     };
-    let on_beat_three = |offset: u32| (offset % BAR).abs_diff(BAR / 2) <= slack;
-    for c in &claps {
+    let on = |offset: u32, at: u32| (offset % BAR).abs_diff(at) <= slack;
+    let on_beat_three = |offset: u32| on(offset, BAR / 2);
+    for (i, c) in claps.iter().enumerate() {
         let offset = c.wrapping_sub(start);
+        let at = if i % 2 == 0 { BAR / 2 } else { BAR * 5 / 8 };
         assert!(
-            on_beat_three(offset),
-            "a clap off its beat: frame offset {offset}"
+            on(offset, at),
+            "clap {i} off its beat: frame offset {offset}"
         );
     }
     // The bar before the first clap still had its kick on beat three.
@@ -174,7 +190,7 @@ fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly
 
     // 3. A mistake is marked, and the last good song keeps playing.
     ui.type_text("x");
-    ui.wait_for("✗ 4:15");
+    ui.wait_for("✗ 4:22");
     let claps_before = note_ons(&mut rec, CLAP).len();
     wait_notes(&mut rec, CLAP, claps_before + 2);
     ui.keys(&["BSpace"]);
@@ -208,7 +224,7 @@ fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly
     ui.keys(&["C-s"]);
     ui.wait_saved();
     let saved = std::fs::read_to_string(ui.dir.join("jam.flam")).unwrap();
-    assert!(saved.contains("play \"bd bd cp bd\""), "{saved}");
+    assert!(saved.contains("play \"bd bd [cp cp] bd\""), "{saved}");
 
     // 6. Quit: the terminal is restored and nothing is left sounding.
     ui.keys(&["C-q"]);

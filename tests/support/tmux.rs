@@ -93,6 +93,12 @@ impl Tmux {
     }
 }
 
+/// The bar number the "this bar" grid shows, from its title ("this bar ─ bar 7").
+pub fn grid_bar(screen: &str) -> Option<u32> {
+    let (_, rest) = screen.split_once("this bar ─ bar ")?;
+    rest.split_whitespace().next()?.parse().ok()
+}
+
 /// How many hits the "this bar" grid shows for `track` (its row's velocity blocks).
 pub fn grid_hits(screen: &str, track: &str) -> usize {
     let row = format!("│{track} ");
