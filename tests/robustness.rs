@@ -950,6 +950,8 @@ fn config(cases: u32) -> ProptestConfig {
         .unwrap_or(1);
     ProptestConfig {
         cases: cases.saturating_mul(scale),
+        // The strategies filter out some inputs; a longer hunt may filter proportionally more.
+        max_local_rejects: default.max_local_rejects.saturating_mul(scale),
         max_shrink_iters: 500,
         failure_persistence: None,
         rng_seed,
