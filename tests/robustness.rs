@@ -49,12 +49,34 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "(no message)".to_string())
 }
 
+/// With `FLAM_FUZZ_LOG=FILE`, appends each case's input to FILE under its test's name before
+/// running it: when a hunt dies outright (out of memory), the last line per test names the
+/// case that killed it.
+fn log_case(input: &str) {
+    static LOG: OnceLock<Option<Mutex<std::fs::File>>> = OnceLock::new();
+    let log = LOG.get_or_init(|| {
+        let path = std::env::var_os("FLAM_FUZZ_LOG")?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .ok()?;
+        Some(Mutex::new(file))
+    });
+    if let Some(Ok(mut file)) = log.as_ref().map(|f| f.lock()) {
+        let test = std::thread::current().name().unwrap_or("?").to_string();
+        let _ = writeln!(file, "{test}\t{input:?}");
+        let _ = file.flush();
+    }
+}
+
 /// Runs `f` on a fresh thread (with the default stack a spawned thread gets) and waits at
 /// most [`DEADLINE`]. A panic or a hang becomes an error that names `input`.
 fn guarded<T: Send + 'static>(
     input: &str,
     f: impl FnOnce() -> Result<T, String> + Send + 'static,
 ) -> Result<T, String> {
+    log_case(input);
     let (tx, rx) = mpsc::channel();
     let handle = std::thread::spawn(move || {
         let _ = tx.send(f());
