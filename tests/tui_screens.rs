@@ -26,6 +26,12 @@ fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal
 }
 
+/// How many steps of `track` the grid lights.
+fn hits(app: &App, track: &str) -> usize {
+    let row = app.grid.iter().find(|r| r.name == track).unwrap();
+    row.cells.iter().filter(|v| **v > 0).count()
+}
+
 fn playing(app: &mut App, position: f64) {
     app.on_telemetry(Telemetry {
         playing: true,
@@ -135,11 +141,7 @@ fn an_edit_just_before_a_bar_line_says_it_takes_over_at_the_bar_after() {
 fn an_edit_while_playing_shows_in_the_grid_from_the_bar_it_takes_over_at() {
     let mut app = app();
     playing(&mut app, 2.3);
-    let lit = |app: &App, track: &str| -> usize {
-        let row = app.grid.iter().find(|r| r.name == track).unwrap();
-        row.cells.iter().filter(|v| **v > 0).count()
-    };
-    assert_eq!(lit(&app, "snare"), 2);
+    assert_eq!(hits(&app, "snare"), 2);
     // A third snare hit, compiled in bar 3 (from 1): bar 3 goes on sounding as it was.
     let edited = SONG.replace("~ sn ~ sn", "~ sn ~ [sn sn]");
     app.compiled(
@@ -147,7 +149,7 @@ fn an_edit_while_playing_shows_in_the_grid_from_the_bar_it_takes_over_at() {
         Ok(flam::lang::song::compile(&edited).unwrap()),
     );
     assert_eq!(
-        lit(&app, "snare"),
+        hits(&app, "snare"),
         2,
         "the grid changed before the engine took the edit"
     );
@@ -160,15 +162,32 @@ fn an_edit_while_playing_shows_in_the_grid_from_the_bar_it_takes_over_at() {
     };
     app.on_telemetry(at(2.6));
     assert_eq!(
-        lit(&app, "snare"),
+        hits(&app, "snare"),
         2,
         "the grid changed before the bar line"
     );
     app.on_telemetry(at(3.01));
     assert_eq!(
-        lit(&app, "snare"),
+        hits(&app, "snare"),
         3,
         "the grid shows the edit from its bar on"
     );
     assert!(app.outgoing.is_none());
+}
+
+#[test]
+fn after_a_stop_an_edit_shows_in_the_grid_at_once() {
+    let mut app = app();
+    playing(&mut app, 2.3);
+    let edited = SONG.replace("~ sn ~ sn", "~ sn ~ [sn sn]");
+    app.compiled(
+        app.generation,
+        Ok(flam::lang::song::compile(&edited).unwrap()),
+    );
+    // Stopped before the engine took the edit: nothing sounds, so the grid shows the text.
+    app.handle(Action::PlayStop);
+    assert!(!app.telemetry.playing);
+    assert_eq!(hits(&app, "snare"), 3);
+    app.compiled(app.generation, Ok(flam::lang::song::compile(SONG).unwrap()));
+    assert_eq!(hits(&app, "snare"), 2);
 }

@@ -197,7 +197,9 @@ impl App {
                 // The song that sounds now stays on screen until the bar line the new one
                 // takes over at. (An edit replacing one still waiting never sounded.)
                 let previous = self.song.replace(song);
-                if self.telemetry.playing && self.outgoing.is_none() {
+                if !self.telemetry.playing {
+                    self.outgoing = None;
+                } else if self.outgoing.is_none() {
                     self.outgoing = previous;
                 }
                 self.telemetry.song_from_bar = None;
@@ -373,6 +375,8 @@ impl App {
         }
         match action {
             Action::PlayStop => {
+                // Stopped, or started again from the top: the newest song is the one to show.
+                self.outgoing = None;
                 if self.telemetry.playing {
                     self.transport.stop();
                     self.telemetry.playing = false;
@@ -382,6 +386,7 @@ impl App {
                         Err(e) => self.status = format!("cannot play: {e}"),
                     }
                 }
+                self.refresh_grid(true);
             }
             Action::TempoUp | Action::TempoDown => {
                 let delta = if action == Action::TempoUp { 1.0 } else { -1.0 };
