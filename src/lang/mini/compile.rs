@@ -358,11 +358,14 @@ impl Compiler {
                 let fast = matches!(op, Op::Fast(_));
                 let symbol = if fast { "`*`" } else { "`/`" };
                 let values = numbers(arg, symbol)?;
+                // Slowing by a fraction speeds up: `/0.001` plays a thousand times a cycle.
                 let speed = values
                     .iter()
                     .map(|v| {
                         if fast {
                             v.ceil().to_integer() as f64
+                        } else if *v > Time::ZERO {
+                            (1.0 / v.to_f64()).ceil()
                         } else {
                             1.0
                         }
@@ -662,6 +665,8 @@ fn collect_atoms(step: &Step, f: &mut AtomVisitor) -> Result<(), Diagnostic> {
 #[cfg(test)]
 mod tests {
     use crate::lang::mini::parse;
+    use crate::pattern::Span;
+    use crate::theory::time::Time;
 
     #[test]
     fn the_whole_pattern_is_held_to_the_density_limit_too() {
@@ -671,6 +676,20 @@ mod tests {
         assert_eq!(err.span.start, 0);
         let err = parse(&"a, ".repeat(70_000)).unwrap_err();
         assert!(err.message.contains("events per cycle"), "{err:?}");
+    }
+
+    #[test]
+    fn slowing_by_a_fraction_counts_as_the_speed_up_it_is() {
+        let events = |src: &str| {
+            let p = parse(src).unwrap().pattern;
+            p.query(Span::new(Time::ZERO, Time::from_integer(1))).len()
+        };
+        assert_eq!(events("a/0.5"), 2);
+        assert_eq!(events("[a b]/<0.25 2>"), 8);
+        for src in ["[a!1024]/0.001", "a!1024/0.001", "a/<1 0.00001>"] {
+            let err = parse(src).unwrap_err();
+            assert!(err.message.contains("events per cycle"), "{src}: {err:?}");
+        }
     }
 
     #[test]
