@@ -354,20 +354,74 @@ fn latencies(args: &PlayArgs, outputs: usize) -> Result<Vec<f64>, Failure> {
 fn start_watch(path: &Path, player: &Player) -> Result<notify::RecommendedWatcher, String> {
     let swapper = player.swapper();
     let file = path.to_path_buf();
-    watcher::watch(path, move || match source::compile(&file) {
+    watcher::watch(path, move || match reloaded(&file) {
         Ok(song) => {
             let _ = swapper.send(song);
         }
-        Err(failure) => {
-            eprintln!(
-                "{}{}",
-                player::clear_status_line(),
-                failure.message.trim_end()
-            );
-            eprintln!(
-                "flam: {} did not compile; the version playing now goes on",
-                file.display()
+        Err(why) => eprintln!("{}{why}", player::clear_status_line()),
+    })
+}
+
+/// The watched file's new version, or what to print when the playing version goes on.
+fn reloaded(file: &Path) -> Result<Song, String> {
+    let text = source::read(file).map_err(|f| kept(file, &f.message, "could not be read"))?;
+    // An empty file is an editor halfway through a save (or an accident), not a request for
+    // silence: a file of comments plays silence on purpose.
+    if text.trim().is_empty() {
+        return Err(format!(
+            "flam: {} is empty; the version playing now goes on\n  = help: save the song again to play it, or write just a comment to play silence",
+            file.display()
+        ));
+    }
+    source::compile_text(file, &text).map_err(|f| kept(file, &f.message, "did not compile"))
+}
+
+fn kept(file: &Path, errors: &str, what: &str) -> String {
+    format!(
+        "{}\nflam: {} {what}; the version playing now goes on",
+        errors.trim_end(),
+        file.display()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reload_of(name: &str, text: &str) -> Result<Song, String> {
+        let dir = std::env::temp_dir().join(format!("flam-reload-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("live.flam");
+        std::fs::write(&file, text).unwrap();
+        let out = reloaded(&file);
+        std::fs::remove_dir_all(&dir).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_save_caught_empty_keeps_the_groove_playing() {
+        for text in ["", "  \n\t\n"] {
+            let why = reload_of("empty", text).unwrap_err();
+            assert!(
+                why.contains("is empty; the version playing now goes on"),
+                "{why}"
             );
         }
-    })
+    }
+
+    #[test]
+    fn a_file_of_comments_is_silence_on_purpose() {
+        let song = reload_of("comments", "# all quiet for a bar\n").unwrap();
+        assert!(song.tracks.is_empty());
+    }
+
+    #[test]
+    fn a_broken_save_prints_its_errors_and_keeps_the_groove() {
+        let why = reload_of("broken", "track a\n  play \"bd [sn\"\n").unwrap_err();
+        assert!(why.contains("error"), "{why}");
+        assert!(
+            why.ends_with("did not compile; the version playing now goes on"),
+            "{why}"
+        );
+    }
 }
