@@ -191,3 +191,75 @@ fn after_a_stop_an_edit_shows_in_the_grid_at_once() {
     app.compiled(app.generation, Ok(flam::lang::song::compile(SONG).unwrap()));
     assert_eq!(hits(&app, "snare"), 2);
 }
+
+/// A song file of its own in a fresh folder, removed when dropped.
+struct SongFile(PathBuf);
+
+impl SongFile {
+    fn new(name: &str) -> SongFile {
+        let dir = std::env::temp_dir().join(format!("flam-screens-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("groove.flam");
+        std::fs::write(&path, SONG).unwrap();
+        SongFile(path)
+    }
+}
+
+impl Drop for SongFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.0.parent().unwrap());
+    }
+}
+
+#[test]
+fn saving_over_a_file_changed_on_disk_asks_before_overwriting_it() {
+    let file = SongFile::new("changed");
+    let mut app = App::new(file.0.clone(), SONG, Box::new(SilentTransport::new()));
+    app.handle(Action::Char('#'));
+    // Another editor (or a git checkout) rewrites the file meanwhile.
+    let theirs = SONG.replace("tempo 96", "tempo 100");
+    std::fs::write(&file.0, &theirs).unwrap();
+
+    app.handle(Action::Save);
+    insta::assert_snapshot!("changed_on_disk", screen(&app, 80, 24).backend());
+    app.handle(Action::Char('n'));
+    assert_eq!(std::fs::read_to_string(&file.0).unwrap(), theirs);
+    assert!(
+        app.dirty() && app.status.starts_with("not saved"),
+        "{}",
+        app.status
+    );
+
+    app.handle(Action::Save);
+    app.handle(Action::Char('y'));
+    assert_eq!(
+        std::fs::read_to_string(&file.0).unwrap(),
+        format!("#{SONG}")
+    );
+    assert!(!app.dirty());
+    // Saved once, the file is ours again: the next save does not ask.
+    app.handle(Action::Char('#'));
+    app.handle(Action::Save);
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        std::fs::read_to_string(&file.0).unwrap(),
+        format!("##{SONG}")
+    );
+}
+
+#[test]
+fn save_and_quit_over_a_changed_file_quits_once_overwriting_is_confirmed() {
+    let file = SongFile::new("quit");
+    let mut app = App::new(file.0.clone(), SONG, Box::new(SilentTransport::new()));
+    app.handle(Action::Char('#'));
+    std::fs::write(&file.0, "# theirs\n").unwrap();
+    app.handle(Action::Quit);
+    app.handle(Action::Char('y'));
+    assert!(!app.quit, "quit before asking about the changed file");
+    app.handle(Action::Char('y'));
+    assert!(app.quit);
+    assert_eq!(
+        std::fs::read_to_string(&file.0).unwrap(),
+        format!("#{SONG}")
+    );
+}

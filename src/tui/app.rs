@@ -33,6 +33,12 @@ pub enum Overlay {
     Recover(String),
     /// The output picker, with the choices and the highlighted one.
     Outputs(Vec<String>, usize),
+    /// The file changed on disk since flam read or saved it: overwrite it, or not; then quit
+    /// if the save was on the way out.
+    ChangedOnDisk {
+        /// Quit once the file is written.
+        quit_after: bool,
+    },
 }
 
 /// One track as the track panel shows it.
@@ -504,9 +510,17 @@ impl App {
     fn handle_overlay(&mut self, overlay: Overlay, action: Action) {
         match (overlay, action) {
             (Overlay::QuitConfirm, Action::Char('y' | 'Y')) => {
-                self.save();
-                self.quit = !self.dirty();
                 self.overlay = None;
+                self.save_then(true);
+            }
+            (Overlay::ChangedOnDisk { quit_after }, Action::Char('y' | 'Y')) => {
+                self.overlay = None;
+                self.write();
+                self.quit = quit_after && !self.dirty();
+            }
+            (Overlay::ChangedOnDisk { .. }, Action::Char('n' | 'N') | Action::Cancel) => {
+                self.overlay = None;
+                self.status = strings::NOT_OVERWRITTEN.to_string();
             }
             (Overlay::QuitConfirm, Action::Char('n' | 'N')) => {
                 recovery::clear(&self.path);
@@ -568,8 +582,28 @@ impl App {
         }
     }
 
-    /// Saves atomically; the status line says how it went.
+    /// Saves atomically, unless the file changed on disk since it was read or saved: then it
+    /// asks first, so neither version is lost without a word. The status line says how it went.
     pub fn save(&mut self) {
+        self.save_then(false);
+    }
+
+    fn save_then(&mut self, quit_after: bool) {
+        let changed = match std::fs::read(&self.path) {
+            Ok(on_disk) => on_disk != self.saved_text.as_bytes(),
+            // Gone (or unreadable): writing it is what the user asked for.
+            Err(_) => false,
+        };
+        if changed {
+            self.overlay = Some(Overlay::ChangedOnDisk { quit_after });
+            return;
+        }
+        self.write();
+        self.quit = quit_after && !self.dirty();
+    }
+
+    /// Writes the text to the file atomically.
+    fn write(&mut self) {
         let text = self.editor.text();
         match write_atomically(&self.path, text.as_bytes()) {
             Ok(()) => {

@@ -367,11 +367,11 @@ fn draw_overlay(frame: &mut Frame, overlay: &Overlay, area: Rect) {
                 rect,
             );
         }
-        Overlay::QuitConfirm | Overlay::Recover(_) => {
-            let text = if matches!(overlay, Overlay::QuitConfirm) {
-                strings::QUIT_PROMPT
-            } else {
-                strings::RECOVER_PROMPT
+        Overlay::QuitConfirm | Overlay::Recover(_) | Overlay::ChangedOnDisk { .. } => {
+            let text = match overlay {
+                Overlay::QuitConfirm => strings::QUIT_PROMPT,
+                Overlay::Recover(_) => strings::RECOVER_PROMPT,
+                _ => strings::CHANGED_ON_DISK_PROMPT,
             };
             let rect = centered(area, 60, 5);
             frame.render_widget(Clear, rect);

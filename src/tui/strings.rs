@@ -13,6 +13,11 @@ pub const OUTPUTS_TITLE: &str = " output: ↑↓ choose, Enter select, Esc cance
 /// Asked when quitting with unsaved changes.
 pub const QUIT_PROMPT: &str =
     "Unsaved changes. Save and quit (y), quit without saving (n), or keep jamming (Esc)?";
+/// Asked when saving over a file that changed on disk since flam read it.
+pub const CHANGED_ON_DISK_PROMPT: &str = "The file changed on disk since flam read it (another editor? git?). Overwrite it with your text (y), or leave it alone (n)?";
+/// Said when the user chose not to overwrite a file changed on disk.
+pub const NOT_OVERWRITTEN: &str =
+    "not saved: the file on disk was left alone; your text is still here";
 /// Asked when a recovery file exists.
 pub const RECOVER_PROMPT: &str =
     "flam found unsaved text from a session that ended badly. Restore it (r) or discard it (d)?";
