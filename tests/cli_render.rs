@@ -104,6 +104,52 @@ fn rendering_into_a_missing_folder_fails_and_leaves_nothing() {
 }
 
 #[test]
+fn ctrl_c_during_a_render_leaves_the_old_file_and_no_temporary_one() {
+    let dir = scratch("interrupted");
+    let out = dir.join("take.wav");
+    std::fs::write(&out, b"the last good take").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flam"))
+        .args([
+            "render",
+            SONG,
+            "-o",
+            out.to_str().unwrap(),
+            "--bars",
+            "1000",
+        ])
+        .env_remove("FLAM_SOUNDFONT")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once the render is writing its temporary file.
+    let writing = || {
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !writing() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the render never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    let mut message = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut message).unwrap();
+    assert_eq!(status.code(), Some(130), "{message}");
+    assert!(message.contains("render interrupted"), "{message}");
+    assert_eq!(std::fs::read(&out).unwrap(), b"the last good take");
+    assert!(!writing(), "a temporary file was left behind");
+}
+
+#[test]
 fn exporting_into_a_missing_folder_fails_and_leaves_nothing() {
     let dir = scratch("missing-mid");
     let out = dir.join("nope/song.mid");

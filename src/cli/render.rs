@@ -3,6 +3,8 @@
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use super::failure::Failure;
@@ -58,13 +60,42 @@ pub fn run(req: &Request) -> Result<ExitCode, Failure> {
             );
         }
     };
+    // Ctrl-C or SIGTERM ends the render between blocks, so the half-written temporary file
+    // is removed on the way out instead of left beside the target.
+    let interrupted = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // A second signal ends flam at once, should the first ever go unheard.
+        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&interrupted))
+            .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&interrupted)))
+            .map_err(|e| Failure::io(format!("error: cannot handle signal {signal}: {e}")))?;
+    }
     let result = wav::write_wav(req.out, req.sample_rate, req.format, |sink| {
-        render::render(&song, &font, length, &options, sink, &mut progress)
+        let mut sink = |frames: &[f32]| {
+            if interrupted.load(Ordering::Relaxed) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::Interrupted,
+                    "interrupted",
+                ));
+            }
+            sink(frames)
+        };
+        render::render(&song, &font, length, &options, &mut sink, &mut progress)
     });
     if show_progress {
         eprint!("\r{}\r", " ".repeat(48));
     }
     let rendered = result.map_err(|e| match e {
+        WriteError::Produce(RenderError::Sink(e))
+            if e.kind() == std::io::ErrorKind::Interrupted =>
+        {
+            Failure {
+                message: format!(
+                    "flam: render interrupted; {} was left as it was",
+                    req.out.display()
+                ),
+                code: 130,
+            }
+        }
         WriteError::Io(e) => length::create_failure(req.out, &e),
         WriteError::Produce(RenderError::Sink(e)) => length::create_failure(req.out, &e),
         WriteError::Produce(RenderError::Option(m)) => Failure::input(format!("error: {m}")),
