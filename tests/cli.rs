@@ -135,3 +135,23 @@ fn rudiments_lists_all_forty_with_sticking() {
         40
     );
 }
+
+#[test]
+fn a_listing_piped_into_head_ends_quietly() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flam"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["events", "patterns/house.flam", "--cycles", "0..2000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read the header line, then hang up, as `head -1` does.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

@@ -28,7 +28,7 @@ pub fn run(path: &Path, cycles: &str, as_json: bool) -> Result<ExitCode, Failure
     std::io::stdout()
         .lock()
         .write_all(text.as_bytes())
-        .map_err(|e| Failure::io(format!("error: cannot write output: {e}")))?;
+        .map_err(Failure::output)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -18,6 +18,18 @@ impl Failure {
         }
     }
 
+    /// Printing a listing failed. A reader that stopped early (`flam events … | head`) is not
+    /// an error: nothing is said and the exit code is 0, as for other Unix tools.
+    pub fn output(e: std::io::Error) -> Failure {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure {
+                message: String::new(),
+                code: 0,
+            };
+        }
+        Failure::io(format!("error: cannot write output: {e}"))
+    }
+
     /// Anything else (a file that cannot be read or written): exit code 1.
     pub fn io(message: impl Into<String>) -> Failure {
         Failure {

@@ -15,7 +15,7 @@ pub fn run(pattern: Option<&str>, batch: Option<&Path>, cycles: &str) -> Result<
     let (from, to) = cycles::parse(cycles)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let write_err = |e: std::io::Error| Failure::io(format!("error: cannot write output: {e}"));
+    let write_err = Failure::output;
     if let Some(path) = batch {
         let text = source::read(path)?;
         for line in text.lines() {

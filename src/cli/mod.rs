@@ -243,7 +243,9 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(failure) => {
-            eprintln!("{}", failure.message.trim_end());
+            if !failure.message.is_empty() {
+                eprintln!("{}", failure.message.trim_end());
+            }
             ExitCode::from(failure.code)
         }
     }

@@ -54,7 +54,7 @@ pub fn run() -> Result<ExitCode, Failure> {
     std::io::stdout()
         .lock()
         .write_all(out.as_bytes())
-        .map_err(|e| Failure::io(format!("error: cannot write output: {e}")))?;
+        .map_err(Failure::output)?;
     Ok(ExitCode::SUCCESS)
 }
 
