@@ -263,3 +263,19 @@ fn save_and_quit_over_a_changed_file_quits_once_overwriting_is_confirmed() {
         format!("#{SONG}")
     );
 }
+
+#[test]
+fn a_song_with_windows_line_endings_opens_clean_and_saves_them_back() {
+    let file = SongFile::new("crlf");
+    let crlf = SONG.replace('\n', "\r\n");
+    std::fs::write(&file.0, &crlf).unwrap();
+    let mut app = App::new(file.0.clone(), &crlf, Box::new(SilentTransport::new()));
+    assert!(!app.dirty(), "nothing was edited yet");
+    app.handle(Action::Char('#'));
+    app.handle(Action::Save);
+    assert!(app.overlay.is_none() && !app.dirty());
+    assert_eq!(
+        std::fs::read_to_string(&file.0).unwrap(),
+        format!("#{crlf}")
+    );
+}

@@ -64,6 +64,11 @@ pub struct App {
     pub editor: Editor,
     /// The text as last saved.
     pub saved_text: String,
+    /// The file's bytes as flam last read or wrote them, to notice another program's writes.
+    /// (The editor keeps lines without `\r`, so this can differ from `saved_text`.)
+    disk_bytes: Vec<u8>,
+    /// The file ended its lines with `\r\n`; saving keeps them that way.
+    crlf: bool,
     /// Problems of the current text; empty when it compiles.
     pub diagnostics: Vec<Diagnostic>,
     /// The last song that compiled: what plays, from its takeover bar on.
@@ -113,7 +118,9 @@ impl App {
         App {
             path,
             editor: Editor::new(text),
-            saved_text: text.to_string(),
+            saved_text: Editor::new(text).text(),
+            disk_bytes: text.as_bytes().to_vec(),
+            crlf: text.contains("\r\n"),
             diagnostics: Vec::new(),
             song: None,
             outgoing: None,
@@ -590,7 +597,7 @@ impl App {
 
     fn save_then(&mut self, quit_after: bool) {
         let changed = match std::fs::read(&self.path) {
-            Ok(on_disk) => on_disk != self.saved_text.as_bytes(),
+            Ok(on_disk) => on_disk != self.disk_bytes,
             // Gone (or unreadable): writing it is what the user asked for.
             Err(_) => false,
         };
@@ -605,8 +612,14 @@ impl App {
     /// Writes the text to the file atomically.
     fn write(&mut self) {
         let text = self.editor.text();
-        match write_atomically(&self.path, text.as_bytes()) {
+        let bytes = if self.crlf {
+            text.replace('\n', "\r\n").into_bytes()
+        } else {
+            text.clone().into_bytes()
+        };
+        match write_atomically(&self.path, &bytes) {
             Ok(()) => {
+                self.disk_bytes = bytes;
                 self.saved_text = text;
                 recovery::clear(&self.path);
                 self.status = format!("saved {}", self.path.display());
