@@ -155,3 +155,24 @@ fn a_listing_piped_into_head_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn a_song_saved_with_a_byte_order_mark_plays_the_same() {
+    let dir = std::env::temp_dir().join(format!("flam-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let song = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("patterns/house.flam"),
+    )
+    .unwrap();
+    let file = dir.join("house.flam");
+    std::fs::write(&file, format!("\u{feff}{song}")).unwrap();
+    let with_bom = flam(&["events", file.to_str().unwrap()]);
+    let plain = flam(&["events", "patterns/house.flam"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        with_bom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with_bom.stderr)
+    );
+    assert_eq!(with_bom.stdout, plain.stdout);
+}

@@ -265,17 +265,19 @@ fn save_and_quit_over_a_changed_file_quits_once_overwriting_is_confirmed() {
 }
 
 #[test]
-fn a_song_with_windows_line_endings_opens_clean_and_saves_them_back() {
-    let file = SongFile::new("crlf");
-    let crlf = SONG.replace('\n', "\r\n");
-    std::fs::write(&file.0, &crlf).unwrap();
-    let mut app = App::new(file.0.clone(), &crlf, Box::new(SilentTransport::new()));
+fn a_song_saved_by_a_windows_editor_opens_clean_and_saves_back_the_same_way() {
+    // CRLF line endings, and a byte order mark the editor never shows.
+    let file = SongFile::new("windows");
+    let windows = format!("\u{feff}{}", SONG.replace('\n', "\r\n"));
+    std::fs::write(&file.0, &windows).unwrap();
+    let mut app = App::new(file.0.clone(), &windows, Box::new(SilentTransport::new()));
     assert!(!app.dirty(), "nothing was edited yet");
+    assert!(app.editor.text().starts_with("# a groove"));
     app.handle(Action::Char('#'));
     app.handle(Action::Save);
     assert!(app.overlay.is_none() && !app.dirty());
     assert_eq!(
         std::fs::read_to_string(&file.0).unwrap(),
-        format!("#{crlf}")
+        windows.replacen("# a groove", "## a groove", 1)
     );
 }

@@ -18,7 +18,7 @@ pub fn run(pattern: Option<&str>, batch: Option<&Path>, cycles: &str) -> Result<
     let write_err = Failure::output;
     if let Some(path) = batch {
         let text = source::read(path)?;
-        for line in text.lines() {
+        for line in source::without_bom(&text).lines() {
             writeln!(out, "{}", conformance::line(line, from, to)).map_err(write_err)?;
         }
         return Ok(ExitCode::SUCCESS);

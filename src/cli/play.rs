@@ -367,7 +367,7 @@ fn reloaded(file: &Path) -> Result<Song, String> {
     let text = source::read(file).map_err(|f| kept(file, &f.message, "could not be read"))?;
     // An empty file is an editor halfway through a save (or an accident), not a request for
     // silence: a file of comments plays silence on purpose.
-    if text.trim().is_empty() {
+    if source::without_bom(&text).trim().is_empty() {
         return Err(format!(
             "flam: {} is empty; the version playing now goes on\n  = help: save the song again to play it, or write just a comment to play silence",
             file.display()

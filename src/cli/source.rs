@@ -44,7 +44,13 @@ pub fn compile(path: &Path) -> Result<Song, Failure> {
 
 /// Compiles song text read from `path`, or renders all of its errors.
 pub fn compile_text(path: &Path, text: &str) -> Result<Song, Failure> {
+    let text = without_bom(text);
     song::compile(text).map_err(|errors| Failure::input(report(path, text, &errors)))
+}
+
+/// The text without a leading byte order mark, which Windows editors write and nobody sees.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// The most errors one report shows in full; the closing line still counts them all. Each

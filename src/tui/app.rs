@@ -69,6 +69,8 @@ pub struct App {
     disk_bytes: Vec<u8>,
     /// The file ended its lines with `\r\n`; saving keeps them that way.
     crlf: bool,
+    /// The file began with a byte order mark (hidden from the editor); saving keeps it.
+    bom: bool,
     /// Problems of the current text; empty when it compiles.
     pub diagnostics: Vec<Diagnostic>,
     /// The last song that compiled: what plays, from its takeover bar on.
@@ -115,12 +117,17 @@ impl App {
     /// A session on `path` holding `text`, driving `transport`.
     pub fn new(path: PathBuf, text: &str, transport: Box<dyn Transport>) -> App {
         let overlay = recovery::pending(&path).map(Overlay::Recover);
+        let (bom, shown) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
         App {
             path,
-            editor: Editor::new(text),
-            saved_text: Editor::new(text).text(),
+            editor: Editor::new(shown),
+            saved_text: Editor::new(shown).text(),
             disk_bytes: text.as_bytes().to_vec(),
             crlf: text.contains("\r\n"),
+            bom,
             diagnostics: Vec::new(),
             song: None,
             outgoing: None,
@@ -612,11 +619,16 @@ impl App {
     /// Writes the text to the file atomically.
     fn write(&mut self) {
         let text = self.editor.text();
-        let bytes = if self.crlf {
-            text.replace('\n', "\r\n").into_bytes()
+        let mut bytes = if self.bom {
+            "\u{feff}".as_bytes().to_vec()
         } else {
-            text.clone().into_bytes()
+            Vec::new()
         };
+        if self.crlf {
+            bytes.extend_from_slice(text.replace('\n', "\r\n").as_bytes());
+        } else {
+            bytes.extend_from_slice(text.as_bytes());
+        }
         match write_atomically(&self.path, &bytes) {
             Ok(()) => {
                 self.disk_bytes = bytes;
