@@ -282,7 +282,8 @@ impl Compiler {
                     let (p, info) = self.sequence(seq, grid * grid_cost(n.max(one())))?;
                     let tactus = info.steps.unwrap_or(one());
                     pats.push(p.slow(tactus));
-                    density += info.density + 1.0;
+                    // `<a@0.001>` turns over a thousand times a cycle.
+                    density += info.density * slowdown_speed(tactus) + 1.0;
                 }
                 Ok((
                     Pattern::stack(pats).with_steps(Some(one())),
@@ -358,16 +359,13 @@ impl Compiler {
                 let fast = matches!(op, Op::Fast(_));
                 let symbol = if fast { "`*`" } else { "`/`" };
                 let values = numbers(arg, symbol)?;
-                // Slowing by a fraction speeds up: `/0.001` plays a thousand times a cycle.
                 let speed = values
                     .iter()
                     .map(|v| {
                         if fast {
                             v.ceil().to_integer() as f64
-                        } else if *v > Time::ZERO {
-                            (1.0 / v.to_f64()).ceil()
                         } else {
-                            1.0
+                            slowdown_speed(*v)
                         }
                     })
                     .fold(1.0, f64::max);
@@ -633,6 +631,16 @@ fn integers(seq: &Sequence, what: &str) -> Result<Vec<i64>, Diagnostic> {
     Ok(out)
 }
 
+/// How many times a cycle a pattern slowed by `factor` repeats: slowing by a fraction speeds
+/// up (`/0.001` plays a thousand times a cycle); zero and negative factors play nothing.
+fn slowdown_speed(factor: Time) -> f64 {
+    if factor > Time::ZERO {
+        (1.0 / factor.to_f64()).ceil().max(1.0)
+    } else {
+        1.0
+    }
+}
+
 /// Called with each atom's text and span; an error stops the walk.
 type AtomVisitor<'a> = dyn FnMut(&str, &Range<usize>) -> Result<(), Diagnostic> + 'a;
 
@@ -686,7 +694,14 @@ mod tests {
         };
         assert_eq!(events("a/0.5"), 2);
         assert_eq!(events("[a b]/<0.25 2>"), 8);
-        for src in ["[a!1024]/0.001", "a!1024/0.001", "a/<1 0.00001>"] {
+        assert_eq!(events("<a@0.25>"), 4);
+        for src in [
+            "[a!1024]/0.001",
+            "a!1024/0.001",
+            "a/<1 0.00001>",
+            "<a@0.000000001>",
+            "<<<<0 .. 8>@2>@0.000000001>@2>@2",
+        ] {
             let err = parse(src).unwrap_err();
             assert!(err.message.contains("events per cycle"), "{src}: {err:?}");
         }
