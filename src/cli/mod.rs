@@ -7,6 +7,7 @@ pub mod events;
 pub mod export;
 pub mod failure;
 pub mod font_preload;
+pub mod interrupt;
 pub mod length;
 pub mod live;
 pub mod mini;

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::failure::Failure;
 use super::font_preload::FontPreload;
+use super::interrupt;
 use super::source;
 use crate::engine::outcome::Outcome;
 use crate::engine::sink::Sink;
@@ -150,18 +151,8 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         ..PlayOptions::default()
     };
     let player = Player::start(song, outputs, &options);
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        // The first signal stops gracefully (every note released); a second one, should that
-        // ever hang, ends flam at once. The shutdown must be registered first.
-        let registered =
-            signal_hook::flag::register_conditional_shutdown(signal, 1, player.stop_flag())
-                .and_then(|_| signal_hook::flag::register(signal, player.stop_flag()));
-        if let Err(e) = registered {
-            return Err(Failure::io(format!(
-                "error: cannot handle signal {signal}: {e}"
-            )));
-        }
-    }
+    // The first signal stops gracefully (every note released).
+    interrupt::raise_on_interrupt(&player.stop_flag(), 1)?;
     let _watch = if args.watch {
         match start_watch(&args.file, &player) {
             Ok(w) => Some(w),

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use super::failure::Failure;
-use super::{length, soundfonts, source};
+use super::{interrupt, length, soundfonts, source};
 use crate::output::render::{self, RenderError, RenderOptions};
 use crate::output::wav::{self, WavFormat, WriteError};
 
@@ -63,12 +63,7 @@ pub fn run(req: &Request) -> Result<ExitCode, Failure> {
     // Ctrl-C or SIGTERM ends the render between blocks, so the half-written temporary file
     // is removed on the way out instead of left beside the target.
     let interrupted = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        // A second signal ends flam at once, should the first ever go unheard.
-        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&interrupted))
-            .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&interrupted)))
-            .map_err(|e| Failure::io(format!("error: cannot handle signal {signal}: {e}")))?;
-    }
+    interrupt::raise_on_interrupt(&interrupted, 130)?;
     let result = wav::write_wav(req.out, req.sample_rate, req.format, |sink| {
         let mut sink = |frames: &[f32]| {
             if interrupted.load(Ordering::Relaxed) {

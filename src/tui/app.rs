@@ -121,10 +121,11 @@ impl App {
             Some(rest) => (true, rest),
             None => (false, text),
         };
+        let editor = Editor::new(shown);
         App {
             path,
-            editor: Editor::new(shown),
-            saved_text: Editor::new(shown).text(),
+            saved_text: editor.text(),
+            editor,
             disk_bytes: text.as_bytes().to_vec(),
             crlf: text.contains("\r\n"),
             bom,
