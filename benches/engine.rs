@@ -28,6 +28,8 @@ use flam::session::realtime;
 use flam::theory::time::Time;
 #[path = "../tests/support/jack.rs"]
 mod support;
+#[path = "../tests/support/tool.rs"]
+mod tool;
 use rtrb::RingBuffer;
 use support::{RATE, Recorder, Server};
 

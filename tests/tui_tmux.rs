@@ -5,6 +5,8 @@ use std::process::Command;
 
 #[path = "support/tmux.rs"]
 mod tmux;
+#[path = "support/tool.rs"]
+mod tool;
 use tmux::{Tmux, flam_live_pid, grid_hits};
 
 /// `flam live` on a song of its own, in tmux.

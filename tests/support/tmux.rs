@@ -13,10 +13,11 @@ pub struct Tmux {
 }
 
 impl Tmux {
-    /// Runs `command` in a new 100×30 session, or returns `None` (saying why) without tmux.
+    /// Runs `command` in a new 100×30 session, or returns `None` (saying so in one line)
+    /// without tmux; in CI a missing tmux fails the test instead.
     pub fn start(name: &str, command: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            eprintln!("NOTICE: tmux is not installed; skipping (scripts/setup installs it)");
+        if !crate::tool::runs("tmux", &["-V"]) {
+            crate::tool::unavailable("tmux", "scripts/setup installs it: apt-get install tmux");
             return None;
         }
         let session = format!("flam-{name}-{}", std::process::id());
