@@ -261,8 +261,10 @@ fn a_stop_mid_note_releases_every_note_and_lets_the_tail_ring() {
     // …and then everything has ended: nothing is left sounding.
     let tail = &s[s.len() - RATE as usize / 10..];
     assert!(peak(tail) < 1e-4, "still sounding: {}", peak(tail));
+    // Only a guard against a hang: the tail is given up after 3 s, and a loaded machine may
+    // take far longer than that to get there.
     assert!(
-        waited < Duration::from_secs(4),
+        waited < Duration::from_secs(30),
         "stopping took {waited:?} (the tail is at most 3 s)"
     );
     println!(
