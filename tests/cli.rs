@@ -12,26 +12,83 @@ fn flam(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// A fraction as Strudel prints it: reduced, `n/d`.
+fn frac(n: i64, d: i64) -> String {
+    let g = num_integer_gcd(n, d);
+    format!("{}/{}", n / g, d / g)
+}
+
+fn num_integer_gcd(a: i64, b: i64) -> i64 {
+    if b == 0 {
+        a.abs().max(1)
+    } else {
+        num_integer_gcd(b, a % b)
+    }
+}
+
+/// The conformance line of a pattern whose events, over cycles 0..4, are worked out by hand:
+/// each `(begin, end, value)` in `denominator`ths of a cycle, one whole event each.
+fn by_hand(pattern: &str, steps: &str, denominator: i64, events: &[(i64, i64, &str)]) -> String {
+    let events: Vec<String> = events
+        .iter()
+        .map(|(b, e, v)| {
+            let (b, e) = (frac(*b, denominator), frac(*e, denominator));
+            format!(
+                "{{\"whole\":[\"{b}\",\"{e}\"],\"part\":[\"{b}\",\"{e}\"],\"onset\":true,\"value\":\"{v}\"}}"
+            )
+        })
+        .collect();
+    format!(
+        "{{\"pattern\":{},\"ok\":true,\"steps\":\"{steps}\",\"events\":[{}]}}",
+        serde_json::to_string(pattern).unwrap(),
+        events.join(",")
+    )
+}
+
 #[test]
 fn mini_prints_strudels_conformance_line_byte_for_byte() {
-    for pattern in [
-        "bd*2 [sn cp] <hh oh>",
-        "hh*8?0.3",
-        "bd(3,8,2)",
-        "{a b c}%4",
-        "[a|b|c]*4",
-    ] {
+    // Three from Strudel's own conformance data…
+    for pattern in ["hh*8?0.3", "bd(3,8,2)", "[a|b|c]*4"] {
         let out = flam(&["mini", pattern]);
         assert!(out.status.success());
-        let line = EXPECTED.lines().find(|l| {
-            l.starts_with(&format!(
-                "{{\"pattern\":{}",
-                serde_json::to_string(pattern).unwrap()
-            ))
-        });
-        if let Some(expected) = line {
-            assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), expected);
+        let expected = EXPECTED
+            .lines()
+            .find(|l| {
+                l.starts_with(&format!(
+                    "{{\"pattern\":{}",
+                    serde_json::to_string(pattern).unwrap()
+                ))
+            })
+            .unwrap_or_else(|| panic!("`{pattern}` is in the conformance data"));
+        assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), expected);
+    }
+    // …and two worked out by hand. Two kicks, a snare and a clap, then the hat and the open
+    // hat by turns, one a cycle:
+    let mut events = Vec::new();
+    for cycle in 0..4 {
+        let at = |k: i64| cycle * 6 + k;
+        let hat = if cycle % 2 == 0 { "hh" } else { "oh" };
+        for (b, v) in [(0, "bd"), (1, "bd"), (2, "sn"), (3, "cp"), (4, hat)] {
+            let len = if b == 4 { 2 } else { 1 };
+            events.push((at(b), at(b + len), v));
         }
+    }
+    let kit = by_hand("bd*2 [sn cp] <hh oh>", "3/1", 6, &events);
+    // Three notes over four steps: the polymeter goes round, one step further each cycle.
+    let letters = ["a", "b", "c"];
+    let events: Vec<(i64, i64, &str)> = (0..16)
+        .map(|k| (k, k + 1, letters[k as usize % 3]))
+        .collect();
+    // Strudel counts a polymeter as one step, as it does `{bd cp 808:5}%4`.
+    let meter = by_hand("{a b c}%4", "1/1", 4, &events);
+    for (pattern, expected) in [("bd*2 [sn cp] <hh oh>", kit), ("{a b c}%4", meter)] {
+        let out = flam(&["mini", pattern]);
+        assert!(out.status.success());
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap().trim_end(),
+            expected,
+            "{pattern}"
+        );
     }
 }
 

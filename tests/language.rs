@@ -80,7 +80,9 @@ fn swing_moves_the_offbeat_sixteenth_to_two_thirds_of_the_pair() {
 #[test]
 fn a_muted_track_is_checked_but_silent() {
     let s = song("track kick\n  play \"bd*4\"\ntrack hats mute\n  play \"hh*8\"\n");
-    assert!(bars(&s, 0, 1).iter().all(|e| e.key == 36));
+    let heard: Vec<(u8, Time)> = bars(&s, 0, 1).iter().map(|e| (e.key, e.cycle)).collect();
+    let kicks: Vec<(u8, Time)> = (0..4).map(|i| (36, Time::new(i, 4))).collect();
+    assert_eq!(heard, kicks, "the kick plays all four beats, the hats none");
     assert!(compile("track hats mute\n  play \"hx*8\"\n").is_err());
 }
 

@@ -100,20 +100,57 @@ fn a_tempo_change_while_playing_takes_hold_before_the_next_bar_line() {
     }
 }
 
+/// A kick and a hat on every eighth: the kick is muted, the hats go on.
+const KICK_AND_HATS: &str =
+    "tempo 240\ntrack k drums\n  play \"bd*8\"\ntrack h drums\n  play \"hh*8\"\n";
+
 #[test]
-fn a_mute_while_playing_silences_the_track_before_the_next_bar_line() {
-    let (player, rx) = start();
+fn a_mute_while_playing_silences_the_track_before_the_next_bar_line_and_no_other() {
+    let (tx, rx) = mpsc::channel();
+    let song = compile(KICK_AND_HATS).expect("compiles");
+    let outputs: Vec<(Box<dyn Sink>, f64)> = vec![(Box::new(Relay(tx)), 0.0)];
+    let player = Player::start(song, outputs, &PlayOptions::default());
     let asked = early_in_a_bar(&player);
-    player.set_mutes(vec![true]);
+    player.set_mutes(vec![true, false]);
     std::thread::sleep(Duration::from_millis(1500));
     player.stop();
     let _ = player.wait();
-    let (ons, balance) = note_ons(&rx);
-    assert_eq!(balance, 0, "every note-on has its note-off");
-    let last = ons.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut kicks = Vec::new();
+    let mut hats = Vec::new();
+    let mut sounding = 0i64;
+    for (midi, at) in rx.try_iter() {
+        match midi {
+            Midi::Channel(Message::NoteOn { key, .. }) => {
+                sounding += 1;
+                match key {
+                    36 => kicks.push(at),
+                    42 => hats.push(at),
+                    other => panic!("unexpected key {other}"),
+                }
+            }
+            Midi::Channel(Message::NoteOff { .. }) => sounding -= 1,
+            _ => {}
+        }
+    }
+    assert_eq!(sounding, 0, "every note-on has its note-off");
+    let last = kicks.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     println!("mute asked for at {asked:.3} s; the last kick at {last:.3} s");
     assert!(
         last < asked.ceil(),
-        "the kicks went on past the bar line: {ons:?}"
+        "the kicks went on past the bar line: {kicks:?}"
     );
+    // The hats play every eighth from the first to the stop, none missing, none doubled.
+    assert!(hats.len() >= 20, "the hats played on: {hats:?}");
+    for (i, at) in hats.iter().enumerate() {
+        assert!(
+            (at - i as f64 * 0.125).abs() < 1e-9,
+            "hat {i} at {at} s, not on its eighth"
+        );
+    }
+    // Before the mute the kick played with every hat.
+    let before: Vec<&f64> = hats.iter().filter(|h| **h < asked).collect();
+    assert!(before.len() >= 8);
+    for (i, h) in before.iter().enumerate() {
+        assert!((kicks[i] - **h).abs() < 1e-9, "kick {i} with its hat");
+    }
 }
