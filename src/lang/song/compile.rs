@@ -73,6 +73,7 @@ pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
         if let Err(e) = c.statement(stmt) {
             errors.push(e);
         }
+        errors.append(&mut c.also);
     }
     let tracks = c.finish(&mut errors);
     if !errors.is_empty() {
@@ -191,7 +192,24 @@ struct Compiler {
     /// The line of the first track of each name: searching the drafts instead took time
     /// quadratic in the number of tracks.
     track_lines: HashMap<String, usize>,
+    /// Errors found on a line besides the one it returns: a line of several settings reports
+    /// every bad setting, not just the first.
+    also: Vec<Diagnostic>,
 }
+
+/// The index of the first token from `i` on that is one of `keys`: where checking a line of
+/// settings goes on after a bad one.
+fn next_key(args: &[Token], mut i: usize, keys: &[&str]) -> usize {
+    while i < args.len() && !keys.contains(&args[i].text.to_ascii_lowercase().as_str()) {
+        i += 1;
+    }
+    i
+}
+
+/// The settings a `track` line may carry after the name.
+const TRACK_OPTIONS: &[&str] = &[
+    "drums", "mute", "muted", "channel", "ch", "program", "prog", "bank",
+];
 
 fn err(
     span: &Range<usize>,
@@ -480,8 +498,13 @@ impl Compiler {
         let args = &stmt.args()[1..];
         let mut i = 0;
         while i < args.len() {
-            let used = self.track_option(&args[i], args.get(i + 1))?;
-            i += used;
+            match self.track_option(&args[i], args.get(i + 1)) {
+                Ok(used) => i += used,
+                Err(e) => {
+                    self.also.push(e);
+                    i = next_key(args, i + 1, TRACK_OPTIONS);
+                }
+            }
         }
         Ok(())
     }
@@ -1037,6 +1060,7 @@ impl Compiler {
         let Some(draft) = self.tracks.last_mut().map(|d| &mut d.rudiment) else {
             return Ok(());
         };
+        let mut bad = Vec::new();
         while i < args.len() {
             let key = &args[i];
             let kw = key.text.to_ascii_lowercase();
@@ -1050,66 +1074,75 @@ impl Compiler {
             };
             let velocity =
                 |tok: &Token| int(tok, 1, 127, &format!("the {kw} velocity")).map(|v| v as u8);
-            let used = match kw.as_str() {
-                "rate" => {
-                    draft.rate = Some(rate(value(1)?, meter, "the rudiment rate")?);
-                    2
-                }
-                "hands" => {
-                    draft.hands = Some((drum_key(value(1)?)?, drum_key(value(2)?)?));
-                    3
-                }
-                "voice" => {
-                    let k = drum_key(value(1)?)?;
-                    draft.hands = Some((k, k));
-                    2
-                }
-                "accent" => {
-                    draft.accent = Some(velocity(value(1)?)?);
-                    2
-                }
-                "tap" => {
-                    draft.tap = Some(velocity(value(1)?)?);
-                    2
-                }
-                "grace" => {
-                    draft.grace = Some(velocity(value(1)?)?);
-                    2
-                }
-                "diddle" => {
-                    draft.diddle = Some(velocity(value(1)?)?);
-                    2
-                }
-                "flam" => {
-                    let tok = value(1)?;
-                    draft.grace_offset = Some(match tok.text.strip_suffix("ms") {
-                        Some(ms) => {
-                            let v = ms_value(tok, ms, 200.0)?;
-                            if v <= 0.0 {
-                                return Err(err(
-                                    &tok.span,
-                                    format!(
-                                        "a grace falls 1 to 200 ms before its stroke, got `{}`",
-                                        tok.text
-                                    ),
-                                    "out of range",
-                                    "about 25ms sounds like a real flam",
-                                ));
+            let mut setting = || -> Result<usize, Diagnostic> {
+                Ok(match kw.as_str() {
+                    "rate" => {
+                        draft.rate = Some(rate(value(1)?, meter, "the rudiment rate")?);
+                        2
+                    }
+                    "hands" => {
+                        draft.hands = Some((drum_key(value(1)?)?, drum_key(value(2)?)?));
+                        3
+                    }
+                    "voice" => {
+                        let k = drum_key(value(1)?)?;
+                        draft.hands = Some((k, k));
+                        2
+                    }
+                    "accent" => {
+                        draft.accent = Some(velocity(value(1)?)?);
+                        2
+                    }
+                    "tap" => {
+                        draft.tap = Some(velocity(value(1)?)?);
+                        2
+                    }
+                    "grace" => {
+                        draft.grace = Some(velocity(value(1)?)?);
+                        2
+                    }
+                    "diddle" => {
+                        draft.diddle = Some(velocity(value(1)?)?);
+                        2
+                    }
+                    "flam" => {
+                        let tok = value(1)?;
+                        draft.grace_offset = Some(match tok.text.strip_suffix("ms") {
+                            Some(ms) => {
+                                let v = ms_value(tok, ms, 200.0)?;
+                                if v <= 0.0 {
+                                    return Err(err(
+                                        &tok.span,
+                                        format!(
+                                            "a grace falls 1 to 200 ms before its stroke, got `{}`",
+                                            tok.text
+                                        ),
+                                        "out of range",
+                                        "about 25ms sounds like a real flam",
+                                    ));
+                                }
+                                GraceOffset::Ms(v)
                             }
-                            GraceOffset::Ms(v)
-                        }
-                        None => GraceOffset::Note(rate(tok, meter, "the grace offset")?),
-                    });
-                    2
-                }
-                "repeats" => {
-                    draft.repeats = Some(int(value(1)?, 1, 1024, "`repeats`")? as u32);
-                    2
-                }
-                _ => return Err(unknown_setting(key, "rudiment", RUDIMENT_KEYS)),
+                            None => GraceOffset::Note(rate(tok, meter, "the grace offset")?),
+                        });
+                        2
+                    }
+                    "repeats" => {
+                        draft.repeats = Some(int(value(1)?, 1, 1024, "`repeats`")? as u32);
+                        2
+                    }
+                    _ => return Err(unknown_setting(key, "rudiment", RUDIMENT_KEYS)),
+                })
             };
-            i += used;
+            match setting() {
+                Ok(used) => i += used,
+                Err(e) => {
+                    bad.push(e);
+                    i = next_key(args, i + 1, RUDIMENT_KEYS);
+                }
+            }
         }
+        self.also.extend(bad);
         Ok(())
     }
 
@@ -1139,6 +1172,7 @@ impl Compiler {
         };
         let args = stmt.args();
         let mut i = 1;
+        let mut bad = Vec::new();
         while i < args.len() {
             let key = &args[i];
             let kw = key.text.to_ascii_lowercase();
@@ -1150,50 +1184,54 @@ impl Compiler {
                     "for example `arp up octaves 2 rate 1/16 gate 80%`",
                 )
             };
-            match kw.as_str() {
-                "octaves" => {
-                    settings.octaves = int(value(1)?, 1, 8, "the octave range")? as u32;
-                    i += 2;
-                }
-                "rate" => {
-                    settings.step = rate(value(1)?, meter, "the arp rate")?;
-                    i += 2;
-                }
-                "gate" => {
-                    settings.gate = share(value(1)?, 0.01, 8.0, "the arp gate")?;
-                    i += 2;
-                }
-                "swing" => {
-                    settings.swing = share(value(1)?, 0.5, 0.75, "the arp swing")?;
-                    i += 2;
-                }
-                "seed" => {
-                    settings.seed = int(value(1)?, 0, 1 << 31, "the seed")? as u64;
-                    i += 2;
-                }
-                "reset" => {
-                    settings.reset = true;
-                    i += 1;
-                }
-                "vel" | "velocity" => {
-                    let mut vels = Vec::new();
-                    i += 1;
-                    while let Some(tok) = args.get(i).filter(|t| t.text.parse::<i64>().is_ok()) {
-                        vels.push(int(tok, 1, 127, "an arp velocity")? as u8);
-                        i += 1;
+            let mut setting = || -> Result<usize, Diagnostic> {
+                match kw.as_str() {
+                    "octaves" => {
+                        settings.octaves = int(value(1)?, 1, 8, "the octave range")? as u32;
                     }
-                    if vels.is_empty() {
-                        return Err(err(
-                            &key.span,
-                            "`vel` needs one or more velocities",
-                            "missing velocities",
-                            "for example `vel 110 70 90 70`",
-                        ));
+                    "rate" => settings.step = rate(value(1)?, meter, "the arp rate")?,
+                    "gate" => settings.gate = share(value(1)?, 0.01, 8.0, "the arp gate")?,
+                    "swing" => settings.swing = share(value(1)?, 0.5, 0.75, "the arp swing")?,
+                    "seed" => settings.seed = int(value(1)?, 0, 1 << 31, "the seed")? as u64,
+                    "reset" => {
+                        settings.reset = true;
+                        return Ok(1);
                     }
-                    settings.velocities = vels;
+                    "vel" | "velocity" => {
+                        let mut vels = Vec::new();
+                        let mut j = i + 1;
+                        while let Some(tok) = args.get(j).filter(|t| t.text.parse::<i64>().is_ok())
+                        {
+                            vels.push(int(tok, 1, 127, "an arp velocity")? as u8);
+                            j += 1;
+                        }
+                        if vels.is_empty() {
+                            return Err(err(
+                                &key.span,
+                                "`vel` needs one or more velocities",
+                                "missing velocities",
+                                "for example `vel 110 70 90 70`",
+                            ));
+                        }
+                        settings.velocities = vels;
+                        return Ok(j - i);
+                    }
+                    _ => return Err(unknown_setting(key, "arp", ARP_KEYS)),
                 }
-                _ => return Err(unknown_setting(key, "arp", ARP_KEYS)),
+                Ok(2)
+            };
+            match setting() {
+                Ok(used) => i += used,
+                Err(e) => {
+                    bad.push(e);
+                    i = next_key(args, i + 1, ARP_KEYS);
+                }
             }
+        }
+        if !bad.is_empty() {
+            // The settings are incomplete: checking how they combine would only add noise.
+            self.also.extend(bad);
+            return Ok(());
         }
         settings.validate().map_err(|e| {
             err(
