@@ -100,11 +100,40 @@ fn muted_and_soloed_tracks_are_marked() {
     insta::assert_snapshot!("muted_and_soloed", screen(&app, 100, 30).backend());
 }
 
+/// The screen's text, every row joined, with the box drawing and the spaces that pad or wrap
+/// a line taken out, so a sentence wrapped over two rows reads as one.
+fn words_on(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            let c = buffer[(x, y)].symbol();
+            text.push_str(if "│┌┐└┘─".contains(c) {
+                " "
+            } else {
+                c
+            });
+        }
+        text.push(' ');
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[test]
-fn the_help_overlay_lists_every_key() {
+fn the_help_overlay_lists_every_key_whole_at_100x30_and_80x24() {
     let mut app = app();
     app.handle(Action::Help);
     insta::assert_snapshot!("help", screen(&app, 100, 30).backend());
+    insta::assert_snapshot!("help_80x24", screen(&app, 80, 24).backend());
+    for (w, h) in [(100, 30), (80, 24)] {
+        let words = words_on(&screen(&app, w, h));
+        for (keys, what) in flam::tui::keymap::HELP {
+            let keys = keys.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(words.contains(&keys), "{w}x{h}: `{keys}` missing");
+            let what = what.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(words.contains(&what), "{w}x{h}: `{what}` cut off");
+        }
+    }
 }
 
 #[test]

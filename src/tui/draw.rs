@@ -348,19 +348,53 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
+/// The help's lines for an inside width of `width`: the keys in a column `keys` wide, and what
+/// they do beside them, wrapped at word boundaries onto lines of their own when it does not
+/// fit, so no entry is ever cut off.
+fn help_lines(keys: usize, width: usize) -> Vec<Line<'static>> {
+    let room = width.saturating_sub(keys).max(12);
+    let mut out = Vec::new();
+    for (k, what) in HELP {
+        let mut rows: Vec<String> = vec![String::new()];
+        for word in what.split(' ') {
+            let last = rows.last_mut().expect("a row");
+            if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > room {
+                rows.push(word.to_string());
+            } else {
+                if !last.is_empty() {
+                    last.push(' ');
+                }
+                last.push_str(word);
+            }
+        }
+        for (i, row) in rows.into_iter().enumerate() {
+            let key = if i == 0 { *k } else { "" };
+            out.push(Line::from(vec![
+                Span::styled(format!("{key:<keys$}"), Style::new().fg(Color::Cyan)),
+                Span::raw(row),
+            ]));
+        }
+    }
+    out
+}
+
 fn draw_overlay(frame: &mut Frame, overlay: &Overlay, area: Rect) {
     match overlay {
         Overlay::Help => {
-            let rect = centered(area, 76, HELP.len() as u16 + 2);
-            let lines: Vec<Line> = HELP
+            let keys = HELP
                 .iter()
-                .map(|(keys, what)| {
-                    Line::from(vec![
-                        Span::styled(format!("{keys:<38}"), Style::new().fg(Color::Cyan)),
-                        Span::raw(*what),
-                    ])
-                })
-                .collect();
+                .map(|(k, _)| k.chars().count())
+                .max()
+                .unwrap_or(0)
+                + 2;
+            let what = HELP
+                .iter()
+                .map(|(_, w)| w.chars().count())
+                .max()
+                .unwrap_or(0);
+            let width = ((keys + what + 2) as u16).min(area.width);
+            let lines = help_lines(keys, usize::from(width.saturating_sub(2)));
+            let rect = centered(area, width, lines.len() as u16 + 2);
             frame.render_widget(Clear, rect);
             frame.render_widget(
                 Paragraph::new(lines).block(pane(strings::HELP_TITLE, true)),
