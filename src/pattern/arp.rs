@@ -1005,6 +1005,7 @@ mod tests {
         .unwrap();
         let c = keys(&struck(&pattern, t(0, 1), t(2, 1)));
         let shuffled = &c[..4];
+        assert_ne!(shuffled, CMAJ7, "shuffled, not played upwards");
         let mut sorted = shuffled.to_vec();
         sorted.sort_unstable();
         assert_eq!(sorted, CMAJ7);
@@ -1015,6 +1016,7 @@ mod tests {
         let mut a_sorted = a[..4].to_vec();
         a_sorted.sort_unstable();
         assert_eq!(a_sorted, am7);
+        assert_ne!(a[..4], am7, "shuffled, not played upwards");
         assert!(a.chunks(4).all(|w| w == &a[..4]));
     }
 
@@ -1044,6 +1046,203 @@ mod tests {
             let at = t(i as i64, 16);
             assert_eq!(keys(&struck(&pattern, at, at + t(1, 16))), [key]);
         }
+    }
+
+    #[test]
+    fn converge_diverge_and_disconverge_play_the_middle_of_a_triad_once() {
+        let triad = [60, 64, 67];
+        assert_eq!(ArpMode::Converge.order(&triad, 1), [60, 67, 64]);
+        assert_eq!(ArpMode::Diverge.order(&triad, 1), [64, 67, 60]);
+        assert_eq!(ArpMode::Disconverge.order(&triad, 1), [60, 67, 64, 67, 60]);
+        // Five notes (a triad over two octaves would be six): the middle one, once.
+        let five = [1, 2, 3, 4, 5];
+        assert_eq!(ArpMode::Converge.order(&five, 1), [1, 5, 2, 4, 3]);
+        assert_eq!(ArpMode::Diverge.order(&five, 1), [3, 4, 2, 5, 1]);
+        assert_eq!(
+            ArpMode::Disconverge.order(&five, 1),
+            [1, 5, 2, 4, 3, 4, 2, 5, 1]
+        );
+    }
+
+    /// Random-once's order of a four-note chord, as positions 0–3 in the chord from the bottom.
+    fn once_positions(chord: &[u8], seed: u64) -> Vec<usize> {
+        let pattern = Pattern::pure(chord.to_vec())
+            .arp(&ArpSettings {
+                mode: ArpMode::RandomOnce,
+                seed,
+                ..ArpSettings::default()
+            })
+            .unwrap();
+        let mut sorted = chord.to_vec();
+        sorted.sort_unstable();
+        keys(&struck(&pattern, t(0, 1), t(4, 16)))
+            .iter()
+            .map(|k| sorted.iter().position(|n| n == k).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn random_once_shuffles_each_chord_anew_not_each_chord_size() {
+        let chords: [&[u8]; 4] = [
+            &CMAJ7,
+            &[57, 60, 64, 67],
+            &[62, 65, 69, 72],
+            &[55, 59, 62, 65],
+        ];
+        for seed in [1, 11, 42] {
+            let orders: Vec<Vec<usize>> = chords.iter().map(|c| once_positions(c, seed)).collect();
+            // Not the chord as written, and not one shuffle shared by every four-note chord.
+            assert!(
+                orders.iter().any(|o| o != &[0, 1, 2, 3]),
+                "seed {seed}: {orders:?}"
+            );
+            assert!(
+                orders.iter().any(|o| o != &orders[0]),
+                "seed {seed}: every chord got the same shuffle {orders:?}"
+            );
+        }
+        // The same chord and seed always shuffle alike; another seed shuffles otherwise.
+        assert_eq!(once_positions(&CMAJ7, 11), once_positions(&CMAJ7, 11));
+        let seeds: Vec<Vec<usize>> = (0..8).map(|s| once_positions(&CMAJ7, s)).collect();
+        assert!(seeds.iter().any(|o| o != &seeds[0]), "{seeds:?}");
+    }
+
+    #[test]
+    fn random_other_never_repeats_a_note_across_windows_even_for_huge_chords() {
+        // Eleven notes over eight octaves: 88 to shuffle, more than fit on the stack.
+        let cluster: Vec<u8> = (0..11).map(|i| 24 + i).collect();
+        for seed in 0..6 {
+            let settings = ArpSettings {
+                mode: ArpMode::RandomOther,
+                octaves: 8,
+                seed,
+                ..ArpSettings::default()
+            };
+            let pattern = Pattern::pure(cluster.clone()).arp(&settings).unwrap();
+            let run = keys(&struck(&pattern, t(0, 1), t(88 * 6, 16)));
+            assert_eq!(run.len(), 88 * 6);
+            let mut pool = settings.mode.order(&cluster, 8);
+            pool.sort_unstable();
+            for window in run.chunks(88) {
+                let mut notes: Vec<u16> = window.iter().map(|&k| u16::from(k)).collect();
+                notes.sort_unstable();
+                assert_eq!(
+                    notes, pool,
+                    "seed {seed}: each window plays every note once"
+                );
+            }
+            for pair in run.windows(2) {
+                assert_ne!(
+                    pair[0], pair[1],
+                    "seed {seed}: a note repeated across windows"
+                );
+            }
+        }
+        // Three to eight notes, many seeds: a window never starts on the note the last ended on.
+        for size in 3..=8u8 {
+            let chord: Vec<u8> = (0..size).map(|i| 60 + 2 * i).collect();
+            for seed in 0..20 {
+                let settings = ArpSettings {
+                    mode: ArpMode::RandomOther,
+                    seed,
+                    ..ArpSettings::default()
+                };
+                let pattern = Pattern::pure(chord.clone()).arp(&settings).unwrap();
+                let run = keys(&struck(&pattern, t(0, 1), t(i64::from(size) * 12, 16)));
+                for pair in run.windows(2) {
+                    assert_ne!(pair[0], pair[1], "{size} notes, seed {seed}: {run:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn random_other_with_two_notes_alternates() {
+        let settings = ArpSettings {
+            mode: ArpMode::RandomOther,
+            seed: 9,
+            ..ArpSettings::default()
+        };
+        let pattern = Pattern::pure(vec![60, 67]).arp(&settings).unwrap();
+        let run = keys(&struck(&pattern, t(0, 1), t(16, 16)));
+        for pair in run.windows(2) {
+            assert_ne!(pair[0], pair[1], "{run:?}");
+        }
+    }
+
+    #[test]
+    fn walk_moves_up_twice_as_often_as_it_stays_or_falls_and_restarts_from_the_bottom() {
+        let pool = two_octaves(ArpMode::Up, 8);
+        let pattern = held(vec![(t(0, 1), t(40, 1), CMAJ7.to_vec())])
+            .arp(&ArpSettings {
+                mode: ArpMode::Walk,
+                octaves: 2,
+                seed: 5,
+                ..ArpSettings::default()
+            })
+            .unwrap();
+        let steps = WALK_RESTART_STEPS * 2 + 16;
+        let run = keys(&struck(&pattern, t(0, 1), t(steps, 16)));
+        assert_eq!(run.len() as i64, steps, "one note a step");
+        let position = |k: &u8| pool.iter().position(|p| p == k).unwrap() as i64;
+        // Away from the ends, the moves come up in the proportions up 2 : stay 1 : down 1.
+        let (mut up, mut stay, mut down) = (0, 0, 0);
+        for (i, w) in run.windows(2).enumerate() {
+            let (a, b) = (position(&w[0]), position(&w[1]));
+            if a == 0 || a == 7 || (i as i64 + 1) % WALK_RESTART_STEPS == 0 {
+                continue;
+            }
+            match b - a {
+                1 => up += 1,
+                0 => stay += 1,
+                -1 => down += 1,
+                jump => panic!("the walk jumped {jump} places"),
+            }
+        }
+        let moves = f64::from(up + stay + down);
+        println!("walk: up {up}, stay {stay}, down {down}");
+        assert!(
+            (f64::from(up) / moves - 0.5).abs() < 0.1,
+            "up {up} of {moves}"
+        );
+        assert!(
+            (f64::from(stay) / moves - 0.25).abs() < 0.1,
+            "stay {stay} of {moves}"
+        );
+        assert!(
+            (f64::from(down) / moves - 0.25).abs() < 0.1,
+            "down {down} of {moves}"
+        );
+        // It starts on the bottom note, and again every WALK_RESTART_STEPS steps.
+        for restart in [0, WALK_RESTART_STEPS, 2 * WALK_RESTART_STEPS] {
+            assert_eq!(run[restart as usize], 60, "step {restart}");
+        }
+        // The step before a restart is wherever the walk got to; asked for on its own, each
+        // step is the note the whole run had.
+        for k in [1, 2, 3, WALK_RESTART_STEPS - 1, WALK_RESTART_STEPS + 1] {
+            let at = t(k, 16);
+            assert_eq!(
+                keys(&struck(&pattern, at, at + t(1, 16))),
+                [run[k as usize]]
+            );
+        }
+    }
+
+    #[test]
+    fn a_new_chord_starts_the_walk_from_its_bottom_note() {
+        let pattern = held(vec![
+            (t(0, 1), t(1, 1), CMAJ7.to_vec()),
+            (t(1, 1), t(2, 1), vec![57, 60, 64, 67]),
+        ])
+        .arp(&ArpSettings {
+            mode: ArpMode::Walk,
+            seed: 5,
+            ..ArpSettings::default()
+        })
+        .unwrap();
+        let run = keys(&struck(&pattern, t(0, 1), t(2, 1)));
+        assert_eq!(run[0], 60);
+        assert_eq!(run[16], 57, "the A minor chord's walk starts on A");
     }
 
     #[test]

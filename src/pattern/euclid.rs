@@ -81,6 +81,7 @@ impl<T: Payload> Pattern<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pattern::span::Span;
 
     fn show(hits: &[bool]) -> String {
         hits.iter().map(|&h| if h { 'x' } else { '.' }).collect()
@@ -104,5 +105,60 @@ mod tests {
         assert_eq!(show(&euclid_steps(3, 8, 2).unwrap()), "x.x..x..");
         assert_eq!(show(&euclid_steps(-3, 8, 0).unwrap()), ".xx.xx.x");
         assert!(euclid_steps(5, 0, 0).is_none());
+    }
+
+    #[test]
+    fn no_hits_is_a_silent_bar_not_an_inverted_one() {
+        assert_eq!(show(&euclid_steps(0, 8, 0).unwrap()), "........");
+        assert_eq!(show(&euclid_steps(0, 8, 3).unwrap()), "........");
+        assert_eq!(show(&bjorklund(0, 5)), ".....");
+    }
+
+    #[test]
+    fn as_many_hits_as_steps_or_more_fills_every_step() {
+        assert_eq!(show(&euclid_steps(8, 8, 0).unwrap()), "xxxxxxxx");
+        assert_eq!(show(&euclid_steps(11, 8, 0).unwrap()), "xxxxxxxx");
+        assert_eq!(show(&euclid_steps(-8, 8, 0).unwrap()), "........");
+        assert_eq!(show(&euclid_steps(-11, 8, 2).unwrap()), "........");
+    }
+
+    #[test]
+    fn negative_hits_play_the_rests_of_the_positive_rhythm() {
+        for k in 1..8 {
+            let on = euclid_steps(k, 8, 0).unwrap();
+            let off = euclid_steps(-k, 8, 0).unwrap();
+            assert!(on.iter().zip(&off).all(|(a, b)| a != b), "({k},8)");
+        }
+        assert_eq!(show(&euclid_steps(-1, 4, 1).unwrap()), "x.xx");
+    }
+
+    #[test]
+    fn rotation_wraps_both_ways() {
+        assert_eq!(euclid_steps(3, 8, 9), euclid_steps(3, 8, 1));
+        assert_eq!(show(&euclid_steps(3, 8, -1).unwrap()), "..x..x.x");
+        assert_eq!(euclid_steps(3, 8, -1), euclid_steps(3, 8, 7));
+    }
+
+    #[test]
+    fn steps_past_the_limit_are_refused_and_the_limit_itself_plays() {
+        assert!(euclid_steps(1, -3, 0).is_none());
+        assert!(euclid_steps(1, (1 << 16) + 1, 0).is_none());
+        assert_eq!(euclid_steps(1, 1 << 16, 0).map(|h| h.len()), Some(1 << 16));
+    }
+
+    #[test]
+    fn a_pattern_with_no_hits_plays_nothing_at_all() {
+        let bd = Pattern::pure(36u8);
+        let bar = Span::new(Time::ZERO, Time::from_integer(1));
+        assert!(bd.euclid(0, 8, 0).query(bar).is_empty());
+        assert!(bd.euclid(3, 0, 0).query(bar).is_empty());
+        assert_eq!(bd.euclid(8, 8, 0).query(bar).len(), 8);
+        let onsets: Vec<Time> = bd
+            .euclid(3, 8, 0)
+            .query(bar)
+            .iter()
+            .map(|h| h.whole_or_part().begin)
+            .collect();
+        assert_eq!(onsets, [Time::ZERO, Time::new(3, 8), Time::new(6, 8)]);
     }
 }
