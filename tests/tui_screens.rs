@@ -244,6 +244,7 @@ impl Drop for SongFile {
 fn saving_over_a_file_changed_on_disk_asks_before_overwriting_it() {
     let file = SongFile::new("changed");
     let mut app = App::new(file.0.clone(), SONG, Box::new(SilentTransport::new()));
+    app.compiled(app.generation, Ok(flam::lang::song::compile(SONG).unwrap()));
     app.handle(Action::Char('#'));
     // Another editor (or a git checkout) rewrites the file meanwhile.
     let theirs = SONG.replace("tempo 96", "tempo 100");
@@ -309,4 +310,21 @@ fn a_song_saved_by_a_windows_editor_opens_clean_and_saves_back_the_same_way() {
         std::fs::read_to_string(&file.0).unwrap(),
         windows.replacen("# a groove", "## a groove", 1)
     );
+}
+
+#[test]
+fn the_file_name_and_the_unsaved_marker_keep_their_place_on_a_narrow_screen() {
+    let mut app = app();
+    app.handle(Action::Char('x'));
+    for width in [60, 80, 100] {
+        let terminal = screen(&app, width, 24);
+        let top: String = (0..width)
+            .map(|x| terminal.backend().buffer()[(x, 0)].symbol().to_string())
+            .collect();
+        assert!(
+            top.trim_end().ends_with("groove.flam  ● unsaved"),
+            "{width} columns: {top}"
+        );
+        assert!(top.contains("▶") || top.contains("■"), "{top}");
+    }
 }

@@ -1,7 +1,7 @@
 //! Drawing: a pure function of the app state.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
@@ -90,7 +90,7 @@ fn draw_transport(frame: &mut Frame, app: &App, area: Rect) {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut spans = vec![
+    let left = vec![
         Span::styled(
             format!(" {state} "),
             Style::new().fg(color).add_modifier(Modifier::BOLD),
@@ -103,19 +103,48 @@ fn draw_transport(frame: &mut Frame, app: &App, area: Rect) {
             format!("{bar}:{beat}"),
             Style::new().add_modifier(Modifier::BOLD),
         ),
-        Span::raw(format!(
-            "  out: {}  xruns {}  cpu {:.0}%  {name}",
-            app.output(),
-            t.underruns,
-            app.cpu * 100.0
-        )),
     ];
+    // The file's name and the unsaved marker always show, at the right; the output, xruns
+    // and CPU get what room is left, in that order, a long output name shortened.
+    let mut right = vec![Span::raw(format!("  {name}"))];
     if app.dirty() {
-        spans.push(Span::styled("  ● unsaved", Style::new().fg(Color::Yellow)));
+        right.push(Span::styled("  ● unsaved", Style::new().fg(Color::Yellow)));
     }
+    right.push(Span::raw(" "));
+    let width = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
+    let right_width = width(&right).min(usize::from(area.width)) as u16;
+    let mut room = usize::from(area.width.saturating_sub(right_width)).saturating_sub(width(&left));
+    let mut spans = left;
+    for (i, part) in [
+        format!("  out: {}", app.output()),
+        format!("  xruns {}", t.underruns),
+        format!("  cpu {:.0}%", app.cpu * 100.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let w = part.chars().count();
+        if w <= room {
+            room -= w;
+            spans.push(Span::raw(part));
+        } else if i == 0 && room > 8 {
+            let cut: String = part.chars().take(room - 1).collect();
+            spans.push(Span::raw(format!("{cut}…")));
+            room = 0;
+        }
+    }
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
+    let bar_style = Style::new().bg(Color::Black);
     frame.render_widget(
-        Paragraph::new(Line::from(spans)).style(Style::new().bg(Color::Black)),
-        area,
+        Paragraph::new(Line::from(spans)).style(bar_style),
+        left_area,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(right))
+            .style(bar_style)
+            .alignment(Alignment::Right),
+        right_area,
     );
 }
 
