@@ -255,13 +255,17 @@ fn arg<'a>(
 fn int(tok: &Token, min: i64, max: i64, what: &str) -> Result<i64, Diagnostic> {
     match tok.text.parse::<i64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(err(
+        parsed => Err(err(
             &tok.span,
             format!(
                 "{what} must be a whole number from {min} to {max}, got `{}`",
                 tok.text
             ),
-            "out of range",
+            if parsed.is_ok() {
+                "out of range"
+            } else {
+                "not a whole number"
+            },
             format!("use a whole number from {min} to {max}"),
         )),
     }
