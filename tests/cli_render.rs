@@ -298,3 +298,123 @@ fn installed_soundfonts_load_when_present() {
         Err(FontError::Missing(_))
     ));
 }
+
+fn is_kind(path: &Path, kind: fn(&std::fs::FileType) -> bool) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| kind(&m.file_type()))
+}
+
+#[test]
+fn render_and_export_write_to_standard_output_with_a_dash() {
+    let wav = flam(&["render", SONG, "-o", "-", "--bars", "1"]);
+    assert!(wav.status.success(), "{}", stderr(&wav));
+    assert!(
+        stderr(&wav).contains("wrote standard output"),
+        "{}",
+        stderr(&wav)
+    );
+    let r = hound::WavReader::new(std::io::Cursor::new(&wav.stdout)).unwrap();
+    assert_eq!(r.spec().channels, 2);
+    assert!(r.duration() > 48000, "one bar at 90 BPM");
+    let mid = flam(&["export", SONG, "-o", "-", "--bars", "2"]);
+    assert!(mid.status.success(), "{}", stderr(&mid));
+    let smf = midly::Smf::parse(&mid.stdout).unwrap();
+    assert_eq!(smf.tracks.len(), 5, "a tempo track and four tracks");
+}
+
+#[test]
+fn render_and_export_write_through_a_symlink_and_keep_it() {
+    let dir = scratch("symlink");
+    std::fs::create_dir_all(dir.join("takes")).unwrap();
+    for (command, name) in [("render", "take.wav"), ("export", "take.mid")] {
+        let target = dir.join("takes").join(name);
+        std::fs::write(&target, b"old take").unwrap();
+        let link = dir.join(format!("latest-{name}"));
+        std::os::unix::fs::symlink(format!("takes/{name}"), &link).unwrap();
+        let o = flam(&[command, SONG, "-o", link.to_str().unwrap(), "--bars", "1"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            is_kind(&link, |t| t.is_symlink()),
+            "{command}: the link stays"
+        );
+        let bytes = std::fs::read(&target).unwrap();
+        assert_ne!(bytes, b"old take", "{command}: the target is rewritten");
+        let temporary = std::fs::read_dir(dir.join("takes"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with('.')
+            })
+            .count();
+        assert_eq!(temporary, 0, "{command}: no temporary file left");
+    }
+}
+
+#[test]
+fn render_and_export_write_into_a_fifo_without_replacing_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch("fifo");
+    for (command, name) in [("render", "pipe.wav"), ("export", "pipe.mid")] {
+        let fifo = dir.join(name);
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo(3) with a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        let o = flam(&[command, SONG, "-o", fifo.to_str().unwrap(), "--bars", "1"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let bytes = reader.join().unwrap();
+        match command {
+            "render" => assert_eq!(&bytes[..4], b"RIFF"),
+            _ => assert_eq!(&bytes[..4], b"MThd"),
+        }
+        assert!(is_kind(&fifo, |t| t.is_fifo()), "{command}: still a FIFO");
+    }
+}
+
+#[test]
+fn a_full_device_is_reported_and_stays_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let full = Path::new("/dev/full");
+    assert!(
+        is_kind(full, |t| t.is_char_device()),
+        "this test needs /dev/full"
+    );
+    for command in ["render", "export"] {
+        let o = flam(&[command, SONG, "-o", "/dev/full", "--bars", "1"]);
+        assert_eq!(o.status.code(), Some(1), "{command}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("cannot write `/dev/full`"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("full"), "{}", stderr(&o));
+        assert!(
+            is_kind(full, |t| t.is_char_device()),
+            "{command}: /dev/full is still a device"
+        );
+    }
+    let o = flam(&["export", SONG, "-o", "/dev/null", "--bars", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(is_kind(Path::new("/dev/null"), |t| t.is_char_device()));
+}
+
+#[test]
+fn a_folder_as_the_output_is_refused() {
+    let dir = scratch("folder");
+    for command in ["render", "export"] {
+        let o = flam(&[command, SONG, "-o", dir.to_str().unwrap(), "--bars", "1"]);
+        assert_eq!(o.status.code(), Some(1), "{command}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("give a file name, not a folder"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(dir.is_dir());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    }
+}

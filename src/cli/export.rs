@@ -1,15 +1,15 @@
 //! `flam export`: a song to a Standard MIDI File, exactly the notes it plays.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use super::failure::Failure;
 use super::{length, source};
-use crate::output::atomic_file::AtomicFile;
+use crate::output::destination::Destination;
 use crate::output::smf;
 
-/// Writes the song's notes over `--bars`/`--seconds` as a type-1 MIDI file, atomically.
+/// Writes the song's notes over `--bars`/`--seconds` as a type-1 MIDI file: atomically to a
+/// file, or whole to a device, FIFO or standard output (`-o -`).
 pub fn run(
     file: &Path,
     out: &Path,
@@ -23,12 +23,11 @@ pub fn run(
         return Err(Failure::io("error: could not encode the MIDI file"));
     }
     let fail = |e: std::io::Error| length::create_failure(out, &e);
-    let mut target = AtomicFile::create(out).map_err(fail)?;
-    target.write_all(&export.bytes).map_err(fail)?;
-    target.commit().map_err(fail)?;
+    let destination = Destination::resolve(out).map_err(fail)?;
+    destination.write_all(&export.bytes).map_err(fail)?;
     let mut notes = format!(
         "wrote {}: {} tracks, {} notes, {} ticks per quarter note",
-        out.display(),
+        destination.describe(),
         song.tracks.len() + 1,
         export.notes,
         export.ppq

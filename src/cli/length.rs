@@ -32,7 +32,9 @@ pub fn create_failure(path: &std::path::Path, e: &std::io::Error) -> Failure {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
-    let help = if !dir.exists() {
+    let help = if e.kind() == std::io::ErrorKind::StorageFull {
+        "the disk or device is full".to_string()
+    } else if !dir.exists() {
         format!(
             "the folder `{}` does not exist; create it first",
             dir.display()

@@ -116,7 +116,8 @@ enum Command {
     Render {
         /// The song file.
         file: PathBuf,
-        /// The WAV file to write (replaced whole, or left alone if anything fails).
+        /// The WAV file to write (replaced whole, or left alone if anything fails; through a
+        /// symlink to its target; a device or FIFO is written in place; `-` is standard output).
         #[arg(short, long, value_name = "OUT.wav")]
         output: PathBuf,
         /// How many bars to render from bar 1 [default: 8].
@@ -142,7 +143,8 @@ enum Command {
     Export {
         /// The song file.
         file: PathBuf,
-        /// The MIDI file to write (replaced whole, or left alone if anything fails).
+        /// The MIDI file to write (replaced whole, or left alone if anything fails; through a
+        /// symlink to its target; a device or FIFO is written in place; `-` is standard output).
         #[arg(short, long, value_name = "OUT.mid")]
         output: PathBuf,
         /// How many bars to export from bar 1 [default: 8].

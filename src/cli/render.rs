@@ -33,7 +33,8 @@ pub struct Request<'a> {
     pub no_effects: bool,
 }
 
-/// Renders the song and writes the WAV file atomically.
+/// Renders the song and writes the WAV file: atomically to a file, or whole to a device, FIFO
+/// or standard output (`-o -`).
 pub fn run(req: &Request) -> Result<ExitCode, Failure> {
     let song = source::compile(req.file)?;
     let length = length::parse(req.bars, req.seconds)?;
@@ -99,9 +100,13 @@ pub fn run(req: &Request) -> Result<ExitCode, Failure> {
     let seconds = rendered.frames as f64 / f64::from(req.sample_rate);
     let took = started.elapsed().as_secs_f64().max(1e-9);
     let peak_db = 20.0 * f64::from(rendered.peak.max(1e-9)).log10();
+    let written = if req.out.as_os_str() == "-" {
+        "standard output".to_string()
+    } else {
+        req.out.display().to_string()
+    };
     eprintln!(
-        "wrote {}: {seconds:.2} s at {} Hz, {} stereo, {} notes, peak {peak_db:.1} dBFS, with {} ({:.0}× real time)",
-        req.out.display(),
+        "wrote {written}: {seconds:.2} s at {} Hz, {} stereo, {} notes, peak {peak_db:.1} dBFS, with {} ({:.0}× real time)",
         req.sample_rate,
         req.format,
         rendered.notes,

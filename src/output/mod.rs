@@ -12,6 +12,7 @@ pub mod capture;
 pub mod captured;
 pub mod decimator;
 pub mod delivery_counts;
+pub mod destination;
 pub mod handover;
 #[cfg(feature = "jack")]
 pub mod jack;

@@ -5,6 +5,7 @@ use std::io::{Seek, Write};
 use std::path::Path;
 
 use super::atomic_file::AtomicFile;
+use super::destination::Destination;
 use std::str::FromStr;
 
 /// A WAV sample format.
@@ -120,20 +121,33 @@ pub enum WriteError<E> {
     Produce(E),
 }
 
-/// Writes a stereo WAV file atomically: `produce` gets a sink for interleaved frames; the file
-/// appears under `path` only if `produce` and every write succeed, and nothing is left
-/// behind otherwise (an existing file keeps its old contents).
+/// Writes a stereo WAV file to `path` (see [`Destination`]): `produce` gets a sink for
+/// interleaved frames. A regular file appears only if `produce` and every write succeed, and
+/// nothing is left behind otherwise (an existing file keeps its old contents). A device, FIFO
+/// or standard output (`-`) cannot seek back to the header, so the WAV is assembled in memory
+/// and written once whole: nothing reaches it when the render fails.
 pub fn write_wav<T, E>(
     path: &Path,
     sample_rate: u32,
     format: WavFormat,
     produce: impl FnOnce(&mut dyn FnMut(&[f32]) -> std::io::Result<()>) -> Result<T, E>,
 ) -> Result<T, WriteError<E>> {
-    let mut file = AtomicFile::create(path).map_err(WriteError::Io)?;
-    let mut writer = WavWriter::new(&mut file, sample_rate, format).map_err(WriteError::Io)?;
+    let destination = Destination::resolve(path).map_err(WriteError::Io)?;
+    if let Destination::File(path) = &destination {
+        let mut file = AtomicFile::create(path).map_err(WriteError::Io)?;
+        let mut writer = WavWriter::new(&mut file, sample_rate, format).map_err(WriteError::Io)?;
+        let result = produce(&mut |frames| writer.write(frames)).map_err(WriteError::Produce)?;
+        writer.finish().map_err(WriteError::Io)?;
+        file.commit().map_err(WriteError::Io)?;
+        return Ok(result);
+    }
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    let mut writer = WavWriter::new(&mut buffer, sample_rate, format).map_err(WriteError::Io)?;
     let result = produce(&mut |frames| writer.write(frames)).map_err(WriteError::Produce)?;
     writer.finish().map_err(WriteError::Io)?;
-    file.commit().map_err(WriteError::Io)?;
+    destination
+        .write_all(buffer.get_ref())
+        .map_err(WriteError::Io)?;
     Ok(result)
 }
 
