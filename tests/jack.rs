@@ -707,3 +707,32 @@ fn a_cycle_too_full_for_the_jack_buffer_loses_no_message() {
         println!("xruns while it played: {}", rec.xruns_while_playing());
     }
 }
+
+#[test]
+fn play_without_an_output_falls_back_from_a_missing_alsa_device_to_the_synth_on_jack() {
+    if Path::new("/dev/snd").exists() {
+        tool::unavailable(
+            "a machine without ALSA devices",
+            "this machine has /dev/snd, so flam would play through it",
+        );
+        return;
+    }
+    let _turn = take_turn();
+    let Some(_server) = Server::start_with(&["-m"]) else {
+        return;
+    };
+    let dir = scratch("fallback");
+    let file = dir.join("beat.flam");
+    std::fs::write(&file, "tempo 240\ntrack k drums\n  play \"bd*4\"\n").expect("write song");
+    let mut rec = AudioRecorder::new();
+    let child = play(&file, &["--bars", "3"]).spawn().expect("flam runs");
+    rec.wait_for_sound(Duration::from_secs(10));
+    let (status, stderr) = finish(child, Duration::from_secs(30));
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stderr.contains("playing the synth through JACK instead"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the synth on JACK"), "{stderr}");
+    assert!(!stderr.contains("sending MIDI"), "{stderr}");
+}

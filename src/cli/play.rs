@@ -91,7 +91,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let probing = Instant::now();
     let mut devices: Vec<Option<Result<AudioDevice, String>>> = targets
         .iter()
-        .map(|t| wants_synth(t).then(|| AudioDevice::probe(host, args.verbose)))
+        .map(|t| wants_synth(t).then(|| probe(t, host, args)))
         .collect();
     let probed_in = probing.elapsed();
     let (song, compiled_in) = compiling.join().map_err(|_| {
@@ -235,6 +235,29 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         eprintln!("flam: stopped; every note released");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Finds the audio device for the synth. With no `--out` and no `--audio`, a busy or missing
+/// ALSA device gives way to JACK audio when a server runs, as `flam live` does: the synth is
+/// what the user asked for, and MIDI to an unconnected port would be silence.
+fn probe(target: &Target, host: AudioHost, args: &PlayArgs) -> Result<AudioDevice, String> {
+    let first = AudioDevice::probe(host, args.verbose);
+    let Err(why) = &first else {
+        return first;
+    };
+    if *target != Target::Default || args.audio.is_some() || host != AudioHost::Alsa {
+        return first;
+    }
+    match AudioDevice::probe(AudioHost::Jack, args.verbose) {
+        Ok(jack) => {
+            eprintln!(
+                "flam: the ALSA audio device cannot play ({}); playing the synth through JACK instead",
+                output::first_line(why)
+            );
+            Ok(jack)
+        }
+        Err(_) => first,
+    }
 }
 
 /// Opens one output. For the synth (asked for, or the default) the audio device was probed
