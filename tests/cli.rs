@@ -233,3 +233,69 @@ fn a_song_saved_with_a_byte_order_mark_plays_the_same() {
     );
     assert_eq!(with_bom.stdout, plain.stdout);
 }
+
+#[test]
+fn play_watch_on_a_broken_song_waits_and_ctrl_c_ends_the_wait_with_exit_2() {
+    let dir = std::env::temp_dir().join(format!("flam-wait-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("wip.flam");
+    std::fs::write(&file, "track k drums\n  play \"bd [sn\"\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flam"))
+        .args(["play", "--watch"])
+        .arg(&file)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    assert!(child.try_wait().unwrap().is_none(), "it waits");
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("wip.flam:2:12: error"), "{stderr}");
+    assert!(stderr.contains("never compiled"), "{stderr}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn render_and_export_of_a_song_with_no_notes_write_nothing_and_exit_2() {
+    let dir = std::env::temp_dir().join(format!("flam-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text, help) in [
+        ("new.flam", "# a new song\ntempo 100\n", "add a track"),
+        (
+            "muted.flam",
+            "track k drums mute\n  play \"bd*4\"\n",
+            "every track is muted",
+        ),
+        (
+            "rests.flam",
+            "track k drums\n  play \"~ ~\"\n",
+            "check the `play` lines",
+        ),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(&file, text).unwrap();
+        for (command, out) in [("render", "out.wav"), ("export", "out.mid")] {
+            let target = dir.join(out);
+            let o = flam(&[
+                command,
+                file.to_str().unwrap(),
+                "-o",
+                target.to_str().unwrap(),
+                "--bars",
+                "2",
+            ]);
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{command} {name}: {stderr}");
+            assert!(
+                stderr.contains("plays no notes in its first 2 bars"),
+                "{stderr}"
+            );
+            assert!(stderr.contains(help), "{name}: {stderr}");
+            assert!(!target.exists(), "{command} {name}: nothing written");
+        }
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -736,3 +736,38 @@ fn play_without_an_output_falls_back_from_a_missing_alsa_device_to_the_synth_on_
     assert!(stderr.contains("the synth on JACK"), "{stderr}");
     assert!(!stderr.contains("sending MIDI"), "{stderr}");
 }
+
+#[test]
+fn play_watch_on_a_song_that_does_not_compile_yet_plays_the_first_save_that_does() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut rec = Recorder::new(1);
+    let dir = scratch("watch-broken");
+    let file = dir.join("wip.flam");
+    std::fs::write(&file, "tempo 240\ntrack k drums\n  play \"bd [sn\"\n").expect("write");
+    let mut child = play(&file, &["--out", "jack:rec:in0", "--watch", "--bars", "2"])
+        .spawn()
+        .expect("flam runs");
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "flam waits instead of exiting"
+    );
+    assert_eq!(rec.note_ons(0), 0, "nothing plays yet");
+    std::fs::write(&file, "tempo 240\ntrack k drums\n  play \"bd sn\"\n").expect("fix");
+    rec.wait_for_notes(0, 4, Duration::from_secs(10));
+    let (status, stderr) = finish(child, Duration::from_secs(20));
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("this `[` is never closed"), "{stderr}");
+    assert!(stderr.contains("waiting for"), "{stderr}");
+    assert!(stderr.contains("compiles now; playing"), "{stderr}");
+    let keys: Vec<u8> = rec
+        .port(0)
+        .iter()
+        .filter(|r| r.bytes()[0] == 0x99 && r.bytes()[2] > 0)
+        .map(|r| r.bytes()[1])
+        .collect();
+    assert_eq!(keys, [36, 38, 36, 38], "two bars of the saved version");
+}

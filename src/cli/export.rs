@@ -18,6 +18,7 @@ pub fn run(
 ) -> Result<ExitCode, Failure> {
     let song = source::compile(file)?;
     let length = length::parse(bars, seconds)?;
+    length::require_notes(file, &song, length)?;
     let export = smf::export(&song, length);
     if export.bytes.is_empty() {
         return Err(Failure::io("error: could not encode the MIDI file"));

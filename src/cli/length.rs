@@ -1,7 +1,9 @@
 //! The `--bars N` / `--seconds S` options of `render` and `export`.
 
 use super::failure::Failure;
-use crate::output::length::Length;
+use crate::engine::message::Message;
+use crate::lang::song::Song;
+use crate::output::length::{Length, messages};
 
 /// Bars rendered when neither option is given.
 pub const DEFAULT_BARS: u32 = 8;
@@ -24,6 +26,34 @@ pub fn parse(bars: Option<u32>, seconds: Option<f64>) -> Result<Length, Failure>
         (None, Some(s)) => Ok(Length::Seconds(s)),
         (None, None) => Ok(Length::Bars(DEFAULT_BARS)),
     }
+}
+
+/// Refuses a song that plays no note in `length`: an empty WAV or MIDI file is a mistake
+/// (a new file, every track muted, the wrong file), not something to write.
+pub fn require_notes(file: &std::path::Path, song: &Song, length: Length) -> Result<(), Failure> {
+    let (list, _) = messages(song, length);
+    if list
+        .iter()
+        .any(|t| matches!(t.message, Message::NoteOn { .. }))
+    {
+        return Ok(());
+    }
+    let span = match length {
+        Length::Bars(1) => "its first bar".to_string(),
+        Length::Bars(n) => format!("its first {n} bars"),
+        Length::Seconds(s) => format!("its first {s} seconds"),
+    };
+    let help = if song.tracks.is_empty() {
+        "add a track, e.g. `track drums` with `  play \"bd sn\"` below it"
+    } else if song.tracks.iter().all(|t| t.muted) {
+        "every track is muted: remove `mute` from the ones to hear"
+    } else {
+        "check the `play` lines, or give a longer --bars"
+    };
+    Err(Failure::input(format!(
+        "error: {} plays no notes in {span}; nothing was written\n  = help: {help}",
+        file.display()
+    )))
 }
 
 /// An output path's problem, in words, for a file that could not be created.

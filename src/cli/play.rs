@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::failure::Failure;
@@ -99,7 +99,11 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
             "error: compiling stopped on an internal error\n  = help: this is a bug in flam; please report it with the song file",
         )
     })?;
-    let song: Song = song?;
+    let song: Song = match song {
+        Ok(song) => song,
+        Err(failure) if args.watch => wait_for_a_good_version(&args.file, failure)?,
+        Err(failure) => return Err(failure),
+    };
 
     let mut outputs: Vec<(Box<dyn Sink>, f64)> = Vec::new();
     let mut delivery = Vec::new();
@@ -368,7 +372,7 @@ fn latencies(args: &PlayArgs, outputs: usize) -> Result<Vec<f64>, Failure> {
 fn start_watch(path: &Path, player: &Player) -> Result<notify::RecommendedWatcher, String> {
     let swapper = player.swapper();
     let file = path.to_path_buf();
-    watcher::watch(path, move || match reloaded(&file) {
+    watcher::watch(path, move || match reloaded(&file, PLAYING_GOES_ON) {
         Ok(song) => {
             let _ = swapper.send(song);
         }
@@ -376,23 +380,69 @@ fn start_watch(path: &Path, player: &Player) -> Result<notify::RecommendedWatche
     })
 }
 
-/// The watched file's new version, or what to print when the playing version goes on.
-fn reloaded(file: &Path) -> Result<Song, String> {
-    let text = source::read(file).map_err(|f| kept(file, &f.message, "could not be read"))?;
+/// What goes on while a watched file does not compile.
+const PLAYING_GOES_ON: &str = "the version playing now goes on";
+const STILL_WAITING: &str = "still waiting for a version that compiles";
+
+/// With `--watch`, a song that does not compile at the start is waited for, as it would be
+/// mid-set: its errors are shown, and it plays as soon as a save compiles. Ctrl-C quits.
+fn wait_for_a_good_version(file: &Path, first: Failure) -> Result<Song, Failure> {
+    eprintln!("{}", first.message.trim_end());
+    eprintln!(
+        "flam: waiting for {} to compile; it plays from the first save that does (Ctrl-C quits)",
+        file.display()
+    );
+    let interrupted = Arc::new(AtomicBool::new(false));
+    interrupt::raise_on_interrupt(&interrupted, 1)?;
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let _watch = watcher::watch(file, move || {
+        let _ = tx.send(());
+    })
+    .map_err(Failure::io)?;
+    loop {
+        if interrupted.load(Ordering::Acquire) {
+            return Err(Failure::input(format!(
+                "flam: stopped; {} never compiled",
+                file.display()
+            )));
+        }
+        match rx.recv_timeout(STATUS_TICK) {
+            Ok(()) => match reloaded(file, STILL_WAITING) {
+                Ok(song) => {
+                    eprintln!("flam: {} compiles now; playing", file.display());
+                    return Ok(song);
+                }
+                Err(why) => eprintln!("{why}"),
+            },
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
+                return Err(Failure::io(format!(
+                    "error: stopped watching `{}`",
+                    file.display()
+                )));
+            }
+        }
+    }
+}
+
+/// The watched file's new version, or what to print when it cannot be played; `then` says
+/// what happens meanwhile.
+fn reloaded(file: &Path, then: &str) -> Result<Song, String> {
+    let text = source::read(file).map_err(|f| kept(file, &f.message, "could not be read", then))?;
     // An empty file is an editor halfway through a save (or an accident), not a request for
     // silence: a file of comments plays silence on purpose.
     if source::without_bom(&text).trim().is_empty() {
         return Err(format!(
-            "flam: {} is empty; the version playing now goes on\n  = help: save the song again to play it, or write just a comment to play silence",
+            "flam: {} is empty; {then}\n  = help: save the song again to play it, or write just a comment to play silence",
             file.display()
         ));
     }
-    source::compile_text(file, &text).map_err(|f| kept(file, &f.message, "did not compile"))
+    source::compile_text(file, &text).map_err(|f| kept(file, &f.message, "did not compile", then))
 }
 
-fn kept(file: &Path, errors: &str, what: &str) -> String {
+fn kept(file: &Path, errors: &str, what: &str, then: &str) -> String {
     format!(
-        "{}\nflam: {} {what}; the version playing now goes on",
+        "{}\nflam: {} {what}; {then}",
         errors.trim_end(),
         file.display()
     )
@@ -407,7 +457,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("live.flam");
         std::fs::write(&file, text).unwrap();
-        let out = reloaded(&file);
+        let out = reloaded(&file, PLAYING_GOES_ON);
         std::fs::remove_dir_all(&dir).unwrap();
         out
     }

@@ -38,6 +38,7 @@ pub struct Request<'a> {
 pub fn run(req: &Request) -> Result<ExitCode, Failure> {
     let song = source::compile(req.file)?;
     let length = length::parse(req.bars, req.seconds)?;
+    length::require_notes(req.file, &song, length)?;
     let mut options = RenderOptions::new(req.sample_rate);
     options.effects = !req.no_effects;
     render::check(length, &options).map_err(|e| Failure::input(format!("error: {e}")))?;
