@@ -121,3 +121,36 @@ fn sigterm_keeps_unsaved_text_for_the_next_session() {
     let recovered = read(&t.dir.join("jam.flam.recover"));
     assert!(recovered.starts_with("# unsaved idea"), "{recovered}");
 }
+
+#[test]
+fn a_track_pasted_from_elsewhere_keeps_its_lines_and_one_undo_takes_it_back() {
+    let Some(t) = Live::start("paste", SONG) else {
+        return;
+    };
+    t.wait_for("✓ compiled");
+    t.keys(&["C-End"]);
+    t.paste("\ntrack hats\n  play \"hh*8\"\n");
+    t.wait_until("the pasted track in the grid", |s| {
+        grid_hits(s, "hats") == 8
+    });
+    t.keys(&["C-s"]);
+    t.wait_saved();
+    let saved = read(&t.song_path());
+    assert!(
+        saved.ends_with("\ntrack hats\n  play \"hh*8\"\n"),
+        "the pasted lines stay lines: {saved:?}"
+    );
+    t.keys(&["C-z"]);
+    t.wait_until("the paste undone", |s| {
+        s.contains("unsaved") && grid_hits(s, "hats") == 0 && s.contains("✓ compiled")
+    });
+    t.keys(&["C-s"]);
+    t.wait_saved();
+    assert_eq!(
+        read(&t.song_path()),
+        SONG,
+        "one undo removes the whole paste"
+    );
+    t.keys(&["C-q"]);
+    t.wait_for("FLAM-EXITED 0");
+}

@@ -495,6 +495,8 @@ impl App {
             Action::Right => self.editor.move_by(0, 1),
             Action::Home => self.editor.home_end(false),
             Action::End => self.editor.home_end(true),
+            Action::TextStart => self.editor.text_start_end(false),
+            Action::TextEnd => self.editor.text_start_end(true),
             Action::Enter => {
                 self.editor.newline();
                 self.edited();

@@ -93,6 +93,16 @@ impl Editor {
         self.end_of_text();
     }
 
+    /// Moves to the start or the end of the whole text.
+    pub fn text_start_end(&mut self, end: bool) {
+        self.last_edit = None;
+        if end {
+            self.end_of_text();
+        } else {
+            self.cursor = Cursor { line: 0, col: 0 };
+        }
+    }
+
     fn end_of_text(&mut self) {
         let line = self.lines.len() - 1;
         self.cursor = Cursor {
@@ -136,13 +146,18 @@ impl Editor {
         self.cursor.col += 1;
     }
 
-    /// Inserts text (for pastes), keeping line breaks.
+    /// Inserts text (for pastes) as one undo step, keeping line breaks: LF, CRLF, and the
+    /// lone CR that terminals send for each line of a bracketed paste.
     pub fn insert_str(&mut self, s: &str) {
         self.remember(EditKind::Other);
-        for c in s.chars() {
-            if c == '\n' {
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\r' && chars.peek() == Some(&'\n') {
+                continue;
+            }
+            if c == '\n' || c == '\r' {
                 self.split_line();
-            } else if c != '\r' {
+            } else {
                 let Cursor { line, col } = self.cursor;
                 let at = char_to_byte(&self.lines[line], col);
                 self.lines[line].insert(at, c);
@@ -308,6 +323,33 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pasted_track_keeps_its_lines_whatever_the_line_ends_and_undoes_in_one_step() {
+        for (ends, paste) in [
+            ("CR", "track hats\r  play \"hh*8\"\r"),
+            ("LF", "track hats\n  play \"hh*8\"\n"),
+            ("CRLF", "track hats\r\n  play \"hh*8\"\r\n"),
+        ] {
+            let mut e = Editor::new("tempo 90\n");
+            e.move_by(1, 0);
+            e.insert_str(paste);
+            assert_eq!(
+                e.text(),
+                "tempo 90\ntrack hats\n  play \"hh*8\"\n",
+                "{ends}"
+            );
+            assert_eq!(e.cursor().line, 3, "{ends}: the cursor after the paste");
+            e.insert_char('#');
+            e.undo();
+            e.undo();
+            assert_eq!(
+                e.text(),
+                "tempo 90\n",
+                "{ends}: one undo takes the paste back"
+            );
+        }
+    }
 
     #[test]
     fn typing_a_word_undoes_in_one_step_and_redoes() {

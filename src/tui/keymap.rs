@@ -48,6 +48,10 @@ pub enum Action {
     Home,
     /// Cursor to line end.
     End,
+    /// Cursor to the start of the text.
+    TextStart,
+    /// Cursor to the end of the text.
+    TextEnd,
     /// Page up.
     PageUp,
     /// Page down.
@@ -105,6 +109,8 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         KeyCode::Down => Some(Action::Down),
         KeyCode::Left => Some(Action::Left),
         KeyCode::Right => Some(Action::Right),
+        KeyCode::Home if ctrl => Some(Action::TextStart),
+        KeyCode::End if ctrl => Some(Action::TextEnd),
         KeyCode::Home => Some(Action::Home),
         KeyCode::End => Some(Action::End),
         KeyCode::PageUp => Some(Action::PageUp),
@@ -154,6 +160,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("Ctrl-S  F2", "save (atomic write)"),
     ("Ctrl-Z  Ctrl-Y", "undo / redo"),
     ("Ctrl-E", "jump to the first error"),
+    ("Ctrl-Home  Ctrl-End", "to the start / end of the song"),
     ("F12  Ctrl-\\  (tracks: !)", "panic: all notes off"),
     (
         "Ctrl-Q  (tracks: q)",

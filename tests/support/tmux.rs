@@ -64,6 +64,26 @@ impl Tmux {
             .status();
     }
 
+    /// Pastes text as a terminal does when the program asked for bracketed paste: tmux sends
+    /// it between the paste markers, each line break as a carriage return.
+    pub fn paste(&self, text: &str) {
+        let buffer = format!("{}-paste", self.session);
+        let _ = Command::new("tmux")
+            .args(["set-buffer", "-b", &buffer, text])
+            .status();
+        let _ = Command::new("tmux")
+            .args([
+                "paste-buffer",
+                "-p",
+                "-d",
+                "-b",
+                &buffer,
+                "-t",
+                &self.session,
+            ])
+            .status();
+    }
+
     /// Waits until the screen shows `what`, or fails showing the screen it saw.
     pub fn wait_for(&self, what: &str) -> String {
         self.wait_until(&format!("{what:?}"), |screen| screen.contains(what))
