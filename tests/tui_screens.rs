@@ -28,8 +28,8 @@ fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
 
 /// How many steps of `track` the grid lights.
 fn hits(app: &App, track: &str) -> usize {
-    let row = app.grid.iter().find(|r| r.name == track).unwrap();
-    row.cells.iter().filter(|v| **v > 0).count()
+    let row = app.grid.rows.iter().find(|r| r.label() == track).unwrap();
+    row.hits()
 }
 
 fn playing(app: &mut App, position: f64) {
@@ -327,4 +327,99 @@ fn the_file_name_and_the_unsaved_marker_keep_their_place_on_a_narrow_screen() {
         );
         assert!(top.contains("▶") || top.contains("■"), "{top}");
     }
+}
+
+/// The cells of the grid row labelled `label` as drawn: one string per step.
+fn drawn_row(terminal: &Terminal<TestBackend>, label: &str) -> Option<Vec<String>> {
+    let buffer = terminal.backend().buffer();
+    let width = buffer.area.width;
+    (0..buffer.area.height).find_map(|y| {
+        let line: String = (0..width).map(|x| buffer[(x, y)].symbol()).collect();
+        let rest = line
+            .strip_prefix("│")?
+            .strip_prefix(&format!("{label:<10}"))?;
+        Some(
+            rest.trim_end_matches(['│', ' '])
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
+        )
+    })
+}
+
+#[test]
+fn the_twelve_eight_bell_is_drawn_on_twelve_steps_and_the_bass_shows_its_notes() {
+    let song = std::fs::read_to_string("patterns/polyrhythm.flam").unwrap();
+    let mut app = App::new(
+        PathBuf::from("/nonexistent/polyrhythm.flam"),
+        &song,
+        Box::new(SilentTransport::new()),
+    );
+    app.compiled(
+        app.generation,
+        Ok(flam::lang::song::compile(&song).unwrap()),
+    );
+    let bell = drawn_row(&screen(&app, 100, 30), "bell").expect("the bell's row");
+    let hits: Vec<usize> = bell
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| *c != "·")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(bell.len(), 12, "{bell:?}");
+    assert_eq!(hits, [0, 2, 3, 5, 7, 8, 10], "x.xx.x.xx.x.");
+
+    let tune = "track bass channel 2\n  play \"c2 [e2 g2] c3 ~\"\ntrack hats drums\n  play \"hh hh oh hh\"\n";
+    let mut app = App::new(
+        PathBuf::from("/nonexistent/tune.flam"),
+        tune,
+        Box::new(SilentTransport::new()),
+    );
+    app.compiled(app.generation, Ok(flam::lang::song::compile(tune).unwrap()));
+    let terminal = screen(&app, 100, 30);
+    let bass = drawn_row(&terminal, "bass").expect("the bass row");
+    let notes: Vec<&str> = bass
+        .iter()
+        .map(String::as_str)
+        .filter(|c| *c != "·")
+        .collect();
+    assert_eq!(notes, ["c2", "e2", "g2", "c3"]);
+    let closed = drawn_row(&terminal, "hats hh").expect("a row for the closed hat");
+    let open = drawn_row(&terminal, "hats oh").expect("a row for the open hat");
+    assert_eq!(closed.iter().filter(|c| *c != "·").count(), 3);
+    assert_eq!(open.iter().filter(|c| *c != "·").count(), 1);
+}
+
+#[test]
+fn with_more_tracks_than_fit_the_grid_scrolls_to_the_selected_one() {
+    let mut song = String::new();
+    for i in 1..=14 {
+        song.push_str(&format!("track t{i} drums\n  play \"bd*{i}\"\n"));
+    }
+    let mut app = App::new(
+        PathBuf::from("/nonexistent/many.flam"),
+        &song,
+        Box::new(SilentTransport::new()),
+    );
+    app.compiled(
+        app.generation,
+        Ok(flam::lang::song::compile(&song).unwrap()),
+    );
+    let top = screen(&app, 100, 30);
+    assert!(drawn_row(&top, "t1").is_some());
+    assert!(drawn_row(&top, "t14").is_none(), "not every row fits");
+    assert!(
+        words_on(&top).contains("rows 1–"),
+        "the title says rows are hidden"
+    );
+    app.handle(Action::NextPane);
+    for _ in 0..13 {
+        app.handle(Action::Down);
+    }
+    let bottom = screen(&app, 100, 30);
+    assert!(
+        drawn_row(&bottom, "t14").is_some(),
+        "the selected track is shown"
+    );
+    assert!(words_on(&bottom).contains("of 14"), "{}", words_on(&bottom));
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::editor::Editor;
-use super::grid::{self, Row};
+use super::grid::{self, Grid};
 use super::keymap::{Action, Focus};
 use super::strings;
 use super::transport::{Telemetry, Transport};
@@ -19,8 +19,6 @@ use crate::theory::time::Time;
 
 /// How long typing must pause before the text is compiled.
 pub const COMPILE_PAUSE: Duration = Duration::from_millis(150);
-/// Columns of the step grid per bar.
-pub const GRID_COLUMNS: usize = 16;
 
 /// A window over the main screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,7 +95,7 @@ pub struct App {
     /// flam's own CPU use, as a share of one core (all its threads).
     pub cpu: f32,
     /// The grid for the bar under the playhead.
-    pub grid: Vec<Row>,
+    pub grid: Grid,
     /// The bar the grid shows.
     pub grid_bar: i64,
     /// A short message for the status line.
@@ -141,7 +139,7 @@ impl App {
             bpm: 120.0,
             telemetry: Telemetry::default(),
             cpu: 0.0,
-            grid: Vec::new(),
+            grid: Grid::default(),
             grid_bar: 0,
             status: String::new(),
             quit: false,
@@ -361,11 +359,11 @@ impl App {
 
     fn refresh_grid(&mut self, force: bool) {
         let bar = self.telemetry.position.max(0.0).floor() as i64;
-        if force || bar != self.grid_bar || self.grid.is_empty() {
+        if force || bar != self.grid_bar || self.grid.rows.is_empty() {
             self.grid_bar = bar;
             self.grid = self
                 .song_in_bar(bar)
-                .map(|s| grid::rows(s, bar, GRID_COLUMNS))
+                .map(|s| grid::grid(s, bar))
                 .unwrap_or_default();
         }
     }

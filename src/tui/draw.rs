@@ -6,10 +6,12 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, GRID_COLUMNS, Overlay};
+use super::app::{App, Overlay};
+use super::grid::Cell;
 use super::highlight::{Kind, highlight};
 use super::keymap::{Focus, HELP};
 use super::strings;
+use crate::theory::note::{note_name, pitch_class_name};
 
 fn kind_style(kind: Kind) -> Style {
     match kind {
@@ -43,7 +45,7 @@ fn pane(title: &str, focused: bool) -> Block<'_> {
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let grid_height = (app.grid.len() as u16 + 2)
+    let grid_height = (app.grid.rows.len() as u16 + 2)
         .clamp(3, 10)
         .min(area.height / 3);
     let [top, main, grid, status, hints] = Layout::vertical([
@@ -302,23 +304,102 @@ fn velocity_glyph(v: u8) -> char {
     }
 }
 
+/// What a cell of `cell_width` characters shows: a melodic note's name when it fits (with a
+/// space after it), else the velocity as a bar; a dot for an empty step.
+fn cell_text(cell: Cell, melodic: bool, cell_width: usize) -> String {
+    let mut text = if cell.velocity == 0 {
+        "·".to_string()
+    } else if melodic {
+        let name = note_name(cell.key);
+        let class = pitch_class_name(cell.key);
+        if name.chars().count() < cell_width {
+            name
+        } else if class.chars().count() < cell_width {
+            class.to_string()
+        } else {
+            velocity_glyph(cell.velocity).to_string()
+        }
+    } else {
+        velocity_glyph(cell.velocity).to_string()
+    };
+    let used = text.chars().count();
+    text.push_str(&" ".repeat(cell_width.saturating_sub(used)));
+    text
+}
+
+/// Merges `cells` into groups of `factor` steps, keeping each group's loudest onset (for a
+/// grid finer than the screen).
+fn merged(cells: &[Cell], factor: usize) -> Vec<Cell> {
+    cells
+        .chunks(factor.max(1))
+        .map(|group| {
+            group
+                .iter()
+                .copied()
+                .max_by_key(|c| c.velocity)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 fn draw_grid(frame: &mut Frame, app: &App, area: Rect) {
-    let block = pane(strings::GRID, false).title(format!(" bar {} ", app.grid_bar + 1));
+    let grid = &app.grid;
+    let visible = usize::from(area.height.saturating_sub(2));
+    // Keep the selected track's rows on screen when there are more rows than fit.
+    let first_selected = grid
+        .rows
+        .iter()
+        .position(|r| r.track == app.selected)
+        .unwrap_or(0);
+    let last_selected = grid
+        .rows
+        .iter()
+        .rposition(|r| r.track == app.selected)
+        .unwrap_or(0);
+    let offset = if grid.rows.len() <= visible {
+        0
+    } else {
+        (last_selected + 1)
+            .saturating_sub(visible)
+            .min(first_selected)
+            .min(grid.rows.len() - visible)
+    };
+    let mut title = format!(" bar {} ", app.grid_bar + 1);
+    if grid.rows.len() > visible && visible > 0 {
+        title.push_str(&format!(
+            "· rows {}–{} of {} ",
+            offset + 1,
+            (offset + visible).min(grid.rows.len()),
+            grid.rows.len()
+        ));
+    }
+    let block = pane(strings::GRID, false).title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let position = app.telemetry.position.max(0.0);
-    let playhead = ((position - position.floor()) * GRID_COLUMNS as f64).floor() as usize;
     let name_width = 10usize;
-    let cell_width = ((inner.width as usize).saturating_sub(name_width) / GRID_COLUMNS).clamp(1, 4);
-    let lines: Vec<Line> = app
-        .grid
+    let room = (inner.width as usize).saturating_sub(name_width).max(1);
+    let steps = grid.steps.max(1);
+    let factor = steps.div_ceil(room);
+    let columns = steps.div_ceil(factor);
+    let cell_width = (room / columns).clamp(1, 4);
+    let position = app.telemetry.position.max(0.0);
+    let playhead = ((position - position.floor()) * columns as f64).floor() as usize;
+    let beat = if grid.per_beat > 0 && grid.per_beat.is_multiple_of(factor) {
+        grid.per_beat / factor
+    } else {
+        0
+    };
+    let lines: Vec<Line> = grid
+        .rows
         .iter()
+        .skip(offset)
+        .take(visible)
         .map(|row| {
             let silent = app.is_silent_named(&row.name);
             let mut spans = vec![Span::styled(
                 format!(
                     "{:<width$}",
-                    row.name.chars().take(name_width - 1).collect::<String>(),
+                    row.label().chars().take(name_width - 1).collect::<String>(),
                     width = name_width
                 ),
                 Style::new().fg(if silent {
@@ -327,10 +408,10 @@ fn draw_grid(frame: &mut Frame, app: &App, area: Rect) {
                     Color::White
                 }),
             )];
-            for (c, v) in row.cells.iter().enumerate() {
+            for (c, cell) in merged(&row.cells, factor).into_iter().enumerate() {
                 let mut style = Style::new().fg(if silent {
                     Color::DarkGray
-                } else if c % 4 == 0 {
+                } else if beat > 0 && c % beat == 0 {
                     Color::LightYellow
                 } else {
                     Color::Yellow
@@ -338,9 +419,10 @@ fn draw_grid(frame: &mut Frame, app: &App, area: Rect) {
                 if app.telemetry.playing && c == playhead {
                     style = style.bg(Color::Blue);
                 }
-                let mut cell = velocity_glyph(*v).to_string();
-                cell.push_str(&" ".repeat(cell_width - 1));
-                spans.push(Span::styled(cell, style));
+                spans.push(Span::styled(
+                    cell_text(cell, row.melodic, cell_width),
+                    style,
+                ));
             }
             Line::from(spans)
         })

@@ -120,15 +120,15 @@ pub fn grid_bar(screen: &str) -> Option<u32> {
     rest.split_whitespace().next()?.parse().ok()
 }
 
-/// How many hits the "this bar" grid shows for `track` (its row's velocity blocks).
+/// How many hits the "this bar" grid shows for `track` (the velocity blocks of its row, or
+/// of all its rows when a drum track has one per sound).
 pub fn grid_hits(screen: &str, track: &str) -> usize {
     let row = format!("│{track} ");
     screen
         .lines()
-        .find_map(|line| line.split_once(&row).map(|(_, rest)| rest))
-        .map_or(0, |rest| {
-            rest.chars().filter(|c| ('▁'..='█').contains(c)).count()
-        })
+        .filter_map(|line| line.split_once(&row).map(|(_, rest)| rest))
+        .map(|rest| rest.chars().filter(|c| ('▁'..='█').contains(c)).count())
+        .sum()
 }
 
 impl Drop for Tmux {
