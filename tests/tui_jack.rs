@@ -100,17 +100,19 @@ fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly
     let first = ui.wait_for(":2  out:");
     assert!(first.contains("▶ playing"));
     ui.wait_for(":4  out:");
-    // Type on beat 2, over half a bar before the bar line, so the typing pause and the
-    // lookahead fit before it: the edit should sound exactly at that next bar line.
+    // Type on beat 2, over half a bar before the bar line, so the send and the lookahead fit
+    // before it: the edit should sound exactly at that next bar line.
     ui.wait_for(":2  out:");
 
-    // 2. Change the third kick into two claps: they sound from a bar line on, on beat three
-    // and the eighth after it, and the grid shows the new step from that bar on.
+    // 2. Change the third kick into two claps and send them with Alt-Enter: they sound from a
+    // bar line on, on beat three and the eighth after it, and the grid shows the new step
+    // from that bar on.
     ui.keys(&[
         "Down", "Down", "Down", "End", "Left", "Left", "Left", "Left", "BSpace", "BSpace",
     ]);
     ui.type_text("[cp cp]");
     ui.wait_for("play \"bd bd [cp cp] bd\"");
+    ui.keys(&["M-Enter"]);
     let typed = rec.now_frame();
     let changed = ui.wait_until("the two claps in the kick's grid row", |s| {
         grid_hits(s, "kick") == 5
@@ -120,15 +122,15 @@ fn a_jam_in_the_terminal_changes_mutes_survives_an_error_saves_and_quits_cleanly
     wait_notes(&mut rec, CLAP, 4);
     let start = note_ons(&mut rec, KICK)[0];
     let claps = note_ons(&mut rec, CLAP);
-    // Edit to sound: the typing pause, the compile, and the wait for the bar line.
+    // Send to sound: the compile and the wait for the bar line.
     let takeover = start + (claps[0].wrapping_sub(start) / BAR) * BAR;
     let next_bar = start + (typed.wrapping_sub(start) / BAR + 1) * BAR;
-    // The typing pause (150 ms) and the lookahead (120 ms) decide the first bar line the
-    // edit can reach; past that, it should wait for nothing else.
-    let reachable = typed.wrapping_add(48 * 270);
+    // The lookahead (120 ms) decides the first bar line the edit can reach; past that, it
+    // should wait for nothing else.
+    let reachable = typed.wrapping_add(48 * 120);
     let first_reachable = start + (reachable.wrapping_sub(start)).div_ceil(BAR) * BAR;
     println!(
-        "edit to sound: new bar {:.1} ms after the edit showed; next bar line {:.1} ms away; first bar line reachable after the 150 ms pause and 120 ms lookahead: {:.1} ms; difference {:.1} ms",
+        "send to sound: new bar {:.1} ms after Alt-Enter; next bar line {:.1} ms away; first bar line reachable after the 120 ms lookahead: {:.1} ms; difference {:.1} ms",
         f64::from(takeover.wrapping_sub(typed)) / 48.0,
         f64::from(next_bar.wrapping_sub(typed)) / 48.0,
         f64::from(first_reachable.wrapping_sub(typed)) / 48.0,

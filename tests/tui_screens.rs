@@ -159,6 +159,7 @@ fn an_edit_just_before_a_bar_line_says_it_takes_over_at_the_bar_after() {
     });
     let song = flam::lang::song::compile(SONG).unwrap();
     app.compiled(app.generation, Ok(song));
+    app.handle(Action::Send);
     assert!(
         app.status.ends_with("takes over at bar 6"),
         "{}",
@@ -177,6 +178,7 @@ fn an_edit_while_playing_shows_in_the_grid_from_the_bar_it_takes_over_at() {
         app.generation,
         Ok(flam::lang::song::compile(&edited).unwrap()),
     );
+    app.handle(Action::Send);
     assert_eq!(
         hits(&app, "snare"),
         2,
@@ -213,11 +215,13 @@ fn after_a_stop_an_edit_shows_in_the_grid_at_once() {
         app.generation,
         Ok(flam::lang::song::compile(&edited).unwrap()),
     );
+    app.handle(Action::Send);
     // Stopped before the engine took the edit: nothing sounds, so the grid shows the text.
     app.handle(Action::PlayStop);
     assert!(!app.telemetry.playing);
     assert_eq!(hits(&app, "snare"), 3);
     app.compiled(app.generation, Ok(flam::lang::song::compile(SONG).unwrap()));
+    app.handle(Action::Send);
     assert_eq!(hits(&app, "snare"), 2);
 }
 
@@ -422,4 +426,127 @@ fn with_more_tracks_than_fit_the_grid_scrolls_to_the_selected_one() {
         "the selected track is shown"
     );
     assert!(words_on(&bottom).contains("of 14"), "{}", words_on(&bottom));
+}
+
+/// Types `text` at the end of the snare's pattern line and lets the compile finish.
+fn type_a_third_snare(app: &mut App) {
+    for _ in 0..8 {
+        app.handle(Action::Down);
+    }
+    app.handle(Action::End);
+    app.handle(Action::Left);
+    for c in " sn".chars() {
+        app.handle(Action::Char(c));
+    }
+    let (generation, text) = app
+        .compile_due(std::time::Instant::now() + std::time::Duration::from_secs(1))
+        .expect("a compile is due after the pause");
+    app.compile_started(generation);
+    app.compiled(generation, flam::lang::song::compile(&text));
+}
+
+#[test]
+fn an_edit_waits_for_ctrl_enter_and_says_so() {
+    let mut app = app();
+    type_a_third_snare(&mut app);
+    assert_eq!(
+        hits(&app, "snare"),
+        2,
+        "not sent: the grid shows what plays"
+    );
+    assert!(app.edited_not_sent());
+    let terminal = screen(&app, 100, 30);
+    assert!(
+        words_on(&terminal).contains("edited, not sent"),
+        "{}",
+        words_on(&terminal)
+    );
+    app.handle(Action::Send);
+    assert!(!app.edited_not_sent());
+    assert_eq!(hits(&app, "snare"), 3, "sent: it plays");
+    assert!(!words_on(&screen(&app, 100, 30)).contains("not sent"));
+    // Nothing new: Ctrl-Enter says so and changes nothing.
+    app.handle(Action::Send);
+    assert!(app.status.contains("nothing new to send"), "{}", app.status);
+}
+
+#[test]
+fn ctrl_enter_before_the_compile_sends_the_edit_as_soon_as_it_compiles() {
+    let mut app = app();
+    for _ in 0..8 {
+        app.handle(Action::Down);
+    }
+    app.handle(Action::End);
+    app.handle(Action::Left);
+    for c in " sn".chars() {
+        app.handle(Action::Char(c));
+    }
+    app.handle(Action::Send);
+    // No typing pause is waited for once the player asked to send.
+    let (generation, text) = app
+        .compile_due(std::time::Instant::now())
+        .expect("compiled at once");
+    app.compile_started(generation);
+    app.compiled(generation, flam::lang::song::compile(&text));
+    assert_eq!(hits(&app, "snare"), 3);
+    assert!(!app.edited_not_sent());
+}
+
+#[test]
+fn a_broken_edit_is_not_sent_and_the_old_song_plays_on() {
+    let mut app = app();
+    for _ in 0..8 {
+        app.handle(Action::Down);
+    }
+    app.handle(Action::End);
+    app.handle(Action::Left);
+    app.handle(Action::Char('x'));
+    app.handle(Action::Send);
+    let (generation, text) = app.compile_due(std::time::Instant::now()).unwrap();
+    app.compile_started(generation);
+    app.compiled(generation, flam::lang::song::compile(&text));
+    assert!(
+        app.status.starts_with("not sent: 1 error(s)"),
+        "{}",
+        app.status
+    );
+    assert_eq!(hits(&app, "snare"), 2);
+}
+
+#[test]
+fn as_you_type_sends_every_edit_that_compiles() {
+    let mut app = app();
+    app.send_mode = flam::tui::app::SendMode::AsYouType;
+    type_a_third_snare(&mut app);
+    assert_eq!(hits(&app, "snare"), 3);
+    assert!(!app.edited_not_sent());
+}
+
+#[test]
+fn takes_over_at_bar_n_goes_once_bar_n_has_come() {
+    let mut app = app();
+    playing(&mut app, 2.3);
+    type_a_third_snare(&mut app);
+    app.handle(Action::Send);
+    assert!(
+        app.status.ends_with("takes over at bar 4"),
+        "{}",
+        app.status
+    );
+    playing(&mut app, 2.9);
+    assert!(
+        app.status.ends_with("takes over at bar 4"),
+        "{}",
+        app.status
+    );
+    playing(&mut app, 3.05);
+    assert_eq!(app.status, "✓ compiled");
+}
+
+#[test]
+fn the_key_hints_fit_an_80_column_terminal() {
+    let terminal = screen(&app(), 80, 24);
+    let buffer = terminal.backend().buffer();
+    let last: String = (0..80).map(|x| buffer[(x, 23)].symbol()).collect();
+    assert!(last.trim_end().ends_with("F12 panic"), "{last}");
 }

@@ -74,6 +74,9 @@ fn editing_marking_errors_saving_and_quitting_in_a_real_terminal() {
     // alone could still be the compile of the text between the backspace and the typing.)
     t.keys(&["BSpace"]);
     t.type_text(" cp");
+    // The edit compiles as typed, and goes live when sent.
+    t.wait_for("edited, not sent");
+    t.keys(&["M-Enter"]);
     t.wait_until("the new step in the snare's grid row", |s| {
         s.contains("✓ compiled") && grid_hits(s, "snare") == 3
     });
@@ -130,6 +133,7 @@ fn a_track_pasted_from_elsewhere_keeps_its_lines_and_one_undo_takes_it_back() {
     t.wait_for("✓ compiled");
     t.keys(&["C-End"]);
     t.paste("\ntrack hats\n  play \"hh*8\"\n");
+    t.keys(&["M-Enter"]);
     t.wait_until("the pasted track in the grid", |s| {
         grid_hits(s, "hats") == 8
     });
@@ -141,6 +145,7 @@ fn a_track_pasted_from_elsewhere_keeps_its_lines_and_one_undo_takes_it_back() {
         "the pasted lines stay lines: {saved:?}"
     );
     t.keys(&["C-z"]);
+    t.keys(&["M-Enter"]);
     t.wait_until("the paste undone", |s| {
         s.contains("unsaved") && grid_hits(s, "hats") == 0 && s.contains("✓ compiled")
     });

@@ -5,11 +5,17 @@ use std::process::ExitCode;
 
 use super::failure::Failure;
 use super::source;
+use crate::tui::app::SendMode;
 use crate::tui::player_transport::PlayerTransport;
 use crate::tui::run::run as run_ui;
 
 /// Opens the song in the live UI; a missing file starts a new song there.
-pub fn run(path: &Path, out: Option<&str>, latency_ms: f64) -> Result<ExitCode, Failure> {
+pub fn run(
+    path: &Path,
+    out: Option<&str>,
+    latency_ms: f64,
+    as_you_type: bool,
+) -> Result<ExitCode, Failure> {
     if !(0.0..=1000.0).contains(&latency_ms) {
         return Err(Failure::input(format!(
             "error: --latency must be from 0 to 1000 ms, got {latency_ms}"
@@ -21,6 +27,11 @@ pub fn run(path: &Path, out: Option<&str>, latency_ms: f64) -> Result<ExitCode, 
     } else {
         "tempo 120\n\ntrack beat\n  play \"bd ~ sn ~\"\n".to_string()
     };
-    let code = run_ui(path, &text, Box::new(transport)).map_err(Failure::io)?;
+    let mode = if as_you_type {
+        SendMode::AsYouType
+    } else {
+        SendMode::OnCommand
+    };
+    let code = run_ui(path, &text, Box::new(transport), mode).map_err(Failure::io)?;
     Ok(ExitCode::from(code))
 }

@@ -171,6 +171,10 @@ enum Command {
         /// Send this many milliseconds early, for an output that sounds late.
         #[arg(long, default_value_t = 0.0)]
         latency: f64,
+        /// Send every edit that compiles after a pause in typing, instead of waiting for
+        /// Ctrl-Enter (or Alt-Enter).
+        #[arg(long)]
+        as_you_type: bool,
     },
 }
 
@@ -209,7 +213,12 @@ pub fn run() -> ExitCode {
         Command::Ports => ports::run(),
         Command::Rudiments => rudiments::run(),
         Command::Drums => drums::run(),
-        Command::Live { file, out, latency } => live::run(&file, out.as_deref(), latency),
+        Command::Live {
+            file,
+            out,
+            latency,
+            as_you_type,
+        } => live::run(&file, out.as_deref(), latency, as_you_type),
         Command::Events { file, cycles, json } => events::run(&file, &cycles, json),
         Command::Mini {
             pattern,

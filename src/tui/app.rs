@@ -17,6 +17,15 @@ use crate::pattern::Span;
 use crate::session::recovery;
 use crate::theory::time::Time;
 
+/// When an edit goes live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendMode {
+    /// When the player says so (Ctrl-Enter or Alt-Enter), as in Strudel and Tidal.
+    OnCommand,
+    /// As soon as it compiles, after a pause in typing.
+    AsYouType,
+}
+
 /// How long typing must pause before the text is compiled.
 pub const COMPILE_PAUSE: Duration = Duration::from_millis(150);
 
@@ -105,6 +114,16 @@ pub struct App {
     /// Bumped on every edit; compile results for older text are ignored.
     pub generation: u64,
     compiled_generation: u64,
+    /// When an edit goes live: on Ctrl-Enter (the default) or as soon as it compiles.
+    pub send_mode: SendMode,
+    /// The newest compiled version, waiting for Ctrl-Enter.
+    unsent: Option<Song>,
+    /// The text of the version last sent to the engine.
+    sent_text: Option<String>,
+    /// Ctrl-Enter came while the text was still to be compiled: send it once it compiles.
+    send_asked: bool,
+    /// The bar (from 0) a sent edit takes over at, while the status line says so.
+    takes_over: Option<i64>,
     last_edit: Instant,
     song_bpm: Option<f64>,
     taps: Vec<Instant>,
@@ -145,6 +164,11 @@ impl App {
             quit: false,
             generation: 1,
             compiled_generation: 0,
+            send_mode: SendMode::OnCommand,
+            unsent: None,
+            sent_text: None,
+            send_asked: false,
+            takes_over: None,
             last_edit: Instant::now() - COMPILE_PAUSE,
             song_bpm: None,
             taps: Vec::new(),
@@ -165,13 +189,19 @@ impl App {
     /// The text to compile, once typing has paused long enough.
     pub fn compile_due(&self, now: Instant) -> Option<(u64, String)> {
         (self.compiled_generation < self.generation
-            && now.duration_since(self.last_edit) >= COMPILE_PAUSE)
+            && (self.send_asked || now.duration_since(self.last_edit) >= COMPILE_PAUSE))
             .then(|| (self.generation, self.editor.text()))
     }
 
     /// When the pending edit is due to compile, if one is pending.
     pub fn compile_deadline(&self) -> Option<Instant> {
-        (self.compiled_generation < self.generation).then(|| self.last_edit + COMPILE_PAUSE)
+        (self.compiled_generation < self.generation).then(|| {
+            if self.send_asked {
+                self.last_edit
+            } else {
+                self.last_edit + COMPILE_PAUSE
+            }
+        })
     }
 
     /// Marks a compile as started, so it is not asked for again.
@@ -179,63 +209,36 @@ impl App {
         self.compiled_generation = self.compiled_generation.max(generation);
     }
 
-    /// Takes a compile result: a good song takes over at the next bar; errors are shown and
-    /// the old song keeps playing.
+    /// Takes a compile result. Errors are shown and the old song keeps playing. A good song
+    /// takes over at the next bar when the player sends it (Ctrl-Enter), or at once in
+    /// [`SendMode::AsYouType`]; the first version of a session is always sent.
     pub fn compiled(&mut self, generation: u64, result: Result<Song, Vec<Diagnostic>>) {
         if generation != self.generation {
             return;
         }
+        self.compiled_generation = self.compiled_generation.max(generation);
         match result {
             Ok(song) => {
                 self.diagnostics.clear();
-                // A tempo written in the source wins when it changes; otherwise the live tempo stays.
-                if self.song_bpm != Some(song.tempo.bpm) {
-                    self.song_bpm = Some(song.tempo.bpm);
-                    self.bpm = song.tempo.bpm;
-                }
-                self.tracks = song
-                    .tracks
-                    .iter()
-                    .map(|t| TrackView {
-                        name: t.name.clone(),
-                        channel: t.channel,
-                        program: t.program,
-                        muted_in_source: t.muted,
-                        meter: self
-                            .tracks
-                            .iter()
-                            .find(|v| v.name == t.name)
-                            .map_or(0.0, |v| v.meter),
-                    })
-                    .collect();
-                self.selected = self.selected.min(self.tracks.len().saturating_sub(1));
-                let mut live = song.clone();
-                live.tempo.bpm = self.bpm;
-                self.apply_mutes(&mut live);
-                self.transport.swap(live);
-                // The song that sounds now stays on screen until the bar line the new one
-                // takes over at. (An edit replacing one still waiting never sounded.)
-                let previous = self.song.replace(song);
-                if !self.telemetry.playing {
-                    self.outgoing = None;
-                } else if self.outgoing.is_none() {
-                    self.outgoing = previous;
-                }
-                self.telemetry.song_from_bar = None;
-                self.refresh_grid(true);
-                // An edit close to a bar line misses it (the engine has planned that bar).
-                let next = self
-                    .telemetry
-                    .next_bar
-                    .unwrap_or(self.telemetry.position.floor() as i64 + 1);
-                self.status = if self.telemetry.playing {
-                    format!("{} — takes over at bar {}", strings::COMPILED, next + 1)
+                let send = self.song.is_none()
+                    || self.send_mode == SendMode::AsYouType
+                    || std::mem::take(&mut self.send_asked);
+                if send {
+                    self.adopt(song);
                 } else {
-                    strings::COMPILED.to_string()
-                };
+                    self.unsent = Some(song);
+                    self.status = strings::EDITED_NOT_SENT.to_string();
+                }
             }
             Err(errors) => {
-                self.status = if self.song.is_some() {
+                self.unsent = None;
+                let asked = std::mem::take(&mut self.send_asked);
+                self.status = if asked {
+                    format!(
+                        "not sent: {} error(s) — the last good song keeps playing",
+                        errors.len()
+                    )
+                } else if self.song.is_some() {
                     format!(
                         "{} error(s) — the last good song keeps playing",
                         errors.len()
@@ -246,6 +249,86 @@ impl App {
                 self.diagnostics = errors;
             }
         }
+    }
+
+    /// Sends the edited text to the engine (Ctrl-Enter): at once if it has compiled, or as
+    /// soon as it does.
+    pub fn send(&mut self) {
+        if self.compiled_generation < self.generation {
+            self.send_asked = true;
+            return;
+        }
+        if let Some(song) = self.unsent.take() {
+            self.adopt(song);
+        } else if !self.diagnostics.is_empty() {
+            self.status = format!(
+                "not sent: {} error(s) — the last good song keeps playing",
+                self.diagnostics.len()
+            );
+        } else {
+            self.status = strings::NOTHING_TO_SEND.to_string();
+        }
+    }
+
+    /// Whether the text has changes that the engine has not been sent.
+    pub fn edited_not_sent(&self) -> bool {
+        self.send_mode == SendMode::OnCommand
+            && self
+                .sent_text
+                .as_ref()
+                .is_some_and(|sent| *sent != self.editor.text())
+    }
+
+    /// Makes `song` the one that plays: it takes over at the next bar.
+    fn adopt(&mut self, song: Song) {
+        self.unsent = None;
+        self.sent_text = Some(self.editor.text());
+        // A tempo written in the source wins when it changes; otherwise the live tempo stays.
+        if self.song_bpm != Some(song.tempo.bpm) {
+            self.song_bpm = Some(song.tempo.bpm);
+            self.bpm = song.tempo.bpm;
+        }
+        self.tracks = song
+            .tracks
+            .iter()
+            .map(|t| TrackView {
+                name: t.name.clone(),
+                channel: t.channel,
+                program: t.program,
+                muted_in_source: t.muted,
+                meter: self
+                    .tracks
+                    .iter()
+                    .find(|v| v.name == t.name)
+                    .map_or(0.0, |v| v.meter),
+            })
+            .collect();
+        self.selected = self.selected.min(self.tracks.len().saturating_sub(1));
+        let mut live = song.clone();
+        live.tempo.bpm = self.bpm;
+        self.apply_mutes(&mut live);
+        self.transport.swap(live);
+        // The song that sounds now stays on screen until the bar line the new one
+        // takes over at. (An edit replacing one still waiting never sounded.)
+        let previous = self.song.replace(song);
+        if !self.telemetry.playing {
+            self.outgoing = None;
+        } else if self.outgoing.is_none() {
+            self.outgoing = previous;
+        }
+        self.telemetry.song_from_bar = None;
+        self.refresh_grid(true);
+        // An edit close to a bar line misses it (the engine has planned that bar).
+        let next = self
+            .telemetry
+            .next_bar
+            .unwrap_or(self.telemetry.position.floor() as i64 + 1);
+        self.status = if self.telemetry.playing {
+            self.takes_over = Some(next);
+            format!("{} — takes over at bar {}", strings::COMPILED, next + 1)
+        } else {
+            strings::COMPILED.to_string()
+        };
     }
 
     /// Whether a track is silenced: by `mute` in the source, muted here, or another track soloed.
@@ -293,6 +376,15 @@ impl App {
         }
         self.telemetry = t;
         let bar = self.telemetry.position.max(0.0).floor() as i64;
+        // "Takes over at bar N" is news only until bar N comes.
+        if let Some(at) = self.takes_over
+            && (bar >= at || !self.telemetry.playing)
+        {
+            self.takes_over = None;
+            if self.status.starts_with(strings::COMPILED) {
+                self.status = strings::COMPILED.to_string();
+            }
+        }
         if !self.telemetry.playing || self.telemetry.song_from_bar.is_some_and(|b| bar >= b) {
             self.outgoing = None;
         }
@@ -478,6 +570,7 @@ impl App {
                 }
             }
             Action::Cancel => {}
+            Action::Send => self.send(),
             _ if self.focus == Focus::Tracks => match action {
                 Action::Up => self.selected = self.selected.saturating_sub(1),
                 Action::Down => {

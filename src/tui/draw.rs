@@ -443,7 +443,19 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             }
             Line::styled(text, Style::new().fg(Color::Red))
         }
-        None => Line::styled(format!(" {}", app.status), Style::new().fg(Color::Green)),
+        None => {
+            let mut spans = vec![Span::styled(
+                format!(" {}", app.status),
+                Style::new().fg(Color::Green),
+            )];
+            if app.edited_not_sent() && app.status != strings::EDITED_NOT_SENT {
+                spans.push(Span::styled(
+                    strings::NOT_SENT_MARK,
+                    Style::new().fg(Color::Yellow),
+                ));
+            }
+            Line::from(spans)
+        }
     };
     frame.render_widget(Paragraph::new(line), area);
 }

@@ -48,6 +48,8 @@ pub enum Action {
     Home,
     /// Cursor to line end.
     End,
+    /// Send the edited song to the engine: it takes over at the next bar.
+    Send,
     /// Cursor to the start of the text.
     TextStart,
     /// Cursor to the end of the text.
@@ -109,6 +111,7 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         KeyCode::Down => Some(Action::Down),
         KeyCode::Left => Some(Action::Left),
         KeyCode::Right => Some(Action::Right),
+        KeyCode::Enter if ctrl || alt => Some(Action::Send),
         KeyCode::Home if ctrl => Some(Action::TextStart),
         KeyCode::End if ctrl => Some(Action::TextEnd),
         KeyCode::Home => Some(Action::Home),
@@ -148,6 +151,10 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
 /// The key bindings as the help overlay lists them: keys, then what they do.
 pub const HELP: &[(&str, &str)] = &[
     ("F5  Ctrl-P  (tracks: Space)", "play / stop"),
+    (
+        "Ctrl-Enter  Alt-Enter",
+        "send the edit: it takes over at the next bar",
+    ),
     ("Ctrl-↑ Ctrl-↓  F8 F7  (tracks: + -)", "tempo up / down"),
     ("F9  Alt-T  (tracks: t)", "tap tempo"),
     (

@@ -9,11 +9,13 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, select, tick, unbounded};
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind,
+    KeyboardEnhancementFlags, PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
 };
 use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::supports_keyboard_enhancement;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
-use super::app::App;
+use super::app::{App, SendMode};
 use super::draw::draw;
 use super::keymap;
 use super::transport::Transport;
@@ -121,7 +123,12 @@ impl CpuMeter {
 }
 
 /// Runs `flam live` on `path` until the user quits or a signal arrives; returns the exit code.
-pub fn run(path: &Path, text: &str, transport: Box<dyn Transport>) -> Result<u8, String> {
+pub fn run(
+    path: &Path,
+    text: &str,
+    transport: Box<dyn Transport>,
+    send_mode: SendMode,
+) -> Result<u8, String> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(
             "flam live needs a terminal; use `flam play` to play a song headless".to_string(),
@@ -129,6 +136,7 @@ pub fn run(path: &Path, text: &str, transport: Box<dyn Transport>) -> Result<u8,
     }
     let signal_rx = signals().map_err(|e| format!("cannot watch for signals: {e}"))?;
     let mut app = App::new(path.to_path_buf(), text, transport);
+    app.send_mode = send_mode;
     // The panic hook writes unsaved text next to the song before the terminal is restored.
     let unsaved = Arc::new(Mutex::new(None::<String>));
     let hook_unsaved = Arc::clone(&unsaved);
@@ -144,6 +152,14 @@ pub fn run(path: &Path, text: &str, transport: Box<dyn Transport>) -> Result<u8,
     }));
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+    // Terminals that speak the kitty keyboard protocol tell Ctrl-Enter from Enter; elsewhere
+    // Alt-Enter sends the edit.
+    let enhanced = supports_keyboard_enhancement().unwrap_or(false)
+        && execute!(
+            std::io::stdout(),
+            PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+        )
+        .is_ok();
     let (compile_tx, compile_rx) = compiler();
     let keys = input();
     let frames = tick(Duration::from_millis(1000 / FPS));
@@ -224,6 +240,9 @@ pub fn run(path: &Path, text: &str, transport: Box<dyn Transport>) -> Result<u8,
         }
     }
     app.shutdown();
+    if enhanced {
+        let _ = execute!(std::io::stdout(), PopKeyboardEnhancementFlags);
+    }
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     Ok(code)

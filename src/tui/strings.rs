@@ -22,9 +22,17 @@ pub const NOT_OVERWRITTEN: &str =
 pub const RECOVER_PROMPT: &str =
     "flam found unsaved text from a session that ended badly. Restore it (r) or discard it (d)?";
 /// The hint line at the bottom.
-pub const HINTS: &str = "F1 help  F5 play/stop  Tab pane  Ctrl-S save  Ctrl-Q quit  F12 panic";
+pub const HINTS: &str =
+    "F1 help  F5 play/stop  Alt-Enter send  Ctrl-S save  Ctrl-Q quit  F12 panic";
 /// Shown while an edit waits to be compiled.
 pub const COMPILING: &str = "…";
+/// Shown when an edit compiled but waits for Ctrl-Enter.
+pub const EDITED_NOT_SENT: &str =
+    "✓ compiled — edited, not sent (Ctrl-Enter or Alt-Enter sends it)";
+/// Shown beside the status while the text differs from what plays.
+pub const NOT_SENT_MARK: &str = "  · edited, not sent";
+/// Said when Ctrl-Enter has nothing new to send.
+pub const NOTHING_TO_SEND: &str = "nothing new to send: the engine plays this text";
 /// Shown when the song compiled.
 pub const COMPILED: &str = "✓ compiled";
 /// The transport states.
