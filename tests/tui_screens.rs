@@ -550,3 +550,22 @@ fn the_key_hints_fit_an_80_column_terminal() {
     let last: String = (0..80).map(|x| buffer[(x, 23)].symbol()).collect();
     assert!(last.trim_end().ends_with("F12 panic"), "{last}");
 }
+
+#[test]
+fn ctrl_e_steps_through_every_error_and_round_again() {
+    let text = "tempo 96\ntrack a\n  play \"bd snx\"\ntrack b\n  play \"hx sn\"\n  gate 900%\n";
+    let mut app = App::new(
+        PathBuf::from("/nonexistent/e.flam"),
+        text,
+        Box::new(SilentTransport::new()),
+    );
+    app.compiled(app.generation, flam::lang::song::compile(text));
+    assert_eq!(app.diagnostics.len(), 3);
+    let mut lines = Vec::new();
+    for _ in 0..4 {
+        app.handle(Action::NextError);
+        let c = app.editor.cursor();
+        lines.push((c.line + 1, c.col + 1));
+    }
+    assert_eq!(lines, [(3, 12), (5, 9), (6, 8), (3, 12)]);
+}

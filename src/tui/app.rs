@@ -554,8 +554,19 @@ impl App {
             }
             Action::Help => self.overlay = Some(Overlay::Help),
             Action::NextError => {
-                if let Some(d) = self.diagnostics.first() {
-                    self.editor.move_to_offset(d.span.start);
+                // Each press goes on to the next error after the cursor, round to the first.
+                let cursor = self.editor.cursor();
+                let here = self.editor.line_offset(cursor.line)
+                    + self.editor.lines()[cursor.line]
+                        .chars()
+                        .take(cursor.col)
+                        .map(char::len_utf8)
+                        .sum::<usize>();
+                let mut starts: Vec<usize> =
+                    self.diagnostics.iter().map(|d| d.span.start).collect();
+                starts.sort_unstable();
+                if let Some(&at) = starts.iter().find(|&&s| s > here).or(starts.first()) {
+                    self.editor.move_to_offset(at);
                     self.focus = Focus::Editor;
                 }
             }

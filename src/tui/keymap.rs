@@ -166,7 +166,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("F4  Ctrl-O  (tracks: o)", "choose the output"),
     ("Ctrl-S  F2", "save (atomic write)"),
     ("Ctrl-Z  Ctrl-Y", "undo / redo"),
-    ("Ctrl-E", "jump to the first error"),
+    ("Ctrl-E", "jump to the next error"),
     ("Ctrl-Home  Ctrl-End", "to the start / end of the song"),
     ("F12  Ctrl-\\  (tracks: !)", "panic: all notes off"),
     (
