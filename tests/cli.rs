@@ -299,3 +299,19 @@ fn render_and_export_of_a_song_with_no_notes_write_nothing_and_exit_2() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn live_with_a_soundfont_that_does_not_exist_says_so_before_opening_the_screen() {
+    let out = flam(&[
+        "live",
+        "patterns/house.flam",
+        "--soundfont",
+        "/nonexistent/font.sf2",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("SoundFont `/nonexistent/font.sf2` does not exist"),
+        "{stderr}"
+    );
+}

@@ -34,10 +34,14 @@ struct Ui {
 
 impl Ui {
     fn start(name: &str, server: &str) -> Option<Ui> {
+        Ui::start_with(name, server, SONG, "jack:rec:in0")
+    }
+
+    fn start_with(name: &str, server: &str, song: &str, out: &str) -> Option<Ui> {
         let dir = scratch(name);
-        std::fs::write(dir.join("jam.flam"), SONG).unwrap();
+        std::fs::write(dir.join("jam.flam"), song).unwrap();
         let command = format!(
-            "env JACK_DEFAULT_SERVER={server} {} live {} --out jack:rec:in0; echo FLAM-EXITED $?; sleep 60",
+            "env JACK_DEFAULT_SERVER={server} {} live {} --out {out}; echo FLAM-EXITED $?; sleep 60",
             env!("CARGO_BIN_EXE_flam"),
             dir.join("jam.flam").display()
         );
@@ -278,4 +282,138 @@ fn sigterm_while_notes_sound_leaves_none_sounding() {
     ui.wait_for("FLAM-EXITED 143");
     std::thread::sleep(Duration::from_millis(200));
     all_released("SIGTERM", &mut rec);
+}
+
+/// Presses Down until the output picker's highlighted row holds `name`, then Enter.
+fn pick_output(ui: &Ui, name: &str) {
+    let screen = ui.wait_for("output: ↑↓ choose");
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| {
+            l.contains(" auto")
+                || l.contains(" synth")
+                || l.contains(" jack")
+                || l.contains(" midi")
+        })
+        .collect();
+    let from = rows
+        .iter()
+        .position(|l| l.contains(" auto"))
+        .expect("auto is listed");
+    let to = rows
+        .iter()
+        .position(|l| {
+            l.contains(&format!(" {name} ")) || l.trim_end_matches(['│', ' ']).ends_with(name)
+        })
+        .unwrap_or_else(|| panic!("{name} is listed:\n{screen}"));
+    for _ in from..to {
+        ui.keys(&["Down"]);
+    }
+    ui.keys(&["Enter"]);
+}
+
+#[test]
+fn switching_the_output_keeps_the_bar_count_and_starts_on_a_bar_line() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut rec = Recorder::new(2);
+    let Some(ui) = Ui::start("switch", &server_name()) else {
+        return;
+    };
+    ui.wait_for("✓ compiled");
+    ui.keys(&["F5"]);
+    wait_notes(&mut rec, KICK, 6);
+    let before = ui.wait_for(":3  out:");
+    let bar_before = transport_bar(&before);
+    ui.keys(&["F4"]);
+    pick_output(&ui, "jack:rec:in1");
+    // The new port plays on from the next bar line: its first notes are a downbeat.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while rec
+        .port(1)
+        .iter()
+        .filter(|r| r.bytes[0] & 0xf0 == 0x90)
+        .count()
+        < 4
+    {
+        assert!(
+            Instant::now() < deadline,
+            "nothing came out of the new port"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let screen = ui.wait_for(":2  out:");
+    let bar_after = transport_bar(&screen);
+    assert!(
+        bar_after > bar_before,
+        "the bar count went on ({bar_before} → {bar_after}), it did not start again"
+    );
+    let first: Vec<u8> = rec
+        .port(1)
+        .iter()
+        .filter(|r| r.bytes[0] & 0xf0 == 0x90 && r.bytes[2] > 0)
+        .take(2)
+        .map(|r| r.bytes[1])
+        .collect();
+    assert!(
+        first.contains(&KICK) && first.contains(&HAT),
+        "a downbeat first: {first:?}"
+    );
+    // The old port was let go with every note ended.
+    let (sounding, all_off) = balance(&rec.port(0));
+    assert!(
+        sounding.is_empty(),
+        "left sounding on the old port: {sounding:?}"
+    );
+    assert!(all_off.contains(&10));
+    ui.keys(&["C-q"]);
+    ui.wait_for("FLAM-EXITED 0");
+}
+
+/// The bar number in the transport line (`1:3` → 1).
+fn transport_bar(screen: &str) -> u32 {
+    let line = screen.lines().next().unwrap_or_default();
+    let at = line.find("/4  ").expect("the meter") + 4;
+    line[at..]
+        .split(':')
+        .next()
+        .and_then(|b| b.trim().parse().ok())
+        .unwrap_or_else(|| panic!("a bar number in {line}"))
+}
+
+#[test]
+fn the_screen_says_stopped_while_the_synth_still_rings_out() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start_with(&["-m"]) else {
+        return;
+    };
+    let mut audio = AudioRecorder::new();
+    // A pad chord a whole bar long at 60 BPM: its release rings for a while after a stop.
+    let pad = "tempo 60\ntrack pad channel 1 program 89\n  play \"[c4,e4,g4]\"\n";
+    let Some(ui) = Ui::start_with("ring", &server_name(), pad, "synth") else {
+        return;
+    };
+    ui.wait_for("✓ compiled");
+    ui.keys(&["F5"]);
+    audio.wait_for_sound(Duration::from_secs(15));
+    std::thread::sleep(Duration::from_millis(1500));
+    ui.keys(&["F5"]);
+    ui.wait_for("■ stopped");
+    let shown = audio.frames();
+    std::thread::sleep(Duration::from_millis(300));
+    let all = audio.all();
+    let after = &all[shown * 2..];
+    println!(
+        "after the screen said stopped: peak {:.4} over the next {} frames",
+        peak(after),
+        after.len() / 2
+    );
+    assert!(
+        peak(after) > 1e-3,
+        "the screen waited for the release to end before it said stopped"
+    );
+    ui.keys(&["C-q"]);
+    ui.wait_for("FLAM-EXITED 0");
 }

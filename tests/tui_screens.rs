@@ -569,3 +569,42 @@ fn ctrl_e_steps_through_every_error_and_round_again() {
     }
     assert_eq!(lines, [(3, 12), (5, 9), (6, 8), (3, 12)]);
 }
+
+#[test]
+fn f3_writes_the_live_tempo_mutes_and_solos_into_the_song_as_one_edit() {
+    let mut app = app();
+    app.handle(Action::NextPane);
+    // Solo the keys (track 4): the other three fall silent; then a faster tempo.
+    for _ in 0..3 {
+        app.handle(Action::Down);
+    }
+    app.handle(Action::Solo);
+    app.handle(Action::TempoUp);
+    app.handle(Action::TempoUp);
+    let before = app.editor.text();
+    app.handle(Action::KeepLive);
+    let text = app.editor.text();
+    assert!(text.contains("\ntempo 98\n"), "{text}");
+    for track in ["track kick mute", "track snare mute", "track hats mute"] {
+        assert!(text.contains(track), "{track}: {text}");
+    }
+    assert!(
+        text.contains("track keys channel 1 program epiano\n"),
+        "{text}"
+    );
+    // What plays does not change: the written mutes are what the solo did.
+    let (generation, compiled) = app
+        .compile_due(std::time::Instant::now() + std::time::Duration::from_secs(1))
+        .unwrap();
+    app.compile_started(generation);
+    app.compiled(generation, flam::lang::song::compile(&compiled));
+    app.handle(Action::Send);
+    assert!((0..3).all(|i| app.is_silent(i)) && !app.is_silent(3));
+    // Unmuting from the text is an edit again; F3 once more changes nothing.
+    app.handle(Action::KeepLive);
+    assert!(app.status.contains("already says"), "{}", app.status);
+    // One undo takes the whole of it back.
+    app.handle(Action::NextPane);
+    app.handle(Action::Undo);
+    assert_eq!(app.editor.text(), before);
+}

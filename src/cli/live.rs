@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::failure::Failure;
-use super::source;
+use super::{soundfonts, source};
 use crate::tui::app::SendMode;
 use crate::tui::player_transport::PlayerTransport;
 use crate::tui::run::run as run_ui;
@@ -15,13 +15,20 @@ pub fn run(
     out: Option<&str>,
     latency_ms: f64,
     as_you_type: bool,
+    soundfont: Option<&str>,
 ) -> Result<ExitCode, Failure> {
     if !(0.0..=1000.0).contains(&latency_ms) {
         return Err(Failure::input(format!(
             "error: --latency must be from 0 to 1000 ms, got {latency_ms}"
         )));
     }
-    let transport = PlayerTransport::new(out, latency_ms).map_err(Failure::input)?;
+    // A SoundFont named on the command line is loaded now, so a bad one is reported before
+    // the screen opens; otherwise the built-in one loads the first time the synth plays.
+    let font = match soundfont {
+        Some(flag) => Some(soundfonts::load(Some(flag))?.1),
+        None => None,
+    };
+    let transport = PlayerTransport::new(out, latency_ms, font).map_err(Failure::input)?;
     let text = if path.exists() {
         source::read(path)?
     } else {

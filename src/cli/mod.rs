@@ -175,6 +175,10 @@ enum Command {
         /// Ctrl-Enter (or Alt-Enter).
         #[arg(long)]
         as_you_type: bool,
+        /// The synth's SoundFont: a .sf2 path, an installed one's name (see `flam soundfonts`),
+        /// or `built-in` (the default, or $FLAM_SOUNDFONT).
+        #[arg(long)]
+        soundfont: Option<String>,
     },
 }
 
@@ -218,7 +222,14 @@ pub fn run() -> ExitCode {
             out,
             latency,
             as_you_type,
-        } => live::run(&file, out.as_deref(), latency, as_you_type),
+            soundfont,
+        } => live::run(
+            &file,
+            out.as_deref(),
+            latency,
+            as_you_type,
+            soundfont.as_deref(),
+        ),
         Command::Events { file, cycles, json } => events::run(&file, &cycles, json),
         Command::Mini {
             pattern,

@@ -124,6 +124,8 @@ pub struct App {
     send_asked: bool,
     /// The bar (from 0) a sent edit takes over at, while the status line says so.
     takes_over: Option<i64>,
+    /// F3 wrote the live mutes into the text: clear them when that text is sent.
+    live_kept: bool,
     last_edit: Instant,
     song_bpm: Option<f64>,
     taps: Vec<Instant>,
@@ -169,6 +171,7 @@ impl App {
             sent_text: None,
             send_asked: false,
             takes_over: None,
+            live_kept: false,
             last_edit: Instant::now() - COMPILE_PAUSE,
             song_bpm: None,
             taps: Vec::new(),
@@ -251,6 +254,91 @@ impl App {
         }
     }
 
+    /// Writes the live tempo and the live mutes and solos into the text (F3), as one edit:
+    /// the `tempo` line, and `mute` on the `track` line of every track that is silent now.
+    /// Ctrl-S then saves them.
+    pub fn keep_live_changes(&mut self) {
+        let Some(song) = self.song.clone() else {
+            self.status = "nothing to keep until the song compiles".to_string();
+            return;
+        };
+        let silent: HashSet<String> = song
+            .tracks
+            .iter()
+            .filter(|t| self.silenced(t))
+            .map(|t| t.name.clone())
+            .collect();
+        let bpm = if self.bpm.fract() == 0.0 {
+            format!("{}", self.bpm as i64)
+        } else {
+            format!("{:.1}", self.bpm)
+        };
+        let lines: Vec<String> = self.editor.lines().to_vec();
+        let mut changed = 0;
+        let mut change = |editor: &mut crate::tui::editor::Editor, i: usize, text: &str, insert| {
+            if changed == 0 {
+                editor.checkpoint();
+            }
+            changed += 1;
+            editor.set_line(i, text, insert);
+        };
+        let tempo_line = lines.iter().position(|l| {
+            let t = l.trim_start();
+            (t.starts_with("tempo ") || t == "tempo") && l.len() == t.len()
+        });
+        let wanted = format!("tempo {bpm}");
+        match tempo_line {
+            Some(i) if lines[i].trim_end() != wanted => {
+                let comment = lines[i].find('#').map(|c| format!("  {}", &lines[i][c..]));
+                let line = format!("{wanted}{}", comment.unwrap_or_default());
+                change(&mut self.editor, i, &line, false);
+            }
+            Some(_) => {}
+            None if (self.bpm - 120.0).abs() > f64::EPSILON => {
+                change(&mut self.editor, 0, &wanted, true);
+            }
+            None => {}
+        }
+        let lines: Vec<String> = self.editor.lines().to_vec();
+        for (i, line) in lines.iter().enumerate() {
+            let (code, comment) = match line.find('#') {
+                Some(c) => (&line[..c], &line[c..]),
+                None => (line.as_str(), ""),
+            };
+            let words: Vec<&str> = code.split_whitespace().collect();
+            if words.first() != Some(&"track") || words.len() < 2 {
+                continue;
+            }
+            let marked = words.iter().any(|w| *w == "mute" || *w == "muted");
+            let silent_now = silent.contains(words[1]);
+            if marked == silent_now {
+                continue;
+            }
+            let mut kept: Vec<&str> = words
+                .iter()
+                .copied()
+                .filter(|w| *w != "mute" && *w != "muted")
+                .collect();
+            if silent_now {
+                kept.push("mute");
+            }
+            let mut text = kept.join(" ");
+            if !comment.is_empty() {
+                text.push_str("  ");
+                text.push_str(comment);
+            }
+            change(&mut self.editor, i, &text, false);
+        }
+        if changed == 0 {
+            self.status = strings::LIVE_ALREADY_KEPT.to_string();
+            return;
+        }
+        // Once this text plays, it says what the live controls did: they start afresh then.
+        self.live_kept = true;
+        self.edited();
+        self.status = strings::LIVE_KEPT.to_string();
+    }
+
     /// Sends the edited text to the engine (Ctrl-Enter): at once if it has compiled, or as
     /// soon as it does.
     pub fn send(&mut self) {
@@ -282,6 +370,10 @@ impl App {
     /// Makes `song` the one that plays: it takes over at the next bar.
     fn adopt(&mut self, song: Song) {
         self.unsent = None;
+        if std::mem::take(&mut self.live_kept) {
+            self.muted.clear();
+            self.soloed.clear();
+        }
         self.sent_text = Some(self.editor.text());
         // A tempo written in the source wins when it changes; otherwise the live tempo stays.
         if self.song_bpm != Some(song.tempo.bpm) {
@@ -582,6 +674,7 @@ impl App {
             }
             Action::Cancel => {}
             Action::Send => self.send(),
+            Action::KeepLive => self.keep_live_changes(),
             _ if self.focus == Focus::Tracks => match action {
                 Action::Up => self.selected = self.selected.saturating_sub(1),
                 Action::Down => {
@@ -759,6 +852,6 @@ impl App {
 
     /// Stops the transport (ending every note) before the UI closes.
     pub fn shutdown(&mut self) {
-        self.transport.stop();
+        self.transport.shutdown();
     }
 }

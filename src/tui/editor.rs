@@ -167,6 +167,31 @@ impl Editor {
         self.last_edit = Some(EditKind::Other);
     }
 
+    /// Starts an edit made of several changes, so one undo takes all of them back.
+    pub fn checkpoint(&mut self) {
+        self.remember(EditKind::Other);
+    }
+
+    /// Replaces line `index` with `text` (or inserts it before `index` when `insert`); the
+    /// cursor stays where it was in the text around it. Part of the edit begun by the last
+    /// [`Editor::checkpoint`].
+    pub fn set_line(&mut self, index: usize, text: &str, insert: bool) {
+        self.redo.clear();
+        let index = index.min(self.lines.len());
+        if insert || index == self.lines.len() {
+            self.lines.insert(index, text.to_string());
+            if self.cursor.line >= index {
+                self.cursor.line += 1;
+            }
+        } else {
+            self.lines[index] = text.to_string();
+            if self.cursor.line == index {
+                self.cursor.col = self.cursor.col.min(self.line_chars(index));
+            }
+        }
+        self.last_edit = Some(EditKind::Other);
+    }
+
     /// Breaks the line at the cursor, keeping the indentation.
     pub fn newline(&mut self) {
         self.remember(EditKind::Other);

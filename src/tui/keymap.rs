@@ -50,6 +50,8 @@ pub enum Action {
     End,
     /// Send the edited song to the engine: it takes over at the next bar.
     Send,
+    /// Write the live tempo, mutes and solos into the text.
+    KeepLive,
     /// Cursor to the start of the text.
     TextStart,
     /// Cursor to the end of the text.
@@ -86,6 +88,7 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
     let global = match key.code {
         KeyCode::F(1) => Some(Action::Help),
         KeyCode::F(2) => Some(Action::Save),
+        KeyCode::F(3) => Some(Action::KeepLive),
         KeyCode::F(4) => Some(Action::Outputs),
         KeyCode::F(5) => Some(Action::PlayStop),
         KeyCode::F(7) => Some(Action::TempoDown),
@@ -164,6 +167,10 @@ pub const HELP: &[(&str, &str)] = &[
     ("Alt-S  (tracks: s)", "solo the track"),
     ("Tab", "switch between editor and tracks"),
     ("F4  Ctrl-O  (tracks: o)", "choose the output"),
+    (
+        "F3",
+        "write the live tempo, mutes and solos into the song (then Ctrl-S)",
+    ),
     ("Ctrl-S  F2", "save (atomic write)"),
     ("Ctrl-Z  Ctrl-Y", "undo / redo"),
     ("Ctrl-E", "jump to the next error"),

@@ -2,6 +2,7 @@
 //! output changes.
 
 use std::sync::Arc;
+use std::thread::JoinHandle;
 
 use super::transport::{Telemetry, Transport};
 use crate::lang::song::Song;
@@ -29,15 +30,24 @@ pub struct PlayerTransport {
     handed: u64,
     delivery: Option<Arc<DeliveryCounts>>,
     synth: Option<Arc<SynthMeters>>,
-    /// Loaded once, the first time the synth plays; swaps and restarts reuse it.
+    /// Loaded once, the first time the synth plays (or up front, for `--soundfont`); swaps
+    /// and restarts reuse it.
     font: Option<Arc<SoundFont>>,
     description: String,
+    /// Players being stopped on threads of their own: their senders release every note and
+    /// the synth rings out while the UI goes on drawing. Joined before a new output opens
+    /// only when it must (an ALSA sound card is busy), and always before flam exits.
+    stopping: Vec<JoinHandle<()>>,
 }
 
 impl PlayerTransport {
     /// A transport for `--out` text (`None`: JACK if running, else ALSA); nothing is opened
     /// until it plays, so the UI comes up even with no output at all.
-    pub fn new(out: Option<&str>, latency_ms: f64) -> Result<PlayerTransport, String> {
+    pub fn new(
+        out: Option<&str>,
+        latency_ms: f64,
+        font: Option<Arc<SoundFont>>,
+    ) -> Result<PlayerTransport, String> {
         let target = match out {
             Some(text) => Target::parse(text)?,
             None => Target::Default,
@@ -53,8 +63,16 @@ impl PlayerTransport {
             handed: 0,
             delivery: None,
             synth: None,
-            font: None,
+            font,
+            stopping: Vec::new(),
         })
+    }
+
+    /// Waits for the players being stopped to finish.
+    fn finish_stopping(&mut self) {
+        for handle in self.stopping.drain(..) {
+            let _ = handle.join();
+        }
     }
 
     /// The built-in synth on JACK if a server runs, else on the ALSA sound card.
@@ -81,7 +99,18 @@ impl PlayerTransport {
             .song
             .clone()
             .ok_or("nothing to play until the song compiles")?;
-        let opened = self.open().map_err(|e| {
+        self.stopping.retain(|h| !h.is_finished());
+        let opened = match self.open() {
+            Ok(opened) => Ok(opened),
+            // An output still being stopped may hold the device (an ALSA sound card plays
+            // one stream at a time): wait for it, then try once more.
+            Err(_) if !self.stopping.is_empty() => {
+                self.finish_stopping();
+                self.open()
+            }
+            Err(e) => Err(e),
+        }
+        .map_err(|e| {
             e.lines()
                 .next()
                 .unwrap_or("no output")
@@ -118,10 +147,6 @@ impl PlayerTransport {
             _ => output::open(&self.target, None),
         }
     }
-
-    fn playing(&self) -> bool {
-        self.player.as_ref().is_some_and(|p| !p.is_finished())
-    }
 }
 
 impl Transport for PlayerTransport {
@@ -133,9 +158,23 @@ impl Transport for PlayerTransport {
     fn stop(&mut self) {
         if let Some(player) = self.player.take() {
             player.stop();
-            // Waiting lets every sender release its sounding notes before we go on.
-            let _ = player.wait();
+            // The senders release every sounding note and the synth rings out on a thread of
+            // its own, so the screen keeps drawing meanwhile.
+            let waiting = std::thread::Builder::new()
+                .name("flam-stopping".into())
+                .spawn(move || {
+                    let _ = player.wait();
+                });
+            match waiting {
+                Ok(handle) => self.stopping.push(handle),
+                Err(_) => {}
+            }
         }
+    }
+
+    fn shutdown(&mut self) {
+        self.stop();
+        self.finish_stopping();
     }
 
     fn swap(&mut self, song: Song) {
@@ -197,12 +236,20 @@ impl Transport for PlayerTransport {
         } else {
             Target::parse(name)?
         };
-        let was_playing = self.playing();
+        // Playing goes on from the next bar on the new output, as if nothing had changed.
+        let next_bar = self
+            .player
+            .as_ref()
+            .filter(|p| !p.is_finished())
+            .map(|p| p.position().anchor.position(p.now()).floor() as i64 + 1);
         self.stop();
         self.target = target;
         self.target_text = name.to_string();
         self.description = name.to_string();
-        if was_playing { self.play() } else { Ok(()) }
+        match next_bar {
+            Some(bar) => self.play_from(bar),
+            None => Ok(()),
+        }
     }
 
     fn output(&self) -> String {
@@ -228,6 +275,6 @@ impl Transport for PlayerTransport {
 
 impl Drop for PlayerTransport {
     fn drop(&mut self) {
-        self.stop();
+        self.shutdown();
     }
 }

@@ -33,6 +33,10 @@ pub const EDITED_NOT_SENT: &str =
 pub const NOT_SENT_MARK: &str = "  · edited, not sent";
 /// Said when Ctrl-Enter has nothing new to send.
 pub const NOTHING_TO_SEND: &str = "nothing new to send: the engine plays this text";
+/// Said when F3 wrote the live tempo and mutes into the text.
+pub const LIVE_KEPT: &str = "live tempo and mutes written into the song; Ctrl-S saves them";
+/// Said when F3 found the text already saying what plays.
+pub const LIVE_ALREADY_KEPT: &str = "the song already says this tempo and these mutes";
 /// Shown when the song compiled.
 pub const COMPILED: &str = "✓ compiled";
 /// The transport states.

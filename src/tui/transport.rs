@@ -27,8 +27,13 @@ pub struct Telemetry {
 pub trait Transport {
     /// Starts playing from the top; an error says why it cannot (no output, nothing compiled).
     fn play(&mut self) -> Result<(), String>;
-    /// Stops and ends every sounding note.
+    /// Stops and ends every sounding note, without waiting for the release to ring out.
     fn stop(&mut self);
+    /// Stops, and waits until every note has ended and every output is closed (on the way
+    /// out of flam).
+    fn shutdown(&mut self) {
+        self.stop();
+    }
     /// Hands over a new song; it takes over at the next bar line, keeping the position.
     fn swap(&mut self, song: Song);
     /// Silences the tracks marked `true` (by index in the current song) at once, without
