@@ -165,9 +165,8 @@ impl Transport for PlayerTransport {
                 .spawn(move || {
                     let _ = player.wait();
                 });
-            match waiting {
-                Ok(handle) => self.stopping.push(handle),
-                Err(_) => {}
+            if let Ok(handle) = waiting {
+                self.stopping.push(handle);
             }
         }
     }
