@@ -623,17 +623,16 @@ mod tests {
     }
 
     #[test]
-    fn flam_drag_drags_the_middle_of_each_triplet() {
+    fn flam_drag_doubles_the_middle_of_each_flam_accent_with_no_extra_graces() {
+        // lR> LL R | rL> RR L: the only graces are the flams'.
         let expected = score()
             .flam(0, R)
             .accent(0, R)
-            .drag(1, L)
-            .tap(1, L)
+            .diddle(1, L)
             .tap(2, R)
             .flam(3, L)
             .accent(3, L)
-            .drag(4, R)
-            .tap(4, R)
+            .diddle(4, R)
             .tap(5, L);
         assert_eq!(played("flam-drag"), expected.notes());
     }

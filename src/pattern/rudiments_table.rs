@@ -334,6 +334,8 @@ pub static RUDIMENTS: [Rudiment; 40] = [
         ALTERNATES,
         &[R.flam().accent(), L],
     ),
+    // A flam accent whose middle note is doubled by the same hand: lR> LL R | rL> RR L. The
+    // double is two thirty-seconds-ish strokes in the triplet's place, not grace notes.
     rudiment(
         30,
         "flam-drag",
@@ -341,7 +343,7 @@ pub static RUDIMENTS: [Rudiment; 40] = [
         Family::Flam,
         EIGHTH_TRIPLET,
         ALTERNATES,
-        &[R.flam().accent(), L.drag(), R],
+        &[R.flam().accent(), LL, R],
     ),
     // IV. Drag rudiments.
     rudiment(
