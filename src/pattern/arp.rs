@@ -476,13 +476,10 @@ struct Arpeggiator {
 impl Arpeggiator {
     /// An arpeggiator; the settings are already validated.
     fn new(chords: Pattern<Vec<u8>>, settings: ArpSettings) -> Arpeggiator {
-        let swing = settings.swing;
-        let longer_half = swing.max(Time::from_integer(1) - swing);
-        let longest_step = settings.step * Time::from_integer(2) * longer_half;
         let pair = settings.step * Time::from_integer(2);
         Arpeggiator {
             chords,
-            longest_note: longest_step * settings.gate,
+            longest_note: settings.step * settings.gate,
             pair,
             swung: pair * settings.swing,
             settings,
@@ -539,14 +536,9 @@ impl Arpeggiator {
         for k in first..=last {
             let begin = next_begin;
             next_begin = self.onset(k + 1);
-            let whole = Span::new(
-                begin,
-                if self.settings.gate == Time::ONE {
-                    next_begin
-                } else {
-                    begin + (next_begin - begin) * self.settings.gate
-                },
-            );
+            // Swing moves where a note starts, never how long it is: every note lasts its
+            // step times the gate, as in Strudel's and Tidal's `swingBy` and MPC swing.
+            let whole = Span::new(begin, begin + step * self.settings.gate);
             let Some(part) = whole.intersection(&span) else {
                 continue;
             };
@@ -1329,9 +1321,37 @@ mod tests {
         let haps = struck(&pattern, t(0, 1), t(1, 2));
         let onsets: Vec<Time> = haps.iter().map(|h| h.part.begin).collect();
         assert_eq!(onsets, [t(0, 1), t(1, 6), t(1, 4), t(5, 12)]);
-        // A full gate fills each swung step exactly, long then short.
-        let ends: Vec<Time> = haps.iter().filter_map(|h| h.whole.map(|w| w.end)).collect();
-        assert_eq!(ends, [t(1, 6), t(1, 4), t(5, 12), t(1, 2)]);
+        // Swing moves the starts only: every note keeps its step's length (an eighth at a full
+        // gate), so the swung one rings into the next.
+        let lengths: Vec<Time> = haps
+            .iter()
+            .filter_map(|h| h.whole.map(|w| w.end - w.begin))
+            .collect();
+        assert_eq!(lengths, [t(1, 8); 4]);
+    }
+
+    #[test]
+    fn a_swung_half_gate_note_is_as_long_as_an_unswung_one() {
+        let settings = ArpSettings {
+            step: t(1, 16),
+            swing: t(3, 5),
+            gate: t(1, 2),
+            ..ArpSettings::default()
+        };
+        let pattern = Pattern::pure(CMAJ7.to_vec()).arp(&settings).unwrap();
+        let haps = struck(&pattern, t(0, 1), t(1, 4));
+        let wholes: Vec<Span> = haps.iter().filter_map(|h| h.whole).collect();
+        // Pairs of an eighth: the second sixteenth starts at 3/5 of it, 3/40, and both last
+        // half a sixteenth.
+        assert_eq!(
+            wholes,
+            [
+                Span::new(t(0, 1), t(1, 32)),
+                Span::new(t(3, 40), t(3, 40) + t(1, 32)),
+                Span::new(t(1, 8), t(1, 8) + t(1, 32)),
+                Span::new(t(1, 8) + t(3, 40), t(1, 8) + t(3, 40) + t(1, 32)),
+            ]
+        );
     }
 
     #[test]
