@@ -682,7 +682,7 @@ mod tests {
         let err = parse(&"[a b]*64 ".repeat(2_000)).unwrap_err();
         assert!(err.message.contains("events per cycle"), "{err:?}");
         assert_eq!(err.span.start, 0);
-        let err = parse(&"a, ".repeat(70_000)).unwrap_err();
+        let err = parse(&vec!["a"; 70_000].join(", ")).unwrap_err();
         assert!(err.message.contains("events per cycle"), "{err:?}");
     }
 
@@ -744,5 +744,74 @@ mod tests {
         assert!(parse(&src).is_ok());
         let src = format!("{}a b{}", "{c, ".repeat(64), "}".repeat(64));
         assert!(parse(&src).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod strudel_edges {
+    use crate::lang::mini::parse;
+    use crate::pattern::Span;
+    use crate::theory::time::Time;
+
+    /// The onsets of the first cycle, as (begin, value) text.
+    fn bar(src: &str) -> Vec<(Time, String)> {
+        let p = parse(src).unwrap().pattern;
+        let mut haps = p.query(Span::new(Time::ZERO, Time::from_integer(1)));
+        haps.sort_by_key(|h| h.part.begin);
+        haps.iter()
+            .map(|h| (h.part.begin, format!("{:?}", h.value)))
+            .collect()
+    }
+
+    #[test]
+    fn bangs_add_up_as_in_strudel() {
+        for (src, copies) in [
+            ("a!!", 3),
+            ("a!!!", 4),
+            ("a!3!", 4),
+            ("a ! !", 3),
+            ("a!", 2),
+        ] {
+            let got = bar(src);
+            assert_eq!(got.len(), copies, "{src}");
+            let steps = parse(src).unwrap().steps;
+            assert_eq!(steps, Some(Time::from_integer(copies as i64)), "{src}");
+            for (i, (at, _)) in got.iter().enumerate() {
+                assert_eq!(*at, Time::new(i as i64, copies as i64), "{src} copy {i}");
+            }
+        }
+        assert_eq!(bar("a!! b").len(), 4);
+    }
+
+    #[test]
+    fn a_caret_before_a_top_level_group_marks_the_whole_sequence() {
+        let marked = parse("^[a b c] [d [e f]]").unwrap();
+        assert_eq!(marked.steps, Some(Time::from_integer(2)));
+        assert_eq!(bar("^[a b c] [d [e f]]"), bar("[a b c] [d [e f]]"));
+    }
+
+    #[test]
+    fn empty_feet_layers_choices_and_groups_are_refused_as_strudel_refuses_them() {
+        for src in [
+            "bd . . sn",
+            ". a",
+            "a .",
+            "a, , b",
+            "a |",
+            "| a",
+            "[]",
+            "a <> b",
+            "{}%4",
+        ] {
+            let err = parse(src)
+                .err()
+                .unwrap_or_else(|| panic!("`{src}` was accepted"));
+            assert!(
+                err.label == "empty part" || err.label == "empty group",
+                "{src}: {err:?}"
+            );
+        }
+        assert!(parse("bd . ~ . sn").is_ok());
+        assert!(parse("[~]").is_ok());
     }
 }

@@ -58,6 +58,24 @@ struct Parser {
     len: usize,
 }
 
+/// The error for nothing between two separators (or before the first): Strudel refuses it.
+fn empty_part(sep: Option<Token>, separator: char, end: std::ops::Range<usize>) -> Diagnostic {
+    let span = sep.map_or(end, |t| t.span);
+    let (what, example) = match separator {
+        '.' => ("a `.` foot", "`bd sn . hh hh hh`"),
+        ',' => ("a `,` layer", "`[bd sn, hh hh hh]`"),
+        _ => ("a `|` choice", "`[bd | sn | cp]`"),
+    };
+    Diagnostic::new(
+        span,
+        format!("{what} needs at least one step on each side"),
+        "empty part",
+    )
+    .with_help(format!(
+        "remove the extra separator, or put a rest `~` there, as in {example}"
+    ))
+}
+
 fn closing_name(c: char) -> &'static str {
     match c {
         ']' => "`]`",
@@ -142,7 +160,8 @@ impl Parser {
         Ok(())
     }
 
-    /// Sequences separated by one kind of separator: `,`, `|` or `.`.
+    /// Sequences separated by one kind of separator: `,`, `|` or `.`; each holds at least one
+    /// step, as in Strudel (`bd . . sn` and `a, , b` are refused).
     fn group(&mut self) -> Result<Group, Diagnostic> {
         let first = self.sequence()?;
         let separator = match self.peek() {
@@ -153,6 +172,9 @@ impl Parser {
             Some(Token { tok: Tok::Dot, .. }) => '.',
             _ => return Ok(Group::Seq(first)),
         };
+        if first.steps.is_empty() {
+            return Err(empty_part(self.peek().cloned(), separator, self.end_span()));
+        }
         let mut seqs = vec![first];
         loop {
             let is_sep = match self.peek() {
@@ -164,8 +186,12 @@ impl Parser {
             };
             match is_sep {
                 Some(c) if c == separator => {
-                    self.next();
-                    seqs.push(self.sequence()?);
+                    let sep = self.next();
+                    let seq = self.sequence()?;
+                    if seq.steps.is_empty() {
+                        return Err(empty_part(sep, separator, self.end_span()));
+                    }
+                    seqs.push(seq);
                 }
                 Some(c) => {
                     let token = self
@@ -374,7 +400,16 @@ impl Parser {
                 }
                 '!' if !token.spaced => {
                     self.next();
-                    copies = self.replicate_count(&token)?;
+                    // Bangs add up, as in Strudel: `a!!` is three `a`, `a!3!` four.
+                    copies += self.replicate_count(&token)? - 1;
+                    if copies > MAX_REPLICATE {
+                        return Err(Diagnostic::new(
+                            step.span.start..self.tokens[self.pos - 1].span.end,
+                            format!("`!` makes at most {MAX_REPLICATE} copies, got {copies}"),
+                            "too many copies",
+                        )
+                        .with_help("write `a!3` for three `a` in a row"));
+                    }
                     step.span.end = self.tokens[self.pos - 1].span.end;
                 }
                 '(' => {
@@ -493,6 +528,15 @@ impl Parser {
         let one = Time::from_integer(1);
         let (base, marked) = match token.tok.clone() {
             Tok::Word(w) => match w.strip_prefix('^') {
+                // `^[a b] c`: the mark belongs to the sequence, and the group is its step.
+                Some("")
+                    if self.peek().is_some_and(|t| {
+                        !t.spaced && matches!(t.tok, Tok::Punct('[' | '<' | '{'))
+                    }) =>
+                {
+                    let (step, _) = self.slice_marked()?;
+                    return Ok((step, true));
+                }
                 Some("") => return Err(self.unexpected(token, "a step after `^`")),
                 Some(rest) => (Base::Atom(rest.to_string()), true),
                 None => (Base::Atom(w), false),
@@ -507,6 +551,15 @@ impl Parser {
                 self.enter(&token)?;
                 let group = self.group()?;
                 self.depth -= 1;
+                if matches!(&group, Group::Seq(seq) if seq.steps.is_empty()) {
+                    let end = self.peek().map_or(token.span.end, |t| t.span.end);
+                    return Err(Diagnostic::new(
+                        token.span.start..end,
+                        format!("`{open}{close}` holds no steps"),
+                        "empty group",
+                    )
+                    .with_help("write `~` for a rest, or put steps inside"));
+                }
                 match self.next() {
                     Some(Token {
                         tok: Tok::Punct(c), ..
