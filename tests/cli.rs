@@ -315,3 +315,43 @@ fn live_with_a_soundfont_that_does_not_exist_says_so_before_opening_the_screen()
         "{stderr}"
     );
 }
+
+#[test]
+fn flam_drums_lists_the_aliases_the_docs_promise() {
+    let out = flam(&["drums"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for (key, alias) in [
+        ("36", "kick"),
+        ("38", "snare"),
+        ("39", "clap"),
+        ("42", "hihat"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{key} ")))
+            .unwrap_or_else(|| panic!("note {key} is listed"));
+        assert!(line.contains(alias), "{line}");
+    }
+}
+
+#[test]
+fn a_misspelt_rudiment_in_a_pattern_is_offered_the_rudiment_and_a_short_slip_no_nonsense() {
+    let dir = std::env::temp_dir().join(format!("flam-guess-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("guess.flam");
+    std::fs::write(&file, "track a drums\n  play \"paradidle hft sn xq hat\"\n").unwrap();
+    let out = flam(&["check", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("did you mean the rudiment `single-paradiddle`?"),
+        "{stderr}"
+    );
+    // `xq` is no slip of any short name: nothing is guessed. (`hat` is a
+    // name of the closed hi-hat, no error at all.)
+    assert!(stderr.contains("unknown drum `xq`"), "{stderr}");
+    assert!(!stderr.contains("did you mean `"), "{stderr}");
+    assert!(!stderr.contains("`hat`"), "{stderr}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

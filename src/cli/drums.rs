@@ -8,10 +8,13 @@ use crate::theory::gm;
 
 /// Prints the drum map (note, name, sound) and the 128 program names.
 pub fn run() -> Result<ExitCode, Failure> {
-    let mut out = String::from("General MIDI drums (channel 10):\n  note  name  sound\n");
+    let mut out =
+        String::from("General MIDI drums (channel 10):\n  note  name  sound                also\n");
     for key in gm::FIRST_DRUM_NOTE..=gm::LAST_DRUM_NOTE {
         if let (Some(name), Some(sound)) = (gm::drum_name(key), gm::drum_display_name(key)) {
-            out.push_str(&format!("  {key:>4}  {name:<5} {sound}\n"));
+            let also = gm::drum_aliases(key).join(", ");
+            out.push_str(format!("  {key:>4}  {name:<5} {sound:<20} {also}").trim_end());
+            out.push('\n');
         }
     }
     out.push_str("\nGeneral MIDI programs (`program NUMBER` or `program NAME`):\n");

@@ -35,16 +35,16 @@ const DRUMS: [Drum; 47] = [
     drum(38, "sn", &["sd", "snare"], "Acoustic Snare"),
     drum(39, "cp", &["clap"], "Hand Clap"),
     drum(40, "sn2", &["esn", "sd2"], "Electric Snare"),
-    drum(41, "lft", &[], "Low Floor Tom"),
-    drum(42, "hh", &["ch"], "Closed Hi-Hat"),
+    drum(41, "lft", &["floortom"], "Low Floor Tom"),
+    drum(42, "hh", &["ch", "hat", "hihat"], "Closed Hi-Hat"),
     drum(43, "hft", &[], "High Floor Tom"),
-    drum(44, "ph", &[], "Pedal Hi-Hat"),
-    drum(45, "lt", &[], "Low Tom"),
-    drum(46, "oh", &[], "Open Hi-Hat"),
+    drum(44, "ph", &["pedal"], "Pedal Hi-Hat"),
+    drum(45, "lt", &["lowtom"], "Low Tom"),
+    drum(46, "oh", &["openhat"], "Open Hi-Hat"),
     drum(47, "mt", &["lmt"], "Low-Mid Tom"),
     drum(48, "hmt", &[], "Hi-Mid Tom"),
     drum(49, "cr", &["crash"], "Crash Cymbal 1"),
-    drum(50, "ht", &[], "High Tom"),
+    drum(50, "ht", &["hightom"], "High Tom"),
     drum(51, "rd", &["ride"], "Ride Cymbal 1"),
     drum(52, "cn", &["china"], "Chinese Cymbal"),
     drum(53, "rb", &["bell"], "Ride Bell"),
@@ -184,6 +184,11 @@ pub fn drum_note(name: &str) -> Option<u8> {
 /// flam's canonical short name for a percussion key (`36` → `bd`).
 pub fn drum_name(note: u8) -> Option<&'static str> {
     drum_entry(note).map(|d| d.name)
+}
+
+/// The other names flam accepts for a percussion key (`36` → `kick`).
+pub fn drum_aliases(note: u8) -> &'static [&'static str] {
+    drum_entry(note).map_or(&[], |d| d.aliases)
 }
 
 /// The General MIDI display name of a percussion key (`42` → `Closed Hi-Hat`).

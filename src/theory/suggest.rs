@@ -27,13 +27,31 @@ pub fn max_distance(word: &str) -> usize {
     word.chars().count().div_ceil(3).max(1)
 }
 
-/// The candidate closest to `word`, if it is within [`max_distance`]; ties go to the first.
+/// How far `candidate` is from `word` as a suggestion, or `None` when it is no suggestion at
+/// all: the word itself (suggesting what was typed helps nobody), anything further than
+/// [`max_distance`], and, for words of three letters or fewer, a changed letter (one added
+/// or dropped is a slip, `snr` for `sn`; one changed is another word, `hat` is not `hft`).
+fn suggestion_distance(word: &str, candidate: &str) -> Option<usize> {
+    if word == candidate {
+        return None;
+    }
+    let distance = edit_distance(word, candidate);
+    let (a, b) = (word.chars().count(), candidate.chars().count());
+    let short = a <= 3;
+    if distance > max_distance(word) || (short && distance != a.abs_diff(b)) {
+        return None;
+    }
+    Some(distance)
+}
+
+/// The candidate closest to `word` that makes a sensible suggestion (see
+/// [`max_distance`]); ties go to the first.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = max_distance(word);
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
-        let distance = edit_distance(word, candidate);
-        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+        if let Some(distance) = suggestion_distance(word, candidate)
+            && best.is_none_or(|(d, _)| distance < d)
+        {
             best = Some((distance, candidate));
         }
     }
@@ -46,11 +64,11 @@ pub fn close_matches<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
     limit: usize,
 ) -> Vec<&'a str> {
-    let max = max_distance(word);
     let mut found: Vec<(usize, &'a str)> = Vec::new();
     for candidate in candidates {
-        let distance = edit_distance(word, candidate);
-        if distance <= max && !found.iter().any(|(_, c)| *c == candidate) {
+        if let Some(distance) = suggestion_distance(word, candidate)
+            && !found.iter().any(|(_, c)| *c == candidate)
+        {
             found.push((distance, candidate));
         }
     }
@@ -70,6 +88,24 @@ mod tests {
         assert_eq!(edit_distance("maj", "maj7"), 1);
         assert_eq!(edit_distance("", "dim"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn the_word_typed_is_never_its_own_suggestion() {
+        assert_eq!(nearest("maj7", ["maj7", "maj9"]), Some("maj9"));
+        assert_eq!(close_matches("sn", ["sn", "sd"], 3), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_short_word_is_only_offered_a_letter_more_or_less_never_a_different_letter() {
+        assert_eq!(nearest("hat", ["hft", "hh", "bd"]), None);
+        assert_eq!(nearest("snr", ["sn", "bd"]), Some("sn"));
+        assert_eq!(nearest("bdd", ["bd", "sn"]), Some("bd"));
+        assert_eq!(nearest("lt", ["mt", "ht"]), None);
+        assert_eq!(nearest("c", ["cp", "cr"]), Some("cp"));
+        // Longer words may have a letter changed: `mjr7` is `maj7` with two slips.
+        assert_eq!(nearest("mjr7", ["maj7", "m7"]), Some("maj7"));
+        assert_eq!(nearest("dorain", ["dorian"]), Some("dorian"));
     }
 
     #[test]

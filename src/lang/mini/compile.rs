@@ -358,6 +358,11 @@ impl Compiler {
             Op::Fast(arg) | Op::Slow(arg) => {
                 let fast = matches!(op, Op::Fast(_));
                 let symbol = if fast { "`*`" } else { "`/`" };
+                // A speed-up past the number limit is too dense before it is too large: say
+                // so as `bd*65536` does, not that it is no number.
+                if fast && let Some(huge) = largest_atom(arg).filter(|v| *v > 65_536.0) {
+                    return Err(too_dense(&step.span, info.density * huge + 1.0));
+                }
                 let values = numbers(arg, symbol)?;
                 let speed = values
                     .iter()
@@ -592,6 +597,20 @@ fn single_atom(step: &Step) -> Option<&str> {
     }
 }
 
+/// The largest plain number among an operator argument's atoms, if any parses.
+fn largest_atom(step: &Step) -> Option<f64> {
+    let mut largest: Option<f64> = None;
+    let _ = collect_atoms(step, &mut |text, _| {
+        if let Ok(v) = text.parse::<f64>()
+            && v.is_finite()
+        {
+            largest = Some(largest.map_or(v.abs(), |l| l.max(v.abs())));
+        }
+        Ok(())
+    });
+    largest
+}
+
 /// Every atom in an operator's argument, as exact numbers; an error names the first that is not.
 fn numbers(step: &Step, what: &str) -> Result<Vec<Time>, Diagnostic> {
     let mut out = Vec::new();
@@ -600,7 +619,13 @@ fn numbers(step: &Step, what: &str) -> Result<Vec<Time>, Diagnostic> {
             out.push(t.abs());
             Ok(())
         }
-        _ => Err(Diagnostic::new(
+        Some(_) => Err(Diagnostic::new(
+            span.clone(),
+            format!("{what} takes numbers up to 65536, got `{text}`"),
+            "too large",
+        )
+        .with_help("write a plain decimal from 0 to 65536, such as `2`, `1.5` or `<2 3>`")),
+        None => Err(Diagnostic::new(
             span.clone(),
             format!("{what} takes numbers, got `{text}`"),
             "not a number",
@@ -761,6 +786,19 @@ mod strudel_edges {
         haps.iter()
             .map(|h| (h.part.begin, format!("{:?}", h.value)))
             .collect()
+    }
+
+    #[test]
+    fn a_speed_up_past_the_limit_is_too_dense_however_it_is_written() {
+        for src in ["bd*65536", "bd*70000", "bd*<2 1e9>", "[bd sn]*40000"] {
+            let err = parse(src)
+                .err()
+                .unwrap_or_else(|| panic!("`{src}` was accepted"));
+            assert_eq!(err.label, "too dense", "{src}: {err:?}");
+            assert!(err.message.contains("events per cycle"), "{src}: {err:?}");
+        }
+        let err = parse("bd/70000").err().unwrap();
+        assert_eq!(err.label, "too large", "{err:?}");
     }
 
     #[test]

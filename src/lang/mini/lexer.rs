@@ -87,6 +87,31 @@ pub fn lex(src: &str) -> Result<Vec<Token>, Diagnostic> {
             spaced = false;
             continue;
         }
+        // The chord modifier `o+1` (an octave up, as in `c4:maj7:o+1`): `+` joins the `o`
+        // right before it to the number right after.
+        if c == '+'
+            && let Some(Token {
+                tok: Tok::Word(w),
+                span,
+                ..
+            }) = tokens.last_mut()
+            && w == "o"
+            && span.end == start
+        {
+            chars.next();
+            let mut end = start + 1;
+            while let Some(&(i, d)) = chars.peek() {
+                if !d.is_ascii_digit() {
+                    break;
+                }
+                end = i + 1;
+                chars.next();
+            }
+            w.push_str(&src[start..end]);
+            span.end = end;
+            spaced = false;
+            continue;
+        }
         let span = start..start + c.len_utf8();
         let hint = match c {
             '"' => "mini-notation goes inside the quotes; a quote inside it ends the pattern",

@@ -1036,7 +1036,7 @@ impl Compiler {
             && !RUDIMENT_KEYS.contains(&first.text.to_ascii_lowercase().as_str())
         {
             if find_rudiment(&first.text).is_none() {
-                let help = match nearest_rudiment(&first.text) {
+                let help = match resolve::nearest_rudiment(&first.text) {
                     Some(g) => format!("did you mean `{g}`? `flam rudiments` lists all 40"),
                     None => "`flam rudiments` lists all 40 PAS rudiments by name".to_string(),
                 };
@@ -1431,21 +1431,6 @@ fn setting_value<'a>(
             "missing value",
             example,
         )
-    })
-}
-
-/// The rudiment id closest to `word`, also matching ids without their first word, since
-/// drummers say "paradiddle" for the single paradiddle.
-fn nearest_rudiment(word: &str) -> Option<&'static str> {
-    let word = word.to_ascii_lowercase();
-    let ids: Vec<&'static str> = crate::pattern::rudiments().iter().map(|r| r.id).collect();
-    suggest::nearest(&word, ids.iter().copied()).or_else(|| {
-        let tails: Vec<(&str, &'static str)> = ids
-            .iter()
-            .filter_map(|id| id.split_once('-').map(|(_, rest)| (rest, *id)))
-            .collect();
-        let tail = suggest::nearest(&word, tails.iter().map(|(t, _)| *t))?;
-        tails.iter().find(|(t, _)| *t == tail).map(|(_, id)| *id)
     })
 }
 

@@ -99,6 +99,21 @@ fn word_key(word: &str, drums: bool) -> Result<u8, Unknown> {
     Err(unknown_word(word, drums))
 }
 
+/// The rudiment id closest to `word`, also matching ids without their first word, since
+/// drummers say "paradiddle" for the single paradiddle.
+pub fn nearest_rudiment(word: &str) -> Option<&'static str> {
+    let word = word.to_ascii_lowercase();
+    let ids: Vec<&'static str> = crate::pattern::rudiments().iter().map(|r| r.id).collect();
+    suggest::nearest(&word, ids.iter().copied()).or_else(|| {
+        let tails: Vec<(&str, &'static str)> = ids
+            .iter()
+            .filter_map(|id| id.split_once('-').map(|(_, rest)| (rest, *id)))
+            .collect();
+        let tail = suggest::nearest(&word, tails.iter().map(|(t, _)| *t))?;
+        tails.iter().find(|(t, _)| *t == tail).map(|(_, id)| *id)
+    })
+}
+
 /// The error for a word that is neither a drum nor a note, with the closest known name.
 pub fn unknown_word(word: &str, drums: bool) -> Unknown {
     let lower = word.to_ascii_lowercase();
@@ -109,17 +124,22 @@ pub fn unknown_word(word: &str, drums: bool) -> Unknown {
     } else {
         note_guess.or(drum)
     };
+    // A long word that is no drum or note is most likely a rudiment misspelt.
+    let rudiment = guess.is_none().then(|| nearest_rudiment(&lower)).flatten();
     let kind = if drums { "drum" } else { "note or drum" };
     Unknown {
         message: format!("unknown {kind} `{word}`"),
         label: "unknown name".to_string(),
-        help: Some(match guess {
-            Some(g) => format!("did you mean `{g}`?"),
-            None if drums => {
+        help: Some(match (guess, rudiment) {
+            (Some(g), _) => format!("did you mean `{g}`?"),
+            (None, Some(r)) => {
+                format!("did you mean the rudiment `{r}`? `flam rudiments` lists all 40")
+            }
+            (None, None) if drums => {
                 "drums are General MIDI names such as bd sn rim cp hh oh lt mt ht cr rd; `flam drums` lists them all"
                     .to_string()
             }
-            None => "notes are written like c4, eb3 or f#5 (c4 is middle C), or as MIDI numbers 0–127".to_string(),
+            (None, None) => "notes are written like c4, eb3 or f#5 (c4 is middle C), or as MIDI numbers 0–127".to_string(),
         }),
     }
 }
