@@ -79,7 +79,7 @@ const DRUMS: [Drum; 47] = [
 ];
 
 /// Every drum name flam understands, canonical names and aliases, for suggestions.
-pub const DRUM_NAMES: [&str; 83] = [
+pub const DRUM_NAMES: [&str; 90] = [
     "bd2",
     "kick2",
     "bd",
@@ -96,18 +96,25 @@ pub const DRUM_NAMES: [&str; 83] = [
     "esn",
     "sd2",
     "lft",
+    "floortom",
     "hh",
     "ch",
+    "hat",
+    "hihat",
     "hft",
     "ph",
+    "pedal",
     "lt",
+    "lowtom",
     "oh",
+    "openhat",
     "mt",
     "lmt",
     "hmt",
     "cr",
     "crash",
     "ht",
+    "hightom",
     "rd",
     "ride",
     "cn",
