@@ -355,3 +355,15 @@ fn a_misspelt_rudiment_in_a_pattern_is_offered_the_rudiment_and_a_short_slip_no_
     assert!(!stderr.contains("`hat`"), "{stderr}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn negative_cycles_work_with_a_space_as_with_an_equals_sign() {
+    let spaced = flam(&["events", "patterns/house.flam", "--cycles", "-2..1"]);
+    let joined = flam(&["events", "patterns/house.flam", "--cycles=-2..1"]);
+    assert!(spaced.status.success(), "{}", String::from_utf8_lossy(&spaced.stderr));
+    assert_eq!(spaced.stdout, joined.stdout);
+    assert!(String::from_utf8_lossy(&spaced.stdout).lines().any(|l| l.starts_with("-2")));
+    let mini = flam(&["mini", "a b", "--cycles", "-1..0"]);
+    assert!(mini.status.success(), "{}", String::from_utf8_lossy(&mini.stderr));
+    assert!(String::from_utf8_lossy(&mini.stdout).contains("\"-1/1\""));
+}

@@ -771,3 +771,28 @@ fn play_watch_on_a_song_that_does_not_compile_yet_plays_the_first_save_that_does
         .collect();
     assert_eq!(keys, [36, 38, 36, 38], "two bars of the saved version");
 }
+
+#[test]
+fn play_from_bar_3_plays_the_third_bar_as_the_status_line_counts_it() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut rec = Recorder::new(1);
+    let dir = scratch("from");
+    let file = dir.join("bars.flam");
+    // One note a bar: c4 in bar 1, d4 in bar 2, e4 in bar 3, f4 in bar 4.
+    std::fs::write(&file, "tempo 240\ntrack a\n  play \"<c4 d4 e4 f4>\"\n").expect("write");
+    play_through(
+        &file,
+        &["--out", "jack:rec:in0", "--from", "3", "--bars", "2"],
+        Duration::from_secs(20),
+    );
+    let keys: Vec<u8> = rec
+        .port(0)
+        .iter()
+        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
+        .map(|r| r.bytes()[1])
+        .collect();
+    assert_eq!(keys, [64, 65], "bars 3 and 4: e4, then f4");
+}

@@ -77,8 +77,9 @@ enum Command {
         /// Play this many bars, then stop.
         #[arg(long, value_name = "N")]
         bars: Option<u32>,
-        /// Start at this bar (0 is the first).
-        #[arg(long, value_name = "BAR", default_value_t = 0)]
+        /// Start at this bar, counted from 1 as the status line and `flam live` count them.
+        #[arg(long, value_name = "BAR", default_value_t = 1,
+              value_parser = clap::value_parser!(u32).range(1..))]
         from: u32,
     },
     /// List the MIDI outputs flam can see, ALSA and JACK.
@@ -93,8 +94,9 @@ enum Command {
     Events {
         /// The song file.
         file: PathBuf,
-        /// Which bars to list, as A..B (B not included).
-        #[arg(long, default_value = "0..4")]
+        /// Which bars to list, as A..B (B not included); `--cycles -2..1` works as
+        /// `--cycles=-2..1` does.
+        #[arg(long, default_value = "0..4", allow_hyphen_values = true)]
         cycles: String,
         /// Print JSON (see docs/cli.md) instead of a table.
         #[arg(long)]
@@ -109,7 +111,7 @@ enum Command {
         #[arg(long, value_name = "FILE", conflicts_with = "pattern")]
         batch: Option<PathBuf>,
         /// Which cycles to query, one query per cycle, as A..B.
-        #[arg(long, default_value = "0..4")]
+        #[arg(long, default_value = "0..4", allow_hyphen_values = true)]
         cycles: String,
     },
     /// Render a song to a WAV file with the built-in synthesizer (or another SoundFont).

@@ -149,7 +149,8 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         eprintln!("{line}");
     }
     let options = PlayOptions {
-        from_bar: i64::from(args.from),
+        // Bars count from 1 on the command line and the status line, from 0 inside.
+        from_bar: i64::from(args.from) - 1,
         bars: args.bars.map(i64::from),
         clock: args.clock,
         ..PlayOptions::default()
