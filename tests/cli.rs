@@ -360,10 +360,34 @@ fn a_misspelt_rudiment_in_a_pattern_is_offered_the_rudiment_and_a_short_slip_no_
 fn negative_cycles_work_with_a_space_as_with_an_equals_sign() {
     let spaced = flam(&["events", "patterns/house.flam", "--cycles", "-2..1"]);
     let joined = flam(&["events", "patterns/house.flam", "--cycles=-2..1"]);
-    assert!(spaced.status.success(), "{}", String::from_utf8_lossy(&spaced.stderr));
+    assert!(
+        spaced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&spaced.stderr)
+    );
     assert_eq!(spaced.stdout, joined.stdout);
-    assert!(String::from_utf8_lossy(&spaced.stdout).lines().any(|l| l.starts_with("-2")));
+    assert!(
+        String::from_utf8_lossy(&spaced.stdout)
+            .lines()
+            .any(|l| l.starts_with("-2"))
+    );
     let mini = flam(&["mini", "a b", "--cycles", "-1..0"]);
-    assert!(mini.status.success(), "{}", String::from_utf8_lossy(&mini.stderr));
+    assert!(
+        mini.status.success(),
+        "{}",
+        String::from_utf8_lossy(&mini.stderr)
+    );
     assert!(String::from_utf8_lossy(&mini.stdout).contains("\"-1/1\""));
+}
+
+#[test]
+fn mini_draw_shows_a_pattern_one_character_a_step() {
+    let out = flam(&["mini", "--draw", "bd*2 [sn cp] <hh oh>", "--cycles", "0..2"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "a = bd, b = sn, c = cp, d = hh, e = oh\n|aabcd-|aabce-|\n"
+    );
+    let bad = flam(&["mini", "--draw", "a [b"]);
+    assert_eq!(bad.status.code(), Some(2));
 }

@@ -11,6 +11,7 @@ pub mod interrupt;
 pub mod length;
 pub mod live;
 pub mod mini;
+pub mod mini_draw;
 pub mod play;
 pub mod ports;
 pub mod render;
@@ -113,6 +114,10 @@ enum Command {
         /// Which cycles to query, one query per cycle, as A..B.
         #[arg(long, default_value = "0..4", allow_hyphen_values = true)]
         cycles: String,
+        /// Draw the pattern as text, one character per step, like Tidal's `drawLine`,
+        /// instead of printing its events.
+        #[arg(long, conflicts_with = "batch")]
+        draw: bool,
     },
     /// Render a song to a WAV file with the built-in synthesizer (or another SoundFont).
     Render {
@@ -237,7 +242,8 @@ pub fn run() -> ExitCode {
             pattern,
             batch,
             cycles,
-        } => mini::run(pattern.as_deref(), batch.as_deref(), &cycles),
+            draw,
+        } => mini::run(pattern.as_deref(), batch.as_deref(), &cycles, draw),
         Command::Render {
             file,
             output,
