@@ -29,9 +29,36 @@ fn every_bundled_song_compiles() {
     );
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        if let Err(errors) = song::compile(&text) {
-            panic!("{} does not compile: {errors:?}", file.display());
+        match song::compile(&text) {
+            Err(errors) => panic!("{} does not compile: {errors:?}", file.display()),
+            Ok(s) => {
+                let warnings = flam::lang::song::warning::warnings(&s);
+                assert!(warnings.is_empty(), "{}: {warnings:?}", file.display());
+            }
         }
+    }
+}
+
+#[test]
+fn the_bundled_songs_cover_the_styles_a_newcomer_looks_for() {
+    let names: Vec<String> = songs()
+        .iter()
+        .map(|f| f.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for style in [
+        "rock",
+        "drum-and-bass",
+        "techno",
+        "dub",
+        "clave",
+        "trap",
+        "house",
+        "boom-bap",
+    ] {
+        assert!(
+            names.iter().any(|n| n == style),
+            "no {style} song: {names:?}"
+        );
     }
 }
 

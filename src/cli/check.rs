@@ -12,7 +12,10 @@ pub fn run(files: &[PathBuf]) -> Result<ExitCode, Failure> {
     let mut worst = 0;
     for file in files {
         match source::compile(file) {
-            Ok(song) => println!("{}: ok ({} tracks)", file.display(), song.tracks.len()),
+            Ok(song) => {
+                source::warn(file, &song);
+                println!("{}: ok ({} tracks)", file.display(), song.tracks.len());
+            }
             Err(f) => {
                 eprint!("{}", f.message);
                 if !f.message.ends_with('\n') {

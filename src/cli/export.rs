@@ -17,6 +17,7 @@ pub fn run(
     seconds: Option<f64>,
 ) -> Result<ExitCode, Failure> {
     let song = source::compile(file)?;
+    source::warn(file, &song);
     let length = length::parse(bars, seconds)?;
     length::require_notes(file, &song, length)?;
     let export = smf::export(&song, length);

@@ -104,6 +104,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         Err(failure) if args.watch => wait_for_a_good_version(&args.file, failure)?,
         Err(failure) => return Err(failure),
     };
+    source::warn(&args.file, &song);
 
     let mut outputs: Vec<(Box<dyn Sink>, f64)> = Vec::new();
     let mut delivery = Vec::new();

@@ -37,6 +37,7 @@ pub struct Request<'a> {
 /// or standard output (`-o -`).
 pub fn run(req: &Request) -> Result<ExitCode, Failure> {
     let song = source::compile(req.file)?;
+    source::warn(req.file, &song);
     let length = length::parse(req.bars, req.seconds)?;
     length::require_notes(req.file, &song, length)?;
     let mut options = RenderOptions::new(req.sample_rate);

@@ -42,6 +42,14 @@ pub fn compile(path: &Path) -> Result<Song, Failure> {
     compile_text(path, &text)
 }
 
+/// Prints what in `song` will not sound as written (see [`crate::lang::song::warning`]) to
+/// stderr; warnings never stop anything.
+pub fn warn(path: &Path, song: &Song) {
+    for w in crate::lang::song::warning::warnings(song) {
+        eprint!("{}", w.render(&path.display().to_string()));
+    }
+}
+
 /// Compiles song text read from `path`, or renders all of its errors.
 pub fn compile_text(path: &Path, text: &str) -> Result<Song, Failure> {
     let text = without_bom(text);

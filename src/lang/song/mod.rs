@@ -7,6 +7,7 @@ pub mod resolve;
 pub mod song;
 pub mod syntax;
 pub mod track;
+pub mod warning;
 
 pub use compile::compile;
 pub use song::Song;
