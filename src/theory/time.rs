@@ -497,6 +497,57 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn a_bar_and_a_half_is_not_whole_its_fraction_is_the_half_and_zero_is_zero() {
+        let bar_and_a_half = Time::new(3, 2);
+        assert!(!bar_and_a_half.is_integer());
+        assert!(cycles(4).is_integer());
+        assert_eq!(bar_and_a_half.fract(), Time::new(1, 2));
+        assert_eq!(Time::new(11, 4).fract(), Time::new(3, 4));
+        assert_eq!(Time::new(-7, 4).fract(), Time::new(-3, 4), "towards zero");
+        assert_eq!(Time::new(11, 4).to_integer(), 2);
+        assert_eq!(Time::new(-11, 4).to_integer(), -2);
+        assert_eq!(Time::new(11, 4).trunc(), cycles(2));
+        assert!(Time::ZERO.is_zero());
+        assert!(!Time::new(1, 16).is_zero());
+        assert_eq!(Time::from(5), cycles(5));
+        assert_eq!(Time::new(-3, 4).abs(), Time::new(3, 4));
+    }
+
+    #[test]
+    fn reducing_keeps_the_sign_on_top_and_finds_odd_common_factors() {
+        let t = Time::new(6, -8);
+        assert_eq!((*t.numer(), *t.denom()), (-3, 4));
+        let t = Time::new(21, 35);
+        assert_eq!((*t.numer(), *t.denom()), (3, 5));
+        let t = Time::new(48, 36);
+        assert_eq!((*t.numer(), *t.denom()), (4, 3));
+        assert_eq!(gcd(0, 12), 12);
+        assert_eq!(gcd(12, 0), 12);
+        assert_eq!(gcd(12, 18), 6);
+        assert_eq!(gcd(16, 24), 8);
+        assert_eq!(gcd(-9, 6), 3);
+    }
+
+    #[test]
+    fn dividing_by_a_negative_time_flips_the_sign() {
+        assert_eq!(Time::new(1, 2) / Time::new(-1, 4), cycles(-2));
+        assert_eq!(Time::new(-3, 4) / Time::new(-3, 8), cycles(2));
+        assert_eq!(Time::new(3, 4) / Time::ZERO, Time::ZERO);
+        assert_eq!(Time::new(3, 4).recip(), Time::new(4, 3));
+        assert_eq!(Time::new(-3, 4).recip(), Time::new(-4, 3));
+        assert_eq!(Time::ZERO.recip(), Time::ZERO);
+    }
+
+    #[test]
+    fn times_compare_across_denominators() {
+        assert!(Time::new(1, 3) < Time::new(1, 2));
+        assert!(Time::new(2, 3) > Time::new(5, 8));
+        assert!(Time::new(-1, 3) < Time::new(-1, 4));
+        assert_eq!(Time::new(2, 4).cmp(&Time::new(1, 2)), Ordering::Equal);
+        assert!(Time::new(3, 8) < Time::new(5, 8));
+    }
+
+    #[test]
     fn sam_floors_towards_negative_infinity() {
         assert_eq!(sam(Time::new(7, 2)), cycles(3));
         assert_eq!(sam(Time::new(-1, 2)), cycles(-1));
