@@ -391,3 +391,18 @@ fn mini_draw_shows_a_pattern_one_character_a_step() {
     let bad = flam(&["mini", "--draw", "a [b"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn flam_is_licensed_mit_or_apache_and_ships_both_texts() {
+    let manifest = std::fs::read_to_string("Cargo.toml").unwrap();
+    assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
+    let mit = std::fs::read_to_string("LICENSE-MIT").unwrap();
+    assert!(mit.starts_with("MIT License"));
+    let apache = std::fs::read_to_string("LICENSE-APACHE").unwrap();
+    assert!(apache.contains("Apache License") && apache.contains("Version 2.0"));
+    let font = std::fs::read_to_string("soundfonts/README.md").unwrap();
+    assert!(
+        font.contains("MIT OR Apache-2.0"),
+        "the SoundFont states its terms"
+    );
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use flam::tui::app::App;
 use flam::tui::draw::draw;
 use flam::tui::keymap::{Action, Focus};
-use flam::tui::transport::{SilentTransport, Telemetry};
+use flam::tui::transport::{SilentTransport, Telemetry, Transport};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
@@ -607,4 +607,29 @@ fn f3_writes_the_live_tempo_mutes_and_solos_into_the_song_as_one_edit() {
     app.handle(Action::NextPane);
     app.handle(Action::Undo);
     assert_eq!(app.editor.text(), before);
+}
+
+#[test]
+fn a_long_output_name_is_shortened_never_the_file_name_or_the_unsaved_marker() {
+    let mut transport = SilentTransport::new();
+    transport
+        .select_output(
+            "the synth on JACK (cpal_client_4242_out:out_0 → system:playback_1; \
+             cpal_client_4242_out:out_1 → system:playback_2; 48000 Hz, 256-frame periods)",
+        )
+        .unwrap();
+    let mut app = App::new(
+        PathBuf::from("/nonexistent/groove.flam"),
+        SONG,
+        Box::new(transport),
+    );
+    app.compiled(app.generation, Ok(flam::lang::song::compile(SONG).unwrap()));
+    app.handle(Action::Char('x'));
+    let terminal = screen(&app, 80, 24);
+    let top: String = (0..80)
+        .map(|x| terminal.backend().buffer()[(x, 0)].symbol().to_string())
+        .collect();
+    assert!(top.contains("out: the synth on JACK"), "{top}");
+    assert!(top.contains('…'), "the output name is shortened: {top}");
+    assert!(top.trim_end().ends_with("groove.flam  ● unsaved"), "{top}");
 }
