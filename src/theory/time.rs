@@ -8,7 +8,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
-use std::iter::{Product, Sum};
+use std::iter::Sum;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, Sub, SubAssign};
 
 /// A point or length in cycles, kept exact: always reduced, with a positive denominator.
@@ -390,18 +390,6 @@ impl Sum for Time {
     }
 }
 
-impl<'a> Sum<&'a Time> for Time {
-    fn sum<I: Iterator<Item = &'a Time>>(iter: I) -> Time {
-        iter.fold(Time::ZERO, |a, b| a + *b)
-    }
-}
-
-impl Product for Time {
-    fn product<I: Iterator<Item = Time>>(iter: I) -> Time {
-        iter.fold(Time::ONE, |a, b| a * b)
-    }
-}
-
 impl fmt::Display for Time {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.d == 1 {
@@ -536,6 +524,15 @@ mod tests {
         assert_eq!(Time::new(3, 4).recip(), Time::new(4, 3));
         assert_eq!(Time::new(-3, 4).recip(), Time::new(-4, 3));
         assert_eq!(Time::ZERO.recip(), Time::ZERO);
+    }
+
+    #[test]
+    fn weights_add_up_and_times_print_as_fractions() {
+        let weights = [Time::new(1, 2), Time::new(1, 3), Time::new(1, 6)];
+        assert_eq!(weights.iter().copied().sum::<Time>(), Time::ONE);
+        assert_eq!(format!("{:?}", Time::new(3, 4)), "3/4");
+        assert_eq!(format!("{:?}", cycles(-2)), "-2");
+        assert_eq!(Time::new(7, 8).to_string(), "7/8");
     }
 
     #[test]
