@@ -561,6 +561,11 @@ mod tests {
         assert_eq!(parse_decimal("1e3"), None);
         assert_eq!(parse_decimal("."), None);
         assert_eq!(parse_decimal("99999999999999999999"), None);
+        // A sign belongs in front only.
+        assert_eq!(parse_decimal("1.-5"), None);
+        assert_eq!(parse_decimal("+1.+5"), None);
+        assert_eq!(parse_decimal("1-.5"), None);
+        assert_eq!(parse_decimal("+2.5"), Some(Time::new(5, 2)));
     }
 
     #[test]
