@@ -203,3 +203,65 @@ pub fn shaker() -> Vec<f32> {
         hp.run(n.next()) * env
     })
 }
+
+/// A vibraslap: a wooden box whose loose teeth rattle fast at first, slowing and dying away.
+pub fn vibraslap() -> Vec<f32> {
+    let mut bp = Biquad::bandpass(SRF, 2600.0, 4.0);
+    let mut box_ = Biquad::bandpass(SRF, 950.0, 6.0);
+    one_shot(SR, 1.1, 16, 0.9, &mut |t, n| {
+        // Teeth strike about 32 times a second, a little slower as the arm settles.
+        let rate = 32.0 - 6.0 * (t / 1.1);
+        let since = (t * rate).fract() / rate;
+        let click = n.next() * (-since / 0.004).exp();
+        let x = bp.run(click) * 1.3 + box_.run(click) * 0.8;
+        x * (-t / 0.32).exp()
+    })
+}
+
+/// A referee's whistle: a high tone warbled by the pea, with breath; `seconds` long.
+pub fn whistle(seconds: f64, seed: u64) -> Vec<f32> {
+    let mut hp = Biquad::highpass(SRF, 3000.0, 0.7);
+    let mut phase = 0.0f64;
+    let fade = seconds * 0.25;
+    one_shot(SR, seconds, seed, 0.9, &mut |t, n| {
+        let f = 2450.0 + 140.0 * (TAU * 38.0 * t).sin();
+        phase += TAU * f / SRF;
+        let env = (t / 0.002).min(1.0) * ((seconds - t) / fade).clamp(0.0, 1.0);
+        (phase.sin() + 0.12 * (2.0 * phase).sin() + 0.25 * hp.run(n.next())) * env
+    })
+}
+
+/// A guiro: a stick scraped over ridges, `ticks` of them in `seconds`.
+pub fn guiro(ticks: u32, seconds: f64, seed: u64) -> Vec<f32> {
+    let mut bp = Biquad::bandpass(SRF, 3200.0, 3.0);
+    let mut body = Biquad::bandpass(SRF, 1400.0, 5.0);
+    let stroke = seconds * 0.85;
+    one_shot(SR, seconds, seed, 0.9, &mut |t, n| {
+        let x = if t < stroke {
+            let since = (t * f64::from(ticks) / stroke).fract() * stroke / f64::from(ticks);
+            n.next() * (-since / 0.0025).exp()
+        } else {
+            0.0
+        };
+        bp.run(x) + 0.6 * body.run(x)
+    })
+}
+
+/// A cuica: a friction drum whose pitch the player's thumb bends; open whoops up, muted is
+/// short and high.
+pub fn cuica(open: bool, seed: u64) -> Vec<f32> {
+    let (seconds, from, to, decay) = if open {
+        (0.4, 420.0, 640.0, 0.16)
+    } else {
+        (0.2, 780.0, 700.0, 0.05)
+    };
+    let mut phase = 0.0f64;
+    let mut bp = Biquad::bandpass(SRF, 1500.0, 2.0);
+    one_shot(SR, seconds, seed, 0.9, &mut |t, n| {
+        let f = to + (from - to) * (-t / 0.06).exp();
+        phase += TAU * f / SRF;
+        let tone = (2.2 * phase.sin()).tanh();
+        let rub = bp.run(n.next()) * 0.15;
+        (tone + rub) * (t / 0.003).min(1.0) * (-t / decay).exp()
+    })
+}

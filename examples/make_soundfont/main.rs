@@ -169,6 +169,215 @@ fn designs() -> Vec<Design> {
                 .set(op::REVERB_SEND, 200),
             target: -22.0,
         },
+        Design {
+            name: "Harpsichord",
+            set: "pluck",
+            cutoffs: [Some(3500.0), Some(6000.0), OPEN],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.001))
+                .set(op::DECAY_VOL_ENV, timecents(1.6))
+                .set(op::KEYNUM_TO_VOL_ENV_DECAY, 40)
+                .set(op::SUSTAIN_VOL_ENV, 1000)
+                .set(op::RELEASE_VOL_ENV, timecents(0.12)),
+            target: -24.5,
+        },
+        Design {
+            name: "Mallet",
+            set: "mallet",
+            cutoffs: [Some(2500.0), Some(5000.0), OPEN],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.001))
+                .set(op::DECAY_VOL_ENV, timecents(2.5))
+                .set(op::KEYNUM_TO_VOL_ENV_DECAY, 50)
+                .set(op::SUSTAIN_VOL_ENV, 1000)
+                .set(op::RELEASE_VOL_ENV, timecents(0.5))
+                .set(op::REVERB_SEND, 200),
+            target: -21.5,
+        },
+        Design {
+            name: "Drive Guitar",
+            set: "sawlead",
+            cutoffs: [Some(1800.0), Some(2800.0), Some(4000.0)],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.002))
+                .set(op::DECAY_VOL_ENV, timecents(3.0))
+                .set(op::SUSTAIN_VOL_ENV, 120)
+                .set(op::RELEASE_VOL_ENV, timecents(0.15))
+                .set(op::INITIAL_FILTER_Q, 60),
+            target: -24.0,
+        },
+        Design {
+            name: "Strings",
+            set: "strings",
+            cutoffs: [Some(2500.0), Some(4000.0), Some(6500.0)],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.15))
+                .set(op::RELEASE_VOL_ENV, timecents(0.35))
+                .set(op::DELAY_VIB_LFO, timecents(0.25))
+                .set(op::FREQ_VIB_LFO, abs_cents(5.5))
+                .set(op::VIB_LFO_TO_PITCH, 12)
+                .set(op::CHORUS_SEND, 150)
+                .set(op::REVERB_SEND, 250),
+            target: -23.0,
+        },
+        Design {
+            name: "Pizzicato",
+            set: "strings",
+            cutoffs: [Some(1800.0), Some(3000.0), Some(5000.0)],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.001))
+                .set(op::DECAY_VOL_ENV, timecents(0.7))
+                .set(op::KEYNUM_TO_VOL_ENV_DECAY, 40)
+                .set(op::SUSTAIN_VOL_ENV, 1000)
+                .set(op::RELEASE_VOL_ENV, timecents(0.12))
+                .set(op::REVERB_SEND, 250),
+            target: -27.0,
+        },
+        Design {
+            name: "Ensemble",
+            set: "ensemble",
+            cutoffs: [Some(2000.0), Some(3000.0), Some(5000.0)],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.2))
+                .set(op::RELEASE_VOL_ENV, timecents(0.6))
+                .set(op::CHORUS_SEND, 500)
+                .set(op::REVERB_SEND, 350),
+            target: -23.0,
+        },
+        Design {
+            name: "Choir",
+            set: "choir",
+            cutoffs: [Some(2500.0), Some(3500.0), Some(5000.0)],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.25))
+                .set(op::RELEASE_VOL_ENV, timecents(0.6))
+                .set(op::DELAY_VIB_LFO, timecents(0.3))
+                .set(op::FREQ_VIB_LFO, abs_cents(5.0))
+                .set(op::VIB_LFO_TO_PITCH, 10)
+                .set(op::CHORUS_SEND, 300)
+                .set(op::REVERB_SEND, 400),
+            target: -24.0,
+        },
+        Design {
+            name: "Brass",
+            set: "brass",
+            cutoffs: [Some(900.0), Some(1400.0), Some(2200.0)],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.03))
+                .set(op::RELEASE_VOL_ENV, timecents(0.15))
+                // The swell: the filter opens as the note speaks, then settles part-way.
+                .set(op::MOD_ENV_TO_FILTER_FC, 2400)
+                .set(op::ATTACK_MOD_ENV, timecents(0.08))
+                .set(op::DECAY_MOD_ENV, timecents(0.5))
+                .set(op::SUSTAIN_MOD_ENV, 400)
+                .set(op::INITIAL_FILTER_Q, 20)
+                .set(op::DELAY_VIB_LFO, timecents(0.4))
+                .set(op::FREQ_VIB_LFO, abs_cents(5.0))
+                .set(op::VIB_LFO_TO_PITCH, 8)
+                .set(op::REVERB_SEND, 200),
+            target: -21.0,
+        },
+        Design {
+            name: "Reed",
+            set: "reed",
+            cutoffs: [Some(2200.0), Some(3500.0), Some(6000.0)],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.03))
+                .set(op::RELEASE_VOL_ENV, timecents(0.12))
+                .set(op::DELAY_VIB_LFO, timecents(0.35))
+                .set(op::FREQ_VIB_LFO, abs_cents(5.0))
+                .set(op::VIB_LFO_TO_PITCH, 10)
+                .set(op::REVERB_SEND, 150),
+            target: -22.0,
+        },
+        Design {
+            name: "Crystal",
+            set: "crystal",
+            cutoffs: [Some(2000.0), Some(3000.0), Some(4500.0)],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.08))
+                .set(op::RELEASE_VOL_ENV, timecents(1.5))
+                .set(op::INITIAL_FILTER_Q, 60)
+                .set(op::MOD_LFO_TO_FILTER_FC, 1200)
+                .set(op::FREQ_MOD_LFO, abs_cents(0.5))
+                .set(op::CHORUS_SEND, 400)
+                .set(op::REVERB_SEND, 500),
+            target: -23.0,
+        },
+        Design {
+            name: "Sitar",
+            set: "sitar",
+            cutoffs: [Some(3000.0), Some(5000.0), OPEN],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.001))
+                .set(op::DECAY_VOL_ENV, timecents(3.0))
+                .set(op::KEYNUM_TO_VOL_ENV_DECAY, 30)
+                .set(op::SUSTAIN_VOL_ENV, 1000)
+                .set(op::RELEASE_VOL_ENV, timecents(0.4))
+                .set(op::REVERB_SEND, 200),
+            target: -26.5,
+        },
+        Design {
+            name: "Shanai",
+            set: "reed",
+            cutoffs: [Some(2500.0), Some(3000.0), Some(3500.0)],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.02))
+                .set(op::RELEASE_VOL_ENV, timecents(0.1))
+                // A narrow resonance makes the reed nasal.
+                .set(op::INITIAL_FILTER_Q, 120)
+                .set(op::FREQ_VIB_LFO, abs_cents(6.5))
+                .set(op::VIB_LFO_TO_PITCH, 20),
+            target: -23.0,
+        },
+        Design {
+            name: "Steel Drum",
+            set: "steel",
+            cutoffs: [Some(2500.0), Some(4000.0), OPEN],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.001))
+                .set(op::DECAY_VOL_ENV, timecents(1.8))
+                .set(op::SUSTAIN_VOL_ENV, 1000)
+                .set(op::RELEASE_VOL_ENV, timecents(0.3))
+                .set(op::REVERB_SEND, 200),
+            target: -23.5,
+        },
+        Design {
+            name: "Melodic Tom",
+            set: "drum:tom",
+            cutoffs: [Some(3000.0), Some(6000.0), OPEN],
+            global: z()
+                .set(op::DELAY_VOL_ENV, -32768)
+                .set(op::ATTACK_VOL_ENV, -32768)
+                .set(op::RELEASE_VOL_ENV, timecents(0.5)),
+            target: -20.0,
+        },
+        Design {
+            name: "Reverse Cymbal",
+            set: "drum:crash",
+            cutoffs: [Some(5000.0), Some(8000.0), OPEN],
+            global: z()
+                // A swell into the cymbal's decay: the nearest a forward sample gets to
+                // a reversed one.
+                .set(op::ATTACK_VOL_ENV, timecents(1.0))
+                .set(op::RELEASE_VOL_ENV, timecents(0.08)),
+            target: -29.0,
+        },
+        Design {
+            name: "Noise FX",
+            set: "noise",
+            cutoffs: [Some(1500.0), Some(2500.0), Some(4000.0)],
+            global: z()
+                .set(op::ATTACK_VOL_ENV, timecents(0.05))
+                .set(op::RELEASE_VOL_ENV, timecents(0.4))
+                // Slow waves: the filter and the level rise and fall like surf or wind.
+                .set(op::INITIAL_FILTER_Q, 30)
+                .set(op::MOD_LFO_TO_FILTER_FC, 2000)
+                .set(op::MOD_LFO_TO_VOLUME, 60)
+                .set(op::FREQ_MOD_LFO, abs_cents(0.15))
+                .set(op::REVERB_SEND, 300),
+            target: -24.0,
+        },
     ]
 }
 
@@ -191,8 +400,15 @@ fn synthesize() -> Samples {
     drums.insert("claves", drums::claves());
     drums.insert("woodblock", drums::wood_block());
     drums.insert("shaker", drums::shaker());
+    drums.insert("vibraslap", drums::vibraslap());
+    drums.insert("whistle", drums::whistle(0.18, 17));
+    drums.insert("longwhistle", drums::whistle(0.6, 18));
+    drums.insert("guiro", drums::guiro(7, 0.14, 19));
+    drums.insert("longguiro", drums::guiro(26, 0.5, 20));
+    drums.insert("cuica", drums::cuica(false, 21));
+    drums.insert("opencuica", drums::cuica(true, 22));
     type Make = fn(u8) -> Looped;
-    let sets: [(&str, Make, &[u8]); 10] = [
+    let sets: [(&str, Make, &[u8]); 19] = [
         ("piano", melodic::piano, &[36, 48, 60, 72, 84, 96]),
         ("epiano", melodic::electric_piano, &[36, 48, 60, 72, 84]),
         ("organ", melodic::organ, &[36, 48, 60, 72, 84, 96]),
@@ -203,6 +419,15 @@ fn synthesize() -> Samples {
         ("square", melodic::square_lead, &[36, 48, 60, 72, 84, 96]),
         ("pad", melodic::pad, &[36, 48, 60, 72, 84]),
         ("flute", melodic::flute, &[60, 72, 84]),
+        ("mallet", melodic::mallet, &[48, 60, 72, 84, 96]),
+        ("strings", melodic::strings, &[36, 48, 60, 72, 84]),
+        ("ensemble", melodic::ensemble, &[36, 48, 60, 72, 84]),
+        ("choir", melodic::choir, &[48, 60, 72]),
+        ("brass", melodic::brass, &[36, 48, 60, 72, 84]),
+        ("reed", melodic::reed, &[48, 60, 72, 84]),
+        ("crystal", melodic::crystal, &[48, 60, 72, 84]),
+        ("sitar", melodic::sitar, &[48, 60, 72]),
+        ("steel", melodic::steel_drum, &[48, 60, 72, 84]),
     ];
     // Noise-based drums are spiky; saturation brings their body up to the kick's level.
     for (name, drive) in [
@@ -220,15 +445,20 @@ fn synthesize() -> Samples {
         ("sidestick", 1.5),
         ("claves", 1.5),
         ("woodblock", 1.5),
+        ("vibraslap", 2.0),
+        ("guiro", 2.0),
+        ("longguiro", 2.0),
     ] {
         if let Some(pcm) = drums.get_mut(name) {
             dsp::saturate(pcm, drive);
         }
     }
-    let melodic = sets
+    let mut melodic: Vec<(&'static str, Vec<(u8, Looped)>)> = sets
         .iter()
         .map(|&(name, make, roots)| (name, roots.iter().map(|&r| (r, make(r))).collect()))
         .collect();
+    // Noise has no pitch: one sample, rooted at middle C, serves every key.
+    melodic.push(("noise", vec![(60, melodic::noise())]));
     Samples { drums, melodic }
 }
 
@@ -276,6 +506,7 @@ fn kit() -> Vec<Drum> {
         d(55, "crash", 5, -200, -24.0, 0),
         d(56, "cowbell", 0, 150, -24.0, 0),
         d(57, "crash", 2, 300, -23.0, 0),
+        d(58, "vibraslap", 0, 200, -26.0, 0),
         d(59, "ride", 1, 250, -27.0, 0),
         d(60, "tom", 19, 200, -22.0, 0),
         d(61, "tom", 15, 150, -22.0, 0),
@@ -288,30 +519,54 @@ fn kit() -> Vec<Drum> {
         d(68, "cowbell", 2, -100, -25.0, 0),
         d(69, "shaker", 0, 200, -28.0, 0),
         d(70, "shaker", 3, -200, -28.0, 0),
+        // Whistles, guiros and cuicas each stop their partner, as hats and triangles do.
+        d(71, "whistle", 0, 300, -27.0, 3),
+        d(72, "longwhistle", 0, 300, -27.0, 3),
+        d(73, "guiro", 0, -250, -26.0, 4),
+        d(74, "longguiro", 0, -250, -26.0, 4),
         d(75, "claves", 0, 100, -24.0, 0),
         d(76, "woodblock", 0, 150, -24.0, 0),
         d(77, "woodblock", -4, 150, -24.0, 0),
+        d(78, "cuica", 0, -100, -25.0, 5),
+        d(79, "opencuica", 0, -100, -25.0, 5),
         d(80, "bell", 12, -200, -28.0, 2),
         d(81, "bell", 12, -200, -28.0, 2),
     ]
 }
 
 /// Which instrument each General MIDI program plays, and a preset-level attack change in
-/// timecents (strings speak faster than the pad, brass a little slower than the lead).
+/// timecents. Every instrument serves one General MIDI family only (see soundfonts/README.md),
+/// so the sixteen families sound distinct.
 fn gm_map(program: u8) -> (&'static str, i16) {
     match program {
         0..=3 => ("Piano", 0),
-        4 | 5 | 8..=11 | 14 | 112 | 114 => ("Electric Piano", 0),
-        6 | 7 | 12 | 13 | 15 | 24..=28 | 31 | 45 | 46 | 104..=108 | 113 | 115 => ("Pluck", 0),
+        4 | 5 => ("Electric Piano", 0),
+        6 | 7 => ("Harpsichord", 0),
+        8..=15 => ("Mallet", 0),
         16..=23 => ("Organ", 0),
-        29 | 30 | 55 | 81 | 84..=87 | 110 => ("Saw Lead", 0),
-        56..=63 => ("Saw Lead", 1800),
-        32..=37 | 47 | 116 | 117 => ("Finger Bass", 0),
-        38 | 39 | 118 => ("Synth Bass", 0),
-        40..=44 | 48..=51 => ("Warm Pad", -2400),
-        64..=71 | 80 | 109 | 111 => ("Square Lead", 0),
-        72..=79 | 82 | 83 => ("Flute", 0),
-        _ => ("Warm Pad", 0),
+        24..=28 | 31 => ("Pluck", 0),
+        29 | 30 => ("Drive Guitar", 0),
+        32..=37 => ("Finger Bass", 0),
+        38 | 39 => ("Synth Bass", 0),
+        40..=44 => ("Strings", 0),
+        45..=47 => ("Pizzicato", 0),
+        48..=51 => ("Ensemble", 0),
+        52..=54 => ("Choir", 0),
+        // The orchestra hit: the section, striking at once.
+        55 => ("Ensemble", -2400),
+        56..=63 => ("Brass", 0),
+        64..=71 => ("Reed", 0),
+        72..=79 => ("Flute", 0),
+        80 | 82 | 83 => ("Square Lead", 0),
+        81 | 84..=87 => ("Saw Lead", 0),
+        88..=95 => ("Warm Pad", 0),
+        96..=103 => ("Crystal", 0),
+        104..=108 => ("Sitar", 0),
+        109..=111 => ("Shanai", 0),
+        112..=114 => ("Steel Drum", 0),
+        115..=118 => ("Melodic Tom", 0),
+        119 => ("Reverse Cymbal", 0),
+        _ => ("Noise FX", 0),
     }
 }
 
@@ -375,33 +630,59 @@ fn build(samples: &Samples, levels: &Levels) -> Sf2 {
 
     // Melodic instruments.
     let mut inst_ids = BTreeMap::new();
+    // Instruments that share a sample set share its samples too.
+    let mut set_ids: BTreeMap<&str, Vec<(u8, u8, i16)>> = BTreeMap::new();
     for design in designs() {
-        let set = &samples
-            .melodic
-            .iter()
-            .find(|(n, _)| *n == design.set)
-            .expect("every design names a sample set")
-            .1;
         let mut zones = Vec::new();
-        for (i, (root, tone)) in set.iter().enumerate() {
-            let id = sf.sample(
-                &format!("{} {}", design.set, root),
-                &tone.pcm,
-                melodic::SR,
-                *root,
-                tone.correction,
-                Some(tone.lp),
-            );
-            let lo = if i == 0 {
-                0
-            } else {
-                (set[i - 1].0 + root) / 2 + 1
+        if let Some(drum) = design.set.strip_prefix("drum:") {
+            // A drum played melodically: its one-shot over the whole keyboard, at its pitch.
+            let root = match drum {
+                "tom" => 45,
+                _ => 60,
             };
-            let hi = if i + 1 == set.len() {
-                127
-            } else {
-                (root + set[i + 1].0) / 2
+            for (layer, (vlo, vhi)) in [(0u8, 63u8), (64, 100), (101, 127)].into_iter().enumerate()
+            {
+                let mut z = Zone::default()
+                    .range(op::KEY_RANGE, 0, 127)
+                    .range(op::VEL_RANGE, vlo, vhi)
+                    .set(op::OVERRIDING_ROOT_KEY, root)
+                    .set(op::SAMPLE_ID, ids[drum]);
+                if let Some(hz) = design.cutoffs[layer] {
+                    z = z.set(op::INITIAL_FILTER_FC, abs_cents(hz));
+                }
+                zones.push(z);
+            }
+        }
+        let ranges = set_ids.entry(design.set).or_insert_with(|| {
+            let Some((_, set)) = samples.melodic.iter().find(|(n, _)| *n == design.set) else {
+                return Vec::new();
             };
+            set.iter()
+                .enumerate()
+                .map(|(i, (root, tone))| {
+                    let id = sf.sample(
+                        &format!("{} {}", design.set, root),
+                        &tone.pcm,
+                        melodic::SR,
+                        *root,
+                        tone.correction,
+                        Some(tone.lp),
+                    );
+                    let lo = if i == 0 {
+                        0
+                    } else {
+                        (set[i - 1].0 + root) / 2 + 1
+                    };
+                    let hi = if i + 1 == set.len() {
+                        127
+                    } else {
+                        (root + set[i + 1].0) / 2
+                    };
+                    (lo, hi, id)
+                })
+                .collect()
+        });
+        for &(lo, hi, id) in ranges.iter() {
             for (layer, (vlo, vhi)) in [(0u8, 63u8), (64, 100), (101, 127)].into_iter().enumerate()
             {
                 let mut z = Zone::default()
@@ -415,6 +696,7 @@ fn build(samples: &Samples, levels: &Levels) -> Sf2 {
                 zones.push(z);
             }
         }
+        assert!(!zones.is_empty(), "{} has no samples", design.set);
         let global = design.global.clone().set(
             op::INITIAL_ATTENUATION,
             levels.melodic.get(design.name).copied().unwrap_or(0),
