@@ -566,6 +566,15 @@ mod tests {
         assert_eq!(parse_decimal("+1.+5"), None);
         assert_eq!(parse_decimal("1-.5"), None);
         assert_eq!(parse_decimal("+2.5"), Some(Time::new(5, 2)));
+        // Nine decimals and twelve whole digits at most: exact, never rounded.
+        assert_eq!(
+            parse_decimal("0.123456789"),
+            Some(Time::new(123_456_789, 1_000_000_000))
+        );
+        assert_eq!(parse_decimal("0.1234567891"), None);
+        assert_eq!(parse_decimal("0.1000000000"), Some(Time::new(1, 10)));
+        assert_eq!(parse_decimal("999999999999"), Some(cycles(999_999_999_999)));
+        assert_eq!(parse_decimal("1000000000000"), None);
     }
 
     #[test]
