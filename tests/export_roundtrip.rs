@@ -189,6 +189,7 @@ for i, t in enumerate(m.tracks):
         if e.type == 'time_signature': print('meter', tick, e.numerator, e.denominator)
         if e.type == 'note_on': print('note', i, tick, e.channel + 1, e.note, e.velocity)
         if e.type == 'note_off': print('note', i, tick, e.channel + 1, e.note, 0)
+        if e.type == 'end_of_track' and i == 0: print('end', tick)
 "#;
 
 /// Python's mido reads the file on its own: the format, the PPQ, the tempo and meter, and
@@ -241,12 +242,14 @@ fn mido_reads_back_every_note_on_its_tick() {
         let micros = (60_000_000.0 / song.tempo.bpm).round() as u64;
         let meter = song.tempo.meter;
         let mut tempo = Vec::new();
+        let mut end = None;
         let mut read: Vec<Vec<Note>> = vec![Vec::new(); song.tracks.len()];
         for line in lines {
             let f: Vec<&str> = line.split(' ').collect();
             match f[0] {
                 "tempo" => tempo.push(line.to_string()),
                 "meter" => tempo.push(line.to_string()),
+                "end" => end = f[1].parse::<u64>().ok(),
                 _ => {
                     let n: Vec<u64> = f[1..].iter().map(|x| x.parse().unwrap()).collect();
                     read[n[0] as usize - 1].push((n[1], n[2] as u8, n[3] as u8, n[4] as u8));
@@ -261,6 +264,9 @@ fn mido_reads_back_every_note_on_its_tick() {
             ],
             "{name}: tempo and meter"
         );
+        // The tempo track ends after the four bars, each `beats` quarters long here.
+        let bar = u64::from(export.ppq) * 4 * u64::from(meter.beats) / u64::from(meter.unit);
+        assert_eq!(end, Some(4 * bar + export.shift), "{name}: where the song ends");
         let (list, _) = messages(&song, Length::Bars(4));
         for (i, notes) in read.iter_mut().enumerate() {
             notes.sort();
@@ -395,4 +401,17 @@ fn swing_delays_the_offbeat_sixteenth_in_the_file() {
     assert_eq!(ons[..4], [0, 480, 960, 1440], "eighths stay put");
     let (_, ons, _) = onsets("swing 2/3 1/16\ntrack a\n  play \"c4*16\"\n", 1);
     assert_eq!(ons[..4], [0, 320, 480, 800]);
+}
+
+#[test]
+fn notes_before_bar_one_move_the_song_by_whole_bars_of_its_own_meter() {
+    // A flam's grace in 3/8: the bar is three eighths, 1,440 ticks at 960 PPQ.
+    let export = round_trip(
+        "tempo 60\nmeter 3/8\ntrack sn drums\n  play \"flam ~ ~\"\n",
+        Length::Bars(2),
+    );
+    assert_eq!((export.ppq, export.shift), (960, 1440));
+    // Exactly one bar early (a second at 240 BPM): one bar of shift, not two.
+    let (_, ons, _) = onsets("tempo 240\ntrack a\n  play \"c4 c4\"\n  nudge -1000ms\n", 1);
+    assert_eq!(ons, [0, 1920]);
 }
