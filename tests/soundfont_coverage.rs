@@ -171,3 +171,157 @@ fn every_program_plays_an_instrument_of_its_own_family() {
         }
     }
 }
+
+// --- Warnings for notes a SoundFont cannot sound -------------------------------------------
+
+/// The generator's SF2 writer, to build a tiny SoundFont that lacks things.
+#[allow(dead_code)]
+#[path = "../examples/make_soundfont/sf2.rs"]
+mod sf2;
+
+use flam::output::coverage;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A SoundFont with a kit of one drum (the bass drum, 36) and a piano that only spans
+/// c3–c5 (48–72): nothing else.
+fn tiny_font(dir: &Path) -> PathBuf {
+    use sf2::{Sf2, Zone, op};
+    let mut sf = Sf2::default();
+    let pcm: Vec<f32> = (0..3200)
+        .map(|i| (i as f32 * 0.1).sin() * (1.0 - i as f32 / 3200.0))
+        .collect();
+    let sample = sf.sample("tone", &pcm, 32_000, 60, 0, None);
+    let kick = sf.instrument(
+        "kick",
+        Zone::default(),
+        vec![
+            Zone::default()
+                .range(op::KEY_RANGE, 36, 36)
+                .set(op::SAMPLE_ID, sample),
+        ],
+    );
+    let piano = sf.instrument(
+        "piano",
+        Zone::default(),
+        vec![
+            Zone::default()
+                .range(op::KEY_RANGE, 48, 72)
+                .set(op::SAMPLE_ID, sample),
+        ],
+    );
+    sf.preset(
+        "kit",
+        128,
+        0,
+        vec![Zone::default().set(op::INSTRUMENT, kick)],
+    );
+    sf.preset(
+        "piano",
+        0,
+        0,
+        vec![Zone::default().set(op::INSTRUMENT, piano)],
+    );
+    let path = dir.join("tiny.sf2");
+    std::fs::write(&path, sf.write("tiny", "a test font")).unwrap();
+    path
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("flam-coverage-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const PERCUSSION: &str = "track perc drums\n  play \"bd*2 <~ vs>\"\n";
+
+fn flam(args: &[&str], dir: &Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_flam"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("FLAM_SOUNDFONT")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn check_warns_that_the_vibraslap_is_missing_from_a_kit_without_one_and_exits_0() {
+    let dir = scratch("check");
+    tiny_font(&dir);
+    std::fs::write(dir.join("perc.flam"), PERCUSSION).unwrap();
+    let (code, err) = flam(&["check", "--soundfont", "tiny.sf2", "perc.flam"], &dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "perc.flam:1: warning: the SoundFont `tiny.sf2` has no sound for the drum `vs` (58) \
+             that track `perc` plays (bar 2)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("another drum"), "{err}");
+    // The bass drum it does have is not mentioned.
+    assert!(!err.contains("(36)"), "{err}");
+    // The built-in kit has a vibraslap.
+    let (code, err) = flam(&["check", "perc.flam"], &dir);
+    assert_eq!((code, err.contains("warning")), (0, false), "{err}");
+}
+
+#[test]
+fn render_warns_about_a_program_the_font_lacks_and_a_note_out_of_the_pianos_range() {
+    let dir = scratch("render");
+    tiny_font(&dir);
+    let song = "track keys channel 1 program piano\n  play \"c4 c7\"\n\
+                track lead channel 2 program sitar\n  play \"c4\"\n";
+    std::fs::write(dir.join("song.flam"), song).unwrap();
+    let (code, err) = flam(
+        &[
+            "render",
+            "--soundfont",
+            "tiny.sf2",
+            "--bars",
+            "1",
+            "song.flam",
+            "-o",
+            "out.wav",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("no sound for the note c7 (96) in program `acoustic-grand-piano`"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("c4 (60)"),
+        "c4 is in the piano's range: {err}"
+    );
+    assert!(
+        err.contains(
+            "has no program `sitar` (105) in bank 0 for track `lead`, so it plays `piano`"
+        ),
+        "{err}"
+    );
+    assert!(dir.join("out.wav").exists());
+}
+
+#[test]
+fn no_bundled_song_plays_a_note_the_built_in_font_cannot_sound() {
+    let font = soundfont::load(&Source::BuiltIn).unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/patterns")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "flam") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let song = flam::lang::song::compile(&text).unwrap();
+        let w = coverage::warnings(&song, &font, "built-in");
+        assert!(w.is_empty(), "{}: {w:?}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} bundled songs found");
+}

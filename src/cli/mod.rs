@@ -90,6 +90,10 @@ enum Command {
         /// The song files to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Warn about notes this SoundFont has no sound for: a .sf2 path, an installed one's
+        /// name (see `flam soundfonts`), or `built-in` (the default, or $FLAM_SOUNDFONT).
+        #[arg(long, value_name = "PATH")]
+        soundfont: Option<String>,
     },
     /// Print exactly the notes a song plays, sorted by time.
     Events {
@@ -193,7 +197,7 @@ enum Command {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { files } => check::run(&files),
+        Command::Check { files, soundfont } => check::run(&files, soundfont.as_deref()),
         Command::Play {
             file,
             out,

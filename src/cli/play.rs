@@ -123,6 +123,16 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         monitors.extend(opened.monitor);
         synths.extend(opened.synth);
     }
+    // After the output has started, so the check never delays the first note; only when the
+    // synth plays (the SoundFont has been loaded), since MIDI gear has its own sounds.
+    if let Some(preload) = font.as_mut()
+        && let Some((source, _)) = preload.loaded()
+    {
+        let source = source.clone();
+        if let Ok(loaded) = preload.get() {
+            source::warn_font(&args.file, &song, &source, &loaded);
+        }
+    }
     if args.verbose {
         let mut line = format!(
             "flam: compiled {} in {:.1} ms",

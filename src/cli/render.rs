@@ -44,6 +44,7 @@ pub fn run(req: &Request) -> Result<ExitCode, Failure> {
     options.effects = !req.no_effects;
     render::check(length, &options).map_err(|e| Failure::input(format!("error: {e}")))?;
     let (source, font) = soundfonts::load(req.soundfont)?;
+    source::warn_font(req.file, &song, &source, &font);
 
     let started = Instant::now();
     let show_progress = std::io::stderr().is_terminal();

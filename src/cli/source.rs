@@ -5,6 +5,8 @@ use std::path::Path;
 use super::failure::Failure;
 use crate::lang::diagnostic::{Diagnostic, render};
 use crate::lang::song::{self, Song};
+use crate::output::soundfont::Source;
+use rustysynth::SoundFont;
 
 /// Reads a file as UTF-8 text.
 pub fn read(path: &Path) -> Result<String, Failure> {
@@ -46,6 +48,15 @@ pub fn compile(path: &Path) -> Result<Song, Failure> {
 /// stderr; warnings never stop anything.
 pub fn warn(path: &Path, song: &Song) {
     for w in crate::lang::song::warning::warnings(song) {
+        eprint!("{}", w.render(&path.display().to_string()));
+    }
+}
+
+/// Prints what in `song` the SoundFont from `source` has no sound for (see
+/// [`crate::output::coverage`]) to stderr; like [`warn`], it never stops anything.
+pub fn warn_font(path: &Path, song: &Song, source: &Source, font: &SoundFont) {
+    let name = crate::output::coverage::font_name(source);
+    for w in crate::output::coverage::warnings(song, font, &name) {
         eprint!("{}", w.render(&path.display().to_string()));
     }
 }

@@ -10,6 +10,7 @@ pub mod audio_device;
 pub mod audio_host;
 pub mod capture;
 pub mod captured;
+pub mod coverage;
 pub mod decimator;
 pub mod delivery_counts;
 pub mod destination;
