@@ -233,3 +233,44 @@ pub fn export(song: &Song, length: Length) -> Export {
         notes,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::song::compile;
+
+    fn at(cycle: Time, song: &Song) -> Timed {
+        Timed {
+            seconds: song.tempo.cycle_to_seconds(cycle),
+            cycle,
+            track: 0,
+            message: Message::NoteOn {
+                channel: 1,
+                key: 60,
+                velocity: 100,
+            },
+        }
+    }
+
+    #[test]
+    fn a_time_before_bar_one_rounds_to_the_nearest_tick_away_from_zero() {
+        let song = compile("track a\n  play \"c4\"\n").unwrap();
+        // A seventh of a bar early is 4/7 of a quarter: -548.57 ticks at 960 PPQ.
+        assert_eq!(
+            tick_of(&song, &at(Time::new(-1, 7), &song), 960),
+            (-549, false)
+        );
+        assert_eq!(
+            tick_of(&song, &at(Time::new(1, 7), &song), 960),
+            (549, false)
+        );
+        // Half-way: 1/256 of a quarter at 32,640 PPQ is 127.5 ticks, either way from zero.
+        let tie = Time::new(1, 1024);
+        assert_eq!(tick_of(&song, &at(-tie, &song), 32640), (-128, false));
+        assert_eq!(tick_of(&song, &at(tie, &song), 32640), (128, false));
+        assert_eq!(
+            tick_of(&song, &at(Time::new(-1, 4), &song), 960),
+            (-960, true)
+        );
+    }
+}
