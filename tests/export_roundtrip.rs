@@ -415,3 +415,16 @@ fn notes_before_bar_one_move_the_song_by_whole_bars_of_its_own_meter() {
     let (_, ons, _) = onsets("tempo 240\ntrack a\n  play \"c4 c4\"\n  nudge -1000ms\n", 1);
     assert_eq!(ons, [0, 1920]);
 }
+
+#[test]
+fn a_resolution_that_fits_the_first_bar_exactly_gives_way_when_a_later_bar_needs_more() {
+    // Bar 1's sevens, thirty-ones and hundred-fifty-ones need 7 × 31 × 151 = 32,767 ticks a
+    // quarter, the most a MIDI file can say; bar 2's eighths need twice that. No resolution
+    // holds both, so the file falls back to the finest multiple of 960 and rounds.
+    let src = "track a\n  play \"<[c4*7, e4*31, g4*151] c4*8>\"\n";
+    let (ppq, _, rounded) = onsets(src, 2);
+    assert_eq!(ppq, 960 * 34);
+    assert!(rounded > 0);
+    let (ppq, _, rounded) = onsets(src, 1);
+    assert_eq!((ppq, rounded), (32767, 0), "bar 1 alone fits exactly");
+}
