@@ -428,21 +428,32 @@ fn with_more_tracks_than_fit_the_grid_scrolls_to_the_selected_one() {
     assert!(words_on(&bottom).contains("of 14"), "{}", words_on(&bottom));
 }
 
-/// Types `text` at the end of the snare's pattern line and lets the compile finish.
-fn type_a_third_snare(app: &mut App) {
+/// Types `text` inside the quotes at the end of the snare's pattern line.
+fn type_in_the_snare_pattern(app: &mut App, text: &str) {
     for _ in 0..8 {
         app.handle(Action::Down);
     }
     app.handle(Action::End);
     app.handle(Action::Left);
-    for c in " sn".chars() {
+    for c in text.chars() {
         app.handle(Action::Char(c));
     }
-    let (generation, text) = app
-        .compile_due(std::time::Instant::now() + std::time::Duration::from_secs(1))
-        .expect("a compile is due after the pause");
+}
+
+/// Runs the compile that is due at `when`, as the UI's compile thread would.
+fn compile_due_at(app: &mut App, when: std::time::Instant) {
+    let (generation, text) = app.compile_due(when).expect("a compile is due");
     app.compile_started(generation);
     app.compiled(generation, flam::lang::song::compile(&text));
+}
+
+/// Adds a third snare hit and lets the compile finish after the typing pause.
+fn type_a_third_snare(app: &mut App) {
+    type_in_the_snare_pattern(app, " sn");
+    compile_due_at(
+        app,
+        std::time::Instant::now() + std::time::Duration::from_secs(1),
+    );
 }
 
 #[test]
@@ -473,21 +484,10 @@ fn an_edit_waits_for_ctrl_enter_and_says_so() {
 #[test]
 fn ctrl_enter_before_the_compile_sends_the_edit_as_soon_as_it_compiles() {
     let mut app = app();
-    for _ in 0..8 {
-        app.handle(Action::Down);
-    }
-    app.handle(Action::End);
-    app.handle(Action::Left);
-    for c in " sn".chars() {
-        app.handle(Action::Char(c));
-    }
+    type_in_the_snare_pattern(&mut app, " sn");
     app.handle(Action::Send);
     // No typing pause is waited for once the player asked to send.
-    let (generation, text) = app
-        .compile_due(std::time::Instant::now())
-        .expect("compiled at once");
-    app.compile_started(generation);
-    app.compiled(generation, flam::lang::song::compile(&text));
+    compile_due_at(&mut app, std::time::Instant::now());
     assert_eq!(hits(&app, "snare"), 3);
     assert!(!app.edited_not_sent());
 }
@@ -495,16 +495,9 @@ fn ctrl_enter_before_the_compile_sends_the_edit_as_soon_as_it_compiles() {
 #[test]
 fn a_broken_edit_is_not_sent_and_the_old_song_plays_on() {
     let mut app = app();
-    for _ in 0..8 {
-        app.handle(Action::Down);
-    }
-    app.handle(Action::End);
-    app.handle(Action::Left);
-    app.handle(Action::Char('x'));
+    type_in_the_snare_pattern(&mut app, "x");
     app.handle(Action::Send);
-    let (generation, text) = app.compile_due(std::time::Instant::now()).unwrap();
-    app.compile_started(generation);
-    app.compiled(generation, flam::lang::song::compile(&text));
+    compile_due_at(&mut app, std::time::Instant::now());
     assert!(
         app.status.starts_with("not sent: 1 error(s)"),
         "{}",
@@ -593,11 +586,10 @@ fn f3_writes_the_live_tempo_mutes_and_solos_into_the_song_as_one_edit() {
         "{text}"
     );
     // What plays does not change: the written mutes are what the solo did.
-    let (generation, compiled) = app
-        .compile_due(std::time::Instant::now() + std::time::Duration::from_secs(1))
-        .unwrap();
-    app.compile_started(generation);
-    app.compiled(generation, flam::lang::song::compile(&compiled));
+    compile_due_at(
+        &mut app,
+        std::time::Instant::now() + std::time::Duration::from_secs(1),
+    );
     app.handle(Action::Send);
     assert!((0..3).all(|i| app.is_silent(i)) && !app.is_silent(3));
     // Unmuting from the text is an edit again; F3 once more changes nothing.
