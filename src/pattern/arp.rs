@@ -1012,17 +1012,22 @@ mod tests {
         assert!(a.chunks(4).all(|w| w == &a[..4]));
     }
 
-    #[test]
-    fn walk_steps_to_a_neighbour_or_stays_and_starts_from_the_bottom() {
-        let pool = two_octaves(ArpMode::Up, 8);
-        let pattern = held(vec![(t(0, 1), t(4, 1), CMAJ7.to_vec())])
+    /// A walk over Cmaj7 in two octaves (seed 5), held for `bars` bars.
+    fn walk_over_cmaj7(bars: i64) -> Pattern<Note> {
+        held(vec![(t(0, 1), t(bars, 1), CMAJ7.to_vec())])
             .arp(&ArpSettings {
                 mode: ArpMode::Walk,
                 octaves: 2,
                 seed: 5,
                 ..ArpSettings::default()
             })
-            .unwrap();
+            .unwrap()
+    }
+
+    #[test]
+    fn walk_steps_to_a_neighbour_or_stays_and_starts_from_the_bottom() {
+        let pool = two_octaves(ArpMode::Up, 8);
+        let pattern = walk_over_cmaj7(4);
         let run = keys(&struck(&pattern, t(0, 1), t(4, 1)));
         assert_eq!(run.len(), 64);
         assert_eq!(run[0], 60);
@@ -1165,14 +1170,7 @@ mod tests {
     #[test]
     fn walk_moves_up_twice_as_often_as_it_stays_or_falls_and_restarts_from_the_bottom() {
         let pool = two_octaves(ArpMode::Up, 8);
-        let pattern = held(vec![(t(0, 1), t(40, 1), CMAJ7.to_vec())])
-            .arp(&ArpSettings {
-                mode: ArpMode::Walk,
-                octaves: 2,
-                seed: 5,
-                ..ArpSettings::default()
-            })
-            .unwrap();
+        let pattern = walk_over_cmaj7(40);
         let steps = WALK_RESTART_STEPS * 2 + 16;
         let run = keys(&struck(&pattern, t(0, 1), t(steps, 16)));
         assert_eq!(run.len() as i64, steps, "one note a step");
