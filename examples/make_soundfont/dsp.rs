@@ -130,7 +130,7 @@ pub fn looped_tone(
     oscs: &[Osc],
     attack: f64,
     loop_s: f64,
-    transient: &dyn Fn(f64) -> f64,
+    transient: &mut dyn FnMut(f64) -> f64,
 ) -> Looped {
     let srf = f64::from(sr);
     // The loop length whose whole number of base cycles is closest in pitch to `hz`.

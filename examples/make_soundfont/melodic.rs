@@ -5,6 +5,10 @@ use crate::dsp::{Biquad, Looped, Noise, Osc, Partial, key_hz, looped_tone, saw, 
 pub const SR: u32 = 32_000;
 const SRF: f64 = SR as f64;
 
+/// Partials stay under 12 kHz, so a sample can be played a few semitones higher without
+/// aliasing.
+const CEILING_HZ: f64 = 12_000.0;
+
 fn steady(parts: &[(u32, f64)]) -> Vec<Partial> {
     parts
         .iter()
@@ -16,14 +20,55 @@ fn steady(parts: &[(u32, f64)]) -> Vec<Partial> {
         .collect()
 }
 
-/// How many harmonics fit under 12 kHz at this key, so the sample can be played a few
-/// semitones higher without aliasing.
-fn harmonics(key: u8) -> u32 {
-    ((12_000.0 / key_hz(key)) as u32).clamp(1, 120)
+/// Partials from (multiple, level, decay in seconds) rows.
+fn decaying(rows: &[(u32, f64, f64)]) -> Vec<Partial> {
+    rows.iter()
+        .map(|&(multiple, amp, decay)| Partial {
+            multiple,
+            amp,
+            decay,
+        })
+        .collect()
 }
+
+/// The partials that stay under the ceiling on a base frequency of `hz`.
+fn audible(hz: f64, partials: Vec<Partial>) -> Vec<Partial> {
+    partials
+        .into_iter()
+        .filter(|p| hz * f64::from(p.multiple) < CEILING_HZ)
+        .collect()
+}
+
+/// How many harmonics fit under the ceiling at this key.
+fn harmonics(key: u8) -> u32 {
+    ((CEILING_HZ / key_hz(key)) as u32).clamp(1, 120)
+}
+
+/// One oscillator per (detune in cycles per loop, level), all playing the same partials:
+/// unisons a little apart beat against each other.
+fn voices(partials: &[Partial], detunes: &[(i64, f64)]) -> Vec<Osc> {
+    detunes
+        .iter()
+        .map(|&(detune_cycles, level)| Osc {
+            partials: partials.to_vec(),
+            detune_cycles,
+            level,
+        })
+        .collect()
+}
+
+/// A single oscillator at the note's pitch.
+const SOLO: &[(i64, f64)] = &[(0, 1.0)];
 
 fn no_transient(_: f64) -> f64 {
     0.0
+}
+
+/// Filtered noise as a note speaks (a hammer, a pick, breath): `gain` loud, dying away with
+/// time constant `tau` and faded out entirely by `end` seconds.
+fn burst(seed: u64, mut filter: Biquad, gain: f64, tau: f64, end: f64) -> impl FnMut(f64) -> f64 {
+    let mut noise = Noise::new(seed);
+    move |t| filter.run(noise.next()) * gain * (-t / tau).exp() * (1.0 - t / end).max(0.0)
 }
 
 /// A struck piano-like string: many harmonics, the upper ones dying fast, a hammer thud.
@@ -46,72 +91,27 @@ pub fn piano(key: u8) -> Looped {
         })
         .collect();
     // Two strings a little apart beat slowly, as a piano's unisons do.
-    let oscs = [
-        Osc {
-            partials: partials.clone(),
-            detune_cycles: 0,
-            level: 1.0,
-        },
-        Osc {
-            partials,
-            detune_cycles: 1,
-            level: 0.7,
-        },
-    ];
-    let mut noise = Noise::new(u64::from(key));
-    let mut lp = Biquad::lowpass(SRF, 1800.0, 0.7);
-    let thud = std::cell::RefCell::new(move |t: f64| {
-        lp.run(noise.next()) * 0.15 * (-t / 0.012).exp() * (1.0 - t / 0.6).max(0.0)
-    });
-    looped_tone(SR, key_hz(key), &oscs, 0.6, 0.5, &|t| {
-        (thud.borrow_mut())(t)
-    })
+    let oscs = voices(&partials, &[(0, 1.0), (1, 0.7)]);
+    let lp = Biquad::lowpass(SRF, 1800.0, 0.7);
+    let mut thud = burst(u64::from(key), lp, 0.15, 0.012, 0.6);
+    looped_tone(SR, key_hz(key), &oscs, 0.6, 0.5, &mut thud)
 }
 
 /// An electric piano: a sine-like tine with a bell "ping" that dies in the attack.
 pub fn electric_piano(key: u8) -> Looped {
-    let oscs = [
-        Osc {
-            partials: vec![
-                Partial {
-                    multiple: 1,
-                    amp: 1.0,
-                    decay: f64::INFINITY,
-                },
-                Partial {
-                    multiple: 2,
-                    amp: 0.35,
-                    decay: 0.5,
-                },
-                Partial {
-                    multiple: 3,
-                    amp: 0.12,
-                    decay: 0.3,
-                },
-                Partial {
-                    multiple: 7,
-                    amp: 0.25,
-                    decay: 0.06,
-                },
-                Partial {
-                    multiple: 14,
-                    amp: 0.12,
-                    decay: 0.03,
-                },
-            ]
-            .into_iter()
-            .filter(|p| key_hz(key) * f64::from(p.multiple) < 12_000.0)
-            .collect(),
-            detune_cycles: 0,
-            level: 1.0,
-        },
-        Osc {
-            partials: steady(&[(1, 0.15), (2, 0.08)]),
-            detune_cycles: 1,
-            level: 1.0,
-        },
-    ];
-    looped_tone(SR, key_hz(key), &oscs, 0.4, 0.5, &no_transient)
+    let tine = audible(
+        key_hz(key),
+        decaying(&[
+            (1, 1.0, f64::INFINITY),
+            (2, 0.35, 0.5),
+            (3, 0.12, 0.3),
+            (7, 0.25, 0.06),
+            (14, 0.12, 0.03),
+        ]),
+    );
+    let mut oscs = voices(&tine, SOLO);
+    oscs.extend(voices(&steady(&[(1, 0.15), (2, 0.08)]), &[(1, 1.0)]));
+    looped_tone(SR, key_hz(key), &oscs, 0.4, 0.5, &mut no_transient)
 }
 
 /// A drawbar organ, 88 8800 000 plus a little 4': sub, fundamental, fifth, octave; a key click.
@@ -119,30 +119,10 @@ pub fn organ(key: u8) -> Looped {
     // Multiples of half the note's frequency, so the 16' drawbar is a whole multiple too.
     let bars = [(1, 0.8), (2, 1.0), (3, 0.8), (4, 0.5), (6, 0.25), (8, 0.2)];
     let hz = key_hz(key) / 2.0;
-    let partials = steady(
-        &bars
-            .iter()
-            .copied()
-            .filter(|&(m, _)| hz * f64::from(m) < 12_000.0)
-            .collect::<Vec<_>>(),
-    );
-    let mut noise = Noise::new(99 + u64::from(key));
-    let mut bp = Biquad::bandpass(SRF, 2500.0, 0.8);
-    let click = std::cell::RefCell::new(move |t: f64| {
-        bp.run(noise.next()) * 0.5 * (-t / 0.004).exp() * (1.0 - t / 0.05).max(0.0)
-    });
-    looped_tone(
-        SR,
-        hz,
-        &[Osc {
-            partials,
-            detune_cycles: 0,
-            level: 1.0,
-        }],
-        0.05,
-        0.3,
-        &|t| (click.borrow_mut())(t),
-    )
+    let partials = audible(hz, steady(&bars));
+    let bp = Biquad::bandpass(SRF, 2500.0, 0.8);
+    let mut click = burst(99 + u64::from(key), bp, 0.5, 0.004, 0.05);
+    looped_tone(SR, hz, &voices(&partials, SOLO), 0.05, 0.3, &mut click)
 }
 
 /// A plucked string: bright at first, mellowing quickly.
@@ -158,22 +138,15 @@ pub fn pluck(key: u8) -> Looped {
             }
         })
         .collect();
-    let mut noise = Noise::new(7 + u64::from(key));
-    let mut hp = Biquad::highpass(SRF, 2000.0, 0.7);
-    let pick = std::cell::RefCell::new(move |t: f64| {
-        hp.run(noise.next()) * 0.1 * (-t / 0.003).exp() * (1.0 - t / 0.5).max(0.0)
-    });
+    let hp = Biquad::highpass(SRF, 2000.0, 0.7);
+    let mut pick = burst(7 + u64::from(key), hp, 0.1, 0.003, 0.5);
     looped_tone(
         SR,
         key_hz(key),
-        &[Osc {
-            partials,
-            detune_cycles: 0,
-            level: 1.0,
-        }],
+        &voices(&partials, SOLO),
         0.5,
         0.4,
-        &|t| (pick.borrow_mut())(t),
+        &mut pick,
     )
 }
 
@@ -198,157 +171,85 @@ pub fn finger_bass(key: u8) -> Looped {
             amp: a * 0.35,
             decay: f64::INFINITY,
         }))
-        .filter(|p| key_hz(key) * f64::from(p.multiple) < 12_000.0)
         .collect();
-    let mut noise = Noise::new(55 + u64::from(key));
-    let mut lp = Biquad::lowpass(SRF, 700.0, 0.7);
-    let thump = std::cell::RefCell::new(move |t: f64| {
-        lp.run(noise.next()) * 0.2 * (-t / 0.008).exp() * (1.0 - t / 0.3).max(0.0)
-    });
+    let partials = audible(key_hz(key), partials);
+    let lp = Biquad::lowpass(SRF, 700.0, 0.7);
+    let mut thump = burst(55 + u64::from(key), lp, 0.2, 0.008, 0.3);
     looped_tone(
         SR,
         key_hz(key),
-        &[Osc {
-            partials,
-            detune_cycles: 0,
-            level: 1.0,
-        }],
+        &voices(&partials, SOLO),
         0.3,
         0.5,
-        &|t| (thump.borrow_mut())(t),
+        &mut thump,
     )
 }
 
 /// A band-limited sawtooth, for the synth bass (the filter envelope shapes it).
 pub fn saw_wave(key: u8) -> Looped {
-    looped_tone(
-        SR,
-        key_hz(key),
-        &[Osc {
-            partials: saw(harmonics(key)),
-            detune_cycles: 0,
-            level: 1.0,
-        }],
-        0.0,
-        0.25,
-        &no_transient,
-    )
+    let oscs = voices(&saw(harmonics(key)), SOLO);
+    looped_tone(SR, key_hz(key), &oscs, 0.0, 0.25, &mut no_transient)
 }
 
 /// Two sawtooths a few cycles per second apart: the lead.
 pub fn saw_lead(key: u8) -> Looped {
-    let oscs = [
-        Osc {
-            partials: saw(harmonics(key)),
-            detune_cycles: 0,
-            level: 1.0,
-        },
-        Osc {
-            partials: saw(harmonics(key)),
-            detune_cycles: 1,
-            level: 0.8,
-        },
-    ];
+    let oscs = voices(&saw(harmonics(key)), &[(0, 1.0), (1, 0.8)]);
     // A 0.4 s loop puts the two 2.5 cycles per second apart: a gentle beat.
-    looped_tone(SR, key_hz(key), &oscs, 0.0, 0.4, &no_transient)
+    looped_tone(SR, key_hz(key), &oscs, 0.0, 0.4, &mut no_transient)
 }
 
 /// A square lead (odd harmonics).
 pub fn square_lead(key: u8) -> Looped {
-    let oscs = [
-        Osc {
-            partials: square(harmonics(key)),
-            detune_cycles: 0,
-            level: 1.0,
-        },
-        Osc {
-            partials: square(harmonics(key)),
-            detune_cycles: 1,
-            level: 0.5,
-        },
-    ];
-    looped_tone(SR, key_hz(key), &oscs, 0.0, 0.4, &no_transient)
+    let oscs = voices(&square(harmonics(key)), &[(0, 1.0), (1, 0.5)]);
+    looped_tone(SR, key_hz(key), &oscs, 0.0, 0.4, &mut no_transient)
 }
 
 /// Three sawtooths slowly beating against each other: the pad.
 pub fn pad(key: u8) -> Looped {
-    let h = harmonics(key).min(40);
-    let oscs = [
-        Osc {
-            partials: saw(h),
-            detune_cycles: 0,
-            level: 1.0,
-        },
-        Osc {
-            partials: saw(h),
-            detune_cycles: 1,
-            level: 0.9,
-        },
-        Osc {
-            partials: saw(h),
-            detune_cycles: -1,
-            level: 0.9,
-        },
-    ];
+    let oscs = voices(
+        &saw(harmonics(key).min(40)),
+        &[(0, 1.0), (1, 0.9), (-1, 0.9)],
+    );
     // A loop of about 1.2 s: the saws drift apart and back less than once a second.
-    looped_tone(SR, key_hz(key), &oscs, 0.0, 1.2, &no_transient)
+    looped_tone(SR, key_hz(key), &oscs, 0.0, 1.2, &mut no_transient)
 }
 
 /// A soft sine with a breath of noise: used for flutes and whistles.
 pub fn flute(key: u8) -> Looped {
     let partials = steady(&[(1, 1.0), (2, 0.18), (3, 0.06)]);
-    let mut noise = Noise::new(3 + u64::from(key));
-    let mut bp = Biquad::bandpass(SRF, key_hz(key) * 2.0, 1.5);
-    let chiff = std::cell::RefCell::new(move |t: f64| {
-        bp.run(noise.next()) * 0.4 * (-t / 0.03).exp() * (1.0 - t / 0.15).max(0.0)
-    });
+    let bp = Biquad::bandpass(SRF, key_hz(key) * 2.0, 1.5);
+    let mut chiff = burst(3 + u64::from(key), bp, 0.4, 0.03, 0.15);
     looped_tone(
         SR,
         key_hz(key),
-        &[Osc {
-            partials,
-            detune_cycles: 0,
-            level: 1.0,
-        }],
+        &voices(&partials, SOLO),
         0.15,
         0.3,
-        &|t| (chiff.borrow_mut())(t),
+        &mut chiff,
     )
 }
 
 /// A mallet on a tuned bar (marimba, vibraphone, bells): the fundamental rings, the bar's
 /// overtones near the 4th and 10th harmonic die within the attack.
 pub fn mallet(key: u8) -> Looped {
-    let partials: Vec<Partial> = [
-        (1, 1.0, 1.5),
-        (4, 0.45, 0.25),
-        (10, 0.2, 0.05),
-        (1, 0.5, f64::INFINITY),
-    ]
-    .iter()
-    .filter(|&&(m, _, _)| key_hz(key) * f64::from(m) < 12_000.0)
-    .map(|&(multiple, amp, decay)| Partial {
-        multiple,
-        amp,
-        decay,
-    })
-    .collect();
-    let mut noise = Noise::new(201 + u64::from(key));
-    let mut bp = Biquad::bandpass(SRF, 3000.0, 1.0);
-    let knock = std::cell::RefCell::new(move |t: f64| {
-        bp.run(noise.next()) * 0.3 * (-t / 0.004).exp() * (1.0 - t / 0.4).max(0.0)
-    });
+    let partials = audible(
+        key_hz(key),
+        decaying(&[
+            (1, 1.0, 1.5),
+            (4, 0.45, 0.25),
+            (10, 0.2, 0.05),
+            (1, 0.5, f64::INFINITY),
+        ]),
+    );
+    let bp = Biquad::bandpass(SRF, 3000.0, 1.0);
+    let mut knock = burst(201 + u64::from(key), bp, 0.3, 0.004, 0.4);
     looped_tone(
         SR,
         key_hz(key),
-        &[Osc {
-            partials,
-            detune_cycles: 0,
-            level: 1.0,
-        }],
+        &voices(&partials, SOLO),
         0.4,
         0.3,
-        &|t| (knock.borrow_mut())(t),
+        &mut knock,
     )
 }
 
@@ -387,41 +288,18 @@ pub fn strings(key: u8) -> Looped {
         (2800.0, 900.0, 0.8),
     ];
     let partials = formant_saw(key, key_hz(key), 50, &body, 0.9);
-    let oscs = [
-        Osc {
-            partials: partials.clone(),
-            detune_cycles: 0,
-            level: 1.0,
-        },
-        Osc {
-            partials,
-            detune_cycles: 1,
-            level: 0.6,
-        },
-    ];
-    let mut noise = Noise::new(301 + u64::from(key));
-    let mut bp = Biquad::bandpass(SRF, 2500.0, 0.8);
-    let bite = std::cell::RefCell::new(move |t: f64| {
-        bp.run(noise.next()) * 0.12 * (-t / 0.05).exp() * (1.0 - t / 0.2).max(0.0)
-    });
-    looped_tone(SR, key_hz(key), &oscs, 0.2, 0.6, &|t| {
-        (bite.borrow_mut())(t)
-    })
+    let oscs = voices(&partials, &[(0, 1.0), (1, 0.6)]);
+    let bp = Biquad::bandpass(SRF, 2500.0, 0.8);
+    let mut bite = burst(301 + u64::from(key), bp, 0.12, 0.05, 0.2);
+    looped_tone(SR, key_hz(key), &oscs, 0.2, 0.6, &mut bite)
 }
 
 /// A string section: four darker bowed strings drifting against each other.
 pub fn ensemble(key: u8) -> Looped {
     let body = [(500.0, 300.0, 1.0), (1300.0, 500.0, 0.5)];
     let partials = formant_saw(key, key_hz(key), 40, &body, 1.2);
-    let oscs: Vec<Osc> = [(0, 1.0), (1, 0.8), (-1, 0.8), (2, 0.6)]
-        .iter()
-        .map(|&(detune_cycles, level)| Osc {
-            partials: partials.clone(),
-            detune_cycles,
-            level,
-        })
-        .collect();
-    looped_tone(SR, key_hz(key), &oscs, 0.0, 1.0, &no_transient)
+    let oscs = voices(&partials, &[(0, 1.0), (1, 0.8), (-1, 0.8), (2, 0.6)]);
+    looped_tone(SR, key_hz(key), &oscs, 0.0, 1.0, &mut no_transient)
 }
 
 /// A choir singing "aah": three voices whose harmonics follow the vowel's formants.
@@ -432,15 +310,8 @@ pub fn choir(key: u8) -> Looped {
         (2600.0, 160.0, 0.35),
     ];
     let partials = formant_saw(key, key_hz(key), 40, &vowel, 1.5);
-    let oscs: Vec<Osc> = [(0, 1.0), (1, 0.8), (-1, 0.8)]
-        .iter()
-        .map(|&(detune_cycles, level)| Osc {
-            partials: partials.clone(),
-            detune_cycles,
-            level,
-        })
-        .collect();
-    looped_tone(SR, key_hz(key), &oscs, 0.0, 1.0, &no_transient)
+    let oscs = voices(&partials, &[(0, 1.0), (1, 0.8), (-1, 0.8)]);
+    looped_tone(SR, key_hz(key), &oscs, 0.0, 1.0, &mut no_transient)
 }
 
 /// Brass: every harmonic strong (the filter envelope makes the swell), a brief lip buzz.
@@ -452,26 +323,10 @@ pub fn brass(key: u8) -> Looped {
             decay: f64::INFINITY,
         })
         .collect();
-    let oscs = [
-        Osc {
-            partials: partials.clone(),
-            detune_cycles: 0,
-            level: 1.0,
-        },
-        Osc {
-            partials,
-            detune_cycles: 1,
-            level: 0.4,
-        },
-    ];
-    let mut noise = Noise::new(401 + u64::from(key));
-    let mut bp = Biquad::bandpass(SRF, key_hz(key) * 3.0, 2.0);
-    let buzz = std::cell::RefCell::new(move |t: f64| {
-        bp.run(noise.next()) * 0.2 * (-t / 0.03).exp() * (1.0 - t / 0.1).max(0.0)
-    });
-    looped_tone(SR, key_hz(key), &oscs, 0.1, 0.4, &|t| {
-        (buzz.borrow_mut())(t)
-    })
+    let oscs = voices(&partials, &[(0, 1.0), (1, 0.4)]);
+    let bp = Biquad::bandpass(SRF, key_hz(key) * 3.0, 2.0);
+    let mut buzz = burst(401 + u64::from(key), bp, 0.2, 0.03, 0.1);
+    looped_tone(SR, key_hz(key), &oscs, 0.1, 0.4, &mut buzz)
 }
 
 /// A reed: strong odd harmonics with weak even ones (a clarinet's closed pipe), breath as
@@ -484,49 +339,34 @@ pub fn reed(key: u8) -> Looped {
             decay: f64::INFINITY,
         })
         .collect();
-    let mut noise = Noise::new(501 + u64::from(key));
-    let mut bp = Biquad::bandpass(SRF, 1800.0, 0.7);
-    let breath = std::cell::RefCell::new(move |t: f64| {
-        bp.run(noise.next()) * 0.25 * (-t / 0.06).exp() * (1.0 - t / 0.15).max(0.0)
-    });
+    let bp = Biquad::bandpass(SRF, 1800.0, 0.7);
+    let mut breath = burst(501 + u64::from(key), bp, 0.25, 0.06, 0.15);
     looped_tone(
         SR,
         key_hz(key),
-        &[Osc {
-            partials,
-            detune_cycles: 0,
-            level: 1.0,
-        }],
+        &voices(&partials, SOLO),
         0.15,
         0.3,
-        &|t| (breath.borrow_mut())(t),
+        &mut breath,
     )
 }
 
 /// A synth effect: a glassy spread of harmonics (1, 2, 3, 5, 8, 12) from four oscillators
 /// drifting apart, shimmering as they beat.
 pub fn crystal(key: u8) -> Looped {
-    let parts = steady(&[
-        (1, 1.0),
-        (2, 0.5),
-        (3, 0.45),
-        (5, 0.35),
-        (8, 0.3),
-        (12, 0.2),
-    ]);
-    let partials: Vec<Partial> = parts
-        .into_iter()
-        .filter(|p| key_hz(key) * f64::from(p.multiple) < 12_000.0)
-        .collect();
-    let oscs: Vec<Osc> = [(0, 1.0), (1, 0.7), (-2, 0.6), (3, 0.5)]
-        .iter()
-        .map(|&(detune_cycles, level)| Osc {
-            partials: partials.clone(),
-            detune_cycles,
-            level,
-        })
-        .collect();
-    looped_tone(SR, key_hz(key), &oscs, 0.0, 1.0, &no_transient)
+    let partials = audible(
+        key_hz(key),
+        steady(&[
+            (1, 1.0),
+            (2, 0.5),
+            (3, 0.45),
+            (5, 0.35),
+            (8, 0.3),
+            (12, 0.2),
+        ]),
+    );
+    let oscs = voices(&partials, &[(0, 1.0), (1, 0.7), (-2, 0.6), (3, 0.5)]);
+    looped_tone(SR, key_hz(key), &oscs, 0.0, 1.0, &mut no_transient)
 }
 
 /// A sitar-like pluck: the bridge's buzz keeps the upper harmonics as loud as the low ones,
@@ -551,60 +391,41 @@ pub fn sitar(key: u8) -> Looped {
             ]
         })
         .collect();
-    let mut noise = Noise::new(601 + u64::from(key));
-    let mut hp = Biquad::highpass(SRF, 2500.0, 0.7);
-    let pick = std::cell::RefCell::new(move |t: f64| {
-        hp.run(noise.next()) * 0.15 * (-t / 0.003).exp() * (1.0 - t / 0.5).max(0.0)
-    });
+    let hp = Biquad::highpass(SRF, 2500.0, 0.7);
+    let mut pick = burst(601 + u64::from(key), hp, 0.15, 0.003, 0.5);
     looped_tone(
         SR,
         key_hz(key),
-        &[Osc {
-            partials,
-            detune_cycles: 0,
-            level: 1.0,
-        }],
+        &voices(&partials, SOLO),
         0.6,
         0.3,
-        &|t| (pick.borrow_mut())(t),
+        &mut pick,
     )
 }
 
 /// A steel drum: a struck pan whose 2nd and 3rd harmonics sing out and fade before the
 /// fundamental.
 pub fn steel_drum(key: u8) -> Looped {
-    let partials: Vec<Partial> = [
-        (1, 1.0, 1.2),
-        (2, 0.7, 0.5),
-        (3, 0.45, 0.25),
-        (4, 0.2, 0.12),
-        (1, 0.3, f64::INFINITY),
-        (2, 0.08, f64::INFINITY),
-    ]
-    .iter()
-    .filter(|&&(m, _, _)| key_hz(key) * f64::from(m) < 12_000.0)
-    .map(|&(multiple, amp, decay)| Partial {
-        multiple,
-        amp,
-        decay,
-    })
-    .collect();
-    let mut noise = Noise::new(701 + u64::from(key));
-    let mut lp = Biquad::lowpass(SRF, 2500.0, 0.7);
-    let stick = std::cell::RefCell::new(move |t: f64| {
-        lp.run(noise.next()) * 0.25 * (-t / 0.005).exp() * (1.0 - t / 0.4).max(0.0)
-    });
+    let partials = audible(
+        key_hz(key),
+        decaying(&[
+            (1, 1.0, 1.2),
+            (2, 0.7, 0.5),
+            (3, 0.45, 0.25),
+            (4, 0.2, 0.12),
+            (1, 0.3, f64::INFINITY),
+            (2, 0.08, f64::INFINITY),
+        ]),
+    );
+    let lp = Biquad::lowpass(SRF, 2500.0, 0.7);
+    let mut stick = burst(701 + u64::from(key), lp, 0.25, 0.005, 0.4);
     looped_tone(
         SR,
         key_hz(key),
-        &[Osc {
-            partials,
-            detune_cycles: 0,
-            level: 1.0,
-        }],
+        &voices(&partials, SOLO),
         0.4,
         0.3,
-        &|t| (stick.borrow_mut())(t),
+        &mut stick,
     )
 }
 
