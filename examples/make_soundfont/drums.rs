@@ -1,11 +1,54 @@
 //! The drum kit's sounds: each a one-shot synthesized from sines, noise and filters.
 
+use std::collections::BTreeMap;
 use std::f64::consts::{PI, TAU};
 
-use crate::dsp::{Biquad, one_shot};
+use crate::dsp::{Biquad, one_shot, saturate};
 
 pub const SR: u32 = 32_000;
 const SRF: f64 = SR as f64;
+
+/// Every drum sample by name. Noise-based drums are spiky; the saturation drive beside them
+/// brings their body up to the kick's level.
+pub fn sounds() -> BTreeMap<&'static str, Vec<f32>> {
+    type Make = fn() -> Vec<f32>;
+    let table: [(&str, Make, Option<f32>); 24] = [
+        ("kick", kick, None),
+        ("snare", || snare(1.0), Some(3.5)),
+        ("snare2", || snare(1.25), Some(3.5)),
+        ("sidestick", side_stick, Some(1.5)),
+        ("clap", clap, Some(3.0)),
+        ("hat", || hat(0.03, 0.15, 5), Some(2.5)),
+        ("pedalhat", pedal_hat, Some(2.5)),
+        ("openhat", || hat(0.32, 0.9, 16), Some(2.5)),
+        ("tom", tom, None),
+        ("crash", crash, Some(2.0)),
+        ("ride", ride, Some(1.5)),
+        ("bell", ride_bell, None),
+        ("tambourine", tambourine, Some(2.5)),
+        ("cowbell", cowbell, Some(2.0)),
+        ("claves", claves, Some(1.5)),
+        ("woodblock", wood_block, Some(1.5)),
+        ("shaker", shaker, Some(2.5)),
+        ("vibraslap", vibraslap, Some(2.0)),
+        ("whistle", || whistle(0.18, 17), None),
+        ("longwhistle", || whistle(0.6, 18), None),
+        ("guiro", || guiro(7, 0.14, 19), Some(2.0)),
+        ("longguiro", || guiro(26, 0.5, 20), Some(2.0)),
+        ("cuica", || cuica(false, 21), None),
+        ("opencuica", || cuica(true, 22), None),
+    ];
+    table
+        .into_iter()
+        .map(|(name, make, drive)| {
+            let mut pcm = make();
+            if let Some(drive) = drive {
+                saturate(&mut pcm, drive);
+            }
+            (name, pcm)
+        })
+        .collect()
+}
 
 /// A sine whose pitch glides from `f0` down to `f1` with time constant `tau`.
 struct Glide {
@@ -35,7 +78,7 @@ fn metal(t: f64, scale: f64) -> f64 {
         / 6.0
 }
 
-pub fn kick() -> Vec<f32> {
+fn kick() -> Vec<f32> {
     let mut body = Glide { phase: 0.0 };
     let mut click = Biquad::highpass(SRF, 1500.0, 0.7);
     one_shot(SR, 0.6, 1, 0.95, &mut |t, n| {
@@ -46,7 +89,7 @@ pub fn kick() -> Vec<f32> {
     })
 }
 
-pub fn snare(bright: f64) -> Vec<f32> {
+fn snare(bright: f64) -> Vec<f32> {
     let mut hp = Biquad::highpass(SRF, 1800.0 * bright, 0.7);
     let mut lp = Biquad::lowpass(SRF, 9000.0 * bright, 0.7);
     let mut b1 = Glide { phase: 0.0 };
@@ -61,7 +104,7 @@ pub fn snare(bright: f64) -> Vec<f32> {
 
 /// A rim click that starts at full level on its first sample: the sound used to measure
 /// onsets, so it has no attack of its own.
-pub fn side_stick() -> Vec<f32> {
+fn side_stick() -> Vec<f32> {
     one_shot(SR, 0.15, 3, 0.95, &mut |t, n| {
         let ring = 0.6 * (TAU * 1700.0 * t).cos() * (-t / 0.012).exp()
             + 0.4 * (TAU * 820.0 * t).cos() * (-t / 0.025).exp();
@@ -69,7 +112,7 @@ pub fn side_stick() -> Vec<f32> {
     })
 }
 
-pub fn clap() -> Vec<f32> {
+fn clap() -> Vec<f32> {
     let mut bp = Biquad::bandpass(SRF, 1150.0, 1.2);
     let mut hp = Biquad::highpass(SRF, 600.0, 0.7);
     one_shot(SR, 0.45, 4, 0.95, &mut |t, n| {
@@ -88,7 +131,7 @@ pub fn clap() -> Vec<f32> {
     })
 }
 
-pub fn hat(decay: f64, seconds: f64, seed: u64) -> Vec<f32> {
+fn hat(decay: f64, seconds: f64, seed: u64) -> Vec<f32> {
     let mut hp1 = Biquad::highpass(SRF, 7000.0, 0.8);
     let mut hp2 = Biquad::highpass(SRF, 6000.0, 0.7);
     one_shot(SR, seconds, seed, 0.9, &mut |t, n| {
@@ -97,7 +140,7 @@ pub fn hat(decay: f64, seconds: f64, seed: u64) -> Vec<f32> {
     })
 }
 
-pub fn pedal_hat() -> Vec<f32> {
+fn pedal_hat() -> Vec<f32> {
     let mut hp = Biquad::highpass(SRF, 5500.0, 0.7);
     let mut bp = Biquad::bandpass(SRF, 1200.0, 2.0);
     one_shot(SR, 0.2, 6, 0.85, &mut |t, n| {
@@ -106,7 +149,7 @@ pub fn pedal_hat() -> Vec<f32> {
     })
 }
 
-pub fn tom() -> Vec<f32> {
+fn tom() -> Vec<f32> {
     let mut body = Glide { phase: 0.0 };
     let mut bp = Biquad::bandpass(SRF, 400.0, 1.0);
     one_shot(SR, 0.9, 7, 0.95, &mut |t, n| {
@@ -116,7 +159,7 @@ pub fn tom() -> Vec<f32> {
     })
 }
 
-pub fn crash() -> Vec<f32> {
+fn crash() -> Vec<f32> {
     let mut hp = Biquad::highpass(SRF, 3500.0, 0.7);
     let mut lp = Biquad::lowpass(SRF, 12000.0, 0.7);
     one_shot(SR, 2.4, 8, 0.9, &mut |t, n| {
@@ -125,7 +168,7 @@ pub fn crash() -> Vec<f32> {
     })
 }
 
-pub fn ride() -> Vec<f32> {
+fn ride() -> Vec<f32> {
     let mut hp = Biquad::highpass(SRF, 4000.0, 0.7);
     let partials = [
         (3120.0, 0.5, 1.2),
@@ -143,7 +186,7 @@ pub fn ride() -> Vec<f32> {
     })
 }
 
-pub fn ride_bell() -> Vec<f32> {
+fn ride_bell() -> Vec<f32> {
     let partials = [
         (1720.0, 0.6, 0.9),
         (2350.0, 0.5, 0.8),
@@ -159,7 +202,7 @@ pub fn ride_bell() -> Vec<f32> {
     })
 }
 
-pub fn tambourine() -> Vec<f32> {
+fn tambourine() -> Vec<f32> {
     let mut hp = Biquad::highpass(SRF, 6500.0, 0.7);
     let jingles = [(5230.0, 0.3), (7110.0, 0.25), (9410.0, 0.2)];
     one_shot(SR, 0.4, 11, 0.85, &mut |t, n| {
@@ -173,7 +216,7 @@ pub fn tambourine() -> Vec<f32> {
     })
 }
 
-pub fn cowbell() -> Vec<f32> {
+fn cowbell() -> Vec<f32> {
     let mut bp = Biquad::bandpass(SRF, 1100.0, 1.0);
     one_shot(SR, 0.45, 12, 0.9, &mut |t, _| {
         let sq = |f: f64| if (t * f).fract() < 0.5 { 1.0 } else { -1.0 };
@@ -183,20 +226,20 @@ pub fn cowbell() -> Vec<f32> {
 }
 
 /// Claves: a hard, pitched click that starts at full level on its first sample.
-pub fn claves() -> Vec<f32> {
+fn claves() -> Vec<f32> {
     one_shot(SR, 0.15, 13, 0.95, &mut |t, _| {
         (TAU * 2500.0 * t).cos() * (-t / 0.028).exp()
     })
 }
 
-pub fn wood_block() -> Vec<f32> {
+fn wood_block() -> Vec<f32> {
     one_shot(SR, 0.15, 14, 0.95, &mut |t, _| {
         (TAU * 1150.0 * t).cos() * (-t / 0.03).exp()
             + 0.35 * (TAU * 2900.0 * t + PI / 2.0).cos() * (-t / 0.012).exp()
     })
 }
 
-pub fn shaker() -> Vec<f32> {
+fn shaker() -> Vec<f32> {
     let mut hp = Biquad::highpass(SRF, 5000.0, 0.7);
     one_shot(SR, 0.14, 15, 0.8, &mut |t, n| {
         let env = (t / 0.015).min(1.0) * (-t / 0.04).exp();
@@ -205,7 +248,7 @@ pub fn shaker() -> Vec<f32> {
 }
 
 /// A vibraslap: a wooden box whose loose teeth rattle fast at first, slowing and dying away.
-pub fn vibraslap() -> Vec<f32> {
+fn vibraslap() -> Vec<f32> {
     let mut bp = Biquad::bandpass(SRF, 2600.0, 4.0);
     let mut box_ = Biquad::bandpass(SRF, 950.0, 6.0);
     one_shot(SR, 1.1, 16, 0.9, &mut |t, n| {
@@ -219,7 +262,7 @@ pub fn vibraslap() -> Vec<f32> {
 }
 
 /// A referee's whistle: a high tone warbled by the pea, with breath; `seconds` long.
-pub fn whistle(seconds: f64, seed: u64) -> Vec<f32> {
+fn whistle(seconds: f64, seed: u64) -> Vec<f32> {
     let mut hp = Biquad::highpass(SRF, 3000.0, 0.7);
     let mut phase = 0.0f64;
     let fade = seconds * 0.25;
@@ -232,7 +275,7 @@ pub fn whistle(seconds: f64, seed: u64) -> Vec<f32> {
 }
 
 /// A guiro: a stick scraped over ridges, `ticks` of them in `seconds`.
-pub fn guiro(ticks: u32, seconds: f64, seed: u64) -> Vec<f32> {
+fn guiro(ticks: u32, seconds: f64, seed: u64) -> Vec<f32> {
     let mut bp = Biquad::bandpass(SRF, 3200.0, 3.0);
     let mut body = Biquad::bandpass(SRF, 1400.0, 5.0);
     let stroke = seconds * 0.85;
@@ -249,7 +292,7 @@ pub fn guiro(ticks: u32, seconds: f64, seed: u64) -> Vec<f32> {
 
 /// A cuica: a friction drum whose pitch the player's thumb bends; open whoops up, muted is
 /// short and high.
-pub fn cuica(open: bool, seed: u64) -> Vec<f32> {
+fn cuica(open: bool, seed: u64) -> Vec<f32> {
     let (seconds, from, to, decay) = if open {
         (0.4, 420.0, 640.0, 0.16)
     } else {

@@ -382,84 +382,10 @@ fn designs() -> Vec<Design> {
 }
 
 fn synthesize() -> Samples {
-    let mut drums = BTreeMap::new();
-    drums.insert("kick", drums::kick());
-    drums.insert("snare", drums::snare(1.0));
-    drums.insert("snare2", drums::snare(1.25));
-    drums.insert("sidestick", drums::side_stick());
-    drums.insert("clap", drums::clap());
-    drums.insert("hat", drums::hat(0.03, 0.15, 5));
-    drums.insert("pedalhat", drums::pedal_hat());
-    drums.insert("openhat", drums::hat(0.32, 0.9, 16));
-    drums.insert("tom", drums::tom());
-    drums.insert("crash", drums::crash());
-    drums.insert("ride", drums::ride());
-    drums.insert("bell", drums::ride_bell());
-    drums.insert("tambourine", drums::tambourine());
-    drums.insert("cowbell", drums::cowbell());
-    drums.insert("claves", drums::claves());
-    drums.insert("woodblock", drums::wood_block());
-    drums.insert("shaker", drums::shaker());
-    drums.insert("vibraslap", drums::vibraslap());
-    drums.insert("whistle", drums::whistle(0.18, 17));
-    drums.insert("longwhistle", drums::whistle(0.6, 18));
-    drums.insert("guiro", drums::guiro(7, 0.14, 19));
-    drums.insert("longguiro", drums::guiro(26, 0.5, 20));
-    drums.insert("cuica", drums::cuica(false, 21));
-    drums.insert("opencuica", drums::cuica(true, 22));
-    type Make = fn(u8) -> Looped;
-    let sets: [(&str, Make, &[u8]); 19] = [
-        ("piano", melodic::piano, &[36, 48, 60, 72, 84, 96]),
-        ("epiano", melodic::electric_piano, &[36, 48, 60, 72, 84]),
-        ("organ", melodic::organ, &[36, 48, 60, 72, 84, 96]),
-        ("pluck", melodic::pluck, &[36, 48, 60, 72, 84]),
-        ("bass", melodic::finger_bass, &[28, 40, 52]),
-        ("saw", melodic::saw_wave, &[24, 36, 48, 60, 72, 84, 96]),
-        ("sawlead", melodic::saw_lead, &[36, 48, 60, 72, 84, 96]),
-        ("square", melodic::square_lead, &[36, 48, 60, 72, 84, 96]),
-        ("pad", melodic::pad, &[36, 48, 60, 72, 84]),
-        ("flute", melodic::flute, &[60, 72, 84]),
-        ("mallet", melodic::mallet, &[48, 60, 72, 84, 96]),
-        ("strings", melodic::strings, &[36, 48, 60, 72, 84]),
-        ("ensemble", melodic::ensemble, &[36, 48, 60, 72, 84]),
-        ("choir", melodic::choir, &[48, 60, 72]),
-        ("brass", melodic::brass, &[36, 48, 60, 72, 84]),
-        ("reed", melodic::reed, &[48, 60, 72, 84]),
-        ("crystal", melodic::crystal, &[48, 60, 72, 84]),
-        ("sitar", melodic::sitar, &[48, 60, 72]),
-        ("steel", melodic::steel_drum, &[48, 60, 72, 84]),
-    ];
-    // Noise-based drums are spiky; saturation brings their body up to the kick's level.
-    for (name, drive) in [
-        ("snare", 3.5),
-        ("snare2", 3.5),
-        ("clap", 3.0),
-        ("hat", 2.5),
-        ("pedalhat", 2.5),
-        ("openhat", 2.5),
-        ("crash", 2.0),
-        ("ride", 1.5),
-        ("tambourine", 2.5),
-        ("cowbell", 2.0),
-        ("shaker", 2.5),
-        ("sidestick", 1.5),
-        ("claves", 1.5),
-        ("woodblock", 1.5),
-        ("vibraslap", 2.0),
-        ("guiro", 2.0),
-        ("longguiro", 2.0),
-    ] {
-        if let Some(pcm) = drums.get_mut(name) {
-            dsp::saturate(pcm, drive);
-        }
+    Samples {
+        drums: drums::sounds(),
+        melodic: melodic::sets(),
     }
-    let mut melodic: Vec<(&'static str, Vec<(u8, Looped)>)> = sets
-        .iter()
-        .map(|&(name, make, roots)| (name, roots.iter().map(|&r| (r, make(r))).collect()))
-        .collect();
-    // Noise has no pitch: one sample, rooted at middle C, serves every key.
-    melodic.push(("noise", vec![(60, melodic::noise())]));
-    Samples { drums, melodic }
 }
 
 /// One drum: its key, sample, tuning in semitones, pan (−500..500), target level (dBFS RMS

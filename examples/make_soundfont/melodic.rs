@@ -9,6 +9,39 @@ const SRF: f64 = SR as f64;
 /// aliasing.
 const CEILING_HZ: f64 = 12_000.0;
 
+/// Every sample set by name: its tone sampled at each root key.
+pub fn sets() -> Vec<(&'static str, Vec<(u8, Looped)>)> {
+    type Make = fn(u8) -> Looped;
+    let sets: [(&str, Make, &[u8]); 19] = [
+        ("piano", piano, &[36, 48, 60, 72, 84, 96]),
+        ("epiano", electric_piano, &[36, 48, 60, 72, 84]),
+        ("organ", organ, &[36, 48, 60, 72, 84, 96]),
+        ("pluck", pluck, &[36, 48, 60, 72, 84]),
+        ("bass", finger_bass, &[28, 40, 52]),
+        ("saw", saw_wave, &[24, 36, 48, 60, 72, 84, 96]),
+        ("sawlead", saw_lead, &[36, 48, 60, 72, 84, 96]),
+        ("square", square_lead, &[36, 48, 60, 72, 84, 96]),
+        ("pad", pad, &[36, 48, 60, 72, 84]),
+        ("flute", flute, &[60, 72, 84]),
+        ("mallet", mallet, &[48, 60, 72, 84, 96]),
+        ("strings", strings, &[36, 48, 60, 72, 84]),
+        ("ensemble", ensemble, &[36, 48, 60, 72, 84]),
+        ("choir", choir, &[48, 60, 72]),
+        ("brass", brass, &[36, 48, 60, 72, 84]),
+        ("reed", reed, &[48, 60, 72, 84]),
+        ("crystal", crystal, &[48, 60, 72, 84]),
+        ("sitar", sitar, &[48, 60, 72]),
+        ("steel", steel_drum, &[48, 60, 72, 84]),
+    ];
+    let mut melodic: Vec<(&'static str, Vec<(u8, Looped)>)> = sets
+        .iter()
+        .map(|&(name, make, roots)| (name, roots.iter().map(|&r| (r, make(r))).collect()))
+        .collect();
+    // Noise has no pitch: one sample, rooted at middle C, serves every key.
+    melodic.push(("noise", vec![(60, noise())]));
+    melodic
+}
+
 fn steady(parts: &[(u32, f64)]) -> Vec<Partial> {
     parts
         .iter()
@@ -72,7 +105,7 @@ fn burst(seed: u64, mut filter: Biquad, gain: f64, tau: f64, end: f64) -> impl F
 }
 
 /// A struck piano-like string: many harmonics, the upper ones dying fast, a hammer thud.
-pub fn piano(key: u8) -> Looped {
+fn piano(key: u8) -> Looped {
     let n = harmonics(key).min(40);
     let partials: Vec<Partial> = (1..=n)
         .map(|k| {
@@ -98,7 +131,7 @@ pub fn piano(key: u8) -> Looped {
 }
 
 /// An electric piano: a sine-like tine with a bell "ping" that dies in the attack.
-pub fn electric_piano(key: u8) -> Looped {
+fn electric_piano(key: u8) -> Looped {
     let tine = audible(
         key_hz(key),
         decaying(&[
@@ -115,7 +148,7 @@ pub fn electric_piano(key: u8) -> Looped {
 }
 
 /// A drawbar organ, 88 8800 000 plus a little 4': sub, fundamental, fifth, octave; a key click.
-pub fn organ(key: u8) -> Looped {
+fn organ(key: u8) -> Looped {
     // Multiples of half the note's frequency, so the 16' drawbar is a whole multiple too.
     let bars = [(1, 0.8), (2, 1.0), (3, 0.8), (4, 0.5), (6, 0.25), (8, 0.2)];
     let hz = key_hz(key) / 2.0;
@@ -126,7 +159,7 @@ pub fn organ(key: u8) -> Looped {
 }
 
 /// A plucked string: bright at first, mellowing quickly.
-pub fn pluck(key: u8) -> Looped {
+fn pluck(key: u8) -> Looped {
     let n = harmonics(key).min(30);
     let partials: Vec<Partial> = (1..=n)
         .map(|k| {
@@ -151,7 +184,7 @@ pub fn pluck(key: u8) -> Looped {
 }
 
 /// A fingered electric bass: round fundamental, a little growl that fades, a finger thump.
-pub fn finger_bass(key: u8) -> Looped {
+fn finger_bass(key: u8) -> Looped {
     let levels = [1.0, 0.55, 0.35, 0.22, 0.15, 0.1, 0.07, 0.05, 0.035, 0.025];
     let partials: Vec<Partial> = levels
         .iter()
@@ -186,26 +219,26 @@ pub fn finger_bass(key: u8) -> Looped {
 }
 
 /// A band-limited sawtooth, for the synth bass (the filter envelope shapes it).
-pub fn saw_wave(key: u8) -> Looped {
+fn saw_wave(key: u8) -> Looped {
     let oscs = voices(&saw(harmonics(key)), SOLO);
     looped_tone(SR, key_hz(key), &oscs, 0.0, 0.25, &mut no_transient)
 }
 
 /// Two sawtooths a few cycles per second apart: the lead.
-pub fn saw_lead(key: u8) -> Looped {
+fn saw_lead(key: u8) -> Looped {
     let oscs = voices(&saw(harmonics(key)), &[(0, 1.0), (1, 0.8)]);
     // A 0.4 s loop puts the two 2.5 cycles per second apart: a gentle beat.
     looped_tone(SR, key_hz(key), &oscs, 0.0, 0.4, &mut no_transient)
 }
 
 /// A square lead (odd harmonics).
-pub fn square_lead(key: u8) -> Looped {
+fn square_lead(key: u8) -> Looped {
     let oscs = voices(&square(harmonics(key)), &[(0, 1.0), (1, 0.5)]);
     looped_tone(SR, key_hz(key), &oscs, 0.0, 0.4, &mut no_transient)
 }
 
 /// Three sawtooths slowly beating against each other: the pad.
-pub fn pad(key: u8) -> Looped {
+fn pad(key: u8) -> Looped {
     let oscs = voices(
         &saw(harmonics(key).min(40)),
         &[(0, 1.0), (1, 0.9), (-1, 0.9)],
@@ -215,7 +248,7 @@ pub fn pad(key: u8) -> Looped {
 }
 
 /// A soft sine with a breath of noise: used for flutes and whistles.
-pub fn flute(key: u8) -> Looped {
+fn flute(key: u8) -> Looped {
     let partials = steady(&[(1, 1.0), (2, 0.18), (3, 0.06)]);
     let bp = Biquad::bandpass(SRF, key_hz(key) * 2.0, 1.5);
     let mut chiff = burst(3 + u64::from(key), bp, 0.4, 0.03, 0.15);
@@ -231,7 +264,7 @@ pub fn flute(key: u8) -> Looped {
 
 /// A mallet on a tuned bar (marimba, vibraphone, bells): the fundamental rings, the bar's
 /// overtones near the 4th and 10th harmonic die within the attack.
-pub fn mallet(key: u8) -> Looped {
+fn mallet(key: u8) -> Looped {
     let partials = audible(
         key_hz(key),
         decaying(&[
@@ -281,7 +314,7 @@ fn formant_saw(
 
 /// A bowed string: a sawtooth through a violin body's resonances, two bows a little apart,
 /// bow noise as it bites.
-pub fn strings(key: u8) -> Looped {
+fn strings(key: u8) -> Looped {
     let body = [
         (450.0, 200.0, 1.0),
         (1100.0, 400.0, 0.7),
@@ -295,7 +328,7 @@ pub fn strings(key: u8) -> Looped {
 }
 
 /// A string section: four darker bowed strings drifting against each other.
-pub fn ensemble(key: u8) -> Looped {
+fn ensemble(key: u8) -> Looped {
     let body = [(500.0, 300.0, 1.0), (1300.0, 500.0, 0.5)];
     let partials = formant_saw(key, key_hz(key), 40, &body, 1.2);
     let oscs = voices(&partials, &[(0, 1.0), (1, 0.8), (-1, 0.8), (2, 0.6)]);
@@ -303,7 +336,7 @@ pub fn ensemble(key: u8) -> Looped {
 }
 
 /// A choir singing "aah": three voices whose harmonics follow the vowel's formants.
-pub fn choir(key: u8) -> Looped {
+fn choir(key: u8) -> Looped {
     let vowel = [
         (750.0, 90.0, 1.0),
         (1200.0, 110.0, 0.6),
@@ -315,7 +348,7 @@ pub fn choir(key: u8) -> Looped {
 }
 
 /// Brass: every harmonic strong (the filter envelope makes the swell), a brief lip buzz.
-pub fn brass(key: u8) -> Looped {
+fn brass(key: u8) -> Looped {
     let partials: Vec<Partial> = (1..=harmonics(key).min(40))
         .map(|k| Partial {
             multiple: k,
@@ -331,7 +364,7 @@ pub fn brass(key: u8) -> Looped {
 
 /// A reed: strong odd harmonics with weak even ones (a clarinet's closed pipe), breath as
 /// the note speaks.
-pub fn reed(key: u8) -> Looped {
+fn reed(key: u8) -> Looped {
     let partials: Vec<Partial> = (1..=harmonics(key).min(30))
         .map(|k| Partial {
             multiple: k,
@@ -353,7 +386,7 @@ pub fn reed(key: u8) -> Looped {
 
 /// A synth effect: a glassy spread of harmonics (1, 2, 3, 5, 8, 12) from four oscillators
 /// drifting apart, shimmering as they beat.
-pub fn crystal(key: u8) -> Looped {
+fn crystal(key: u8) -> Looped {
     let partials = audible(
         key_hz(key),
         steady(&[
@@ -371,7 +404,7 @@ pub fn crystal(key: u8) -> Looped {
 
 /// A sitar-like pluck: the bridge's buzz keeps the upper harmonics as loud as the low ones,
 /// and they die together.
-pub fn sitar(key: u8) -> Looped {
+fn sitar(key: u8) -> Looped {
     let partials: Vec<Partial> = (1..=harmonics(key).min(45))
         .flat_map(|k| {
             let kf = f64::from(k);
@@ -405,7 +438,7 @@ pub fn sitar(key: u8) -> Looped {
 
 /// A steel drum: a struck pan whose 2nd and 3rd harmonics sing out and fade before the
 /// fundamental.
-pub fn steel_drum(key: u8) -> Looped {
+fn steel_drum(key: u8) -> Looped {
     let partials = audible(
         key_hz(key),
         decaying(&[
@@ -431,7 +464,7 @@ pub fn steel_drum(key: u8) -> Looped {
 
 /// Noise for sound effects (wind, sea, breath, applause): a second of darkened noise whose
 /// end is crossfaded into its start, so the whole of it loops seamlessly.
-pub fn noise() -> Looped {
+fn noise() -> Looped {
     let n = SR as usize;
     let fade = SR as usize / 10;
     let mut source = Noise::new(801);
