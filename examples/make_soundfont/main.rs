@@ -34,30 +34,19 @@ struct Design {
 const OPEN: Option<f64> = None;
 
 fn designs() -> Vec<Design> {
-    let z = Zone::default;
     vec![
         Design {
             name: "Piano",
             set: "piano",
             cutoffs: [Some(2500.0), Some(5000.0), OPEN],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.002))
-                .set(op::DECAY_VOL_ENV, timecents(7.0))
-                .set(op::KEYNUM_TO_VOL_ENV_DECAY, 60)
-                .set(op::SUSTAIN_VOL_ENV, 1000)
-                .set(op::RELEASE_VOL_ENV, timecents(0.45)),
+            global: Zone::decaying(0.002, 7.0, 60, 0.45),
             target: -20.0,
         },
         Design {
             name: "Electric Piano",
             set: "epiano",
             cutoffs: [Some(2000.0), Some(4000.0), Some(9000.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.002))
-                .set(op::DECAY_VOL_ENV, timecents(5.0))
-                .set(op::KEYNUM_TO_VOL_ENV_DECAY, 40)
-                .set(op::SUSTAIN_VOL_ENV, 1000)
-                .set(op::RELEASE_VOL_ENV, timecents(0.35))
+            global: Zone::decaying(0.002, 5.0, 40, 0.35)
                 .set(op::MOD_LFO_TO_VOLUME, 20)
                 .set(op::FREQ_MOD_LFO, abs_cents(4.5))
                 .set(op::CHORUS_SEND, 250),
@@ -67,9 +56,7 @@ fn designs() -> Vec<Design> {
             name: "Organ",
             set: "organ",
             cutoffs: [OPEN, OPEN, OPEN],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.004))
-                .set(op::RELEASE_VOL_ENV, timecents(0.06))
+            global: Zone::sustained(0.004, 0.06)
                 .set(op::VIB_LFO_TO_PITCH, 8)
                 .set(op::FREQ_VIB_LFO, abs_cents(6.2))
                 .set(op::CHORUS_SEND, 300),
@@ -79,32 +66,21 @@ fn designs() -> Vec<Design> {
             name: "Pluck",
             set: "pluck",
             cutoffs: [Some(2000.0), Some(4500.0), OPEN],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.001))
-                .set(op::DECAY_VOL_ENV, timecents(2.5))
-                .set(op::KEYNUM_TO_VOL_ENV_DECAY, 40)
-                .set(op::SUSTAIN_VOL_ENV, 1000)
-                .set(op::RELEASE_VOL_ENV, timecents(0.3)),
+            global: Zone::decaying(0.001, 2.5, 40, 0.3),
             target: -23.0,
         },
         Design {
             name: "Finger Bass",
             set: "bass",
             cutoffs: [Some(600.0), Some(1100.0), Some(3000.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.002))
-                .set(op::DECAY_VOL_ENV, timecents(4.0))
-                .set(op::SUSTAIN_VOL_ENV, 1000)
-                .set(op::RELEASE_VOL_ENV, timecents(0.1)),
+            global: Zone::decaying(0.002, 4.0, 0, 0.1),
             target: -19.0,
         },
         Design {
             name: "Synth Bass",
             set: "saw",
             cutoffs: [Some(350.0), Some(500.0), Some(700.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.002))
-                .set(op::RELEASE_VOL_ENV, timecents(0.08))
+            global: Zone::sustained(0.002, 0.08)
                 .set(op::MOD_ENV_TO_FILTER_FC, 3000)
                 .set(op::DECAY_MOD_ENV, timecents(0.22))
                 .set(op::SUSTAIN_MOD_ENV, 1000)
@@ -116,16 +92,12 @@ fn designs() -> Vec<Design> {
             name: "Saw Lead",
             set: "sawlead",
             cutoffs: [Some(2500.0), Some(4000.0), Some(6000.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.004))
-                .set(op::RELEASE_VOL_ENV, timecents(0.18))
+            global: Zone::sustained(0.004, 0.18)
                 .set(op::MOD_ENV_TO_FILTER_FC, 1500)
                 .set(op::DECAY_MOD_ENV, timecents(0.4))
                 .set(op::SUSTAIN_MOD_ENV, 600)
                 .set(op::INITIAL_FILTER_Q, 30)
-                .set(op::DELAY_VIB_LFO, timecents(0.35))
-                .set(op::FREQ_VIB_LFO, abs_cents(5.5))
-                .set(op::VIB_LFO_TO_PITCH, 12)
+                .vibrato(0.35, 5.5, 12)
                 .set(op::CHORUS_SEND, 150),
             target: -22.0,
         },
@@ -133,12 +105,8 @@ fn designs() -> Vec<Design> {
             name: "Square Lead",
             set: "square",
             cutoffs: [Some(2000.0), Some(3500.0), Some(5000.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.004))
-                .set(op::RELEASE_VOL_ENV, timecents(0.15))
-                .set(op::DELAY_VIB_LFO, timecents(0.3))
-                .set(op::FREQ_VIB_LFO, abs_cents(5.0))
-                .set(op::VIB_LFO_TO_PITCH, 10)
+            global: Zone::sustained(0.004, 0.15)
+                .vibrato(0.3, 5.0, 10)
                 .set(op::CHORUS_SEND, 100),
             target: -22.0,
         },
@@ -146,9 +114,7 @@ fn designs() -> Vec<Design> {
             name: "Warm Pad",
             set: "pad",
             cutoffs: [Some(1400.0), Some(1800.0), Some(2400.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.45))
-                .set(op::RELEASE_VOL_ENV, timecents(1.2))
+            global: Zone::sustained(0.45, 1.2)
                 .set(op::INITIAL_FILTER_Q, 10)
                 .set(op::MOD_LFO_TO_FILTER_FC, 500)
                 .set(op::FREQ_MOD_LFO, abs_cents(0.25))
@@ -160,12 +126,8 @@ fn designs() -> Vec<Design> {
             name: "Flute",
             set: "flute",
             cutoffs: [Some(3000.0), Some(5000.0), OPEN],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.04))
-                .set(op::RELEASE_VOL_ENV, timecents(0.15))
-                .set(op::DELAY_VIB_LFO, timecents(0.3))
-                .set(op::FREQ_VIB_LFO, abs_cents(5.0))
-                .set(op::VIB_LFO_TO_PITCH, 10)
+            global: Zone::sustained(0.04, 0.15)
+                .vibrato(0.3, 5.0, 10)
                 .set(op::REVERB_SEND, 200),
             target: -22.0,
         },
@@ -173,32 +135,21 @@ fn designs() -> Vec<Design> {
             name: "Harpsichord",
             set: "pluck",
             cutoffs: [Some(3500.0), Some(6000.0), OPEN],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.001))
-                .set(op::DECAY_VOL_ENV, timecents(1.6))
-                .set(op::KEYNUM_TO_VOL_ENV_DECAY, 40)
-                .set(op::SUSTAIN_VOL_ENV, 1000)
-                .set(op::RELEASE_VOL_ENV, timecents(0.12)),
+            global: Zone::decaying(0.001, 1.6, 40, 0.12),
             target: -24.5,
         },
         Design {
             name: "Mallet",
             set: "mallet",
             cutoffs: [Some(2500.0), Some(5000.0), OPEN],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.001))
-                .set(op::DECAY_VOL_ENV, timecents(2.5))
-                .set(op::KEYNUM_TO_VOL_ENV_DECAY, 50)
-                .set(op::SUSTAIN_VOL_ENV, 1000)
-                .set(op::RELEASE_VOL_ENV, timecents(0.5))
-                .set(op::REVERB_SEND, 200),
+            global: Zone::decaying(0.001, 2.5, 50, 0.5).set(op::REVERB_SEND, 200),
             target: -21.5,
         },
         Design {
             name: "Drive Guitar",
             set: "sawlead",
             cutoffs: [Some(1800.0), Some(2800.0), Some(4000.0)],
-            global: z()
+            global: Zone::default()
                 .set(op::ATTACK_VOL_ENV, timecents(0.002))
                 .set(op::DECAY_VOL_ENV, timecents(3.0))
                 .set(op::SUSTAIN_VOL_ENV, 120)
@@ -210,12 +161,8 @@ fn designs() -> Vec<Design> {
             name: "Strings",
             set: "strings",
             cutoffs: [Some(2500.0), Some(4000.0), Some(6500.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.15))
-                .set(op::RELEASE_VOL_ENV, timecents(0.35))
-                .set(op::DELAY_VIB_LFO, timecents(0.25))
-                .set(op::FREQ_VIB_LFO, abs_cents(5.5))
-                .set(op::VIB_LFO_TO_PITCH, 12)
+            global: Zone::sustained(0.15, 0.35)
+                .vibrato(0.25, 5.5, 12)
                 .set(op::CHORUS_SEND, 150)
                 .set(op::REVERB_SEND, 250),
             target: -23.0,
@@ -224,22 +171,14 @@ fn designs() -> Vec<Design> {
             name: "Pizzicato",
             set: "strings",
             cutoffs: [Some(1800.0), Some(3000.0), Some(5000.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.001))
-                .set(op::DECAY_VOL_ENV, timecents(0.7))
-                .set(op::KEYNUM_TO_VOL_ENV_DECAY, 40)
-                .set(op::SUSTAIN_VOL_ENV, 1000)
-                .set(op::RELEASE_VOL_ENV, timecents(0.12))
-                .set(op::REVERB_SEND, 250),
+            global: Zone::decaying(0.001, 0.7, 40, 0.12).set(op::REVERB_SEND, 250),
             target: -27.0,
         },
         Design {
             name: "Ensemble",
             set: "ensemble",
             cutoffs: [Some(2000.0), Some(3000.0), Some(5000.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.2))
-                .set(op::RELEASE_VOL_ENV, timecents(0.6))
+            global: Zone::sustained(0.2, 0.6)
                 .set(op::CHORUS_SEND, 500)
                 .set(op::REVERB_SEND, 350),
             target: -23.0,
@@ -248,12 +187,8 @@ fn designs() -> Vec<Design> {
             name: "Choir",
             set: "choir",
             cutoffs: [Some(2500.0), Some(3500.0), Some(5000.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.25))
-                .set(op::RELEASE_VOL_ENV, timecents(0.6))
-                .set(op::DELAY_VIB_LFO, timecents(0.3))
-                .set(op::FREQ_VIB_LFO, abs_cents(5.0))
-                .set(op::VIB_LFO_TO_PITCH, 10)
+            global: Zone::sustained(0.25, 0.6)
+                .vibrato(0.3, 5.0, 10)
                 .set(op::CHORUS_SEND, 300)
                 .set(op::REVERB_SEND, 400),
             target: -24.0,
@@ -262,18 +197,14 @@ fn designs() -> Vec<Design> {
             name: "Brass",
             set: "brass",
             cutoffs: [Some(900.0), Some(1400.0), Some(2200.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.03))
-                .set(op::RELEASE_VOL_ENV, timecents(0.15))
+            global: Zone::sustained(0.03, 0.15)
                 // The swell: the filter opens as the note speaks, then settles part-way.
                 .set(op::MOD_ENV_TO_FILTER_FC, 2400)
                 .set(op::ATTACK_MOD_ENV, timecents(0.08))
                 .set(op::DECAY_MOD_ENV, timecents(0.5))
                 .set(op::SUSTAIN_MOD_ENV, 400)
                 .set(op::INITIAL_FILTER_Q, 20)
-                .set(op::DELAY_VIB_LFO, timecents(0.4))
-                .set(op::FREQ_VIB_LFO, abs_cents(5.0))
-                .set(op::VIB_LFO_TO_PITCH, 8)
+                .vibrato(0.4, 5.0, 8)
                 .set(op::REVERB_SEND, 200),
             target: -21.0,
         },
@@ -281,12 +212,8 @@ fn designs() -> Vec<Design> {
             name: "Reed",
             set: "reed",
             cutoffs: [Some(2200.0), Some(3500.0), Some(6000.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.03))
-                .set(op::RELEASE_VOL_ENV, timecents(0.12))
-                .set(op::DELAY_VIB_LFO, timecents(0.35))
-                .set(op::FREQ_VIB_LFO, abs_cents(5.0))
-                .set(op::VIB_LFO_TO_PITCH, 10)
+            global: Zone::sustained(0.03, 0.12)
+                .vibrato(0.35, 5.0, 10)
                 .set(op::REVERB_SEND, 150),
             target: -22.0,
         },
@@ -294,9 +221,7 @@ fn designs() -> Vec<Design> {
             name: "Crystal",
             set: "crystal",
             cutoffs: [Some(2000.0), Some(3000.0), Some(4500.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.08))
-                .set(op::RELEASE_VOL_ENV, timecents(1.5))
+            global: Zone::sustained(0.08, 1.5)
                 .set(op::INITIAL_FILTER_Q, 60)
                 .set(op::MOD_LFO_TO_FILTER_FC, 1200)
                 .set(op::FREQ_MOD_LFO, abs_cents(0.5))
@@ -308,22 +233,14 @@ fn designs() -> Vec<Design> {
             name: "Sitar",
             set: "sitar",
             cutoffs: [Some(3000.0), Some(5000.0), OPEN],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.001))
-                .set(op::DECAY_VOL_ENV, timecents(3.0))
-                .set(op::KEYNUM_TO_VOL_ENV_DECAY, 30)
-                .set(op::SUSTAIN_VOL_ENV, 1000)
-                .set(op::RELEASE_VOL_ENV, timecents(0.4))
-                .set(op::REVERB_SEND, 200),
+            global: Zone::decaying(0.001, 3.0, 30, 0.4).set(op::REVERB_SEND, 200),
             target: -26.5,
         },
         Design {
             name: "Shanai",
             set: "reed",
             cutoffs: [Some(2500.0), Some(3000.0), Some(3500.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.02))
-                .set(op::RELEASE_VOL_ENV, timecents(0.1))
+            global: Zone::sustained(0.02, 0.1)
                 // A narrow resonance makes the reed nasal.
                 .set(op::INITIAL_FILTER_Q, 120)
                 .set(op::FREQ_VIB_LFO, abs_cents(6.5))
@@ -334,21 +251,15 @@ fn designs() -> Vec<Design> {
             name: "Steel Drum",
             set: "steel",
             cutoffs: [Some(2500.0), Some(4000.0), OPEN],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.001))
-                .set(op::DECAY_VOL_ENV, timecents(1.8))
-                .set(op::SUSTAIN_VOL_ENV, 1000)
-                .set(op::RELEASE_VOL_ENV, timecents(0.3))
-                .set(op::REVERB_SEND, 200),
+            global: Zone::decaying(0.001, 1.8, 0, 0.3).set(op::REVERB_SEND, 200),
             target: -23.5,
         },
         Design {
             name: "Melodic Tom",
             set: "drum:tom",
             cutoffs: [Some(3000.0), Some(6000.0), OPEN],
-            global: z()
-                .set(op::DELAY_VOL_ENV, -32768)
-                .set(op::ATTACK_VOL_ENV, -32768)
+            global: Zone::default()
+                .no_attack()
                 .set(op::RELEASE_VOL_ENV, timecents(0.5)),
             target: -20.0,
         },
@@ -356,20 +267,16 @@ fn designs() -> Vec<Design> {
             name: "Reverse Cymbal",
             set: "drum:crash",
             cutoffs: [Some(5000.0), Some(8000.0), OPEN],
-            global: z()
-                // A swell into the cymbal's decay: the nearest a forward sample gets to
-                // a reversed one.
-                .set(op::ATTACK_VOL_ENV, timecents(1.0))
-                .set(op::RELEASE_VOL_ENV, timecents(0.08)),
+            // A swell into the cymbal's decay: the nearest a forward sample gets to a reversed
+            // one.
+            global: Zone::sustained(1.0, 0.08),
             target: -29.0,
         },
         Design {
             name: "Noise FX",
             set: "noise",
             cutoffs: [Some(1500.0), Some(2500.0), Some(4000.0)],
-            global: z()
-                .set(op::ATTACK_VOL_ENV, timecents(0.05))
-                .set(op::RELEASE_VOL_ENV, timecents(0.4))
+            global: Zone::sustained(0.05, 0.4)
                 // Slow waves: the filter and the level rise and fall like surf or wind.
                 .set(op::INITIAL_FILTER_Q, 30)
                 .set(op::MOD_LFO_TO_FILTER_FC, 2000)
@@ -519,10 +426,7 @@ fn build(samples: &Samples, levels: &Levels) -> Sf2 {
             .set(op::OVERRIDING_ROOT_KEY, i16::from(d.key))
             .set(op::COARSE_TUNE, d.tune)
             .set(op::PAN, d.pan)
-            // No delay and no attack of its own: the sample's first sample is the hit. (The
-            // default delay, -12000 timecents, is 1 ms, not none.)
-            .set(op::DELAY_VOL_ENV, -32768)
-            .set(op::ATTACK_VOL_ENV, -32768)
+            .no_attack()
             // A note-off lets the drum ring out as sampled.
             .set(op::RELEASE_VOL_ENV, timecents(seconds))
             .set(

@@ -110,6 +110,42 @@ impl Zone {
         self
     }
 
+    /// A volume envelope that holds while the key is down; times in seconds.
+    pub fn sustained(attack: f64, release: f64) -> Zone {
+        Zone::default()
+            .set(op::ATTACK_VOL_ENV, timecents(attack))
+            .set(op::RELEASE_VOL_ENV, timecents(release))
+    }
+
+    /// A volume envelope that dies away under a held key, as struck and plucked sounds do;
+    /// `key_track` timecents per key shorten the decay up the keyboard (0 leaves it even).
+    pub fn decaying(attack: f64, decay: f64, key_track: i16, release: f64) -> Zone {
+        let zone = Zone::default()
+            .set(op::ATTACK_VOL_ENV, timecents(attack))
+            .set(op::DECAY_VOL_ENV, timecents(decay));
+        let zone = if key_track == 0 {
+            zone
+        } else {
+            zone.set(op::KEYNUM_TO_VOL_ENV_DECAY, key_track)
+        };
+        zone.set(op::SUSTAIN_VOL_ENV, 1000)
+            .set(op::RELEASE_VOL_ENV, timecents(release))
+    }
+
+    /// No delay and no attack of its own: the sample's first sample is the hit. (The default
+    /// delay, -12000 timecents, is 1 ms, not none.)
+    pub fn no_attack(self) -> Zone {
+        self.set(op::DELAY_VOL_ENV, -32768)
+            .set(op::ATTACK_VOL_ENV, -32768)
+    }
+
+    /// Vibrato that starts after `delay` seconds, at `hz`, `cents` deep.
+    pub fn vibrato(self, delay: f64, hz: f64, cents: i16) -> Zone {
+        self.set(op::DELAY_VIB_LFO, timecents(delay))
+            .set(op::FREQ_VIB_LFO, abs_cents(hz))
+            .set(op::VIB_LFO_TO_PITCH, cents)
+    }
+
     fn sorted(&self) -> Vec<Gen> {
         let mut g = self.0.clone();
         g.sort_by_key(Gen::rank);
