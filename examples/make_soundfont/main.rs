@@ -24,7 +24,7 @@ struct Samples {
 struct Design {
     name: &'static str,
     set: &'static str,
-    /// Filter cutoffs (Hz, `None` open) for soft (0–63), medium (64–100), hard (101–127).
+    /// Filter cutoffs (Hz, `None` open) for each of the `VELOCITY_LAYERS`.
     cutoffs: [Option<f64>; 3],
     global: Zone,
     /// RMS level a held middle C at velocity 100 should reach, dBFS.
@@ -32,6 +32,9 @@ struct Design {
 }
 
 const OPEN: Option<f64> = None;
+
+/// Soft, medium and hard velocities: a melodic instrument's three layers.
+const VELOCITY_LAYERS: [(u8, u8); 3] = [(0, 63), (64, 100), (101, 127)];
 
 fn designs() -> Vec<Design> {
     vec![
@@ -470,18 +473,11 @@ fn build(samples: &Samples, levels: &Levels) -> Sf2 {
                 "tom" => 45,
                 _ => 60,
             };
-            for (layer, (vlo, vhi)) in [(0u8, 63u8), (64, 100), (101, 127)].into_iter().enumerate()
-            {
-                let mut z = Zone::default()
-                    .range(op::KEY_RANGE, 0, 127)
-                    .range(op::VEL_RANGE, vlo, vhi)
-                    .set(op::OVERRIDING_ROOT_KEY, root)
-                    .set(op::SAMPLE_ID, ids[drum]);
-                if let Some(hz) = design.cutoffs[layer] {
-                    z = z.set(op::INITIAL_FILTER_FC, abs_cents(hz));
-                }
-                zones.push(z);
-            }
+            let zone = Zone::default()
+                .range(op::KEY_RANGE, 0, 127)
+                .set(op::OVERRIDING_ROOT_KEY, root)
+                .set(op::SAMPLE_ID, ids[drum]);
+            zones.extend(velocity_layers(&zone, design.cutoffs));
         }
         let ranges = set_ids.entry(design.set).or_insert_with(|| {
             let Some((_, set)) = samples.melodic.iter().find(|(n, _)| *n == design.set) else {
@@ -513,18 +509,11 @@ fn build(samples: &Samples, levels: &Levels) -> Sf2 {
                 .collect()
         });
         for &(lo, hi, id) in ranges.iter() {
-            for (layer, (vlo, vhi)) in [(0u8, 63u8), (64, 100), (101, 127)].into_iter().enumerate()
-            {
-                let mut z = Zone::default()
-                    .range(op::KEY_RANGE, lo, hi)
-                    .range(op::VEL_RANGE, vlo, vhi)
-                    .set(op::SAMPLE_MODES, 1)
-                    .set(op::SAMPLE_ID, id);
-                if let Some(hz) = design.cutoffs[layer] {
-                    z = z.set(op::INITIAL_FILTER_FC, abs_cents(hz));
-                }
-                zones.push(z);
-            }
+            let zone = Zone::default()
+                .range(op::KEY_RANGE, lo, hi)
+                .set(op::SAMPLE_MODES, 1)
+                .set(op::SAMPLE_ID, id);
+            zones.extend(velocity_layers(&zone, design.cutoffs));
         }
         assert!(!zones.is_empty(), "{} has no samples", design.set);
         let global = design.global.clone().set(
@@ -548,6 +537,21 @@ fn build(samples: &Samples, levels: &Levels) -> Sf2 {
         );
     }
     sf
+}
+
+/// Copies of `zone` for soft, medium and hard playing, each filtered at its cutoff. (Zones
+/// list their generators by kind when written, so adding the velocity range last is fine.)
+fn velocity_layers(zone: &Zone, cutoffs: [Option<f64>; 3]) -> impl Iterator<Item = Zone> {
+    VELOCITY_LAYERS
+        .into_iter()
+        .zip(cutoffs)
+        .map(|((lo, hi), cutoff)| {
+            let layer = zone.clone().range(op::VEL_RANGE, lo, hi);
+            match cutoff {
+                Some(hz) => layer.set(op::INITIAL_FILTER_FC, abs_cents(hz)),
+                None => layer,
+            }
+        })
 }
 
 /// `electric-bass-finger` as `Electric Bass Finger`.
