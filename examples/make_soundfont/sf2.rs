@@ -271,53 +271,28 @@ impl Sf2 {
         // Presets are sorted by bank, then program, as players expect.
         let mut presets = self.presets.clone();
         presets.sort_by_key(|p| (p.bank, p.program));
-        let (mut phdr, mut pbag, mut pgen) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut bag_i, mut gen_i) = (0u16, 0u16);
+        let mut phdr = Vec::new();
+        let mut pzones = Bags::default();
         for p in &presets {
-            phdr.extend(zstr(&p.name, 20));
-            phdr.extend(p.program.to_le_bytes());
-            phdr.extend(p.bank.to_le_bytes());
-            phdr.extend(bag_i.to_le_bytes());
-            phdr.extend([0u8; 12]);
+            phdr.extend(preset_header(&p.name, p.program, p.bank, pzones.count));
             for z in &p.zones {
-                pbag.extend(gen_i.to_le_bytes());
-                pbag.extend(0u16.to_le_bytes());
-                bag_i += 1;
-                for g in z.sorted() {
-                    pgen.extend(g.bytes());
-                    gen_i += 1;
-                }
+                pzones.add(z);
             }
         }
-        phdr.extend(zstr("EOP", 20));
-        phdr.extend([0u8; 4]);
-        phdr.extend(bag_i.to_le_bytes());
-        phdr.extend([0u8; 12]);
-        pbag.extend(gen_i.to_le_bytes());
-        pbag.extend(0u16.to_le_bytes());
-        pgen.extend([0u8; 4]);
+        phdr.extend(preset_header("EOP", 0, 0, pzones.count));
+        let (pbag, pgen) = pzones.finish();
 
-        let (mut inst, mut ibag, mut igen) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut bag_i, mut gen_i) = (0u16, 0u16);
+        let mut inst = Vec::new();
+        let mut izones = Bags::default();
         for ins in &self.instruments {
-            inst.extend(zstr(&ins.name, 20));
-            inst.extend(bag_i.to_le_bytes());
+            inst.extend(instrument_header(&ins.name, izones.count));
             let global = (!ins.global.0.is_empty()).then_some(&ins.global);
-            for z in global.into_iter().chain(ins.zones.iter()) {
-                ibag.extend(gen_i.to_le_bytes());
-                ibag.extend(0u16.to_le_bytes());
-                bag_i += 1;
-                for g in z.sorted() {
-                    igen.extend(g.bytes());
-                    gen_i += 1;
-                }
+            for z in global.into_iter().chain(&ins.zones) {
+                izones.add(z);
             }
         }
-        inst.extend(zstr("EOI", 20));
-        inst.extend(bag_i.to_le_bytes());
-        ibag.extend(gen_i.to_le_bytes());
-        ibag.extend(0u16.to_le_bytes());
-        igen.extend([0u8; 4]);
+        inst.extend(instrument_header("EOI", izones.count));
+        let (ibag, igen) = izones.finish();
 
         let mut shdr = Vec::new();
         for s in &self.samples {
@@ -349,6 +324,57 @@ impl Sf2 {
         body.extend(list(b"sdta", &sdta));
         body.extend(list(b"pdta", &pdta));
         chunk(b"RIFF", &body)
+    }
+}
+
+/// A `phdr` record; library, genre and morphology stay zero.
+fn preset_header(name: &str, program: u16, bank: u16, first_zone: u16) -> Vec<u8> {
+    let mut record = zstr(name, 20);
+    record.extend(program.to_le_bytes());
+    record.extend(bank.to_le_bytes());
+    record.extend(first_zone.to_le_bytes());
+    record.extend([0u8; 12]);
+    record
+}
+
+/// An `inst` record.
+fn instrument_header(name: &str, first_zone: u16) -> Vec<u8> {
+    let mut record = zstr(name, 20);
+    record.extend(first_zone.to_le_bytes());
+    record
+}
+
+/// The bag and generator records of the presets' or the instruments' zones.
+#[derive(Default)]
+struct Bags {
+    bag: Vec<u8>,
+    generators: Vec<u8>,
+    /// Zones so far: where the next preset's or instrument's first zone goes.
+    count: u16,
+    generator_count: u16,
+}
+
+impl Bags {
+    fn add(&mut self, zone: &Zone) {
+        self.push_bag();
+        self.count += 1;
+        for g in zone.sorted() {
+            self.generators.extend(g.bytes());
+            self.generator_count += 1;
+        }
+    }
+
+    /// A bag record: its first generator, and no modulators.
+    fn push_bag(&mut self) {
+        self.bag.extend(self.generator_count.to_le_bytes());
+        self.bag.extend(0u16.to_le_bytes());
+    }
+
+    /// The records with their terminal entries: (bags, generators).
+    fn finish(mut self) -> (Vec<u8>, Vec<u8>) {
+        self.push_bag();
+        self.generators.extend([0u8; 4]);
+        (self.bag, self.generators)
     }
 }
 
