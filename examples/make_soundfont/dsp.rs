@@ -195,27 +195,25 @@ pub fn looped_tone(
     }
 }
 
-/// Partials of a band-limited sawtooth (levels 1/k).
-pub fn saw(count: u32) -> Vec<Partial> {
-    (1..=count)
+/// Steady partials at these multiples, each at `level(multiple)`.
+pub fn series(multiples: impl Iterator<Item = u32>, level: impl Fn(u32) -> f64) -> Vec<Partial> {
+    multiples
         .map(|k| Partial {
             multiple: k,
-            amp: 1.0 / f64::from(k),
+            amp: level(k),
             decay: f64::INFINITY,
         })
         .collect()
 }
 
+/// Partials of a band-limited sawtooth (levels 1/k).
+pub fn saw(count: u32) -> Vec<Partial> {
+    series(1..=count, |k| 1.0 / f64::from(k))
+}
+
 /// Partials of a band-limited square (odd harmonics, levels 1/k).
 pub fn square(count: u32) -> Vec<Partial> {
-    (1..=count)
-        .step_by(2)
-        .map(|k| Partial {
-            multiple: k,
-            amp: 1.0 / f64::from(k),
-            decay: f64::INFINITY,
-        })
-        .collect()
+    series((1..=count).step_by(2), |k| 1.0 / f64::from(k))
 }
 
 /// A one-shot of `seconds` made by `f(t, noise)`, normalized to `peak`.

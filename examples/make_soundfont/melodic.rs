@@ -1,6 +1,6 @@
 //! The melodic sounds: looped additive tones sampled every octave or so.
 
-use crate::dsp::{Biquad, Looped, Noise, Osc, Partial, key_hz, looped_tone, saw, square};
+use crate::dsp::{Biquad, Looped, Noise, Osc, Partial, key_hz, looped_tone, saw, series, square};
 
 pub const SR: u32 = 32_000;
 const SRF: f64 = SR as f64;
@@ -91,7 +91,9 @@ fn voices(partials: &[Partial], detunes: &[(i64, f64)]) -> Vec<Osc> {
 }
 
 /// A single oscillator at the note's pitch.
-const SOLO: &[(i64, f64)] = &[(0, 1.0)];
+fn solo(partials: &[Partial]) -> Vec<Osc> {
+    voices(partials, &[(0, 1.0)])
+}
 
 fn no_transient(_: f64) -> f64 {
     0.0
@@ -142,7 +144,7 @@ fn electric_piano(key: u8) -> Looped {
             (14, 0.12, 0.03),
         ]),
     );
-    let mut oscs = voices(&tine, SOLO);
+    let mut oscs = solo(&tine);
     oscs.extend(voices(&steady(&[(1, 0.15), (2, 0.08)]), &[(1, 1.0)]));
     looped_tone(SR, key_hz(key), &oscs, 0.4, 0.5, &mut no_transient)
 }
@@ -155,7 +157,7 @@ fn organ(key: u8) -> Looped {
     let partials = audible(hz, steady(&bars));
     let bp = Biquad::bandpass(SRF, 2500.0, 0.8);
     let mut click = burst(99 + u64::from(key), bp, 0.5, 0.004, 0.05);
-    looped_tone(SR, hz, &voices(&partials, SOLO), 0.05, 0.3, &mut click)
+    looped_tone(SR, hz, &solo(&partials), 0.05, 0.3, &mut click)
 }
 
 /// A plucked string: bright at first, mellowing quickly.
@@ -173,14 +175,7 @@ fn pluck(key: u8) -> Looped {
         .collect();
     let hp = Biquad::highpass(SRF, 2000.0, 0.7);
     let mut pick = burst(7 + u64::from(key), hp, 0.1, 0.003, 0.5);
-    looped_tone(
-        SR,
-        key_hz(key),
-        &voices(&partials, SOLO),
-        0.5,
-        0.4,
-        &mut pick,
-    )
+    looped_tone(SR, key_hz(key), &solo(&partials), 0.5, 0.4, &mut pick)
 }
 
 /// A fingered electric bass: round fundamental, a little growl that fades, a finger thump.
@@ -208,19 +203,12 @@ fn finger_bass(key: u8) -> Looped {
     let partials = audible(key_hz(key), partials);
     let lp = Biquad::lowpass(SRF, 700.0, 0.7);
     let mut thump = burst(55 + u64::from(key), lp, 0.2, 0.008, 0.3);
-    looped_tone(
-        SR,
-        key_hz(key),
-        &voices(&partials, SOLO),
-        0.3,
-        0.5,
-        &mut thump,
-    )
+    looped_tone(SR, key_hz(key), &solo(&partials), 0.3, 0.5, &mut thump)
 }
 
 /// A band-limited sawtooth, for the synth bass (the filter envelope shapes it).
 fn saw_wave(key: u8) -> Looped {
-    let oscs = voices(&saw(harmonics(key)), SOLO);
+    let oscs = solo(&saw(harmonics(key)));
     looped_tone(SR, key_hz(key), &oscs, 0.0, 0.25, &mut no_transient)
 }
 
@@ -252,14 +240,7 @@ fn flute(key: u8) -> Looped {
     let partials = steady(&[(1, 1.0), (2, 0.18), (3, 0.06)]);
     let bp = Biquad::bandpass(SRF, key_hz(key) * 2.0, 1.5);
     let mut chiff = burst(3 + u64::from(key), bp, 0.4, 0.03, 0.15);
-    looped_tone(
-        SR,
-        key_hz(key),
-        &voices(&partials, SOLO),
-        0.15,
-        0.3,
-        &mut chiff,
-    )
+    looped_tone(SR, key_hz(key), &solo(&partials), 0.15, 0.3, &mut chiff)
 }
 
 /// A mallet on a tuned bar (marimba, vibraphone, bells): the fundamental rings, the bar's
@@ -276,14 +257,7 @@ fn mallet(key: u8) -> Looped {
     );
     let bp = Biquad::bandpass(SRF, 3000.0, 1.0);
     let mut knock = burst(201 + u64::from(key), bp, 0.3, 0.004, 0.4);
-    looped_tone(
-        SR,
-        key_hz(key),
-        &voices(&partials, SOLO),
-        0.4,
-        0.3,
-        &mut knock,
-    )
+    looped_tone(SR, key_hz(key), &solo(&partials), 0.4, 0.3, &mut knock)
 }
 
 /// Harmonic levels of a sawtooth shaped by resonances (centre Hz, bandwidth Hz, gain): a
@@ -295,21 +269,15 @@ fn formant_saw(
     resonances: &[(f64, f64, f64)],
     tilt: f64,
 ) -> Vec<Partial> {
-    (1..=harmonics(key).min(max))
-        .map(|k| {
-            let f = hz * f64::from(k);
-            let shape: f64 = 0.15
-                + resonances
-                    .iter()
-                    .map(|&(c, bw, g)| g / (1.0 + ((f - c) / bw).powi(2)))
-                    .sum::<f64>();
-            Partial {
-                multiple: k,
-                amp: shape / f64::from(k).powf(tilt),
-                decay: f64::INFINITY,
-            }
-        })
-        .collect()
+    series(1..=harmonics(key).min(max), |k| {
+        let f = hz * f64::from(k);
+        let shape: f64 = 0.15
+            + resonances
+                .iter()
+                .map(|&(c, bw, g)| g / (1.0 + ((f - c) / bw).powi(2)))
+                .sum::<f64>();
+        shape / f64::from(k).powf(tilt)
+    })
 }
 
 /// A bowed string: a sawtooth through a violin body's resonances, two bows a little apart,
@@ -349,13 +317,9 @@ fn choir(key: u8) -> Looped {
 
 /// Brass: every harmonic strong (the filter envelope makes the swell), a brief lip buzz.
 fn brass(key: u8) -> Looped {
-    let partials: Vec<Partial> = (1..=harmonics(key).min(40))
-        .map(|k| Partial {
-            multiple: k,
-            amp: 1.0 / f64::from(k).powf(0.75),
-            decay: f64::INFINITY,
-        })
-        .collect();
+    let partials = series(1..=harmonics(key).min(40), |k| {
+        1.0 / f64::from(k).powf(0.75)
+    });
     let oscs = voices(&partials, &[(0, 1.0), (1, 0.4)]);
     let bp = Biquad::bandpass(SRF, key_hz(key) * 3.0, 2.0);
     let mut buzz = burst(401 + u64::from(key), bp, 0.2, 0.03, 0.1);
@@ -365,23 +329,12 @@ fn brass(key: u8) -> Looped {
 /// A reed: strong odd harmonics with weak even ones (a clarinet's closed pipe), breath as
 /// the note speaks.
 fn reed(key: u8) -> Looped {
-    let partials: Vec<Partial> = (1..=harmonics(key).min(30))
-        .map(|k| Partial {
-            multiple: k,
-            amp: if k % 2 == 1 { 1.0 } else { 0.18 } / f64::from(k).powf(0.9),
-            decay: f64::INFINITY,
-        })
-        .collect();
+    let partials = series(1..=harmonics(key).min(30), |k| {
+        (if k % 2 == 1 { 1.0 } else { 0.18 }) / f64::from(k).powf(0.9)
+    });
     let bp = Biquad::bandpass(SRF, 1800.0, 0.7);
     let mut breath = burst(501 + u64::from(key), bp, 0.25, 0.06, 0.15);
-    looped_tone(
-        SR,
-        key_hz(key),
-        &voices(&partials, SOLO),
-        0.15,
-        0.3,
-        &mut breath,
-    )
+    looped_tone(SR, key_hz(key), &solo(&partials), 0.15, 0.3, &mut breath)
 }
 
 /// A synth effect: a glassy spread of harmonics (1, 2, 3, 5, 8, 12) from four oscillators
@@ -426,14 +379,7 @@ fn sitar(key: u8) -> Looped {
         .collect();
     let hp = Biquad::highpass(SRF, 2500.0, 0.7);
     let mut pick = burst(601 + u64::from(key), hp, 0.15, 0.003, 0.5);
-    looped_tone(
-        SR,
-        key_hz(key),
-        &voices(&partials, SOLO),
-        0.6,
-        0.3,
-        &mut pick,
-    )
+    looped_tone(SR, key_hz(key), &solo(&partials), 0.6, 0.3, &mut pick)
 }
 
 /// A steel drum: a struck pan whose 2nd and 3rd harmonics sing out and fade before the
@@ -452,14 +398,7 @@ fn steel_drum(key: u8) -> Looped {
     );
     let lp = Biquad::lowpass(SRF, 2500.0, 0.7);
     let mut stick = burst(701 + u64::from(key), lp, 0.25, 0.005, 0.4);
-    looped_tone(
-        SR,
-        key_hz(key),
-        &voices(&partials, SOLO),
-        0.4,
-        0.3,
-        &mut stick,
-    )
+    looped_tone(SR, key_hz(key), &solo(&partials), 0.4, 0.3, &mut stick)
 }
 
 /// Noise for sound effects (wind, sea, breath, applause): a second of darkened noise whose
