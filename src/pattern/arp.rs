@@ -1046,6 +1046,33 @@ mod tests {
     }
 
     #[test]
+    fn every_mode_is_found_by_its_name_and_its_other_names_in_any_case() {
+        for mode in ArpMode::ALL {
+            assert_eq!(ArpMode::from_name(mode.name()), Some(mode));
+            assert_eq!(
+                ArpMode::from_name(&mode.name().to_ascii_uppercase()),
+                Some(mode)
+            );
+        }
+        for (alias, mode) in [
+            ("played", ArpMode::AsPlayed),
+            ("asplayed", ArpMode::AsPlayed),
+            ("order", ArpMode::AsPlayed),
+            ("rand", ArpMode::Random),
+            ("randomother", ArpMode::RandomOther),
+            ("shuffle", ArpMode::RandomOther),
+            ("randomonce", ArpMode::RandomOnce),
+            ("upanddown", ArpMode::UpAndDown),
+            ("DownAndUp", ArpMode::DownAndUp),
+            ("UP&DOWN", ArpMode::UpAndDown),
+        ] {
+            assert_eq!(ArpMode::from_name(alias), Some(mode), "{alias}");
+        }
+        assert_eq!(ArpMode::from_name("sideways"), None);
+        assert_eq!(ArpMode::names().len(), ArpMode::ALL.len());
+    }
+
+    #[test]
     fn converge_diverge_and_disconverge_play_the_middle_of_a_triad_once() {
         let triad = [60, 64, 67];
         assert_eq!(ArpMode::Converge.order(&triad, 1), [60, 67, 64]);
@@ -1496,17 +1523,6 @@ mod tests {
             }),
             "arp velocities must be 1–127, got 0"
         );
-    }
-
-    #[test]
-    fn mode_names_read_back_to_their_modes() {
-        for mode in ArpMode::ALL {
-            assert_eq!(ArpMode::from_name(mode.name()), Some(mode));
-        }
-        assert_eq!(ArpMode::from_name("UP&DOWN"), Some(ArpMode::UpAndDown));
-        assert_eq!(ArpMode::from_name("played"), Some(ArpMode::AsPlayed));
-        assert_eq!(ArpMode::from_name("sideways"), None);
-        assert_eq!(ArpMode::names().len(), ArpMode::ALL.len());
     }
 
     #[test]
