@@ -50,7 +50,8 @@ pub fn sounds() -> BTreeMap<&'static str, Vec<f32>> {
         .collect()
 }
 
-/// A sine whose pitch glides from `f0` down to `f1` with time constant `tau`.
+/// A sine whose pitch glides from `f0` to `f1` with time constant `tau`.
+#[derive(Default)]
 struct Glide {
     phase: f64,
 }
@@ -63,23 +64,39 @@ impl Glide {
     }
 }
 
+/// A square wave, ±1, after this many cycles.
+fn square(cycles: f64) -> f64 {
+    if cycles.fract() < 0.5 { 1.0 } else { -1.0 }
+}
+
 /// The TR-808's six square waves, scaled: the metal in hats and cymbals.
 fn metal(t: f64, scale: f64) -> f64 {
     [205.3, 304.4, 369.6, 522.7, 540.0, 800.0]
         .iter()
-        .map(|f| {
-            if (t * f * scale).fract() < 0.5 {
-                1.0
-            } else {
-                -1.0
-            }
-        })
+        .map(|f| square(t * f * scale))
         .sum::<f64>()
         / 6.0
 }
 
+/// Sine partials (Hz, level, decay time constant) struck together: a bell or a cymbal's ping.
+fn ring(partials: &[(f64, f64, f64)], t: f64) -> f64 {
+    partials
+        .iter()
+        .map(|&(f, a, d)| a * (TAU * f * t).sin() * (-t / d).exp())
+        .sum()
+}
+
+/// Hits at the `starts` times (seconds), each dying with time constant `tau`, added up.
+fn hits(starts: &[f64], t: f64, tau: f64) -> f64 {
+    starts
+        .iter()
+        .filter(|&&s| t >= s)
+        .map(|&s| (-(t - s) / tau).exp())
+        .sum::<f64>()
+}
+
 fn kick() -> Vec<f32> {
-    let mut body = Glide { phase: 0.0 };
+    let mut body = Glide::default();
     let mut click = Biquad::highpass(SRF, 1500.0, 0.7);
     one_shot(SR, 0.6, 1, 0.95, &mut |t, n| {
         let b = body.at(t, 48.0, 160.0, 0.035) * (-t / 0.32).exp();
@@ -92,8 +109,8 @@ fn kick() -> Vec<f32> {
 fn snare(bright: f64) -> Vec<f32> {
     let mut hp = Biquad::highpass(SRF, 1800.0 * bright, 0.7);
     let mut lp = Biquad::lowpass(SRF, 9000.0 * bright, 0.7);
-    let mut b1 = Glide { phase: 0.0 };
-    let mut b2 = Glide { phase: 0.0 };
+    let mut b1 = Glide::default();
+    let mut b2 = Glide::default();
     one_shot(SR, 0.5, 2, 0.95, &mut |t, n| {
         let body = b1.at(t, 180.0 * bright, 240.0 * bright, 0.01) * (-t / 0.06).exp()
             + 0.5 * b2.at(t, 330.0 * bright, 420.0 * bright, 0.01) * (-t / 0.035).exp();
@@ -116,12 +133,7 @@ fn clap() -> Vec<f32> {
     let mut bp = Biquad::bandpass(SRF, 1150.0, 1.2);
     let mut hp = Biquad::highpass(SRF, 600.0, 0.7);
     one_shot(SR, 0.45, 4, 0.95, &mut |t, n| {
-        let bursts: f64 = [0.0, 0.009, 0.019, 0.030]
-            .iter()
-            .filter(|&&s| t >= s)
-            .map(|&s| (-(t - s) / 0.005).exp())
-            .sum::<f64>()
-            .min(1.2);
+        let bursts = hits(&[0.0, 0.009, 0.019, 0.030], t, 0.005).min(1.2);
         let tail = if t >= 0.030 {
             0.7 * (-(t - 0.030) / 0.13).exp()
         } else {
@@ -150,7 +162,7 @@ fn pedal_hat() -> Vec<f32> {
 }
 
 fn tom() -> Vec<f32> {
-    let mut body = Glide { phase: 0.0 };
+    let mut body = Glide::default();
     let mut bp = Biquad::bandpass(SRF, 400.0, 1.0);
     one_shot(SR, 0.9, 7, 0.95, &mut |t, n| {
         let b = body.at(t, 110.0, 165.0, 0.04) * (-t / 0.28).exp();
@@ -177,10 +189,7 @@ fn ride() -> Vec<f32> {
         (7570.0, 0.2, 0.5),
     ];
     one_shot(SR, 2.0, 9, 0.85, &mut |t, n| {
-        let ping: f64 = partials
-            .iter()
-            .map(|&(f, a, d)| a * (TAU * f * t).sin() * (-t / d).exp())
-            .sum();
+        let ping = ring(&partials, t);
         let wash = hp.run(metal(t, 4.1) * 0.4 + n.next() * 0.5) * ((-t / 0.7).exp() * 0.5);
         ping * (0.4 + 0.6 * (-t / 0.04).exp()) + wash
     })
@@ -194,11 +203,7 @@ fn ride_bell() -> Vec<f32> {
         (4630.0, 0.3, 0.4),
     ];
     one_shot(SR, 1.4, 10, 0.85, &mut |t, n| {
-        let p: f64 = partials
-            .iter()
-            .map(|&(f, a, d)| a * (TAU * f * t).sin() * (-t / d).exp())
-            .sum();
-        p + 0.1 * n.next() * (-t / 0.01).exp()
+        ring(&partials, t) + 0.1 * n.next() * (-t / 0.01).exp()
     })
 }
 
@@ -206,11 +211,7 @@ fn tambourine() -> Vec<f32> {
     let mut hp = Biquad::highpass(SRF, 6500.0, 0.7);
     let jingles = [(5230.0, 0.3), (7110.0, 0.25), (9410.0, 0.2)];
     one_shot(SR, 0.4, 11, 0.85, &mut |t, n| {
-        let shake: f64 = [0.0, 0.011, 0.024]
-            .iter()
-            .filter(|&&s| t >= s)
-            .map(|&s| (-(t - s) / 0.03).exp())
-            .sum::<f64>();
+        let shake = hits(&[0.0, 0.011, 0.024], t, 0.03);
         let j: f64 = jingles.iter().map(|&(f, a)| a * (TAU * f * t).sin()).sum();
         (hp.run(n.next()) * 0.8 + j) * shake * (-t / 0.12).exp()
     })
@@ -219,8 +220,7 @@ fn tambourine() -> Vec<f32> {
 fn cowbell() -> Vec<f32> {
     let mut bp = Biquad::bandpass(SRF, 1100.0, 1.0);
     one_shot(SR, 0.45, 12, 0.9, &mut |t, _| {
-        let sq = |f: f64| if (t * f).fract() < 0.5 { 1.0 } else { -1.0 };
-        let x = sq(562.0) + sq(845.0);
+        let x = square(t * 562.0) + square(t * 845.0);
         bp.run(x) * (0.35 * (-t / 0.14).exp() + 0.65 * (-t / 0.012).exp())
     })
 }
@@ -298,12 +298,10 @@ fn cuica(open: bool, seed: u64) -> Vec<f32> {
     } else {
         (0.2, 780.0, 700.0, 0.05)
     };
-    let mut phase = 0.0f64;
+    let mut pitch = Glide::default();
     let mut bp = Biquad::bandpass(SRF, 1500.0, 2.0);
     one_shot(SR, seconds, seed, 0.9, &mut |t, n| {
-        let f = to + (from - to) * (-t / 0.06).exp();
-        phase += TAU * f / SRF;
-        let tone = (2.2 * phase.sin()).tanh();
+        let tone = (2.2 * pitch.at(t, to, from, 0.06)).tanh();
         let rub = bp.run(n.next()) * 0.15;
         (tone + rub) * (t / 0.003).min(1.0) * (-t / decay).exp()
     })
