@@ -1073,6 +1073,32 @@ mod tests {
     }
 
     #[test]
+    fn settings_at_the_edges_of_their_ranges_are_taken_and_one_past_them_refused() {
+        let with = |f: &dyn Fn(&mut ArpSettings)| {
+            let mut s = ArpSettings::default();
+            f(&mut s);
+            s.validate()
+        };
+        // Steps from 1/1024 of a bar to 16 bars.
+        assert!(with(&|s| s.step = t(1, MIN_STEP_DENOM)).is_ok());
+        assert!(with(&|s| s.step = t(1, MIN_STEP_DENOM + 1)).is_err());
+        assert!(with(&|s| s.step = t(MAX_STEP, 1)).is_ok());
+        assert!(with(&|s| s.step = t(MAX_STEP * 64 + 1, 64)).is_err());
+        // A gate up to eight steps; octaves 1 to 8; velocities 1 to 127.
+        assert!(with(&|s| s.gate = t(MAX_GATE, 1)).is_ok());
+        assert!(with(&|s| s.gate = t(MAX_GATE * 100 + 1, 100)).is_err());
+        assert!(with(&|s| s.octaves = 1).is_ok());
+        assert!(with(&|s| s.octaves = 0).is_err());
+        assert!(with(&|s| s.octaves = MAX_OCTAVES).is_ok());
+        assert!(with(&|s| s.velocities = vec![1, 127]).is_ok());
+        assert!(with(&|s| s.velocities = vec![64, 0]).is_err());
+        assert!(with(&|s| s.velocities = vec![128]).is_err());
+        // Swing strictly between 0 and 1.
+        assert!(with(&|s| s.swing = t(1, 100)).is_ok());
+        assert!(with(&|s| s.swing = t(0, 1)).is_err());
+    }
+
+    #[test]
     fn converge_diverge_and_disconverge_play_the_middle_of_a_triad_once() {
         let triad = [60, 64, 67];
         assert_eq!(ArpMode::Converge.order(&triad, 1), [60, 67, 64]);
