@@ -1158,6 +1158,28 @@ mod tests {
     }
 
     #[test]
+    fn a_saved_song_keeps_its_random_once_order_from_version_to_version() {
+        // The shuffle is keyed by the notes held and the seed: pinned, so a song plays the
+        // same notes after an upgrade.
+        assert_eq!(once_positions(&CMAJ7, 11), [2, 1, 0, 3]);
+        assert_eq!(once_positions(&[57, 60, 64, 67], 11), [3, 2, 0, 1]);
+    }
+
+    #[test]
+    fn an_arp_in_sixteenths_counts_sixteen_steps_a_bar() {
+        let pattern = Pattern::pure(CMAJ7.to_vec())
+            .arp(&ArpSettings::default())
+            .unwrap();
+        assert_eq!(pattern.steps(), Some(t(16, 1)));
+        let eighths = ArpSettings {
+            step: t(1, 8),
+            ..ArpSettings::default()
+        };
+        let pattern = Pattern::pure(CMAJ7.to_vec()).arp(&eighths).unwrap();
+        assert_eq!(pattern.steps(), Some(t(8, 1)));
+    }
+
+    #[test]
     fn random_other_never_repeats_a_note_across_windows_even_for_huge_chords() {
         // Eleven notes over eight octaves: 88 to shuffle, more than fit on the stack.
         let cluster: Vec<u8> = (0..11).map(|i| 24 + i).collect();
