@@ -1294,6 +1294,25 @@ mod tests {
     }
 
     #[test]
+    fn with_reset_a_chord_that_starts_later_walks_exactly_as_one_from_the_top() {
+        let walk_from = |bar: i64| {
+            let pattern = held(vec![(t(bar, 1), t(bar + 24, 1), CMAJ7.to_vec())])
+                .arp(&ArpSettings {
+                    mode: ArpMode::Walk,
+                    octaves: 2,
+                    seed: 5,
+                    reset: true,
+                    ..ArpSettings::default()
+                })
+                .unwrap();
+            keys(&struck(&pattern, t(bar, 1), t(bar * 16 + 320, 16)))
+        };
+        let (early, late) = (walk_from(0), walk_from(1));
+        // Restarts fall every 256 steps from each chord's own start.
+        assert_eq!(early[..320], late[..320]);
+    }
+
+    #[test]
     fn a_new_chord_starts_the_walk_from_its_bottom_note() {
         let pattern = held(vec![
             (t(0, 1), t(1, 1), CMAJ7.to_vec()),
