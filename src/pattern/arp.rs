@@ -499,9 +499,10 @@ impl Arpeggiator {
 
     /// The first step that starts at or after `t`.
     fn first_step_from(&self, t: Time) -> i64 {
-        // Step k starts before (k + 1) · step, so this guess is at or before the answer and
-        // the loop runs at most a few times.
-        let mut k = (t / self.settings.step).floor().to_integer() - 1;
+        // Step k starts before (k + 1) · step, so no step before floor(t / step) can start
+        // at or after t: this guess is at or before the answer, and the loop runs at most a
+        // few times.
+        let mut k = (t / self.settings.step).floor().to_integer();
         while self.onset(k) < t {
             k += 1;
         }
@@ -511,11 +512,14 @@ impl Arpeggiator {
     /// Appends the arp's notes overlapping `span`.
     fn query(&self, span: Span, out: &mut Vec<Hap<Note>>) {
         let step = self.settings.step;
+        // A note sounding at the span's start began after `begin - longest_note`, and step k
+        // begins before (k + 1) · step: no step before this one can still sound.
         let first = ((span.begin - self.longest_note) / step)
             .floor()
-            .to_integer()
-            - 1;
-        let last = (span.end / step).ceil().to_integer() + 1;
+            .to_integer();
+        // Step k starts at k · step or later (swing only delays), so a step that starts
+        // before the span ends has k < end / step.
+        let last = (span.end / step).ceil().to_integer();
         let mut chords = Vec::new();
         self.chords.query_into(
             Span::new(self.onset(first), self.onset(last) + step),
@@ -548,8 +552,8 @@ impl Arpeggiator {
             let mut chord_start: Option<Time> = None;
             for h in &chords {
                 let Some(w) = h.whole else { continue };
-                if w.begin <= begin && begin < w.end && h.part.begin <= begin && begin < h.part.end
-                {
+                // The fragment lies inside its event: holding at the fragment means holding.
+                if h.part.begin <= begin && begin < h.part.end {
                     held.extend_from_slice(&h.value);
                     chord_start = Some(chord_start.map_or(w.begin, |s: Time| s.max(w.begin)));
                 }
@@ -1312,6 +1316,46 @@ mod tests {
         let (early, late) = (walk_from(0), walk_from(1));
         // Restarts fall every 256 steps from each chord's own start.
         assert_eq!(early[..320], late[..320]);
+    }
+
+    #[test]
+    fn a_swung_legato_arp_queried_in_slices_gives_the_notes_of_one_query() {
+        for gate in [t(1, 1), t(8, 1)] {
+            let settings = ArpSettings {
+                swing: t(3, 4),
+                gate,
+                ..ArpSettings::default()
+            };
+            let pattern = held(vec![
+                (t(0, 1), t(3, 8), CMAJ7.to_vec()),
+                (t(3, 8), t(2, 1), vec![62, 65, 69]),
+            ])
+            .arp(&settings)
+            .unwrap();
+            let notes = |haps: Vec<Hap<Note>>| {
+                let mut notes: Vec<(Span, u8)> = haps
+                    .iter()
+                    .filter_map(|h| h.whole.map(|w| (w, h.value.key)))
+                    .collect();
+                notes.sort_by_key(|(w, k)| (w.begin, w.end, *k));
+                notes
+            };
+            let bar = notes(pattern.query(Span::new(t(-1, 1), t(2, 1))));
+            // Every slice of a sixty-fourth holds exactly the notes sounding in it.
+            for i in 0..64 {
+                let slice = Span::new(t(i, 64), t(i + 1, 64));
+                let sounding: Vec<(Span, u8)> = bar
+                    .iter()
+                    .filter(|(w, _)| w.begin < slice.end && slice.begin < w.end)
+                    .copied()
+                    .collect();
+                assert_eq!(
+                    notes(pattern.query(slice)),
+                    sounding,
+                    "gate {gate}, slice {i}/64"
+                );
+            }
+        }
     }
 
     #[test]
