@@ -8,22 +8,18 @@
 //! a legend comes first (`a = bd, b = sn`).
 
 use crate::pattern::{Pattern, Span, Value};
-use crate::theory::time::Time;
+use crate::theory::time::{Time, lcm};
 
 /// The most steps a cycle is drawn with; finer patterns are drawn on this grid, each event at
 /// the step it starts in.
 pub const MAX_STEPS: i64 = 64;
-
-fn gcd(a: i64, b: i64) -> i64 {
-    if b == 0 { a.abs() } else { gcd(b, a % b) }
-}
 
 /// One event, in steps from the first cycle drawn.
 struct Drawn {
     start: i64,
     end: i64,
     onset: bool,
-    label: String,
+    label: char,
 }
 
 /// The drawing of cycles `from..to` of `pattern`, as lines (legend first, if any).
@@ -31,29 +27,27 @@ pub fn draw(pattern: &Pattern<Value>, from: i64, to: i64) -> Vec<String> {
     let mut events = Vec::new();
     for cycle in from..to {
         let span = Span::new(Time::from_integer(cycle), Time::from_integer(cycle + 1));
-        for hap in pattern.query(span) {
-            events.push((cycle, hap));
-        }
+        events.extend(pattern.query(span));
     }
     // The steps per cycle: the least common multiple of every boundary's denominator.
-    let mut steps: i64 = 1;
-    for (_, hap) in &events {
+    let most = Time::from_integer(MAX_STEPS);
+    let mut grid = Time::ONE;
+    for hap in &events {
         for t in [hap.part.begin, hap.part.end] {
-            let d = *t.denom();
-            let next = steps / gcd(steps, d) * d;
-            if next > MAX_STEPS {
-                steps = MAX_STEPS;
+            grid = lcm(grid, Time::from_integer(*t.denom()));
+            if grid > most {
+                grid = most;
                 break;
             }
-            steps = next;
         }
     }
+    let steps = grid.to_integer();
     let at = |t: Time| -> i64 {
         ((t - Time::from_integer(from)) * Time::from_integer(steps))
             .floor()
             .to_integer()
     };
-    let texts: Vec<String> = events.iter().map(|(_, h)| h.value.to_string()).collect();
+    let texts: Vec<String> = events.iter().map(|h| h.value.to_string()).collect();
     let mut names: Vec<&str> = Vec::new();
     for t in &texts {
         if !names.contains(&t.as_str()) {
@@ -61,18 +55,18 @@ pub fn draw(pattern: &Pattern<Value>, from: i64, to: i64) -> Vec<String> {
         }
     }
     let lettered = names.iter().any(|n| n.chars().count() != 1) && names.len() <= 26;
-    let label = |text: &str| -> String {
+    let label = |text: &str| -> char {
         if lettered {
             let i = names.iter().position(|n| *n == text).unwrap_or(0);
-            char::from(b'a' + i as u8).to_string()
+            char::from(b'a' + i as u8)
         } else {
-            text.chars().next().unwrap_or('?').to_string()
+            text.chars().next().unwrap_or('?')
         }
     };
     let mut drawn: Vec<Drawn> = events
         .iter()
         .zip(&texts)
-        .map(|((_, h), text)| {
+        .map(|(h, text)| {
             let start = at(h.part.begin);
             Drawn {
                 start,
@@ -100,7 +94,7 @@ pub fn draw(pattern: &Pattern<Value>, from: i64, to: i64) -> Vec<String> {
         };
         for i in d.start.max(0)..d.end.min(cells) {
             line[i as usize] = if i == d.start && d.onset {
-                d.label.chars().next().unwrap_or('?')
+                d.label
             } else {
                 '-'
             };

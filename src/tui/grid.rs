@@ -9,7 +9,7 @@
 use crate::lang::song::Song;
 use crate::pattern::{Hap, Note, Span};
 use crate::theory::gm;
-use crate::theory::time::Time;
+use crate::theory::time::{Time, lcm};
 
 /// The most steps a bar is drawn on; patterns finer than this are drawn on the meter's grid,
 /// each onset in the step it falls in.
@@ -69,18 +69,6 @@ pub struct Grid {
     pub rows: Vec<Row>,
 }
 
-fn gcd(a: usize, b: usize) -> usize {
-    if b == 0 { a } else { gcd(b, a % b) }
-}
-
-fn lcm(a: usize, b: usize) -> usize {
-    if a == 0 || b == 0 {
-        a.max(b)
-    } else {
-        a / gcd(a, b) * b
-    }
-}
-
 /// The usual step-sequencer grid of a meter: sixteenths, or eighths in compound meters.
 fn meter_steps(beats: usize, unit: usize) -> usize {
     if unit == 8 && beats.is_multiple_of(3) {
@@ -93,14 +81,15 @@ fn meter_steps(beats: usize, unit: usize) -> usize {
 /// The steps for onsets at `fractions` of the bar (each in [0, 1)), and whether they are exact.
 fn steps_for(fractions: &[Time], beats: usize, unit: usize) -> (usize, bool) {
     let usual = meter_steps(beats, unit);
-    let mut needed = lcm(1, beats.max(1));
+    let most = Time::from_integer(MAX_STEPS as i64);
+    let mut needed = Time::from_integer(beats.max(1) as i64);
     for f in fractions {
-        let d = usize::try_from(*f.denom()).unwrap_or(usize::MAX);
-        needed = lcm(needed, d);
-        if needed > MAX_STEPS {
+        needed = lcm(needed, Time::from_integer(*f.denom()));
+        if needed > most {
             return (usual.min(MAX_STEPS), false);
         }
     }
+    let needed = needed.to_integer() as usize;
     let mut steps = needed;
     while steps < usual && steps * 2 <= MAX_STEPS {
         steps *= 2;
