@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use super::failure::Failure;
 use super::{interrupt, length, soundfonts, source};
+use crate::output::destination::Destination;
 use crate::output::render::{self, RenderError, RenderOptions};
 use crate::output::wav::{self, WavFormat, WriteError};
 
@@ -103,11 +104,9 @@ pub fn run(req: &Request) -> Result<ExitCode, Failure> {
     let seconds = rendered.frames as f64 / f64::from(req.sample_rate);
     let took = started.elapsed().as_secs_f64().max(1e-9);
     let peak_db = 20.0 * f64::from(rendered.peak.max(1e-9)).log10();
-    let written = if req.out.as_os_str() == "-" {
-        "standard output".to_string()
-    } else {
-        req.out.display().to_string()
-    };
+    // Named as `flam export` names it: standard output, or the file a symlink led to.
+    let written = Destination::resolve(req.out)
+        .map_or_else(|_| req.out.display().to_string(), |d| d.describe());
     eprintln!(
         "wrote {written}: {seconds:.2} s at {} Hz, {} stereo, {} notes, peak {peak_db:.1} dBFS, with {} ({:.0}× real time)",
         req.sample_rate,
