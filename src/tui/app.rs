@@ -258,7 +258,7 @@ impl App {
     /// the `tempo` line, and `mute` on the `track` line of every track that is silent now.
     /// Ctrl-S then saves them.
     pub fn keep_live_changes(&mut self) {
-        let Some(song) = self.song.clone() else {
+        let Some(song) = &self.song else {
             self.status = "nothing to keep until the song compiles".to_string();
             return;
         };
