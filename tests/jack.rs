@@ -530,6 +530,12 @@ fn the_synth_on_jack_plays_the_offline_render_onset_for_onset() {
             ],
             Duration::from_secs(30),
         );
+        // flam's own client, named as the user knows it, wired to the speakers.
+        assert!(
+            stderr
+                .contains("flam:out_left → system:playback_1; flam:out_right → system:playback_2"),
+            "flam's JACK audio ports; flam said:\n{stderr}"
+        );
         let xruns = rec.xruns();
         if xruns > 0 {
             return xruns;

@@ -32,22 +32,47 @@ struct Heard {
     callbacks: u64,
 }
 
-/// A thread that calls the audio callback every 256 frames on a perfect clock, as a sound
-/// card would, each call inside `assert_no_alloc`.
+/// How the stand-in card asks for sound.
+#[derive(Clone, Copy)]
+enum Layout {
+    /// Interleaved frames, 256 at a time, as ALSA through cpal asks.
+    Interleaved,
+    /// One buffer per channel, 1500 frames at a time (longer than the callback's scratch
+    /// buffers, so each period is rendered in pieces), as JACK asks.
+    Split,
+}
+
+impl Layout {
+    fn period(self) -> usize {
+        match self {
+            Layout::Interleaved => PERIOD,
+            Layout::Split => 1500,
+        }
+    }
+}
+
+/// A thread that calls the audio callback every period on a perfect clock, as a sound card
+/// would, each call inside `assert_no_alloc`.
 struct Card {
     stop: Arc<AtomicBool>,
     thread: JoinHandle<Heard>,
 }
 
 impl Card {
-    fn start(mut callback: flam::output::synth_callback::SynthCallback, seconds: f64) -> Card {
+    fn start(
+        mut callback: flam::output::synth_callback::SynthCallback,
+        seconds: f64,
+        layout: Layout,
+    ) -> Card {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::spawn(move || {
-            let mut buffer = vec![0.0f32; PERIOD * 2];
+            let period = layout.period();
+            let mut buffer = vec![0.0f32; period * 2];
+            let (mut left, mut right) = (vec![0.0f32; period], vec![0.0f32; period]);
             // Room for everything, so keeping it never allocates either.
             let mut samples = Vec::with_capacity((seconds * f64::from(RATE)) as usize * 2);
-            let latency = Duration::from_secs_f64(PERIOD as f64 / f64::from(RATE));
+            let latency = Duration::from_secs_f64(period as f64 / f64::from(RATE));
             let base = Instant::now();
             let mut violations = 0;
             let mut k = 0u64;
@@ -55,18 +80,25 @@ impl Card {
                 && samples.len() + buffer.len() <= samples.capacity()
             {
                 let due =
-                    base + Duration::from_secs_f64((k * PERIOD as u64) as f64 / f64::from(RATE));
+                    base + Duration::from_secs_f64((k * period as u64) as f64 / f64::from(RATE));
                 if let Some(wait) = due.checked_duration_since(Instant::now()) {
                     std::thread::sleep(wait);
                 }
                 #[cfg(debug_assertions)]
                 let before = assert_no_alloc::violation_count();
-                assert_no_alloc::assert_no_alloc(|| {
-                    callback.render(&mut buffer, 2, |x| x, due, latency);
+                assert_no_alloc::assert_no_alloc(|| match layout {
+                    Layout::Interleaved => callback.render(&mut buffer, 2, |x| x, due, latency),
+                    Layout::Split => callback.render_split(&mut left, &mut right, due, latency),
                 });
                 #[cfg(debug_assertions)]
                 {
                     violations += assert_no_alloc::violation_count() - before;
+                }
+                if let Layout::Split = layout {
+                    for ((frame, &l), &r) in buffer.chunks_exact_mut(2).zip(&left).zip(&right) {
+                        frame[0] = l;
+                        frame[1] = r;
+                    }
                 }
                 samples.extend_from_slice(&buffer);
                 k += 1;
@@ -87,11 +119,11 @@ impl Card {
 }
 
 /// A synth sink with its callback running on a stand-in card (for at most `seconds`).
-fn live_synth(seconds: f64) -> (SynthSink, Arc<SynthMeters>, Card) {
+fn live_synth(seconds: f64, layout: Layout) -> (SynthSink, Arc<SynthMeters>, Card) {
     let font = soundfont::load(&Source::BuiltIn).expect("built-in font");
     let (sink, callback) = SynthSink::new(&font, RATE).expect("synth");
     let meters = sink.meters();
-    let card = Card::start(callback, seconds);
+    let card = Card::start(callback, seconds, layout);
     while meters.callbacks.load(Ordering::Acquire) == 0 {
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -152,7 +184,16 @@ const DENSE: &str = "tempo 300\ntrack hats drums\n  play \"hh*16\"\n  humanize 3
 
 #[test]
 fn the_audio_callback_never_allocates_through_a_dense_song_a_reload_and_the_end() {
-    let (sink, meters, card) = live_synth(12.0);
+    never_allocates(Layout::Interleaved);
+}
+
+#[test]
+fn the_jack_callback_never_allocates_even_on_periods_longer_than_its_scratch() {
+    never_allocates(Layout::Split);
+}
+
+fn never_allocates(layout: Layout) {
+    let (sink, meters, card) = live_synth(12.0, layout);
     let song = compile(DENSE).expect("compiles");
     let player = play(song, sink, Some(6));
     std::thread::sleep(Duration::from_millis(1200));
@@ -191,8 +232,17 @@ const ONSETS: &str = "tempo 200\ntrack click drums\n  play \"rim*8\"\n  humanize
 
 #[test]
 fn the_live_synth_plays_the_offline_render_sample_for_sample() {
+    plays_the_render(Layout::Interleaved);
+}
+
+#[test]
+fn the_live_synth_on_split_channels_plays_the_offline_render_sample_for_sample() {
+    plays_the_render(Layout::Split);
+}
+
+fn plays_the_render(layout: Layout) {
     let bars = 3;
-    let (sink, meters, card) = live_synth(12.0);
+    let (sink, meters, card) = live_synth(12.0, layout);
     let song = compile(ONSETS).expect("compiles");
     let player = play(song.clone(), sink, Some(i64::from(bars)));
     let _ = player.wait();
@@ -229,7 +279,7 @@ const LONG_NOTES: &str = "tempo 60\ntrack pad channel 3 program 89\n  play \"[c4
 
 #[test]
 fn a_stop_mid_note_releases_every_note_and_lets_the_tail_ring() {
-    let (sink, meters, card) = live_synth(10.0);
+    let (sink, meters, card) = live_synth(10.0, Layout::Interleaved);
     let player = play(compile(LONG_NOTES).expect("compiles"), sink, None);
     std::thread::sleep(Duration::from_millis(1500));
     let stopped_at = meters

@@ -606,8 +606,8 @@ fn a_long_output_name_is_shortened_never_the_file_name_or_the_unsaved_marker() {
     let mut transport = SilentTransport::new();
     transport
         .select_output(
-            "the synth on JACK (cpal_client_4242_out:out_0 → system:playback_1; \
-             cpal_client_4242_out:out_1 → system:playback_2; 48000 Hz, 256-frame periods)",
+            "the synth on JACK (flam:out_left → system:playback_1; \
+             flam:out_right → system:playback_2; 48000 Hz, 256-frame periods)",
         )
         .unwrap();
     let mut app = App::new(

@@ -1,5 +1,5 @@
-//! The audio device the live synth plays through, found and opened with cpal: ALSA's
-//! default device, or a JACK server.
+//! The audio device the live synth plays through: ALSA's default device through cpal, or a
+//! JACK server through flam's own client (cpal would name it `cpal_client_PID_out`).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -32,13 +32,23 @@ const FIRST_CALLBACK: Duration = Duration::from_secs(2);
 /// What to suggest when the synth cannot play.
 const HELP: &str = "  = help: check the sound card with `aplay -l` (is another program using it?), play through a running JACK server with --audio jack, send MIDI to another synth with --out jack:PORT or --out midi:PORT (see `flam ports`), or render a WAV file with `flam render`";
 
-/// An audio device found and ready to open: its default output configuration is known.
+/// An audio device found and ready to open: its sample rate and buffers are known.
 pub struct AudioDevice {
-    host: AudioHost,
-    device: cpal::Device,
-    config: cpal::SupportedStreamConfig,
+    backend: Backend,
     name: String,
     verbose: bool,
+}
+
+/// What plays the sound.
+enum Backend {
+    /// ALSA through cpal, with the device's default output configuration.
+    Alsa {
+        device: cpal::Device,
+        config: cpal::SupportedStreamConfig,
+    },
+    /// flam's own JACK client.
+    #[cfg(feature = "jack")]
+    Jack(super::jack::jack_audio::JackAudio),
 }
 
 /// Why cpal failed, in words.
@@ -64,7 +74,7 @@ impl AudioDevice {
     /// Errors name what was tried and say how to fix it.
     pub fn probe(host: AudioHost, verbose: bool) -> Result<AudioDevice, String> {
         let _quiet = QuietStderr::new(!verbose);
-        let (device, name) = match host {
+        let (backend, name) = match host {
             AudioHost::Alsa => {
                 let cpal_host = cpal::host_from_id(cpal::HostId::Alsa).map_err(|e| {
                     format!(
@@ -75,43 +85,52 @@ impl AudioDevice {
                 let device = cpal_host.default_output_device().ok_or_else(|| {
                     format!("error: cannot play through the synth: ALSA has no audio output device\n{HELP}")
                 })?;
-                let name = device
+                let id = device
                     .id()
                     .map(|id| id.id().to_string())
                     .unwrap_or_else(|_| device.to_string());
-                (device, format!("ALSA audio device `{name}`"))
+                let name = format!("ALSA audio device `{id}`");
+                let config = device.default_output_config().map_err(|e| {
+                    format!(
+                        "error: cannot play through the synth: the {name} {}\n{HELP}",
+                        explain(&e)
+                    )
+                })?;
+                (Backend::Alsa { device, config }, name)
             }
-            AudioHost::Jack => (jack_device()?, "JACK audio output".to_string()),
+            AudioHost::Jack => (jack_backend()?, "JACK audio output".to_string()),
         };
-        let config = device.default_output_config().map_err(|e| {
-            format!(
-                "error: cannot play through the synth: the {name} {}\n{HELP}",
-                explain(&e)
-            )
-        })?;
-        let rate = config.sample_rate();
-        if !(MIN_SYNTH_RATE..=MAX_SYNTH_RATE).contains(&rate) {
-            return Err(format!(
-                "error: cannot play through the synth: the {name} runs at {rate} Hz; the synth needs {MIN_SYNTH_RATE}–{MAX_SYNTH_RATE} Hz\n{HELP}"
-            ));
-        }
-        Ok(AudioDevice {
-            host,
-            device,
-            config,
+        let device = AudioDevice {
+            backend,
             name,
             verbose,
-        })
+        };
+        let rate = device.sample_rate();
+        if !(MIN_SYNTH_RATE..=MAX_SYNTH_RATE).contains(&rate) {
+            return Err(format!(
+                "error: cannot play through the synth: the {} runs at {rate} Hz; the synth needs {MIN_SYNTH_RATE}–{MAX_SYNTH_RATE} Hz\n{HELP}",
+                device.name
+            ));
+        }
+        Ok(device)
     }
 
     /// The device's sample rate, which the synthesizer runs at.
     pub fn sample_rate(&self) -> u32 {
-        self.config.sample_rate()
+        match &self.backend {
+            Backend::Alsa { config, .. } => config.sample_rate(),
+            #[cfg(feature = "jack")]
+            Backend::Jack(jack) => jack.sample_rate(),
+        }
     }
 
     /// The audio system.
     pub fn host(&self) -> AudioHost {
-        self.host
+        match &self.backend {
+            Backend::Alsa { .. } => AudioHost::Alsa,
+            #[cfg(feature = "jack")]
+            Backend::Jack(_) => AudioHost::Jack,
+        }
     }
 
     /// Starts the synth playing `font` on the device, with `buffer` frames per callback
@@ -123,70 +142,57 @@ impl AudioDevice {
         let (mut sink, callback) = SynthSink::new(font, self.sample_rate())
             .map_err(|e| fail(format!("the synthesizer cannot start: {e}")))?;
         let meters = sink.meters();
+        let rate = self.sample_rate();
         let mut notes = Vec::new();
-        let wanted = buffer.unwrap_or(DEFAULT_BUFFER);
-        let buffer_size = match (self.host, self.config.buffer_size()) {
-            (AudioHost::Jack, SupportedBufferSize::Range { min, .. }) => {
-                if buffer.is_some_and(|b| b != *min) {
+        let description = match self.backend {
+            Backend::Alsa { device, config } => {
+                let wanted = buffer.unwrap_or(DEFAULT_BUFFER);
+                let buffer_size = match config.buffer_size() {
+                    SupportedBufferSize::Range { min, max } => {
+                        let chosen = wanted.clamp(*min, (*max).max(*min));
+                        if chosen != wanted {
+                            notes.push(format!(
+                                "the {name} takes {min}–{max} frames per buffer; using {chosen}"
+                            ));
+                        }
+                        BufferSize::Fixed(chosen)
+                    }
+                    SupportedBufferSize::Unknown => BufferSize::Fixed(wanted),
+                };
+                let mut stream_config = config.config();
+                stream_config.buffer_size = buffer_size;
+                let stream = {
+                    let _quiet = QuietStderr::new(!self.verbose);
+                    build(
+                        &device,
+                        &stream_config,
+                        config.sample_format(),
+                        callback,
+                        &meters,
+                    )
+                    .map_err(|e| fail(format!("the {name} {}", explain(&e))))?
+                };
+                stream
+                    .play()
+                    .map_err(|e| fail(format!("the {name} {}", explain(&e))))?;
+                wait_for_first_callback(&meters, &name).map_err(fail)?;
+                sink.keep(Box::new(stream));
+                let period = meters.period.load(Ordering::Relaxed);
+                format!("the synth on the {name} ({rate} Hz, {period}-frame buffers)")
+            }
+            #[cfg(feature = "jack")]
+            Backend::Jack(jack) => {
+                let period = jack.period();
+                if let Some(wanted) = buffer.filter(|&b| b != period) {
                     notes.push(format!(
-                        "JACK's period is {min} frames (the server sets it, e.g. `jackd -p {wanted}`); --buffer {wanted} does not apply"
+                        "JACK's period is {period} frames (the server sets it, e.g. `jackd -p {wanted}`); --buffer {wanted} does not apply"
                     ));
                 }
-                BufferSize::Default
+                let (running, ports) = jack.start(callback, &meters).map_err(fail)?;
+                wait_for_first_callback(&meters, &name).map_err(fail)?;
+                sink.keep(Box::new(running));
+                format!("the synth on JACK ({ports}; {rate} Hz, {period}-frame periods)")
             }
-            (AudioHost::Jack, SupportedBufferSize::Unknown) => BufferSize::Default,
-            (AudioHost::Alsa, SupportedBufferSize::Range { min, max }) => {
-                let chosen = wanted.clamp(*min, (*max).max(*min));
-                if chosen != wanted {
-                    notes.push(format!(
-                        "the {name} takes {min}–{max} frames per buffer; using {chosen}"
-                    ));
-                }
-                BufferSize::Fixed(chosen)
-            }
-            (AudioHost::Alsa, SupportedBufferSize::Unknown) => BufferSize::Fixed(wanted),
-        };
-        let mut config = self.config.config();
-        config.buffer_size = buffer_size;
-        let stream = {
-            let _quiet = QuietStderr::new(!self.verbose);
-            // JACK runs its callback at real-time priority already; cpal's ALSA thread does not.
-            let promote = self.host == AudioHost::Alsa;
-            build(
-                &self.device,
-                &config,
-                self.config.sample_format(),
-                callback,
-                &meters,
-                promote,
-            )
-            .map_err(|e| fail(format!("the {name} {}", explain(&e))))?
-        };
-        stream
-            .play()
-            .map_err(|e| fail(format!("the {name} {}", explain(&e))))?;
-        let give_up = Instant::now() + FIRST_CALLBACK;
-        while meters.callbacks.load(Ordering::Acquire) == 0 {
-            if Instant::now() > give_up || meters.gone.load(Ordering::Acquire) {
-                return Err(fail(format!(
-                    "the {name} did not ask for any sound within {} s",
-                    FIRST_CALLBACK.as_secs()
-                )));
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        sink.keep(Box::new(stream));
-        let period = meters.period.load(Ordering::Relaxed);
-        let description = match self.host {
-            AudioHost::Alsa => format!(
-                "the synth on the {name} ({} Hz, {period}-frame buffers)",
-                self.sample_rate()
-            ),
-            AudioHost::Jack => format!(
-                "the synth on JACK ({}; {} Hz, {period}-frame periods)",
-                jack_ports(),
-                self.sample_rate()
-            ),
         };
         Ok(StartedSynth {
             sink,
@@ -196,6 +202,21 @@ impl AudioDevice {
     }
 }
 
+/// Waits until the audio system has asked for sound once, so the sink knows its clock.
+fn wait_for_first_callback(meters: &SynthMeters, name: &str) -> Result<(), String> {
+    let give_up = Instant::now() + FIRST_CALLBACK;
+    while meters.callbacks.load(Ordering::Acquire) == 0 {
+        if Instant::now() > give_up || meters.gone.load(Ordering::Acquire) {
+            return Err(format!(
+                "the {name} did not ask for any sound within {} s",
+                FIRST_CALLBACK.as_secs()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    Ok(())
+}
+
 /// Builds the output stream for the device's sample format.
 fn build(
     device: &cpal::Device,
@@ -203,16 +224,15 @@ fn build(
     format: SampleFormat,
     callback: SynthCallback,
     meters: &Arc<SynthMeters>,
-    promote: bool,
 ) -> Result<cpal::Stream, cpal::Error> {
     match format {
-        SampleFormat::F32 => build_as::<f32>(device, config, callback, meters, promote),
-        SampleFormat::F64 => build_as::<f64>(device, config, callback, meters, promote),
-        SampleFormat::I16 => build_as::<i16>(device, config, callback, meters, promote),
-        SampleFormat::I32 => build_as::<i32>(device, config, callback, meters, promote),
-        SampleFormat::U16 => build_as::<u16>(device, config, callback, meters, promote),
-        SampleFormat::I8 => build_as::<i8>(device, config, callback, meters, promote),
-        SampleFormat::U8 => build_as::<u8>(device, config, callback, meters, promote),
+        SampleFormat::F32 => build_as::<f32>(device, config, callback, meters),
+        SampleFormat::F64 => build_as::<f64>(device, config, callback, meters),
+        SampleFormat::I16 => build_as::<i16>(device, config, callback, meters),
+        SampleFormat::I32 => build_as::<i32>(device, config, callback, meters),
+        SampleFormat::U16 => build_as::<u16>(device, config, callback, meters),
+        SampleFormat::I8 => build_as::<i8>(device, config, callback, meters),
+        SampleFormat::U8 => build_as::<u8>(device, config, callback, meters),
         other => Err(cpal::Error::with_message(
             ErrorKind::UnsupportedConfig,
             format!("flam cannot write {other} samples"),
@@ -225,13 +245,14 @@ fn build_as<T>(
     config: &cpal::StreamConfig,
     mut callback: SynthCallback,
     meters: &Arc<SynthMeters>,
-    mut promote: bool,
 ) -> Result<cpal::Stream, cpal::Error>
 where
     T: cpal::SizedSample + cpal::FromSample<f32>,
 {
     let channels = usize::from(config.channels);
     let errors = meters.clone();
+    // cpal's ALSA thread runs at normal priority; the first callback raises it.
+    let mut promote = true;
     device.build_output_stream::<T, _, _>(
         *config,
         move |data: &mut [T], info: &cpal::OutputCallbackInfo| {
@@ -278,63 +299,20 @@ fn promote_current_thread() {
     unsafe { libc::pthread_setschedparam(libc::pthread_self(), libc::SCHED_FIFO, &param) };
 }
 
-/// The default output of a running JACK server.
+/// flam's own client on a running JACK server.
 #[cfg(feature = "jack")]
-fn jack_device() -> Result<cpal::Device, String> {
-    let host = cpal::host_from_id(cpal::HostId::Jack).map_err(|e| {
-        format!(
-            "error: cannot play through the synth: JACK {}\n{HELP}",
-            explain(&e)
-        )
-    })?;
-    host.default_output_device().ok_or_else(|| {
-        // cpal does not say why; flam's own JACK client can (no server, no libjack, …).
-        match super::jack::jack_sink::connect("flam-probe") {
-            Err(e) => format!(
+fn jack_backend() -> Result<Backend, String> {
+    super::jack::jack_audio::JackAudio::probe()
+        .map(Backend::Jack)
+        .map_err(|e| {
+            format!(
                 "error: cannot play through the synth on JACK: {}",
                 e.trim_start_matches("error: ")
-            ),
-            Ok(_) => {
-                format!("error: cannot play through the synth: JACK offers no audio output\n{HELP}")
-            }
-        }
-    })
-}
-
-#[cfg(not(feature = "jack"))]
-fn jack_device() -> Result<cpal::Device, String> {
-    Err("error: this flam was built without JACK support\n  = help: rebuild with `cargo build --features jack`, or use --audio alsa".into())
-}
-
-/// flam's JACK audio ports (cpal names its client after the process) and where they go.
-#[cfg(feature = "jack")]
-fn jack_ports() -> String {
-    let Ok(client) = super::jack::jack_sink::connect("flam-ports") else {
-        return "ports unknown".into();
-    };
-    let pattern = format!("^cpal_client_{}_out:", std::process::id());
-    let ports = client.ports(Some(&pattern), None, jack::PortFlags::IS_OUTPUT);
-    if ports.is_empty() {
-        return "ports unknown".into();
-    }
-    ports
-        .iter()
-        .map(|p| {
-            let to = client
-                .port_by_name(p)
-                .map(|port| port.get_connections())
-                .unwrap_or_default();
-            if to.is_empty() {
-                format!("{p} (unconnected)")
-            } else {
-                format!("{p} → {}", to.join(", "))
-            }
+            )
         })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 #[cfg(not(feature = "jack"))]
-fn jack_ports() -> String {
-    "ports unknown".into()
+fn jack_backend() -> Result<Backend, String> {
+    Err("error: this flam was built without JACK support\n  = help: rebuild with `cargo build --features jack`, or use --audio alsa".into())
 }

@@ -46,6 +46,35 @@ fn ends_note(message: &Message) -> bool {
     )
 }
 
+/// Writes `left` and `right` into `target`, `channels` samples per frame: mono gets their
+/// mean, and channels past the second stay silent.
+fn interleave<T: Copy>(
+    target: &mut [T],
+    channels: usize,
+    left: &[f32],
+    right: &[f32],
+    convert: &impl Fn(f32) -> T,
+    silence: T,
+) {
+    let frames = target
+        .chunks_exact_mut(channels)
+        .zip(left.iter().zip(right));
+    match channels {
+        1 => {
+            for (o, (&l, &r)) in frames {
+                o[0] = convert(0.5 * (l + r));
+            }
+        }
+        _ => {
+            for (o, (&l, &r)) in frames {
+                o[0] = convert(l);
+                o[1] = convert(r);
+                o[2..].fill(silence);
+            }
+        }
+    }
+}
+
 impl SynthCallback {
     /// A callback rendering `synth` through `limiter`, taking messages from `cues`, with
     /// `scratch` for the two channels (allocated by the caller, so nothing in this file
@@ -87,29 +116,76 @@ impl SynthCallback {
         now: Instant,
         latency: Duration,
     ) {
-        if !self.failed {
-            let fine = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                self.fill(out, channels, &convert, now, latency)
-            }));
-            if fine.is_ok() {
-                return;
-            }
-            self.failed = true;
-            self.meters.gone.store(true, Ordering::Release);
+        let channels = channels.max(1);
+        let frames = out.len() / channels;
+        let silence = convert(0.0);
+        let fine = self.guarded(frames, now, latency, |at, left, right| {
+            let target = &mut out[at * channels..(at + left.len()) * channels];
+            interleave(target, channels, left, right, &convert, silence);
+        });
+        if fine {
+            // Whatever did not fit whole frames stays silent.
+            out[frames * channels..].fill(silence);
+        } else {
+            out.fill(silence);
         }
-        out.fill(convert(0.0));
     }
 
-    fn fill<T: Copy>(
+    /// Fills `left` and `right` (one buffer per channel, as JACK gives them) with the next
+    /// frames; otherwise as [`SynthCallback::render`]. A longer channel's extra frames stay
+    /// silent.
+    pub fn render_split(
         &mut self,
-        out: &mut [T],
-        channels: usize,
-        convert: &impl Fn(f32) -> T,
+        left: &mut [f32],
+        right: &mut [f32],
         now: Instant,
         latency: Duration,
     ) {
-        let channels = channels.max(1);
-        let frames = out.len() / channels;
+        let frames = left.len().min(right.len());
+        let fine = self.guarded(frames, now, latency, |at, l, r| {
+            left[at..at + l.len()].copy_from_slice(l);
+            right[at..at + r.len()].copy_from_slice(r);
+        });
+        if fine {
+            left[frames..].fill(0.0);
+            right[frames..].fill(0.0);
+        } else {
+            left.fill(0.0);
+            right.fill(0.0);
+        }
+    }
+
+    /// Renders `frames` frames through `write`, catching a panic: after one, this callback
+    /// only plays silence and the stream counts as gone. Returns whether `write` got every
+    /// frame.
+    fn guarded(
+        &mut self,
+        frames: usize,
+        now: Instant,
+        latency: Duration,
+        write: impl FnMut(usize, &[f32], &[f32]),
+    ) -> bool {
+        if self.failed {
+            return false;
+        }
+        let fine =
+            std::panic::catch_unwind(AssertUnwindSafe(|| self.fill(frames, now, latency, write)));
+        if fine.is_err() {
+            self.failed = true;
+            self.meters.gone.store(true, Ordering::Release);
+        }
+        fine.is_ok()
+    }
+
+    /// Renders the next `frames` frames in pieces as long as the scratch buffers, handing
+    /// each piece to `write` with its offset, and updates the meters.
+    fn fill(
+        &mut self,
+        frames: usize,
+        now: Instant,
+        latency: Duration,
+        mut write: impl FnMut(usize, &[f32], &[f32]),
+    ) {
         let position = self.synth.position();
         self.meters.clock.publish(position, now + latency);
         self.meters.period.store(frames as u64, Ordering::Relaxed);
@@ -122,43 +198,13 @@ impl SynthCallback {
         let mut done = 0;
         let mut loudest = 0.0f32;
         let mut quiet_tail = 0u64;
-        // Longer buffers are rendered in pieces as long as the scratch buffers.
         let piece = self.left.len().min(self.right.len()).max(1);
         while done < frames {
             let n = (frames - done).min(piece);
             let (left, right) = (&mut self.left[..n], &mut self.right[..n]);
             self.synth.render(left, right);
             self.limiter.process(left, right);
-            let target = &mut out[done * channels..(done + n) * channels];
-            match channels {
-                1 => {
-                    for ((o, &l), &r) in target.iter_mut().zip(left.iter()).zip(right.iter()) {
-                        *o = convert(0.5 * (l + r));
-                    }
-                }
-                2 => {
-                    for ((o, &l), &r) in target
-                        .chunks_exact_mut(2)
-                        .zip(left.iter())
-                        .zip(right.iter())
-                    {
-                        o[0] = convert(l);
-                        o[1] = convert(r);
-                    }
-                }
-                _ => {
-                    let silence = convert(0.0);
-                    for ((o, &l), &r) in target
-                        .chunks_exact_mut(channels)
-                        .zip(left.iter())
-                        .zip(right.iter())
-                    {
-                        o[0] = convert(l);
-                        o[1] = convert(r);
-                        o[2..].fill(silence);
-                    }
-                }
-            }
+            write(done, left, right);
             for (&l, &r) in left.iter().zip(right.iter()) {
                 let level = l.abs().max(r.abs());
                 loudest = loudest.max(level);
@@ -170,8 +216,6 @@ impl SynthCallback {
             }
             done += n;
         }
-        // Whatever did not fit whole frames stays silent.
-        out[frames * channels..].fill(convert(0.0));
         if loudest < SILENT {
             self.meters
                 .quiet

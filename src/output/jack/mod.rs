@@ -1,6 +1,10 @@
-//! JACK MIDI output through the jack crate (libjack is loaded at run time).
+//! JACK output through the jack crate (libjack is loaded at run time): MIDI at exact
+//! frames, and the built-in synth's audio.
 
+pub mod audio_notifications;
+pub mod audio_process;
 pub mod frame_cue;
+pub mod jack_audio;
 pub mod jack_sink;
 pub mod notifications;
 pub mod process;
