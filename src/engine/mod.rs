@@ -6,10 +6,13 @@
 //! and hands it to its [`sink::Sink`]; it neither allocates nor locks.
 
 pub mod anchor;
+pub mod clock_follower;
 pub mod cue;
+pub mod incoming;
 pub mod ledger;
 pub mod message;
 pub mod midi;
+pub mod midi_parser;
 pub mod outcome;
 pub mod overlaps;
 pub mod plan;
