@@ -38,3 +38,10 @@ impl Failure {
         }
     }
 }
+
+impl From<crate::output::output_error::OutputError> for Failure {
+    /// An output that cannot be used is not the user's typing: exit code 1.
+    fn from(e: crate::output::output_error::OutputError) -> Failure {
+        Failure::io(e.to_string())
+    }
+}

@@ -15,13 +15,12 @@ use super::source;
 use crate::engine::outcome::Outcome;
 use crate::engine::sink::Sink;
 use crate::lang::song::Song;
-use crate::output::audio_device::AudioDevice;
 use crate::output::audio_host::AudioHost;
-use crate::output::opened::Opened;
 use crate::output::synth_meters::SynthMeters;
-use crate::output::{self, target::Target};
+use crate::output::target::Target;
 use crate::session::play_options::PlayOptions;
 use crate::session::player::{self, Player};
+use crate::session::rig::{self, RigOptions};
 use crate::session::watcher;
 
 /// What `flam play` was asked to do.
@@ -66,19 +65,20 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let targets = targets(args)?;
     let latencies = latencies(args, targets.len())?;
     let host = match args.audio.as_deref() {
-        Some(text) => AudioHost::parse(text).map_err(Failure::input)?,
-        None => AudioHost::Alsa,
+        Some(text) => Some(AudioHost::parse(text).map_err(Failure::input)?),
+        None => None,
+    };
+    let rig = RigOptions {
+        buffer: args.buffer,
+        virtual_name: args.virtual_name.clone(),
+        verbose: args.verbose,
+        ..RigOptions::for_play(host)
     };
 
     // Two threads: the song compiles while the SoundFont loads; meanwhile this one finds the
     // audio device. Reloads and swaps later reuse the loaded SoundFont.
     // With `--virtual NAME` and no `--out` the user asked for a port of flam's own: MIDI.
-    let wants_synth = |t: &Target| match t {
-        Target::Synth => true,
-        Target::Default => args.virtual_name.is_none(),
-        _ => false,
-    };
-    let synth_wanted = targets.iter().any(wants_synth);
+    let synth_wanted = targets.iter().any(|t| rig.wants_synth(t));
     let mut font = synth_wanted.then(|| FontPreload::start(args.soundfont.clone()));
     let file = args.file.clone();
     let compiling = std::thread::Builder::new()
@@ -89,10 +89,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         })
         .map_err(|e| Failure::io(format!("error: cannot start compiling: {e}")))?;
     let probing = Instant::now();
-    let mut devices: Vec<Option<Result<AudioDevice, String>>> = targets
-        .iter()
-        .map(|t| wants_synth(t).then(|| probe(t, host, args)))
-        .collect();
+    let prepared = rig::prepare(&targets, &rig);
     let probed_in = probing.elapsed();
     let (song, compiled_in) = compiling.join().map_err(|_| {
         Failure::io(
@@ -111,8 +108,16 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let mut monitors = Vec::new();
     let mut synths: Vec<Arc<SynthMeters>> = Vec::new();
     let opening = Instant::now();
-    for ((target, latency), device) in targets.iter().zip(&latencies).zip(&mut devices) {
-        let opened = open(target, device.take(), &mut font, args)?;
+    let mut load_font = || match font.as_mut() {
+        Some(f) => f.get(),
+        None => Err(Failure::io("error: no SoundFont was loaded for the synth")),
+    };
+    for (prepared, latency) in prepared.into_iter().zip(&latencies) {
+        let mut notes = Vec::new();
+        let opened = prepared.open(&rig, &mut load_font, &mut notes)?;
+        for note in notes {
+            eprintln!("flam: {note}");
+        }
         eprintln!(
             "flam: playing {} to {}",
             args.file.display(),
@@ -251,76 +256,6 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         eprintln!("flam: stopped; every note released");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Finds the audio device for the synth. With no `--out` and no `--audio`, a busy or missing
-/// ALSA device gives way to JACK audio when a server runs, as `flam live` does: the synth is
-/// what the user asked for, and MIDI to an unconnected port would be silence.
-fn probe(target: &Target, host: AudioHost, args: &PlayArgs) -> Result<AudioDevice, String> {
-    let first = AudioDevice::probe(host, args.verbose);
-    let Err(why) = &first else {
-        return first;
-    };
-    if *target != Target::Default || args.audio.is_some() || host != AudioHost::Alsa {
-        return first;
-    }
-    match AudioDevice::probe(AudioHost::Jack, args.verbose) {
-        Ok(jack) => {
-            eprintln!(
-                "flam: the ALSA audio device cannot play ({}); playing the synth through JACK instead",
-                output::first_line(why)
-            );
-            Ok(jack)
-        }
-        Err(_) => first,
-    }
-}
-
-/// Opens one output. For the synth (asked for, or the default) the audio device was probed
-/// while the song compiled; without a usable one the default falls back to MIDI.
-fn open(
-    target: &Target,
-    device: Option<Result<AudioDevice, String>>,
-    font: &mut Option<FontPreload>,
-    args: &PlayArgs,
-) -> Result<Opened, Failure> {
-    let mut start = |device: AudioDevice| -> Result<Opened, Failure> {
-        let font = match font.as_mut() {
-            Some(f) => f.get()?,
-            None => return Err(Failure::io("error: no SoundFont was loaded for the synth")),
-        };
-        let (opened, notes) =
-            output::start_synth(device, &font, args.buffer).map_err(Failure::io)?;
-        for note in notes {
-            eprintln!("flam: {note}");
-        }
-        Ok(opened)
-    };
-    match (target, device) {
-        (Target::Synth, Some(Ok(device))) => start(device),
-        (Target::Synth, Some(Err(e))) => Err(Failure::io(e)),
-        (Target::Default, Some(Ok(device))) => start(device),
-        (Target::Default, Some(Err(audio))) => {
-            let host = args.audio.as_deref().unwrap_or("alsa").to_ascii_uppercase();
-            let why = output::first_line(&audio);
-            let why = why
-                .split_once(": ")
-                .filter(|(head, _)| head.starts_with("cannot play through the synth"))
-                .map_or(why, |(_, rest)| rest);
-            let mut tried = vec![(format!("the synth on {host} audio"), why.to_string())];
-            match output::open_default_midi(args.virtual_name.as_deref(), &mut tried) {
-                Some(opened) => {
-                    eprintln!(
-                        "flam: no audio device for the synth ({}); sending MIDI instead",
-                        output::first_line(&audio)
-                    );
-                    Ok(opened)
-                }
-                None => Err(Failure::io(output::nothing_works(&tried))),
-            }
-        }
-        (other, _) => output::open(other, args.virtual_name.as_deref()).map_err(Failure::io),
-    }
 }
 
 /// What the synth measured, said at the end when it matters (or always with `--verbose`).

@@ -7,11 +7,12 @@ use midir::{MidiOutput, MidiOutputConnection};
 
 use super::handover::until_taken;
 use super::opened::Opened;
+use super::output_error::{OutputError, OutputErrorKind};
 use crate::engine::midi::Midi;
 use crate::engine::sink::{Sink, SinkError};
 
 /// What to do when there is no ALSA sequencer.
-const NO_SEQUENCER: &str = "  = help: the ALSA sequencer (/dev/snd/seq) is not available: load it with `sudo modprobe snd-seq` (and check that you may open /dev/snd/seq: `sudo usermod -aG audio $USER`), or start a JACK server (`jackd -d alsa`) and use --out jack";
+const NO_SEQUENCER: &str = "the ALSA sequencer (/dev/snd/seq) is not available: load it with `sudo modprobe snd-seq` (and check that you may open /dev/snd/seq: `sudo usermod -aG audio $USER`), or start a JACK server (`jackd -d alsa`) and use --out jack";
 
 /// A connection to an ALSA sequencer port (or a virtual port of flam's own).
 pub struct AlsaSink {
@@ -43,19 +44,23 @@ impl Sink for AlsaSink {
     }
 }
 
-fn client() -> Result<MidiOutput, String> {
+fn client() -> Result<MidiOutput, OutputError> {
+    let missing = |why: String| {
+        OutputError::new(
+            OutputErrorKind::Unavailable,
+            format!("cannot open the ALSA sequencer: {why}"),
+        )
+        .help(NO_SEQUENCER)
+    };
     // Checked first: alsa-lib prints its own noise to stderr when the device is missing.
     if !std::path::Path::new("/dev/snd/seq").exists() {
-        return Err(format!(
-            "error: cannot open the ALSA sequencer: /dev/snd/seq does not exist\n{NO_SEQUENCER}"
-        ));
+        return Err(missing("/dev/snd/seq does not exist".into()));
     }
-    MidiOutput::new("flam")
-        .map_err(|e| format!("error: cannot open the ALSA sequencer: {e}\n{NO_SEQUENCER}"))
+    MidiOutput::new("flam").map_err(|e| missing(e.to_string()))
 }
 
 /// The names of the ALSA MIDI ports flam can send to, numbered from 0 in this order.
-pub fn ports() -> Result<Vec<String>, String> {
+pub fn ports() -> Result<Vec<String>, OutputError> {
     let out = client()?;
     Ok(out
         .ports()
@@ -71,31 +76,31 @@ pub fn available() -> bool {
 
 /// Connects to a port given by number (as `flam ports` lists them) or by name (exactly, or
 /// a unique part of it, ignoring case).
-pub fn open(selector: &str) -> Result<Opened, String> {
+pub fn open(selector: &str) -> Result<Opened, OutputError> {
     let out = client()?;
     let available = out.ports();
     let names: Vec<String> = available
         .iter()
         .map(|p| out.port_name(p).unwrap_or_default())
         .collect();
-    let listing = || {
+    let listing = |kind: OutputErrorKind, problem: String| {
+        let error = OutputError::new(kind, problem);
         if names.is_empty() {
-            "  = help: no ALSA MIDI ports are available; plug in a device or start a synth"
-                .to_string()
+            error.help("no ALSA MIDI ports are available; plug in a device or start a synth")
         } else {
             let list: Vec<String> = names
                 .iter()
                 .enumerate()
                 .map(|(i, n)| format!("      {i}: {n}"))
                 .collect();
-            format!("  = help: the ALSA ports are:\n{}", list.join("\n"))
+            error.help(format!("the ALSA ports are:\n{}", list.join("\n")))
         }
     };
     let index = if let Ok(i) = selector.parse::<usize>() {
         if i >= names.len() {
-            return Err(format!(
-                "error: there is no ALSA MIDI port number {i}\n{}",
-                listing()
+            return Err(listing(
+                OutputErrorKind::NotFound,
+                format!("there is no ALSA MIDI port number {i}"),
             ));
         }
         i
@@ -109,23 +114,26 @@ pub fn open(selector: &str) -> Result<Opened, String> {
         match matches.as_slice() {
             [i] => *i,
             [] => {
-                return Err(format!(
-                    "error: no ALSA MIDI port is called `{selector}`\n{}",
-                    listing()
+                return Err(listing(
+                    OutputErrorKind::NotFound,
+                    format!("no ALSA MIDI port is called `{selector}`"),
                 ));
             }
             _ => {
-                return Err(format!(
-                    "error: `{selector}` names more than one ALSA MIDI port\n{}",
-                    listing()
+                return Err(listing(
+                    OutputErrorKind::Ambiguous,
+                    format!("`{selector}` names more than one ALSA MIDI port"),
                 ));
             }
         }
     };
     let name = names[index].clone();
-    let connection = out
-        .connect(&available[index], "flam")
-        .map_err(|e| format!("error: cannot connect to ALSA port `{name}`: {e}"))?;
+    let connection = out.connect(&available[index], "flam").map_err(|e| {
+        OutputError::new(
+            OutputErrorKind::Refused,
+            format!("cannot connect to ALSA port `{name}`: {e}"),
+        )
+    })?;
     let gone = Arc::new(AtomicBool::new(false));
     let flag = gone.clone();
     // Sending to a port that has gone away does not fail in ALSA (the subscription just ends),
@@ -147,12 +155,15 @@ pub fn open(selector: &str) -> Result<Opened, String> {
 }
 
 /// Makes a virtual ALSA port called `name` that other programs connect to.
-pub fn open_virtual(name: &str) -> Result<Opened, String> {
+pub fn open_virtual(name: &str) -> Result<Opened, OutputError> {
     use midir::os::unix::VirtualOutput;
     let out = client()?;
-    let connection = out
-        .create_virtual(name)
-        .map_err(|e| format!("error: cannot create the virtual ALSA port `{name}`: {e}"))?;
+    let connection = out.create_virtual(name).map_err(|e| {
+        OutputError::new(
+            OutputErrorKind::Refused,
+            format!("cannot create the virtual ALSA port `{name}`: {e}"),
+        )
+    })?;
     Ok(Opened {
         sink: Box::new(AlsaSink {
             connection,

@@ -10,6 +10,7 @@ use cpal::{BufferSize, ErrorKind, SampleFormat, SupportedBufferSize};
 use rustysynth::SoundFont;
 
 use super::audio_host::AudioHost;
+use super::output_error::{OutputError, OutputErrorKind};
 use super::quiet_stderr::QuietStderr;
 use super::started_synth::StartedSynth;
 use super::synth::{MAX_SYNTH_RATE, MIN_SYNTH_RATE};
@@ -30,7 +31,7 @@ const OPEN_TIMEOUT: Duration = Duration::from_secs(5);
 const FIRST_CALLBACK: Duration = Duration::from_secs(2);
 
 /// What to suggest when the synth cannot play.
-const HELP: &str = "  = help: check the sound card with `aplay -l` (is another program using it?), play through a running JACK server with --audio jack, send MIDI to another synth with --out jack:PORT or --out midi:PORT (see `flam ports`), or render a WAV file with `flam render`";
+const HELP: &str = "check the sound card with `aplay -l` (is another program using it?), play through a running JACK server with --audio jack, send MIDI to another synth with --out jack:PORT or --out midi:PORT (see `flam ports`), or render a WAV file with `flam render`";
 
 /// An audio device found and ready to open: its sample rate and buffers are known.
 pub struct AudioDevice {
@@ -49,6 +50,19 @@ enum Backend {
     /// flam's own JACK client.
     #[cfg(feature = "jack")]
     Jack(super::jack::jack_audio::JackAudio),
+}
+
+/// What kind of output problem a cpal error is.
+fn kind(e: &cpal::Error) -> OutputErrorKind {
+    match e.kind() {
+        ErrorKind::DeviceNotAvailable | ErrorKind::HostUnavailable => OutputErrorKind::Unavailable,
+        _ => OutputErrorKind::Refused,
+    }
+}
+
+/// The synth cannot play: `problem`, with what to try instead.
+fn cannot_play(kind: OutputErrorKind, problem: String) -> OutputError {
+    OutputError::new(kind, format!("cannot play through the synth: {problem}")).help(HELP)
 }
 
 /// Why cpal failed, in words.
@@ -72,30 +86,26 @@ fn explain(e: &cpal::Error) -> String {
 impl AudioDevice {
     /// Finds `host`'s default output device and its configuration without opening it.
     /// Errors name what was tried and say how to fix it.
-    pub fn probe(host: AudioHost, verbose: bool) -> Result<AudioDevice, String> {
+    pub fn probe(host: AudioHost, verbose: bool) -> Result<AudioDevice, OutputError> {
         let _quiet = QuietStderr::new(!verbose);
         let (backend, name) = match host {
             AudioHost::Alsa => {
-                let cpal_host = cpal::host_from_id(cpal::HostId::Alsa).map_err(|e| {
-                    format!(
-                        "error: cannot play through the synth: ALSA {}\n{HELP}",
-                        explain(&e)
-                    )
-                })?;
+                let cpal_host = cpal::host_from_id(cpal::HostId::Alsa)
+                    .map_err(|e| cannot_play(kind(&e), format!("ALSA {}", explain(&e))))?;
                 let device = cpal_host.default_output_device().ok_or_else(|| {
-                    format!("error: cannot play through the synth: ALSA has no audio output device\n{HELP}")
+                    cannot_play(
+                        OutputErrorKind::Unavailable,
+                        "ALSA has no audio output device".into(),
+                    )
                 })?;
                 let id = device
                     .id()
                     .map(|id| id.id().to_string())
                     .unwrap_or_else(|_| device.to_string());
                 let name = format!("ALSA audio device `{id}`");
-                let config = device.default_output_config().map_err(|e| {
-                    format!(
-                        "error: cannot play through the synth: the {name} {}\n{HELP}",
-                        explain(&e)
-                    )
-                })?;
+                let config = device
+                    .default_output_config()
+                    .map_err(|e| cannot_play(kind(&e), format!("the {name} {}", explain(&e))))?;
                 (Backend::Alsa { device, config }, name)
             }
             AudioHost::Jack => (jack_backend()?, "JACK audio output".to_string()),
@@ -107,9 +117,12 @@ impl AudioDevice {
         };
         let rate = device.sample_rate();
         if !(MIN_SYNTH_RATE..=MAX_SYNTH_RATE).contains(&rate) {
-            return Err(format!(
-                "error: cannot play through the synth: the {} runs at {rate} Hz; the synth needs {MIN_SYNTH_RATE}–{MAX_SYNTH_RATE} Hz\n{HELP}",
-                device.name
+            return Err(cannot_play(
+                OutputErrorKind::Refused,
+                format!(
+                    "the {} runs at {rate} Hz; the synth needs {MIN_SYNTH_RATE}–{MAX_SYNTH_RATE} Hz",
+                    device.name
+                ),
             ));
         }
         Ok(device)
@@ -136,9 +149,13 @@ impl AudioDevice {
     /// Starts the synth playing `font` on the device, with `buffer` frames per callback
     /// where the device lets flam choose (ALSA; JACK's server sets its own). Returns once the
     /// first callback has run, so the sink knows the device's clock.
-    pub fn start(self, font: &Arc<SoundFont>, buffer: Option<u32>) -> Result<StartedSynth, String> {
+    pub fn start(
+        self,
+        font: &Arc<SoundFont>,
+        buffer: Option<u32>,
+    ) -> Result<StartedSynth, OutputError> {
         let name = self.name.clone();
-        let fail = |why: String| format!("error: cannot play through the synth: {why}\n{HELP}");
+        let fail = |why: String| cannot_play(OutputErrorKind::Refused, why);
         let (mut sink, callback) = SynthSink::new(font, self.sample_rate())
             .map_err(|e| fail(format!("the synthesizer cannot start: {e}")))?;
         let meters = sink.meters();
@@ -188,7 +205,9 @@ impl AudioDevice {
                         "JACK's period is {period} frames (the server sets it, e.g. `jackd -p {wanted}`); --buffer {wanted} does not apply"
                     ));
                 }
-                let (running, ports) = jack.start(callback, &meters).map_err(fail)?;
+                let (running, ports) = jack
+                    .start(callback, &meters)
+                    .map_err(|e| e.context("cannot play through the synth on JACK"))?;
                 wait_for_first_callback(&meters, &name).map_err(fail)?;
                 sink.keep(Box::new(running));
                 format!("the synth on JACK ({ports}; {rate} Hz, {period}-frame periods)")
@@ -301,18 +320,17 @@ fn promote_current_thread() {
 
 /// flam's own client on a running JACK server.
 #[cfg(feature = "jack")]
-fn jack_backend() -> Result<Backend, String> {
+fn jack_backend() -> Result<Backend, OutputError> {
     super::jack::jack_audio::JackAudio::probe()
         .map(Backend::Jack)
-        .map_err(|e| {
-            format!(
-                "error: cannot play through the synth on JACK: {}",
-                e.trim_start_matches("error: ")
-            )
-        })
+        .map_err(|e| e.context("cannot play through the synth on JACK"))
 }
 
 #[cfg(not(feature = "jack"))]
-fn jack_backend() -> Result<Backend, String> {
-    Err("error: this flam was built without JACK support\n  = help: rebuild with `cargo build --features jack`, or use --audio alsa".into())
+fn jack_backend() -> Result<Backend, OutputError> {
+    Err(OutputError::new(
+        OutputErrorKind::NotBuilt,
+        "this flam was built without JACK support",
+    )
+    .help("rebuild with `cargo build --features jack`, or use --audio alsa"))
 }

@@ -1,12 +1,14 @@
 //! What `flam ports` shows: the MIDI outputs flam can see, ALSA and JACK.
 
+use super::output_error::OutputError;
+
 /// The ports of each system, or why that system could not be asked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Listing {
     /// ALSA sequencer ports, numbered from 0 as `--out midi:N` counts them.
-    pub alsa: Result<Vec<String>, String>,
+    pub alsa: Result<Vec<String>, OutputError>,
     /// JACK MIDI input ports.
-    pub jack: Result<Vec<String>, String>,
+    pub jack: Result<Vec<String>, OutputError>,
 }
 
 impl Listing {
@@ -53,20 +55,27 @@ impl Listing {
     }
 }
 
-fn indent(text: &str) -> String {
-    text.trim_end()
-        .lines()
-        .map(|l| format!("  {}", l.trim_start_matches("error: ")))
-        .collect::<Vec<_>>()
-        .join("\n")
+/// The problem and its help, indented under the system's line.
+fn indent(e: &OutputError) -> String {
+    let mut text = format!("  {}", e.problem);
+    if let Some(help) = &e.help {
+        for line in format!("  = help: {help}").lines() {
+            text.push_str(&format!("\n  {line}"));
+        }
+    }
+    text
 }
 
 #[cfg(feature = "jack")]
-fn jack_ports() -> Result<Vec<String>, String> {
+fn jack_ports() -> Result<Vec<String>, OutputError> {
     super::jack::jack_sink::ports()
 }
 
 #[cfg(not(feature = "jack"))]
-fn jack_ports() -> Result<Vec<String>, String> {
-    Err("error: this flam was built without JACK support\n  = help: rebuild with `cargo build --features jack`".into())
+fn jack_ports() -> Result<Vec<String>, OutputError> {
+    Err(OutputError::new(
+        super::output_error::OutputErrorKind::NotBuilt,
+        "this flam was built without JACK support",
+    )
+    .help("rebuild with `cargo build --features jack`"))
 }

@@ -21,6 +21,7 @@ pub mod length;
 pub mod limiter;
 pub mod listing;
 pub mod opened;
+pub mod output_error;
 pub mod quiet_stderr;
 pub mod render;
 pub mod smf;
@@ -40,6 +41,7 @@ use rustysynth::SoundFont;
 
 use audio_device::AudioDevice;
 use opened::Opened;
+use output_error::{OutputError, OutputErrorKind};
 use target::Target;
 
 /// The port name flam uses for its own port when `--virtual` does not name one.
@@ -48,9 +50,13 @@ pub const DEFAULT_PORT: &str = "out";
 /// Opens a MIDI output. `virtual_name` names flam's own port (JACK) or virtual port (ALSA).
 /// Errors say what was tried and how to fix it. The synth is started with [`start_synth`];
 /// here [`Target::Default`] means the MIDI outputs tried when no audio device is usable.
-pub fn open(target: &Target, virtual_name: Option<&str>) -> Result<Opened, String> {
+pub fn open(target: &Target, virtual_name: Option<&str>) -> Result<Opened, OutputError> {
     match target {
-        Target::Synth => Err("error: the built-in synth plays with `flam play FILE --out synth` (add --watch to hear each save)\n  = help: here, send MIDI to a synth: --out jack:PORT or --out midi:PORT (see `flam ports`)".into()),
+        Target::Synth => Err(OutputError::new(
+            OutputErrorKind::Unsupported,
+            "the built-in synth plays with `flam play FILE --out synth` (add --watch to hear each save)",
+        )
+        .help("here, send MIDI to a synth: --out jack:PORT or --out midi:PORT (see `flam ports`)")),
         Target::Alsa(Some(port)) => alsa::open(port),
         Target::Alsa(None) => alsa::open_virtual(virtual_name.unwrap_or("flam")),
         Target::Jack(port) => open_jack(port.as_deref(), virtual_name),
@@ -69,31 +75,28 @@ pub fn open_default_midi(
 ) -> Option<Opened> {
     match open_jack(None, virtual_name) {
         Ok(o) => return Some(o),
-        Err(e) => tried.push(("JACK MIDI".into(), first_line(&e).to_string())),
+        Err(e) => tried.push(("JACK MIDI".into(), e.problem)),
     }
-    if alsa::available() {
-        match open(&Target::Alsa(None), virtual_name) {
-            Ok(o) => return Some(o),
-            Err(e) => tried.push(("ALSA MIDI".into(), first_line(&e).to_string())),
+    let alsa = match alsa::ports() {
+        Ok(_) => open(&Target::Alsa(None), virtual_name),
+        Err(e) => Err(e),
+    };
+    match alsa {
+        Ok(o) => Some(o),
+        Err(e) => {
+            tried.push(("ALSA MIDI".into(), e.problem));
+            None
         }
-    } else {
-        let alsa_error = match alsa::ports() {
-            Err(e) => e,
-            Ok(_) => "error: the ALSA sequencer /dev/snd/seq is missing".into(),
-        };
-        tried.push(("ALSA MIDI".into(), first_line(&alsa_error).to_string()));
     }
-    None
 }
 
 /// The error when no output could be opened, naming everything tried.
-pub fn nothing_works(tried: &[(String, String)]) -> String {
-    let mut message = String::from("error: no output is available");
+pub fn nothing_works(tried: &[(String, String)]) -> OutputError {
+    let mut error = OutputError::new(OutputErrorKind::Unavailable, "no output is available");
     for (what, why) in tried {
-        message.push_str(&format!("\n  tried {what}: {why}"));
+        error = error.detail(format!("tried {what}: {why}"));
     }
-    message.push_str("\n  = help: for sound, free or connect a sound card (`aplay -l`) or start a JACK server and use --audio jack; for MIDI, start a JACK server (`sudo apt-get install jackd2`, then `jackd -d alsa`) or load the ALSA sequencer (`sudo modprobe snd-seq`); `flam ports` shows the MIDI outputs flam can see");
-    message
+    error.help("for sound, free or connect a sound card (`aplay -l`) or start a JACK server and use --audio jack; for MIDI, start a JACK server (`sudo apt-get install jackd2`, then `jackd -d alsa`) or load the ALSA sequencer (`sudo modprobe snd-seq`); `flam ports` shows the MIDI outputs flam can see")
 }
 
 /// Starts the built-in synth on `device` playing `font`, `buffer` frames per callback where
@@ -102,7 +105,7 @@ pub fn start_synth(
     device: AudioDevice,
     font: &Arc<SoundFont>,
     buffer: Option<u32>,
-) -> Result<(Opened, Vec<String>), String> {
+) -> Result<(Opened, Vec<String>), OutputError> {
     let started = device.start(font, buffer)?;
     let meters = started.sink.meters();
     Ok((
@@ -117,16 +120,8 @@ pub fn start_synth(
     ))
 }
 
-/// The first line of an error, without its `error: `.
-pub fn first_line(text: &str) -> &str {
-    text.lines()
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("error: ")
-}
-
 #[cfg(feature = "jack")]
-fn open_jack(port: Option<&str>, virtual_name: Option<&str>) -> Result<Opened, String> {
+fn open_jack(port: Option<&str>, virtual_name: Option<&str>) -> Result<Opened, OutputError> {
     let (sink, description) = jack::JackSink::open(virtual_name.unwrap_or(DEFAULT_PORT), port)?;
     let delivery = sink.delivery();
     Ok(Opened {
@@ -139,6 +134,10 @@ fn open_jack(port: Option<&str>, virtual_name: Option<&str>) -> Result<Opened, S
 }
 
 #[cfg(not(feature = "jack"))]
-fn open_jack(_port: Option<&str>, _virtual_name: Option<&str>) -> Result<Opened, String> {
-    Err("error: this flam was built without JACK support\n  = help: rebuild with `cargo build --features jack`, or use --out midi:PORT".into())
+fn open_jack(_port: Option<&str>, _virtual_name: Option<&str>) -> Result<Opened, OutputError> {
+    Err(OutputError::new(
+        OutputErrorKind::NotBuilt,
+        "this flam was built without JACK support",
+    )
+    .help("rebuild with `cargo build --features jack`, or use --out midi:PORT"))
 }

@@ -155,35 +155,48 @@ pub enum FontError {
     Corrupt(PathBuf, String),
 }
 
+impl FontError {
+    /// The problem, one line, without `error: `.
+    pub fn problem(&self) -> String {
+        match self {
+            FontError::Missing(p) => format!("SoundFont `{}` does not exist", p.display()),
+            FontError::Unreadable(p, e) => {
+                format!("cannot read SoundFont `{}`: {e}", p.display())
+            }
+            FontError::NotSoundFont(p, what) => {
+                format!("`{}` is not a SoundFont: {what}", p.display())
+            }
+            FontError::Sf3(p) => format!(
+                "`{}` is an SF3 SoundFont (compressed samples), which flam cannot play",
+                p.display()
+            ),
+            FontError::Corrupt(p, why) => {
+                format!("SoundFont `{}` is damaged: {why}", p.display())
+            }
+        }
+    }
+
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            FontError::Missing(_) => {
+                "check the path, or run `flam soundfonts` to list the installed ones"
+            }
+            FontError::Unreadable(..) => "check that the path names a readable file",
+            FontError::NotSoundFont(..) => {
+                "give a .sf2 file (SoundFont 2), or leave out --soundfont to use the built-in one"
+            }
+            FontError::Sf3(_) => {
+                "convert it to SF2 (for example with Polyphone), or use an .sf2 file"
+            }
+            FontError::Corrupt(..) => "download or copy the file again",
+        }
+    }
+}
+
 impl fmt::Display for FontError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FontError::Missing(p) => write!(
-                f,
-                "error: SoundFont `{}` does not exist\n  = help: check the path, or run `flam soundfonts` to list the installed ones",
-                p.display()
-            ),
-            FontError::Unreadable(p, e) => write!(
-                f,
-                "error: cannot read SoundFont `{}`: {e}\n  = help: check that the path names a readable file",
-                p.display()
-            ),
-            FontError::NotSoundFont(p, what) => write!(
-                f,
-                "error: `{}` is not a SoundFont: {what}\n  = help: give a .sf2 file (SoundFont 2), or leave out --soundfont to use the built-in one",
-                p.display()
-            ),
-            FontError::Sf3(p) => write!(
-                f,
-                "error: `{}` is an SF3 SoundFont (compressed samples), which flam cannot play\n  = help: convert it to SF2 (for example with Polyphone), or use an .sf2 file",
-                p.display()
-            ),
-            FontError::Corrupt(p, why) => write!(
-                f,
-                "error: SoundFont `{}` is damaged: {why}\n  = help: download or copy the file again",
-                p.display()
-            ),
-        }
+        write!(f, "error: {}\n  = help: {}", self.problem(), self.help())
     }
 }
 

@@ -7,4 +7,6 @@ pub mod player;
 pub mod position;
 pub mod realtime;
 pub mod recovery;
+pub mod rig;
+pub mod rig_error;
 pub mod watcher;

@@ -6,17 +6,17 @@ use std::thread::JoinHandle;
 
 use super::transport::{Telemetry, Transport};
 use crate::lang::song::Song;
-use crate::output::audio_device::AudioDevice;
-use crate::output::audio_host::AudioHost;
 use crate::output::delivery_counts::DeliveryCounts;
 use crate::output::listing::Listing;
 use crate::output::opened::Opened;
+use crate::output::output_error::{OutputError, OutputErrorKind};
 use crate::output::soundfont::{self, Source};
 use crate::output::synth_meters::SynthMeters;
 use crate::output::target::Target;
-use crate::output::{self};
 use crate::session::play_options::PlayOptions;
 use crate::session::player::Player;
+use crate::session::rig::{self, RigOptions};
+use crate::session::rig_error::RigError;
 use rustysynth::SoundFont;
 
 /// Plays through the engine to one output.
@@ -75,21 +75,15 @@ impl PlayerTransport {
         }
     }
 
-    /// The built-in synth on JACK if a server runs, else on the ALSA sound card.
-    fn open_synth(&mut self) -> Result<Opened, String> {
-        let font = match &self.font {
-            Some(f) => f.clone(),
-            None => {
-                let env = std::env::var("FLAM_SOUNDFONT").ok();
-                let font = soundfont::load(&Source::choose(None, env.as_deref()))
-                    .map_err(|e| e.to_string())?;
-                self.font = Some(font.clone());
-                font
-            }
-        };
-        let device = AudioDevice::probe(AudioHost::Jack, false)
-            .or_else(|_| AudioDevice::probe(AudioHost::Alsa, false))?;
-        output::start_synth(device, &font, None).map(|(opened, _)| opened)
+    /// The SoundFont, loaded the first time the synth plays.
+    fn font(&mut self) -> Result<Arc<SoundFont>, RigError> {
+        if let Some(font) = &self.font {
+            return Ok(font.clone());
+        }
+        let env = std::env::var("FLAM_SOUNDFONT").ok();
+        let font = soundfont::load(&Source::choose(None, env.as_deref()))?;
+        self.font = Some(font.clone());
+        Ok(font)
     }
 
     /// Opens the output and starts the player at `bar`.
@@ -110,13 +104,7 @@ impl PlayerTransport {
             }
             Err(e) => Err(e),
         }
-        .map_err(|e| {
-            e.lines()
-                .next()
-                .unwrap_or("no output")
-                .trim_start_matches("error: ")
-                .to_string()
-        })?;
+        .map_err(|e| e.problem())?;
         self.description = opened.description;
         self.delivery = opened.delivery;
         self.synth = opened.synth;
@@ -137,15 +125,19 @@ impl PlayerTransport {
         Ok(())
     }
 
-    fn open(&mut self) -> Result<Opened, String> {
-        match self.target {
-            Target::Synth => self.open_synth(),
-            // Like `flam play`: the synth when there is sound, else MIDI.
-            Target::Default => self
-                .open_synth()
-                .or_else(|_| output::open(&Target::Default, None)),
-            _ => output::open(&self.target, None),
+    /// Opens the output through the rig: JACK audio when a server runs, else the sound
+    /// card, else MIDI, as `flam play` falls back.
+    fn open(&mut self) -> Result<Opened, RigError> {
+        let options = RigOptions::for_live();
+        let prepared = rig::prepare(std::slice::from_ref(&self.target), &options);
+        let mut notes = Vec::new();
+        let mut opened = Vec::new();
+        for p in prepared {
+            opened.push(p.open(&options, &mut || self.font(), &mut notes)?);
         }
+        opened.pop().ok_or_else(|| {
+            RigError::Output(OutputError::new(OutputErrorKind::Unavailable, "no output"))
+        })
     }
 }
 

@@ -8,6 +8,7 @@ use jack::{AsyncClient, AudioOut, Client, PortFlags};
 use super::audio_notifications::AudioNotifications;
 use super::audio_process::AudioProcess;
 use super::jack_sink::connect;
+use crate::output::output_error::{OutputError, OutputErrorKind};
 use crate::output::synth_callback::SynthCallback;
 use crate::output::synth_meters::SynthMeters;
 
@@ -30,7 +31,7 @@ pub struct RunningJackAudio {
 
 impl JackAudio {
     /// Opens flam's audio client on the running server without activating it.
-    pub fn probe() -> Result<JackAudio, String> {
+    pub fn probe() -> Result<JackAudio, OutputError> {
         connect(CLIENT).map(|client| JackAudio { client })
     }
 
@@ -51,19 +52,20 @@ impl JackAudio {
         self,
         callback: SynthCallback,
         meters: &Arc<SynthMeters>,
-    ) -> Result<(RunningJackAudio, String), String> {
+    ) -> Result<(RunningJackAudio, String), OutputError> {
+        let refused = |what: String| OutputError::new(OutputErrorKind::Refused, what);
         let mut ports = Vec::with_capacity(2);
         for name in PORTS {
             ports.push(
                 self.client
                     .register_port(name, AudioOut::default())
-                    .map_err(|e| format!("JACK refused the port `{name}`: {e}"))?,
+                    .map_err(|e| refused(format!("JACK refused the port `{name}`: {e}")))?,
             );
         }
         let names: Vec<String> = ports.iter().filter_map(|p| p.name().ok()).collect();
         let ports: [jack::Port<AudioOut>; 2] = ports
             .try_into()
-            .map_err(|_| "JACK gave the wrong number of ports".to_string())?;
+            .map_err(|_| refused("JACK gave the wrong number of ports".into()))?;
         let process = AudioProcess { callback, ports };
         let notifications = AudioNotifications {
             meters: meters.clone(),
@@ -71,7 +73,7 @@ impl JackAudio {
         let active = self
             .client
             .activate_async(notifications, process)
-            .map_err(|e| format!("JACK would not start the client: {e}"))?;
+            .map_err(|e| refused(format!("JACK would not start the client: {e}")))?;
         let client = active.as_client();
         let playback = client.ports(
             Some("^system:playback_"),

@@ -15,6 +15,7 @@ use crate::engine::sink::{Sink, SinkError};
 use crate::engine::wait::seconds_since;
 use crate::output::delivery_counts::DeliveryCounts;
 use crate::output::handover::hand_over;
+use crate::output::output_error::{OutputError, OutputErrorKind};
 
 /// How many messages can wait for the process callback.
 const RING: usize = 8192;
@@ -36,28 +37,35 @@ pub struct JackSink {
 }
 
 /// What to tell someone whose JACK client could not open.
-pub fn describe(e: &jack::Error) -> String {
+pub fn describe(e: &jack::Error) -> OutputError {
     match e {
-        jack::Error::LibraryError(why) => format!(
-            "the JACK library could not be loaded ({why})\n  = help: install it with `sudo apt-get install libjack-jackd2-0` (or `jackd2`)"
-        ),
+        jack::Error::LibraryError(why) => OutputError::new(
+            OutputErrorKind::NoLibrary,
+            format!("the JACK library could not be loaded ({why})"),
+        )
+        .help("install it with `sudo apt-get install libjack-jackd2-0` (or `jackd2`)"),
         jack::Error::ClientError(status)
             if status.intersects(ClientStatus::SERVER_FAILED | ClientStatus::SERVER_ERROR) =>
         {
             let server = std::env::var("JACK_DEFAULT_SERVER").unwrap_or_else(|_| "default".into());
-            format!(
-                "no JACK server is running (server `{server}`)\n  = help: start one, e.g. `jackd -d alsa` or with qjackctl (install it with `sudo apt-get install jackd2`), or use ALSA with --out midi:PORT"
+            OutputError::new(
+                OutputErrorKind::Unavailable,
+                format!("no JACK server is running (server `{server}`)"),
             )
+            .help("start one, e.g. `jackd -d alsa` or with qjackctl (install it with `sudo apt-get install jackd2`), or use ALSA with --out midi:PORT")
         }
-        other => format!("JACK refused the client: {other}"),
+        other => OutputError::new(
+            OutputErrorKind::Refused,
+            format!("JACK refused the client: {other}"),
+        ),
     }
 }
 
 /// Opens a client on the running JACK server without starting one.
-pub fn connect(name: &str) -> Result<Client, String> {
+pub fn connect(name: &str) -> Result<Client, OutputError> {
     Client::new(name, ClientOptions::NO_START_SERVER)
         .map(|(c, _)| c)
-        .map_err(|e| format!("error: {}", describe(&e)))
+        .map_err(|e| describe(&e))
 }
 
 /// Whether a JACK server is running (and libjack is installed).
@@ -66,7 +74,7 @@ pub fn running() -> bool {
 }
 
 /// The MIDI input ports on the JACK server: where flam can send.
-pub fn ports() -> Result<Vec<String>, String> {
+pub fn ports() -> Result<Vec<String>, OutputError> {
     let client = connect("flam-ports")?;
     Ok(client.ports(
         None,
@@ -76,7 +84,7 @@ pub fn ports() -> Result<Vec<String>, String> {
 }
 
 /// Finds the port `wanted` names: exactly, or a unique part of a MIDI input's name.
-fn resolve(client: &Client, wanted: &str) -> Result<String, String> {
+fn resolve(client: &Client, wanted: &str) -> Result<String, OutputError> {
     let all = client.ports(
         None,
         Some(MidiOut::default().jack_port_type()),
@@ -93,20 +101,25 @@ fn resolve(client: &Client, wanted: &str) -> Result<String, String> {
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
         _ => {
-            let what = if matches.is_empty() {
-                format!("no JACK MIDI input port is called `{wanted}`")
+            let error = if matches.is_empty() {
+                OutputError::new(
+                    OutputErrorKind::NotFound,
+                    format!("no JACK MIDI input port is called `{wanted}`"),
+                )
             } else {
-                format!("`{wanted}` names more than one JACK MIDI input port")
-            };
-            let help = if all.is_empty() {
-                "  = help: no JACK MIDI inputs exist; start a synth, or use --out jack and connect flam's port later".to_string()
-            } else {
-                format!(
-                    "  = help: the JACK MIDI inputs are:\n      {}",
-                    all.join("\n      ")
+                OutputError::new(
+                    OutputErrorKind::Ambiguous,
+                    format!("`{wanted}` names more than one JACK MIDI input port"),
                 )
             };
-            Err(format!("error: {what}\n{help}"))
+            Err(if all.is_empty() {
+                error.help("no JACK MIDI inputs exist; start a synth, or use --out jack and connect flam's port later")
+            } else {
+                error.help(format!(
+                    "the JACK MIDI inputs are:\n      {}",
+                    all.join("\n      ")
+                ))
+            })
         }
     }
 }
@@ -114,14 +127,15 @@ fn resolve(client: &Client, wanted: &str) -> Result<String, String> {
 impl JackSink {
     /// Opens the client `flam` with a MIDI out port called `port_name`, activates it, and
     /// connects it to `target` when given.
-    pub fn open(port_name: &str, target: Option<&str>) -> Result<(JackSink, String), String> {
+    pub fn open(port_name: &str, target: Option<&str>) -> Result<(JackSink, String), OutputError> {
+        let refused = |what: String| OutputError::new(OutputErrorKind::Refused, what);
         let client = connect("flam")?;
         let port = client
             .register_port(port_name, MidiOut::default())
-            .map_err(|e| format!("error: cannot make the JACK port `{port_name}`: {e}"))?;
+            .map_err(|e| refused(format!("cannot make the JACK port `{port_name}`: {e}")))?;
         let ours = port
             .name()
-            .map_err(|e| format!("error: cannot name the JACK port: {e}"))?;
+            .map_err(|e| refused(format!("cannot name the JACK port: {e}")))?;
         let target = match target {
             Some(t) => Some(resolve(&client, t)?),
             None => None,
@@ -147,13 +161,13 @@ impl JackSink {
         };
         let active = client
             .activate_async(notifications, process)
-            .map_err(|e| format!("error: cannot start the JACK client: {e}"))?;
+            .map_err(|e| refused(format!("cannot start the JACK client: {e}")))?;
         let description = match &target {
             Some(t) => {
                 active
                     .as_client()
                     .connect_ports_by_name(&ours, t)
-                    .map_err(|e| format!("error: cannot connect `{ours}` to `{t}`: {e}"))?;
+                    .map_err(|e| refused(format!("cannot connect `{ours}` to `{t}`: {e}")))?;
                 format!("JACK port {ours} → {t}")
             }
             None => format!("JACK port {ours} (connect it with `jack_connect {ours} PORT`)"),
