@@ -187,6 +187,90 @@ mod tests {
         })
     }
 
+    fn t(n: i64, d: i64) -> Time {
+        Time::new(n, d)
+    }
+
+    fn span(b: Time, e: Time) -> Span {
+        Span::new(b, e)
+    }
+
+    /// Instantaneous triggers, one on every bar line (a zero-width event at each whole cycle),
+    /// reported for every bar line from the query's start to its end, both included.
+    fn bar_line_triggers() -> Pattern<&'static str> {
+        Pattern::new(|span, out| {
+            let mut c = span.begin.ceil();
+            while c <= span.end {
+                out.push(Hap::new(Some(Span::new(c, c)), Span::new(c, c), "tick"));
+                c += Time::from_integer(1);
+            }
+        })
+    }
+
+    fn two_steps(a: &'static str, b: &'static str) -> Pattern<&'static str> {
+        Pattern::fastcat(vec![Pattern::pure(a), Pattern::pure(b)])
+    }
+
+    #[test]
+    fn a_point_query_at_a_step_start_takes_the_other_patterns_value_there() {
+        // Sampling "a b" at the instant b starts: b's whole is [1/2, 1), its part is the
+        // point, and "x y" is read over that whole, where y starts at the same instant.
+        let half = t(1, 2);
+        let point = span(half, half);
+        for pat in [
+            two_steps("a", "b").app_left(&two_steps("x", "y"), |l, r| (*l, *r)),
+            two_steps("a", "b").app_left_discrete(&two_steps("x", "y"), |l, r| (*l, *r)),
+        ] {
+            assert_eq!(
+                pat.query(point),
+                vec![Hap::new(Some(span(half, t(1, 1))), point, ("b", "y"))]
+            );
+        }
+    }
+
+    #[test]
+    fn a_trigger_on_a_notes_start_reaches_it_and_one_on_its_end_does_not() {
+        // The note "a" lasts the cycle [0, 1); the bar-line triggers at 0 and 1 both touch
+        // it, but only the one at its start belongs to it, as in Strudel's appLeft.
+        let note = Pattern::pure("a");
+        for pat in [
+            note.app_left(&bar_line_triggers(), |l, r| (*l, *r)),
+            note.app_left_discrete(&bar_line_triggers(), |l, r| (*l, *r)),
+        ] {
+            let zero = t(0, 1);
+            assert_eq!(
+                pat.query(span(zero, t(1, 1))),
+                vec![Hap::new(
+                    Some(span(zero, t(1, 1))),
+                    span(zero, zero),
+                    ("a", "tick")
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn a_trigger_on_the_line_between_two_steps_is_heard_once() {
+        // Each step of "a b" plays the triggers inside it (Strudel's innerJoin). The trigger
+        // on the bar line at 1 lies on the end of b's fragment: it belongs to the next cycle
+        // and must not be heard at the end of this one too.
+        let pat = two_steps("a", "b").inner_bind(|_| bar_line_triggers());
+        let zero = t(0, 1);
+        let one = t(1, 1);
+        assert_eq!(
+            pat.query(span(zero, one)),
+            vec![Hap::new(Some(span(zero, zero)), span(zero, zero), "tick")]
+        );
+        assert_eq!(
+            pat.query(span(one, t(2, 1))),
+            vec![Hap::new(Some(span(one, one)), span(one, one), "tick")]
+        );
+        // Over two cycles at once, the triggers at 0 and 1 once each.
+        let both = pat.query(span(zero, t(2, 1)));
+        let starts: Vec<Time> = both.iter().map(|h| h.part.begin).collect();
+        assert_eq!(starts, vec![zero, one]);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
 

@@ -348,3 +348,148 @@ impl<T: Payload> Pattern<T> {
         .with_steps(self.steps)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(n: i64, d: i64) -> Time {
+        Time::new(n, d)
+    }
+
+    fn span(b: Time, e: Time) -> Span {
+        Span::new(b, e)
+    }
+
+    /// Each event as (whole, part, value), in the order the query gave them.
+    fn events<T: Payload>(pat: &Pattern<T>, b: Time, e: Time) -> Vec<(Option<Span>, Span, T)> {
+        pat.query(span(b, e))
+            .into_iter()
+            .map(|h| (h.whole, h.part, h.value))
+            .collect()
+    }
+
+    fn two_steps() -> Pattern<&'static str> {
+        Pattern::fastcat(vec![Pattern::pure("a"), Pattern::pure("b")])
+    }
+
+    #[test]
+    fn silence_is_known_to_be_a_rest_and_a_note_is_not() {
+        assert!(Pattern::<&str>::silence().is_silent());
+        assert!(!Pattern::pure("a").is_silent());
+        assert!(!two_steps().is_silent());
+    }
+
+    #[test]
+    fn a_point_query_hears_only_the_step_that_holds_it() {
+        // Sampling "a b" at single instants: a step holds its start but not its end, so the
+        // instant 1/2 belongs to b alone (Strudel: a zero-width overlap at the end of a
+        // non-zero-width span does not count).
+        let first = Some(span(t(0, 1), t(1, 2)));
+        let second = Some(span(t(1, 2), t(1, 1)));
+        for (at, whole, value) in [
+            (t(0, 1), first, "a"),
+            (t(1, 4), first, "a"),
+            (t(1, 2), second, "b"),
+            (t(3, 4), second, "b"),
+        ] {
+            assert_eq!(
+                events(&two_steps(), at, at),
+                vec![(whole, span(at, at), value)],
+                "at {at}"
+            );
+        }
+    }
+
+    #[test]
+    fn slowcat_plays_one_pattern_per_cycle_in_turn() {
+        let pat = Pattern::slowcat(vec![Pattern::pure("a"), Pattern::pure("b")]);
+        let values: Vec<&str> = pat
+            .query(span(t(0, 1), t(3, 1)))
+            .into_iter()
+            .map(|h| h.value)
+            .collect();
+        assert_eq!(values, vec!["a", "b", "a"]);
+        assert_eq!(
+            events(&pat, t(1, 1), t(2, 1)),
+            vec![(Some(span(t(1, 1), t(2, 1))), span(t(1, 1), t(2, 1)), "b")]
+        );
+        assert!(Pattern::<&str>::slowcat(vec![]).is_silent());
+    }
+
+    #[test]
+    fn late_moves_events_later_and_early_moves_them_earlier() {
+        let a = Pattern::pure("a");
+        // A quarter cycle late: the note of cycle -1 still sounds until 1/4.
+        assert_eq!(
+            events(&a.late(t(1, 4)), t(0, 1), t(1, 1)),
+            vec![
+                (Some(span(t(-3, 4), t(1, 4))), span(t(0, 1), t(1, 4)), "a"),
+                (Some(span(t(1, 4), t(5, 4))), span(t(1, 4), t(1, 1)), "a"),
+            ]
+        );
+        assert_eq!(
+            events(&a.early(t(1, 4)), t(0, 1), t(1, 1)),
+            vec![
+                (Some(span(t(-1, 4), t(3, 4))), span(t(0, 1), t(3, 4)), "a"),
+                (Some(span(t(3, 4), t(7, 4))), span(t(3, 4), t(1, 1)), "a"),
+            ]
+        );
+        // "a b" shifted by half a cycle either way is "b a".
+        for shifted in [two_steps().late(t(1, 2)), two_steps().early(t(1, 2))] {
+            let values: Vec<&str> = shifted
+                .query(span(t(0, 1), t(1, 1)))
+                .into_iter()
+                .map(|h| h.value)
+                .collect();
+            assert_eq!(values, vec!["b", "a"]);
+        }
+    }
+
+    #[test]
+    fn compress_squeezes_each_cycle_into_its_window() {
+        let a = Pattern::pure("a");
+        for (b, e) in [(t(1, 4), t(3, 4)), (t(0, 1), t(1, 2)), (t(1, 2), t(1, 1))] {
+            let whole = |c: i64| Some(span(t(c, 1) + b, t(c, 1) + e));
+            assert_eq!(
+                events(&a.compress(b, e), t(0, 1), t(2, 1)),
+                vec![
+                    (whole(0), whole(0).unwrap(), "a"),
+                    (whole(1), whole(1).unwrap(), "a")
+                ],
+                "compress({b}, {e})"
+            );
+        }
+        // The whole cycle is the pattern itself.
+        assert_eq!(
+            events(&two_steps().compress(t(0, 1), t(1, 1)), t(0, 1), t(1, 1)),
+            events(&two_steps(), t(0, 1), t(1, 1))
+        );
+    }
+
+    #[test]
+    fn a_compressed_window_outside_zero_to_one_is_silence() {
+        // As in Strudel's compress: a window reaching before the cycle's start or past its end
+        // gives silence, not a note straddling the bar line.
+        let a = Pattern::pure("a");
+        for (b, e) in [(t(-1, 4), t(1, 2)), (t(1, 2), t(5, 4)), (t(-1, 2), t(3, 2))] {
+            let pat = a.compress(b, e);
+            assert!(pat.is_silent(), "compress({b}, {e})");
+            assert_eq!(
+                events(&pat, t(-1, 1), t(2, 1)),
+                vec![],
+                "compress({b}, {e})"
+            );
+        }
+    }
+
+    #[test]
+    fn a_backwards_or_empty_compress_window_is_a_rest() {
+        let a = Pattern::pure("a");
+        for (b, e) in [(t(3, 4), t(1, 4)), (t(1, 2), t(1, 2))] {
+            let pat = a.compress(b, e);
+            assert!(pat.is_silent(), "compress({b}, {e})");
+            assert_eq!(events(&pat, t(0, 1), t(2, 1)), vec![], "compress({b}, {e})");
+        }
+    }
+}

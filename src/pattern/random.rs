@@ -73,4 +73,52 @@ mod tests {
         }
         assert_eq!(rand_at(Time::from_integer(0)), 0.0);
     }
+
+    #[test]
+    fn undegrade_keeps_exactly_the_events_degrade_drops() {
+        // Sixteen steps a cycle over two cycles, split in two by the same seed: every step
+        // lands on exactly one side, whatever the amount, including an amount equal to the
+        // random value a step draws (that step is kept by degrade, dropped by undegrade).
+        let steps = Pattern::fastcat((0..16).map(Pattern::pure).collect());
+        let span = crate::pattern::Span::new(Time::from_integer(0), Time::from_integer(2));
+        let all: Vec<Time> = steps.query(span).iter().map(|h| h.part.begin).collect();
+        for seed in [0, 1, 7] {
+            let drawn = rand_at(all[5] + seed_offset(seed));
+            for amount in [0.0, 0.25, 0.5, 0.75, drawn] {
+                let kept: Vec<Time> = (steps.degrade_by(amount, seed).query(span))
+                    .iter()
+                    .map(|h| h.part.begin)
+                    .collect();
+                let dropped: Vec<Time> = (steps.undegrade_by(amount, seed).query(span))
+                    .iter()
+                    .map(|h| h.part.begin)
+                    .collect();
+                let mut both = kept.clone();
+                both.extend(&dropped);
+                both.sort();
+                assert_eq!(both, all, "seed {seed}, amount {amount}");
+                if amount == drawn {
+                    assert!(kept.contains(&all[5]), "seed {seed}");
+                }
+                if amount == 0.0 {
+                    assert_eq!(dropped, vec![], "seed {seed}");
+                }
+            }
+            // Half and half is a real split, not all on one side.
+            let half = steps.undegrade_by(0.5, seed).query(span).len();
+            assert!(0 < half && half < all.len(), "seed {seed}: {half}");
+        }
+    }
+
+    #[test]
+    fn the_random_stream_repeats_every_300_cycles() {
+        // Strudel seeds its generator with the fractional part of t / 300, so a song that
+        // runs past cycle 300 hears the same `?` and `|` choices as from cycle 0.
+        for t in [75, 150, 225] {
+            let early = rand_at(Time::from_integer(t));
+            assert_eq!(rand_at(Time::from_integer(t + 300)), early, "cycle {t}");
+            assert_eq!(rand_at(Time::from_integer(t + 600)), early, "cycle {t}");
+        }
+        assert_eq!(rand_at(Time::from_integer(300)), 0.0);
+    }
 }
