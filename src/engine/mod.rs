@@ -7,11 +7,14 @@
 
 pub mod anchor;
 pub mod clock_follower;
+pub mod clock_source;
 pub mod cue;
 pub mod incoming;
+pub mod internal_clock;
 pub mod ledger;
 pub mod message;
 pub mod midi;
+pub mod midi_clock;
 pub mod midi_parser;
 pub mod outcome;
 pub mod overlaps;
@@ -21,6 +24,7 @@ pub mod planner;
 pub mod planner_options;
 pub mod sender;
 pub mod sink;
+pub mod stamped;
 pub mod stats;
 pub mod system;
 pub mod timeline;

@@ -2,6 +2,7 @@
 //! and recovering unsaved text.
 
 pub mod ending;
+pub mod following;
 pub mod play_options;
 pub mod player;
 pub mod position;

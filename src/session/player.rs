@@ -9,9 +9,12 @@ use std::time::{Duration, Instant};
 use rtrb::RingBuffer;
 
 use super::ending::Ending;
+use super::following::Following;
 use super::play_options::PlayOptions;
 use super::position::Position;
 use super::realtime;
+use crate::engine::clock_source::{ClockReading, ClockSource};
+use crate::engine::internal_clock::InternalClock;
 use crate::engine::outcome::Outcome;
 use crate::engine::planner::Planner;
 use crate::engine::planner_options::PlannerOptions;
@@ -27,6 +30,10 @@ const RING: usize = 16_384;
 /// How often the planner wakes to plan ahead.
 const PLANNER_TICK: Duration = Duration::from_millis(5);
 
+/// After a master's Start whose tempo is not known yet, how far past the downbeat messages
+/// may go out before the tempo is.
+const HOLD_AFTER_START: f64 = 0.002;
+
 /// Extra time before the first message, so the first cues are on time.
 const PREROLL: f64 = 0.05;
 
@@ -36,6 +43,10 @@ enum LiveChange {
     Mutes(Vec<bool>),
     /// Quarter notes per minute.
     Tempo(f64),
+    /// Stop where the music is, keeping the place (the internal clock's transport).
+    Pause,
+    /// Go on from the place kept by the last pause.
+    Resume,
 }
 
 /// A song being played.
@@ -56,6 +67,18 @@ impl Player {
     /// A panic anywhere in the process from now on raises the stop flag, so the senders
     /// release every sounding note before the process ends.
     pub fn start(song: Song, outputs: Vec<(Box<dyn Sink>, f64)>, options: &PlayOptions) -> Player {
+        Player::start_with_clock(song, outputs, options, Box::new(InternalClock))
+    }
+
+    /// Starts playing `song` to `outputs` in time with `clock`: flam's own, or a master it
+    /// follows (then nothing plays until the master starts, a Stop from it ends the notes and
+    /// keeps the place, and a clock that stops coming stops the music and says so).
+    pub fn start_with_clock(
+        song: Song,
+        outputs: Vec<(Box<dyn Sink>, f64)>,
+        options: &PlayOptions,
+        clock: Box<dyn ClockSource>,
+    ) -> Player {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let previous = std::panic::take_hook();
@@ -87,7 +110,7 @@ impl Player {
             .fold(0.0, f64::max);
         let preroll = (-planner.begins_at() + lead + PREROLL).clamp(0.0, 10.0);
         let epoch = Instant::now() + Duration::from_secs_f64(preroll);
-        let position = Arc::new(Mutex::new(position_of(&planner, 0)));
+        let position = Arc::new(Mutex::new(position_of(&planner, 0, Following::Internal)));
 
         let mut senders = Vec::new();
         let mut stats = Vec::new();
@@ -130,6 +153,7 @@ impl Player {
             .spawn(move || {
                 plan(
                     planner,
+                    clock,
                     swapped,
                     changes,
                     planner_stop,
@@ -179,6 +203,16 @@ impl Player {
     /// lookahead, without a jump.
     pub fn set_tempo(&self, bpm: f64) {
         let _ = self.live.send(LiveChange::Tempo(bpm));
+    }
+
+    /// Stops the music where it is, ending every sounding note, and keeps the place.
+    pub fn pause(&self) {
+        let _ = self.live.send(LiveChange::Pause);
+    }
+
+    /// Goes on from the place the last [`Player::pause`] kept.
+    pub fn resume(&self) {
+        let _ = self.live.send(LiveChange::Resume);
     }
 
     /// A handle for swapping songs in from another thread (the file watcher).
@@ -270,7 +304,7 @@ pub fn clear_status_line() -> &'static str {
     }
 }
 
-fn position_of(planner: &Planner, songs_taken: u64) -> Position {
+fn position_of(planner: &Planner, songs_taken: u64, clock: Following) -> Position {
     Position {
         anchor: planner.anchor(),
         bpm: planner.song().tempo.bpm,
@@ -278,6 +312,54 @@ fn position_of(planner: &Planner, songs_taken: u64) -> Position {
         next_bar: planner.next_bar(),
         songs_taken,
         swapped_at: planner.swapped_at(),
+        paused: planner.paused(),
+        clock,
+    }
+}
+
+/// Puts the planner in step with the clock's reading at play time `now`: the master's
+/// Start, Stop and Continue become the planner's, and while it runs its tempo and phase
+/// are followed. Returns what the player is doing, for the status line.
+fn keep_time(planner: &mut Planner, clock: &mut dyn ClockSource, now: f64) -> Following {
+    let quarters_per_bar = {
+        let meter = planner.song().tempo.meter;
+        (4.0 * f64::from(meter.beats) / f64::from(meter.unit.max(1))).max(1e-9)
+    };
+    match clock.read(now) {
+        ClockReading::Internal => Following::Internal,
+        ClockReading::Stopped { beats } => {
+            if planner.paused().is_none() {
+                planner.pause(now);
+            }
+            Following::Stopped {
+                bar: beats / quarters_per_bar,
+            }
+        }
+        ClockReading::Running { beats, bpm } => {
+            let bar = beats / quarters_per_bar;
+            if planner.paused().is_some() {
+                // The tempo first: resuming lays the bars out at the song's tempo.
+                if let Some(bpm) = bpm {
+                    planner.set_tempo(bpm, now);
+                }
+                planner.resume(now, bar);
+                if bpm.is_none() {
+                    // Only the downbeat goes until the pulses tell the tempo.
+                    planner.hold(now + HOLD_AFTER_START);
+                }
+            } else if let Some(bpm) = bpm {
+                planner.follow(now, bar, bpm);
+            }
+            Following::Running {
+                bpm: bpm.unwrap_or(planner.song().tempo.bpm),
+            }
+        }
+        ClockReading::Lost => {
+            if planner.paused().is_none() {
+                planner.pause(now);
+            }
+            Following::Lost
+        }
     }
 }
 
@@ -308,8 +390,10 @@ fn take_over(
 
 /// The planner thread: plans ahead every few milliseconds, swaps in reloaded songs, and
 /// ends (dropping the rings' producers, which tells the senders) when the song is over.
+#[allow(clippy::too_many_arguments)]
 fn plan(
     mut planner: Planner,
+    mut clock: Box<dyn ClockSource>,
     swapped: mpsc::Receiver<Song>,
     changes: mpsc::Receiver<LiveChange>,
     stop: Arc<AtomicBool>,
@@ -324,6 +408,7 @@ fn plan(
         .and_then(|ms| ms.parse::<u64>().ok())
         .map(|ms| Instant::now() + Duration::from_millis(ms));
     let mut songs_taken = 0u64;
+    clock.start(epoch);
     loop {
         if stop.load(Ordering::Acquire) {
             return;
@@ -343,11 +428,21 @@ fn plan(
             match change {
                 LiveChange::Mutes(flags) => planner.set_mutes(&flags, now),
                 LiveChange::Tempo(bpm) => planner.set_tempo(bpm, now),
+                LiveChange::Pause => {
+                    planner.pause(now);
+                }
+                LiveChange::Resume => {
+                    if let Some(bar) = planner.paused() {
+                        // From the lookahead's edge, so the first notes are on time.
+                        planner.resume(now + planner.lookahead(), bar);
+                    }
+                }
             }
         }
+        let following = keep_time(&mut planner, clock.as_mut(), now);
         let more = planner.step(now);
         if let Ok(mut p) = position.lock() {
-            *p = position_of(&planner, songs_taken);
+            *p = position_of(&planner, songs_taken, following);
         }
         if !more {
             return;
@@ -356,6 +451,87 @@ fn plan(
             Ok(song) => songs_taken += take_over(&mut planner, song, &swapped, announce),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(PLANNER_TICK),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::clock_follower::ClockFollower;
+    use crate::engine::cue::Cue;
+    use crate::engine::message::Message;
+    use crate::engine::midi::Midi;
+    use crate::engine::planner_options::PlannerOptions;
+
+    /// A master that sends Start at 1 s and then perfect pulses at `bpm`, read through the
+    /// same follower as a real MIDI clock.
+    struct Master {
+        follower: ClockFollower,
+        next_pulse: f64,
+        period: f64,
+        started: bool,
+    }
+
+    impl ClockSource for Master {
+        fn read(&mut self, now: f64) -> ClockReading {
+            if !self.started && now >= 1.0 {
+                self.started = true;
+                self.follower.start(1.0);
+                self.next_pulse = 1.0;
+            }
+            while self.started && self.next_pulse <= now {
+                self.follower.pulse(self.next_pulse);
+                self.next_pulse += self.period;
+            }
+            match self.follower.beats_at(now) {
+                Some(beats) if self.follower.running() => ClockReading::Running {
+                    beats,
+                    bpm: self.follower.bpm(),
+                },
+                _ => ClockReading::Stopped { beats: 0.0 },
+            }
+        }
+
+        fn describe(&self) -> String {
+            "test master".into()
+        }
+    }
+
+    #[test]
+    fn a_master_that_starts_with_its_first_pulse_is_followed_note_for_note() {
+        let song =
+            crate::lang::song::compile("tempo 120\ntrack hats drums\n  play \"hh*8\"\n").unwrap();
+        let (p, mut cues) = RingBuffer::<Cue>::new(1 << 14);
+        let options = PlannerOptions {
+            bars: Some(2),
+            lookahead: 0.12,
+            ..Default::default()
+        };
+        let mut planner = Planner::new(song, options, vec![p]);
+        let mut master = Master {
+            follower: ClockFollower::new(),
+            next_pulse: 0.0,
+            period: 60.0 / 100.0 / 24.0,
+            started: false,
+        };
+        let mut ons = Vec::new();
+        let mut now = 0.0;
+        while now < 7.0 {
+            keep_time(&mut planner, &mut master, now);
+            planner.step(now);
+            while let Ok(cue) = cues.pop() {
+                if let Midi::Channel(Message::NoteOn { .. }) = cue.midi {
+                    ons.push(cue.at);
+                }
+            }
+            now += 0.005;
+        }
+        assert_eq!(ons.len(), 16, "nothing before Start, two bars after it");
+        // The master's 100 BPM, not the song's 120: eighths 0.3 s apart from the Start. The
+        // second note was held until the pulses told the tempo, so it is on time too.
+        for (k, t) in ons.iter().enumerate() {
+            assert!((t - 1.0 - k as f64 * 0.3).abs() < 1e-6, "note {k} at {t}");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Where the music is, for the status line.
 
+use super::following::Following;
 use crate::engine::anchor::Anchor;
 
 /// The planner's view of the song, shared with the status line.
@@ -20,12 +21,20 @@ pub struct Position {
     pub songs_taken: u64,
     /// The bar the song playing now took over at (the first bar played, before any swap).
     pub swapped_at: i64,
+    /// Where the music stopped, while the transport is stopped.
+    pub paused: Option<f64>,
+    /// The clock the music keeps time with.
+    pub clock: Following,
 }
 
 impl Position {
     /// Bar and beat (both from 1) at play time `at`.
     pub fn bar_beat(&self, at: f64) -> (i64, u32) {
-        let position = self.anchor.position(at).max(0.0);
+        // While stopped the place stands still.
+        let position = self
+            .paused
+            .unwrap_or_else(|| self.anchor.position(at))
+            .max(0.0);
         let bar = position.floor();
         let beat = ((position - bar) * f64::from(self.beats)).floor() as u32;
         (bar as i64 + 1, beat.min(self.beats.saturating_sub(1)) + 1)

@@ -18,6 +18,8 @@ use super::timeline;
 use crate::lang::song::Song;
 use crate::theory::time::Time;
 
+mod transport;
+
 /// How long before the first note the bank and program changes go out, in seconds.
 const SETUP_GAP: f64 = 0.005;
 
@@ -46,6 +48,15 @@ pub struct Planner {
     /// The bar the newest swapped-in song took over at: bars before it were planned from an
     /// older song, so unmuting does not re-plan them.
     swapped_at: i64,
+    /// Stopped by the transport (a master clock's Stop, the user): the song position to go
+    /// on from. Nothing new is committed meanwhile.
+    paused: Option<f64>,
+    /// Play time before which a bar's notes are left out: the moment playing resumed
+    /// mid-bar, so nothing from before it starts late.
+    resume_from: f64,
+    /// Nothing at or after this play time is handed over yet: a master clock started before
+    /// its tempo was known, and what follows the downbeat waits to be timed by it.
+    held: Option<f64>,
 }
 
 impl Planner {
@@ -73,6 +84,9 @@ impl Planner {
             outs,
             begins_at: 0.0,
             swapped_at: options.from_bar,
+            paused: None,
+            resume_from: f64::NEG_INFINITY,
+            held: None,
         };
         planner.begin();
         planner
@@ -144,7 +158,8 @@ impl Planner {
         &self.song
     }
 
-    fn lookahead(&self) -> f64 {
+    /// How far ahead of play time messages are handed to the senders, in seconds.
+    pub fn lookahead(&self) -> f64 {
         self.options
             .lookahead
             .min(0.5 * self.anchor.seconds_per_cycle)
@@ -156,6 +171,11 @@ impl Planner {
     /// the senders the song is over).
     pub fn step(&mut self, now: f64) -> bool {
         let limit = now + self.lookahead();
+        if self.paused.is_some() {
+            // Only what ends the notes of the stop is still due.
+            self.emit(limit);
+            return true;
+        }
         while self.next_bar < self.end_bar && self.earliest(self.next_bar) < limit {
             self.commit();
         }
@@ -171,6 +191,7 @@ impl Planner {
     /// Hands everything planned before `limit` to the senders, in order, as far as the rings
     /// have room.
     fn emit(&mut self, limit: f64) {
+        let limit = self.held.map_or(limit, |held| limit.min(held));
         while let Some(front) = self.pending.front() {
             // Each message can become two (an overlap's early note-off), so wait for room for two.
             if front.at >= limit || self.outs.iter().any(|o| o.slots() < 2) {
@@ -264,7 +285,11 @@ impl Planner {
         let bar = self.next_bar;
         self.preview(bar);
         if let Some((_, list)) = self.preview.take() {
-            self.pending.extend(list);
+            if list.iter().any(|p| p.at < self.resume_from) {
+                self.pending.extend(transport::from(list, self.resume_from));
+            } else {
+                self.pending.extend(list);
+            }
         }
         self.sort();
         self.next_bar += 1;
@@ -512,18 +537,18 @@ mod tests {
     use crate::lang::song::compile;
     use rtrb::{Consumer, RingBuffer};
 
-    fn song(src: &str) -> Song {
+    pub(super) fn song(src: &str) -> Song {
         compile(src).unwrap()
     }
 
-    fn planner(s: Song, options: PlannerOptions) -> (Planner, Consumer<Cue>) {
+    pub(super) fn planner(s: Song, options: PlannerOptions) -> (Planner, Consumer<Cue>) {
         let (p, c) = RingBuffer::new(1 << 16);
         (Planner::new(s, options, vec![p]), c)
     }
 
     /// Runs the planner over play time in 5 ms steps up to `until`, checking it never hands
     /// over anything further ahead than it should; calls `at` each step.
-    fn drive(
+    pub(super) fn drive(
         planner: &mut Planner,
         cues: &mut Consumer<Cue>,
         until: f64,
@@ -549,7 +574,7 @@ mod tests {
         out
     }
 
-    fn notes_of(cues: &[Cue]) -> Vec<(f64, Message)> {
+    pub(super) fn notes_of(cues: &[Cue]) -> Vec<(f64, Message)> {
         cues.iter()
             .filter_map(|c| match c.midi {
                 Midi::Channel(m @ (Message::NoteOn { .. } | Message::NoteOff { .. })) => {
@@ -757,7 +782,7 @@ mod tests {
     }
 
     /// Every note-on has its note-off, per channel and key, and nothing is left sounding.
-    fn balanced(notes: &[(f64, Message)]) -> bool {
+    pub(super) fn balanced(notes: &[(f64, Message)]) -> bool {
         let mut sounding = Vec::new();
         for (_, m) in notes {
             match *m {

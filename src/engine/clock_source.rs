@@ -1,0 +1,44 @@
+//! Where the beat comes from: flam's own clock, or a master it follows (MIDI clock now,
+//! Ableton Link and JACK transport later). The planner thread reads the source every few
+//! milliseconds and starts, stops, moves or re-tempos the music to match.
+
+use std::time::Instant;
+
+/// What a clock says at a moment of play time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ClockReading {
+    /// flam keeps its own time: the song's tempo and the player's transport rule.
+    Internal,
+    /// The master is stopped (or has not started); it will go on from `beats` quarter notes
+    /// after the song's start.
+    Stopped {
+        /// The master's song position, in quarter notes.
+        beats: f64,
+    },
+    /// The master runs: the song is `beats` quarter notes in at the moment asked about, at
+    /// `bpm` quarter notes a minute (unknown for the first pulses of a clock that only began
+    /// with Start).
+    Running {
+        /// The master's song position, in quarter notes.
+        beats: f64,
+        /// The master's tempo, once a few pulses have come.
+        bpm: Option<f64>,
+    },
+    /// The master's clock stopped coming while it ran (a cable pulled, the master quit).
+    Lost,
+}
+
+/// A source of time for the player.
+pub trait ClockSource: Send {
+    /// Play time 0 is `epoch`; called once before the first reading.
+    fn start(&mut self, epoch: Instant) {
+        let _ = epoch;
+    }
+
+    /// The clock at play time `now` (seconds since the epoch), after taking in whatever
+    /// the master sent since the last reading.
+    fn read(&mut self, now: f64) -> ClockReading;
+
+    /// What it is, for the status line ("following MIDI clock, 121.3 BPM").
+    fn describe(&self) -> String;
+}

@@ -1,0 +1,17 @@
+//! flam's own clock: the song's tempo, started and stopped by the player.
+
+use super::clock_source::{ClockReading, ClockSource};
+
+/// The clock when nothing else leads: it always says "keep your own time".
+#[derive(Clone, Copy, Debug, Default)]
+pub struct InternalClock;
+
+impl ClockSource for InternalClock {
+    fn read(&mut self, _now: f64) -> ClockReading {
+        ClockReading::Internal
+    }
+
+    fn describe(&self) -> String {
+        "internal clock".into()
+    }
+}
