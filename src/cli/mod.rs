@@ -72,6 +72,15 @@ enum Command {
         /// Send MIDI clock (24 per quarter note) with Start and Stop.
         #[arg(long)]
         clock: bool,
+        /// Listen to a MIDI input: `midi:PORT` (ALSA, by name or number), `midi` (a virtual
+        /// ALSA port of flam's own), `jack:PORT` (a JACK MIDI output) or `jack` (flam's own
+        /// port `flam-in:in`).
+        #[arg(long = "in", value_name = "INPUT")]
+        input: Option<String>,
+        /// Whose clock to keep: `internal` (the song's tempo, the default) or `midi` (follow
+        /// the 24-PPQN clock, Start, Stop, Continue and Song Position on --in).
+        #[arg(long, value_name = "CLOCK")]
+        sync: Option<String>,
         /// Send this many ms early for an output that sounds late (once for all, or per --out).
         #[arg(long, value_name = "MS")]
         latency: Vec<f64>,
@@ -83,7 +92,7 @@ enum Command {
               value_parser = clap::value_parser!(u32).range(1..))]
         from: u32,
     },
-    /// List the MIDI outputs flam can see, ALSA and JACK.
+    /// List the MIDI outputs and inputs flam can see, ALSA and JACK.
     Ports,
     /// Compile .flam files and report every error; exit 0 when all compile, 2 when not.
     Check {
@@ -208,6 +217,8 @@ pub fn run() -> ExitCode {
             virtual_name,
             watch,
             clock,
+            input,
+            sync,
             latency,
             bars,
             from,
@@ -221,6 +232,8 @@ pub fn run() -> ExitCode {
             virtual_name,
             watch,
             clock,
+            input,
+            sync,
             latency_ms: latency,
             bars,
             from,

@@ -12,12 +12,17 @@ use super::failure::Failure;
 use super::font_preload::FontPreload;
 use super::interrupt;
 use super::source;
+use crate::engine::clock_source::ClockSource;
+use crate::engine::internal_clock::InternalClock;
+use crate::engine::midi_clock::MidiClock;
 use crate::engine::outcome::Outcome;
 use crate::engine::sink::Sink;
 use crate::lang::song::Song;
 use crate::output::audio_host::AudioHost;
+use crate::output::input_target::InputTarget;
 use crate::output::synth_meters::SynthMeters;
 use crate::output::target::Target;
+use crate::session::following::Following;
 use crate::session::play_options::PlayOptions;
 use crate::session::player::{self, Player};
 use crate::session::rig::{self, RigOptions};
@@ -44,6 +49,10 @@ pub struct PlayArgs {
     pub watch: bool,
     /// `--clock`.
     pub clock: bool,
+    /// `--in INPUT`.
+    pub input: Option<String>,
+    /// `--sync CLOCK`.
+    pub sync: Option<String>,
     /// `--latency MS` values: one for all outputs, or one per output.
     pub latency_ms: Vec<f64>,
     /// `--bars N`.
@@ -55,6 +64,9 @@ pub struct PlayArgs {
 /// How often the status line is redrawn.
 const STATUS_TICK: Duration = Duration::from_millis(100);
 
+/// The planner's lookahead while following a master clock, in seconds.
+const FOLLOWING_LOOKAHEAD: f64 = 0.12;
+
 /// Every how many status ticks the outputs are checked for having gone away.
 const MONITOR_EVERY: u32 = 10;
 
@@ -64,6 +76,11 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
     let targets = targets(args)?;
     let latencies = latencies(args, targets.len())?;
+    let input = match args.input.as_deref() {
+        Some(text) => Some(InputTarget::parse(text).map_err(Failure::input)?),
+        None => None,
+    };
+    let sync = Sync::parse(args.sync.as_deref(), input.is_some())?;
     let host = match args.audio.as_deref() {
         Some(text) => Some(AudioHost::parse(text).map_err(Failure::input)?),
         None => None,
@@ -164,14 +181,35 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         ));
         eprintln!("{line}");
     }
+    // The input opens last, just before playing, so nothing it hears waits in its ring.
+    let mut listening = match &input {
+        Some(target) => {
+            let opened = rig::open_input(target)?;
+            eprintln!("flam: listening to {}", opened.description);
+            Some(opened)
+        }
+        None => None,
+    };
+    let heard = listening.as_mut().and_then(|l| l.messages.take());
+    let clock: Box<dyn ClockSource> = match (sync, heard) {
+        (Sync::Midi, Some(messages)) => Box::new(MidiClock::new(messages)),
+        _ => Box::new(InternalClock),
+    };
     let options = PlayOptions {
         // Bars count from 1 on the command line and the status line, from 0 inside.
         from_bar: i64::from(args.from) - 1,
         bars: args.bars.map(i64::from),
         clock: args.clock,
+        // A master's Stop ends the notes at the lookahead's edge: keep it short when following
+        // one (the JACK and synth sinks take messages 80 ms early, so 120 ms still keeps every
+        // message on time).
+        lookahead: match sync {
+            Sync::Midi => FOLLOWING_LOOKAHEAD,
+            Sync::Internal => PlayOptions::default().lookahead,
+        },
         ..PlayOptions::default()
     };
-    let player = Player::start(song, outputs, &options);
+    let player = Player::start_with_clock(song, outputs, &options, clock);
     // The first signal stops gracefully (every note released).
     interrupt::raise_on_interrupt(&player.stop_flag(), 1)?;
     let _watch = if args.watch {
@@ -191,6 +229,8 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let stop = player.stop_flag();
     let mut ticks = 0u32;
     let mut first_sound_told = !args.verbose;
+    let mut input_gone_told = false;
+    let mut lost_told = false;
     while !player.is_finished() {
         std::thread::sleep(STATUS_TICK);
         ticks = ticks.wrapping_add(1);
@@ -198,6 +238,27 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
             for monitor in &mut monitors {
                 monitor();
             }
+        }
+        if let Some(opened) = &listening
+            && !input_gone_told
+            && opened.gone.load(Ordering::Acquire)
+        {
+            input_gone_told = true;
+            eprintln!(
+                "{}flam: the input {} went away; playing goes on",
+                player::clear_status_line(),
+                opened.description
+            );
+        }
+        let clock = player.position().clock;
+        if clock == Following::Lost && !lost_told {
+            lost_told = true;
+            eprintln!(
+                "{}flam: the clock stopped coming; every note ended, and playing goes on when it starts again",
+                player::clear_status_line()
+            );
+        } else if matches!(clock, Following::Running { .. }) {
+            lost_told = false;
         }
         if !first_sound_told {
             let heard = synths.iter().filter_map(|m| m.first_note_heard()).min();
@@ -211,11 +272,15 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
             }
         }
         if status {
-            let (bar, beat) = player.position().bar_beat(player.now());
+            let position = player.position();
+            let (bar, beat) = position.bar_beat(player.now());
             let (notes, sounding) = player.counts();
-            let bpm = player.position().bpm;
-            let mut line =
-                format!("▶ {bar}:{beat}  {bpm:.0} BPM  {notes} notes sent, {sounding} sounding");
+            let mut line = match position.clock {
+                Following::Internal => format!("▶ {bar}:{beat}  {:.0} BPM", position.bpm),
+                Following::Running { .. } => format!("▶ {bar}:{beat}  {}", position.clock),
+                _ => format!("■ {bar}:{beat}  {}", position.clock),
+            };
+            line.push_str(&format!("  {notes} notes sent, {sounding} sounding"));
             if !synths.is_empty() {
                 let underruns: u64 = synths.iter().map(|m| m.underruns()).sum();
                 let load = synths.iter().map(|m| m.take_load()).fold(0.0f32, f32::max);
@@ -252,6 +317,9 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     for meters in &synths {
         report_synth(meters, args.verbose);
     }
+    if let Some(line) = listening.as_ref().and_then(|l| l.counts.report("input")) {
+        eprintln!("{line}");
+    }
     if signalled {
         eprintln!("flam: stopped; every note released");
     }
@@ -274,6 +342,35 @@ fn report_synth(meters: &SynthMeters, verbose: bool) {
         eprintln!(
             "  = help: a larger --buffer (e.g. --buffer 1024) or real-time priority for flam (the `audio` group) prevents underruns"
         );
+    }
+}
+
+/// Whose clock `flam play` keeps (`--sync`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sync {
+    /// The song's own tempo.
+    Internal,
+    /// A MIDI clock master on `--in`.
+    Midi,
+}
+
+impl Sync {
+    fn parse(text: Option<&str>, has_input: bool) -> Result<Sync, Failure> {
+        let sync = match text.map(|t| t.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("internal") => Sync::Internal,
+            Some("midi") => Sync::Midi,
+            Some(other) => {
+                return Err(Failure::input(format!(
+                    "error: unknown clock `{other}`\n  = help: use --sync internal (the song's tempo) or --sync midi (follow a MIDI clock on --in)"
+                )));
+            }
+        };
+        if sync == Sync::Midi && !has_input {
+            return Err(Failure::input(
+                "error: --sync midi needs an input to hear the clock on\n  = help: add --in jack:PORT or --in midi:PORT (see `flam ports`), or --in jack for flam's own port",
+            ));
+        }
+        Ok(sync)
     }
 }
 

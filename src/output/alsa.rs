@@ -83,50 +83,7 @@ pub fn open(selector: &str) -> Result<Opened, OutputError> {
         .iter()
         .map(|p| out.port_name(p).unwrap_or_default())
         .collect();
-    let listing = |kind: OutputErrorKind, problem: String| {
-        let error = OutputError::new(kind, problem);
-        if names.is_empty() {
-            error.help("no ALSA MIDI ports are available; plug in a device or start a synth")
-        } else {
-            let list: Vec<String> = names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| format!("      {i}: {n}"))
-                .collect();
-            error.help(format!("the ALSA ports are:\n{}", list.join("\n")))
-        }
-    };
-    let index = if let Ok(i) = selector.parse::<usize>() {
-        if i >= names.len() {
-            return Err(listing(
-                OutputErrorKind::NotFound,
-                format!("there is no ALSA MIDI port number {i}"),
-            ));
-        }
-        i
-    } else if let Some(i) = names.iter().position(|n| n == selector) {
-        i
-    } else {
-        let wanted = selector.to_lowercase();
-        let matches: Vec<usize> = (0..names.len())
-            .filter(|&i| names[i].to_lowercase().contains(&wanted))
-            .collect();
-        match matches.as_slice() {
-            [i] => *i,
-            [] => {
-                return Err(listing(
-                    OutputErrorKind::NotFound,
-                    format!("no ALSA MIDI port is called `{selector}`"),
-                ));
-            }
-            _ => {
-                return Err(listing(
-                    OutputErrorKind::Ambiguous,
-                    format!("`{selector}` names more than one ALSA MIDI port"),
-                ));
-            }
-        }
-    };
+    let index = choose(&names, selector)?;
     let name = names[index].clone();
     let connection = out.connect(&available[index], "flam").map_err(|e| {
         OutputError::new(
@@ -174,4 +131,54 @@ pub fn open_virtual(name: &str) -> Result<Opened, OutputError> {
         monitor: None,
         synth: None,
     })
+}
+
+/// Which of the ALSA ports `names` the user means by `selector`: a number from `flam ports`,
+/// the whole name, or a unique part of it, ignoring case.
+pub fn choose(names: &[String], selector: &str) -> Result<usize, OutputError> {
+    let listing = |kind: OutputErrorKind, problem: String| {
+        let error = OutputError::new(kind, problem);
+        if names.is_empty() {
+            error.help("no ALSA MIDI ports are available; plug in a device or start a synth")
+        } else {
+            let list: Vec<String> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("      {i}: {n}"))
+                .collect();
+            error.help(format!("the ALSA ports are:\n{}", list.join("\n")))
+        }
+    };
+    let index = if let Ok(i) = selector.parse::<usize>() {
+        if i >= names.len() {
+            return Err(listing(
+                OutputErrorKind::NotFound,
+                format!("there is no ALSA MIDI port number {i}"),
+            ));
+        }
+        i
+    } else if let Some(i) = names.iter().position(|n| n == selector) {
+        i
+    } else {
+        let wanted = selector.to_lowercase();
+        let matches: Vec<usize> = (0..names.len())
+            .filter(|&i| names[i].to_lowercase().contains(&wanted))
+            .collect();
+        match matches.as_slice() {
+            [i] => *i,
+            [] => {
+                return Err(listing(
+                    OutputErrorKind::NotFound,
+                    format!("no ALSA MIDI port is called `{selector}`"),
+                ));
+            }
+            _ => {
+                return Err(listing(
+                    OutputErrorKind::Ambiguous,
+                    format!("`{selector}` names more than one ALSA MIDI port"),
+                ));
+            }
+        }
+    };
+    Ok(index)
 }

@@ -4,6 +4,7 @@
 //! Offline: the SoundFont synthesizer, rendering to WAV and export to MIDI files.
 
 pub mod alsa;
+pub mod alsa_input;
 pub mod atomic_file;
 pub mod audio_clock;
 pub mod audio_device;
@@ -15,12 +16,15 @@ pub mod decimator;
 pub mod delivery_counts;
 pub mod destination;
 pub mod handover;
+pub mod input_counts;
+pub mod input_target;
 #[cfg(feature = "jack")]
 pub mod jack;
 pub mod length;
 pub mod limiter;
 pub mod listing;
 pub mod opened;
+pub mod opened_input;
 pub mod output_error;
 pub mod quiet_stderr;
 pub mod render;
@@ -140,4 +144,31 @@ fn open_jack(_port: Option<&str>, _virtual_name: Option<&str>) -> Result<Opened,
         "this flam was built without JACK support",
     )
     .help("rebuild with `cargo build --features jack`, or use --out midi:PORT"))
+}
+
+/// The port name flam's own MIDI input gets when nothing names it.
+pub const DEFAULT_INPUT: &str = "in";
+
+/// Opens a MIDI input: someone else's port to listen to, or a port of flam's own.
+pub fn open_input(
+    target: &input_target::InputTarget,
+) -> Result<opened_input::OpenedInput, OutputError> {
+    match target {
+        input_target::InputTarget::Alsa(port) => alsa_input::open(port.as_deref(), DEFAULT_INPUT),
+        input_target::InputTarget::Jack(port) => open_jack_input(port.as_deref()),
+    }
+}
+
+#[cfg(feature = "jack")]
+fn open_jack_input(port: Option<&str>) -> Result<opened_input::OpenedInput, OutputError> {
+    jack::jack_input::open(DEFAULT_INPUT, port)
+}
+
+#[cfg(not(feature = "jack"))]
+fn open_jack_input(_port: Option<&str>) -> Result<opened_input::OpenedInput, OutputError> {
+    Err(OutputError::new(
+        OutputErrorKind::NotBuilt,
+        "this flam was built without JACK support",
+    )
+    .help("rebuild with `cargo build --features jack`, or use --in midi:PORT"))
 }

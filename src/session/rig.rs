@@ -9,7 +9,9 @@ use rustysynth::SoundFont;
 
 use crate::output::audio_device::AudioDevice;
 use crate::output::audio_host::AudioHost;
+use crate::output::input_target::InputTarget;
 use crate::output::opened::Opened;
+use crate::output::opened_input::OpenedInput;
 use crate::output::output_error::OutputError;
 use crate::output::target::Target;
 use crate::output::{self};
@@ -164,4 +166,9 @@ impl Prepared {
             (other, _) => Ok(output::open(other, options.virtual_name.as_deref())?),
         }
     }
+}
+
+/// Opens the MIDI input `target` names, for a clock to follow (and, later, keys to play).
+pub fn open_input(target: &InputTarget) -> Result<OpenedInput, OutputError> {
+    output::open_input(target)
 }

@@ -73,23 +73,21 @@ pub fn running() -> bool {
     connect("flam-probe").is_ok()
 }
 
-/// The MIDI input ports on the JACK server: where flam can send.
-pub fn ports() -> Result<Vec<String>, OutputError> {
-    let client = connect("flam-ports")?;
-    Ok(client.ports(
-        None,
-        Some(MidiOut::default().jack_port_type()),
-        PortFlags::IS_INPUT,
-    ))
+/// The JACK MIDI ports with `flags` (inputs: where flam can send; outputs: what flam can
+/// listen to).
+pub fn midi_ports(client: &Client, flags: PortFlags) -> Vec<String> {
+    client.ports(None, Some(MidiOut::default().jack_port_type()), flags)
 }
 
-/// Finds the port `wanted` names: exactly, or a unique part of a MIDI input's name.
-fn resolve(client: &Client, wanted: &str) -> Result<String, OutputError> {
-    let all = client.ports(
-        None,
-        Some(MidiOut::default().jack_port_type()),
-        PortFlags::IS_INPUT,
-    );
+/// Finds the MIDI port with `flags` that `wanted` names: exactly, or a unique part of its
+/// name. `noun` says which kind for the error ("input", "output").
+pub fn resolve(
+    client: &Client,
+    wanted: &str,
+    flags: PortFlags,
+    noun: &str,
+) -> Result<String, OutputError> {
+    let all = midi_ports(client, flags);
     if all.iter().any(|p| p == wanted) {
         return Ok(wanted.to_string());
     }
@@ -104,19 +102,19 @@ fn resolve(client: &Client, wanted: &str) -> Result<String, OutputError> {
             let error = if matches.is_empty() {
                 OutputError::new(
                     OutputErrorKind::NotFound,
-                    format!("no JACK MIDI input port is called `{wanted}`"),
+                    format!("no JACK MIDI {noun} port is called `{wanted}`"),
                 )
             } else {
                 OutputError::new(
                     OutputErrorKind::Ambiguous,
-                    format!("`{wanted}` names more than one JACK MIDI input port"),
+                    format!("`{wanted}` names more than one JACK MIDI {noun} port"),
                 )
             };
             Err(if all.is_empty() {
-                error.help("no JACK MIDI inputs exist; start a synth, or use --out jack and connect flam's port later")
+                error.help(format!("no JACK MIDI {noun}s exist; start a synth or a controller, or leave the port out and connect flam's port later"))
             } else {
                 error.help(format!(
-                    "the JACK MIDI inputs are:\n      {}",
+                    "the JACK MIDI {noun}s are:\n      {}",
                     all.join("\n      ")
                 ))
             })
@@ -137,7 +135,7 @@ impl JackSink {
             .name()
             .map_err(|e| refused(format!("cannot name the JACK port: {e}")))?;
         let target = match target {
-            Some(t) => Some(resolve(&client, t)?),
+            Some(t) => Some(resolve(&client, t, PortFlags::IS_INPUT, "input")?),
             None => None,
         };
         let sample_rate = f64::from(client.sample_rate().max(1));

@@ -4,7 +4,9 @@
 pub mod audio_notifications;
 pub mod audio_process;
 pub mod frame_cue;
+pub mod input_process;
 pub mod jack_audio;
+pub mod jack_input;
 pub mod jack_sink;
 pub mod notifications;
 pub mod process;
