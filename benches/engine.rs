@@ -6,7 +6,13 @@
 //!     ideal deadline, measured by the capture output stamping the clock at send, idle and
 //!     loaded. Targets: p99 < 100 µs idle, < 1 ms loaded.
 //!
-//! Run with `cargo bench --bench engine`. Part (a) needs `jackd` (it starts its own server).
+//! (c) Following a MIDI clock master on JACK: a client sends 24-PPQN clock (steady 120 BPM,
+//!     120 with ±1 ms jitter per pulse, a ramp 100→140 over four bars) into flam's input;
+//!     each recorded note-on is compared with the master's ideal pulse for its place.
+//!     Targets: p99 < 1 ms, max < 2 ms; tempo within 0.1% when steady.
+//!
+//! Run with `cargo bench --bench engine`. Parts (a) and (c) need `jackd` (they start their
+//! own server).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,6 +32,8 @@ use flam::session::play_options::PlayOptions;
 use flam::session::player::Player;
 use flam::session::realtime;
 use flam::theory::time::Time;
+#[path = "../tests/support/clock_master.rs"]
+mod clock_master;
 #[path = "../tests/support/jack.rs"]
 mod support;
 #[path = "../tests/support/tool.rs"]
@@ -233,6 +241,125 @@ fn bench_sender() {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// (c) Following MIDI clock
+
+/// Sixteenths: a note every 6 pulses.
+const SIXTEENTHS: &str = "tempo 90\ntrack hats drums\n  play \"hh*16\"\n";
+
+/// Bars each clock run plays.
+const CLOCK_BARS: i64 = 8;
+
+fn clock_run(label: &str, bpm: f64, jitter_us: u32, ramp_to: Option<f64>) {
+    use flam::engine::midi_clock::MidiClock;
+    use flam::output::input_target::InputTarget;
+
+    let mut rec = Recorder::new(1);
+    let mut master = clock_master::ClockMaster::new(bpm);
+    master.jitter(jitter_us);
+    let mut input = flam::output::open_input(&InputTarget::Jack(Some("clk:out".into())))
+        .expect("flam's JACK input opens");
+    let opened = flam::output::open(&Target::Jack(Some("rec:in0".into())), Some(label))
+        .expect("flam's JACK output opens");
+    let Some(messages) = input.messages.take() else {
+        return;
+    };
+    let player = Player::start_with_clock(
+        compile(SIXTEENTHS).expect("compiles"),
+        vec![(opened.sink, 0.0)],
+        &PlayOptions {
+            bars: Some(CLOCK_BARS),
+            lookahead: 0.12,
+            ..PlayOptions::default()
+        },
+        Box::new(MidiClock::new(messages)),
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = master.ideal_pulses();
+    master.start();
+    let started = Instant::now();
+    let mut tempo_errors = Vec::new();
+    while !player.is_finished() {
+        std::thread::sleep(Duration::from_millis(5));
+        let pulses = master
+            .shared
+            .pulses
+            .load(std::sync::atomic::Ordering::Acquire) as f64;
+        let beats = pulses / 24.0;
+        let now_bpm = match ramp_to {
+            // The ramp: the first two bars steady, then up over four bars, then steady.
+            Some(to) => bpm + (to - bpm) * ((beats - 8.0) / 16.0).clamp(0.0, 1.0),
+            None => bpm,
+        };
+        master.set_bpm(now_bpm);
+        // Steady tempo: read in the last two bars.
+        if ramp_to.is_none() && beats > 24.0 {
+            tempo_errors.push((player.position().bpm / bpm - 1.0).abs() * 100.0);
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            player.stop();
+        }
+    }
+    let _ = player.wait();
+    std::thread::sleep(Duration::from_millis(50));
+    let ideal = master.ideal_pulses();
+    let ons: Vec<f64> = rec
+        .port(0)
+        .iter()
+        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
+        .map(|r| f64::from(r.frame))
+        .collect();
+    let notes = (CLOCK_BARS * 16) as usize;
+    if ons.len() != notes || ideal.len() < (notes - 1) * 6 {
+        println!(
+            "  {label:<22} recorded {} note-ons of {notes}, {} pulses",
+            ons.len(),
+            ideal.len()
+        );
+        return;
+    }
+    let ms = |frames: f64| frames / f64::from(RATE) * 1000.0;
+    let start_latency = ms(ons[0] - ideal[0]);
+    let mut errors: Vec<f64> = ons
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(k, on)| ms(on - ideal[k * 6]).abs())
+        .collect();
+    errors.sort_by(f64::total_cmp);
+    tempo_errors.sort_by(f64::total_cmp);
+    let tempo = if tempo_errors.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "  tempo error: median {:.3}%  max {:.3}%",
+            percentile(&tempo_errors, 0.5),
+            tempo_errors.last().copied().unwrap_or(f64::NAN)
+        )
+    };
+    println!(
+        "  {label:<22} {} onsets  error vs the master's pulses: p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms  (downbeat after Start: {start_latency:.2} ms; xruns: {}){tempo}",
+        errors.len(),
+        percentile(&errors, 0.5),
+        percentile(&errors, 0.99),
+        errors.last().copied().unwrap_or(f64::NAN),
+        rec.xruns()
+    );
+}
+
+fn bench_clock() {
+    println!(
+        "(c) following a MIDI clock master on JACK, sixteenths for {CLOCK_BARS} bars, 120 ms lookahead"
+    );
+    let Some(_server) = Server::start() else {
+        println!("  skipped: could not start jackd (apt-get install jackd2)");
+        return;
+    };
+    clock_run("steady 120", 120.0, 0, None);
+    clock_run("120, ±1 ms jitter", 120.0, 1000, None);
+    clock_run("ramp 100→140", 100.0, 0, Some(140.0));
+}
+
 fn main() {
     // `cargo bench` passes --bench; under `cargo test --benches` (no flag) only check that
     // the benchmark builds, since it takes half a minute and starts a JACK server.
@@ -240,6 +367,11 @@ fn main() {
         println!("engine benchmark: run it with `cargo bench --bench engine`");
         return;
     }
-    bench_sender();
-    bench_jack();
+    // `cargo bench --bench engine -- clock` runs part (c) alone.
+    let only_clock = std::env::args().any(|a| a == "clock");
+    if !only_clock {
+        bench_sender();
+        bench_jack();
+    }
+    bench_clock();
 }

@@ -15,6 +15,12 @@ const RING: usize = 24;
 /// Pulses needed in the ring before its fit is trusted over the last good one: a sixteenth.
 const MIN_FIT: usize = 6;
 
+/// How many standard errors a parabola's curvature must stand out by before it is believed
+/// over a straight line. High, because a parabola's end slope swings with the jitter: a
+/// clean ramp stands out by far more, and a jittery gentle one is read as a line (half a
+/// beat behind, but smooth).
+const CURVE_T: f64 = 6.0;
+
 /// Silence, in beats at the estimated tempo, after which the clock counts as lost.
 const LOST_BEATS: f64 = 2.0;
 
@@ -198,8 +204,10 @@ impl ClockFollower {
         self.len = 0;
     }
 
-    /// The least-squares line through the ring, time against pulse index: seconds per pulse and
-    /// the newest pulse's time on the line.
+    /// The least-squares fit through the ring, time against pulse index: seconds per pulse
+    /// and the newest pulse's time on the fit. A straight line, unless a parabola fits
+    /// clearly better (its curvature stands out of the jitter by [`CURVE_T`] standard errors):
+    /// a tempo ramp, whose newest pulses a line would place half a beat behind.
     fn fit(&self) -> Option<(f64, f64)> {
         if self.len < MIN_FIT {
             return None;
@@ -209,15 +217,39 @@ impl ClockFollower {
         let origin = *self.times.get(oldest)?;
         let n = self.len as f64;
         let mean_x = (n - 1.0) / 2.0;
-        let (mut sum_y, mut sum_xy) = (0.0, 0.0);
+        let (mut sum_y, mut sum_xy, mut sum_xxy, mut s2, mut s4) = (0.0, 0.0, 0.0, 0.0, 0.0);
         for k in 0..self.len {
             let y = self.times.get((oldest + k) % RING)? - origin;
+            let x = k as f64 - mean_x;
             sum_y += y;
-            sum_xy += (k as f64 - mean_x) * y;
+            sum_xy += x * y;
+            sum_xxy += x * x * y;
+            s2 += x * x;
+            s4 += x * x * x * x;
         }
-        let sum_xx = n * (n * n - 1.0) / 12.0;
-        let period = sum_xy / sum_xx;
-        let anchor = origin + sum_y / n + period * (n - 1.0 - mean_x);
+        let end = n - 1.0 - mean_x;
+        let slope = sum_xy / s2;
+        let mut period = slope;
+        let mut anchor = origin + sum_y / n + slope * end;
+        // The parabola a + b·x + c·x² (b is the line's slope: x is centred, so odd sums vanish).
+        let det = n * s4 - s2 * s2;
+        // Only over a whole beat: a parabola through a few pulses swings with their jitter.
+        if self.len == RING && det > 0.0 {
+            let a = (s4 * sum_y - s2 * sum_xxy) / det;
+            let c = (n * sum_xxy - s2 * sum_y) / det;
+            let mut residual = 0.0;
+            for k in 0..self.len {
+                let y = self.times.get((oldest + k) % RING)? - origin;
+                let x = k as f64 - mean_x;
+                residual += (y - (a + slope * x + c * x * x)).powi(2);
+            }
+            let variance = residual / (n - 3.0);
+            let standard_error = (variance * n / det).sqrt();
+            if c.abs() > CURVE_T * standard_error {
+                period = slope + 2.0 * c * end;
+                anchor = origin + a + slope * end + c * end * end;
+            }
+        }
         (period.is_finite() && period >= MIN_PERIOD && anchor.is_finite())
             .then_some((period, anchor))
     }
@@ -327,11 +359,13 @@ mod tests {
             };
             t += period(bpm);
             if (24..24 * 8).contains(&i) {
-                // The fit reads the tempo at the middle of its beat of pulses.
-                let half_a_beat_ago = 100.0 + 5.0 * (beat - 0.5);
+                // The parabola reads the tempo of the newest pulses, not of half a beat ago
+                // as a straight line through the beat would.
+                let now = 100.0 + 5.0 * i as f64 / 24.0;
                 assert!(
-                    close(clock.bpm().unwrap(), half_a_beat_ago, 5e-3),
-                    "pulse {i}"
+                    close(clock.bpm().unwrap(), now, 1e-3),
+                    "pulse {i}: {} vs {now}",
+                    clock.bpm().unwrap()
                 );
             }
             if i == 24 * 9 {

@@ -12,6 +12,7 @@ use jack::{
     AsyncClient, Client, ClientOptions, Control, MidiOut, Port, ProcessHandler, ProcessScope,
     RawMidi,
 };
+use rtrb::{Consumer, Producer, RingBuffer};
 
 /// What the test asks the master to do next (taken by the process callback).
 const IDLE: u32 = 0;
@@ -40,6 +41,8 @@ pub struct Shared {
 
 struct Master {
     port: Port<MidiOut>,
+    /// Each pulse's ideal frame (before jitter), for a benchmark to measure against.
+    ideal: Producer<f64>,
     shared: Arc<Shared>,
     running: bool,
     /// The next pulse's ideal frame, counted from the run's first pulse.
@@ -121,6 +124,7 @@ impl ProcessHandler for Master {
                     time: at,
                     bytes: &[0xf8],
                 });
+                let _ = self.ideal.push(f64::from(start) + ideal);
                 self.next += period;
                 self.count += 1;
                 self.shared.pulses.store(self.count, Ordering::Release);
@@ -133,6 +137,7 @@ impl ProcessHandler for Master {
 /// A running clock master; closed when dropped.
 pub struct ClockMaster {
     _client: AsyncClient<(), Master>,
+    ideal: Consumer<f64>,
     /// What it did, for the test to compare with.
     pub shared: Arc<Shared>,
 }
@@ -149,8 +154,10 @@ impl ClockMaster {
         shared
             .milli_bpm
             .store((bpm * 1000.0) as u64, Ordering::Relaxed);
+        let (producer, ideal) = RingBuffer::new(1 << 16);
         let master = Master {
             port,
+            ideal: producer,
             shared: shared.clone(),
             running: false,
             next: 0.0,
@@ -161,6 +168,7 @@ impl ClockMaster {
         let client = client.activate_async((), master).expect("activate");
         ClockMaster {
             _client: client,
+            ideal,
             shared,
         }
     }
@@ -194,6 +202,23 @@ impl ClockMaster {
             .as_client()
             .port_by_name("clk:out")
             .is_some_and(|p| p.get_connections().iter().any(|c| c == port))
+    }
+
+    /// Sets the tempo from now on (a ramp is many small steps).
+    pub fn set_bpm(&self, bpm: f64) {
+        self.shared
+            .milli_bpm
+            .store((bpm * 1000.0) as u64, Ordering::Relaxed);
+    }
+
+    /// The ideal (unjittered) frame of every pulse sent since the last call, in order; frames
+    /// are JACK's frame clock, unwrapped to f64.
+    pub fn ideal_pulses(&mut self) -> Vec<f64> {
+        let mut out = Vec::new();
+        while let Ok(f) = self.ideal.pop() {
+            out.push(f);
+        }
+        out
     }
 
     /// Jitters every pulse by up to ± `micros`.
