@@ -244,3 +244,80 @@ fn the_real_time_loops_name_no_locks_channels_or_io() {
         }
     }
 }
+
+/// A second of what a busy rig sends an input: clock at 120 BPM from Start, a chord with
+/// running status, a SysEx dump cut by a note, stray data bytes, active sensing.
+fn busy_input() -> Vec<(f64, Vec<u8>)> {
+    let mut bytes = vec![(0.0, vec![0xfa])];
+    for pulse in 0..48 {
+        let at = pulse as f64 * 60.0 / 120.0 / 24.0;
+        bytes.push((at, vec![0xf8]));
+        match pulse % 12 {
+            0 => bytes.push((at, vec![0x90, 60, 100, 64, 90, 67, 80])),
+            3 => bytes.push((at, vec![0xf0, 0x41, 0x10, 0x42, 0xf8, 0x12, 0x90, 62, 70])),
+            // A SysEx ends running status, so the two data bytes after it are stray.
+            6 => bytes.push((at, vec![0xf0, 0x7e, 0xf7, 0x33, 0x44, 0xfe])),
+            9 => bytes.push((at, vec![0x80, 60, 0, 64, 0, 67, 0])),
+            _ => {}
+        }
+    }
+    bytes
+}
+
+#[test]
+fn the_input_path_neither_allocates_nor_locks() {
+    use flam::engine::clock_follower::ClockFollower;
+    use flam::engine::incoming::Incoming;
+    use flam::engine::midi_parser::MidiParser;
+    use flam::engine::stamped::Stamped;
+
+    let input = busy_input();
+    let (mut producer, mut consumer) = RingBuffer::<Stamped>::new(4096);
+    let mut parser = MidiParser::new();
+    let mut follower = ClockFollower::new();
+    let base = Instant::now();
+    let (mut notes, mut pulses) = (0, 0);
+    #[cfg(debug_assertions)]
+    assert_no_alloc::reset_violation_count();
+    // What the JACK input callback does (parse, stamp, push), then what the clock source does
+    // with it (pop, follow, read the position).
+    assert_no_alloc::assert_no_alloc(|| {
+        for (at, bytes) in &input {
+            let stamp = base + Duration::from_secs_f64(*at);
+            for &byte in bytes {
+                if let Some(message) = parser.feed(byte) {
+                    let _ = producer.push(Stamped { at: stamp, message });
+                }
+            }
+        }
+        while let Ok(stamped) = consumer.pop() {
+            let at = stamped.at.duration_since(base).as_secs_f64();
+            match stamped.message {
+                Incoming::Start => follower.start(at),
+                Incoming::Clock => {
+                    follower.pulse(at);
+                    pulses += 1;
+                }
+                Incoming::NoteOn { .. } => notes += 1,
+                _ => {}
+            }
+            let _ = follower.beats_at(at);
+        }
+    });
+    #[cfg(debug_assertions)]
+    assert_eq!(
+        assert_no_alloc::violation_count(),
+        0,
+        "the input path allocated"
+    );
+    assert_eq!(pulses, 48 + 4, "every pulse, those inside the SysEx too");
+    assert_eq!(
+        notes,
+        4 * 3 + 4,
+        "the chords by running status, and the note after the SysEx"
+    );
+    assert_eq!(parser.sysex(), 8);
+    assert!(parser.stray() >= 4 * 2, "the stray data bytes were counted");
+    let bpm = follower.bpm().unwrap();
+    assert!((bpm - 120.0).abs() < 1e-6, "{bpm}");
+}

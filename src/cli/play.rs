@@ -193,7 +193,8 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let heard = listening.as_mut().and_then(|l| l.messages.take());
     let clock: Box<dyn ClockSource> = match (sync, heard) {
         (Sync::Midi, Some(messages)) => Box::new(MidiClock::new(messages)),
-        _ => Box::new(InternalClock),
+        (Sync::Internal, Some(messages)) => Box::new(InternalClock::draining(messages)),
+        _ => Box::new(InternalClock::default()),
     };
     let options = PlayOptions {
         // Bars count from 1 on the command line and the status line, from 0 inside.

@@ -67,7 +67,7 @@ impl Player {
     /// A panic anywhere in the process from now on raises the stop flag, so the senders
     /// release every sounding note before the process ends.
     pub fn start(song: Song, outputs: Vec<(Box<dyn Sink>, f64)>, options: &PlayOptions) -> Player {
-        Player::start_with_clock(song, outputs, options, Box::new(InternalClock))
+        Player::start_with_clock(song, outputs, options, Box::new(InternalClock::default()))
     }
 
     /// Starts playing `song` to `outputs` in time with `clock`: flam's own, or a master it
