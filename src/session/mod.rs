@@ -3,6 +3,7 @@
 
 pub mod ending;
 pub mod following;
+pub mod performance;
 pub mod play_options;
 pub mod player;
 pub mod position;

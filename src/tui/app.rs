@@ -11,9 +11,10 @@ use super::keymap::{Action, Focus};
 use super::strings;
 use super::transport::{Telemetry, Transport};
 use crate::lang::diagnostic::{Diagnostic, line_col};
-use crate::lang::song::{Song, Track};
+use crate::lang::song::Song;
 use crate::output::atomic_file::write_atomically;
 use crate::pattern::Span;
+use crate::session::performance::Performance;
 use crate::session::recovery;
 use crate::theory::time::Time;
 
@@ -87,18 +88,14 @@ pub struct App {
     pub outgoing: Option<Song>,
     /// The tracks of that song.
     pub tracks: Vec<TrackView>,
-    /// Tracks muted from the UI, by name.
-    pub muted: HashSet<String>,
-    /// Tracks soloed from the UI, by name.
-    pub soloed: HashSet<String>,
+    /// Tempo, mutes and solos changed live, kept apart from the compiled song.
+    pub performance: Performance,
     /// The selected track in the panel.
     pub selected: usize,
     /// Which pane has the keyboard.
     pub focus: Focus,
     /// A window over the screen.
     pub overlay: Option<Overlay>,
-    /// Tempo in BPM (the song's, or the one set live).
-    pub bpm: f64,
     /// The latest telemetry.
     pub telemetry: Telemetry,
     /// flam's own CPU use, as a share of one core (all its threads).
@@ -127,7 +124,6 @@ pub struct App {
     /// F3 wrote the live mutes into the text: clear them when that text is sent.
     live_kept: bool,
     last_edit: Instant,
-    song_bpm: Option<f64>,
     taps: Vec<Instant>,
     transport: Box<dyn Transport>,
 }
@@ -152,12 +148,10 @@ impl App {
             song: None,
             outgoing: None,
             tracks: Vec::new(),
-            muted: HashSet::new(),
-            soloed: HashSet::new(),
+            performance: Performance::new(120.0),
             selected: 0,
             focus: Focus::Editor,
             overlay,
-            bpm: 120.0,
             telemetry: Telemetry::default(),
             cpu: 0.0,
             grid: Grid::default(),
@@ -173,7 +167,6 @@ impl App {
             takes_over: None,
             live_kept: false,
             last_edit: Instant::now() - COMPILE_PAUSE,
-            song_bpm: None,
             taps: Vec::new(),
             transport,
         }
@@ -265,13 +258,13 @@ impl App {
         let silent: HashSet<String> = song
             .tracks
             .iter()
-            .filter(|t| self.silenced(t))
+            .filter(|t| self.performance.silenced(t))
             .map(|t| t.name.clone())
             .collect();
-        let bpm = if self.bpm.fract() == 0.0 {
-            format!("{}", self.bpm as i64)
+        let bpm = if self.performance.bpm.fract() == 0.0 {
+            format!("{}", self.performance.bpm as i64)
         } else {
-            format!("{:.1}", self.bpm)
+            format!("{:.1}", self.performance.bpm)
         };
         let lines: Vec<String> = self.editor.lines().to_vec();
         let mut changed = 0;
@@ -294,7 +287,7 @@ impl App {
                 change(&mut self.editor, i, &line, false);
             }
             Some(_) => {}
-            None if (self.bpm - 120.0).abs() > f64::EPSILON => {
+            None if (self.performance.bpm - 120.0).abs() > f64::EPSILON => {
                 change(&mut self.editor, 0, &wanted, true);
             }
             None => {}
@@ -371,15 +364,10 @@ impl App {
     fn adopt(&mut self, song: Song) {
         self.unsent = None;
         if std::mem::take(&mut self.live_kept) {
-            self.muted.clear();
-            self.soloed.clear();
+            self.performance.clear_mutes();
         }
         self.sent_text = Some(self.editor.text());
-        // A tempo written in the source wins when it changes; otherwise the live tempo stays.
-        if self.song_bpm != Some(song.tempo.bpm) {
-            self.song_bpm = Some(song.tempo.bpm);
-            self.bpm = song.tempo.bpm;
-        }
+        self.performance.adopt(&song);
         self.tracks = song
             .tracks
             .iter()
@@ -396,10 +384,7 @@ impl App {
             })
             .collect();
         self.selected = self.selected.min(self.tracks.len().saturating_sub(1));
-        let mut live = song.clone();
-        live.tempo.bpm = self.bpm;
-        self.apply_mutes(&mut live);
-        self.transport.swap(live);
+        self.transport.swap(self.performance.applied_to(&song));
         // The song that sounds now stays on screen until the bar line the new one
         // takes over at. (An edit replacing one still waiting never sounded.)
         let previous = self.song.replace(song);
@@ -423,25 +408,10 @@ impl App {
         };
     }
 
-    /// Whether a track is silenced: by `mute` in the source, muted here, or another track soloed.
-    fn silenced(&self, track: &Track) -> bool {
-        track.muted
-            || self.muted.contains(&track.name)
-            || (!self.soloed.is_empty() && !self.soloed.contains(&track.name))
-    }
-
     fn effective_mutes(&self) -> Vec<bool> {
-        let Some(song) = &self.song else {
-            return Vec::new();
-        };
-        song.tracks.iter().map(|t| self.silenced(t)).collect()
-    }
-
-    fn apply_mutes(&self, song: &mut Song) {
-        let silenced: Vec<bool> = song.tracks.iter().map(|t| self.silenced(t)).collect();
-        for (t, s) in song.tracks.iter_mut().zip(silenced) {
-            t.muted = s;
-        }
+        self.song
+            .as_ref()
+            .map_or_else(Vec::new, |song| self.performance.mutes(song))
     }
 
     /// Whether the track at `index` is silent, for whatever reason.
@@ -593,7 +563,7 @@ impl App {
             }
             Action::TempoUp | Action::TempoDown => {
                 let delta = if action == Action::TempoUp { 1.0 } else { -1.0 };
-                self.set_tempo(self.bpm + delta);
+                self.set_tempo(self.performance.bpm + delta);
             }
             Action::TapTempo => self.tap(Instant::now()),
             Action::Mute | Action::Solo => {
@@ -609,14 +579,7 @@ impl App {
                     self.status = "no track here to mute or solo".to_string();
                     return;
                 };
-                let set = if action == Action::Mute {
-                    &mut self.muted
-                } else {
-                    &mut self.soloed
-                };
-                if !set.remove(&name) {
-                    set.insert(name);
-                }
+                self.performance.toggle(&name, action == Action::Solo);
                 self.transport.mute(self.effective_mutes());
             }
             Action::NextPane => {
@@ -771,9 +734,9 @@ impl App {
     }
 
     fn set_tempo(&mut self, bpm: f64) {
-        self.bpm = bpm.clamp(20.0, 999.0);
-        self.transport.set_tempo(self.bpm);
-        self.status = format!("tempo {:.1} BPM", self.bpm);
+        self.performance.bpm = bpm.clamp(20.0, 999.0);
+        self.transport.set_tempo(self.performance.bpm);
+        self.status = format!("tempo {:.1} BPM", self.performance.bpm);
     }
 
     /// Counts a tap; after two taps the tempo follows the average gap of the last four.

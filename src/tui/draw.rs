@@ -99,7 +99,7 @@ fn draw_transport(frame: &mut Frame, app: &App, area: Rect) {
         ),
         Span::raw(format!(
             " {:.1} BPM  {}/{}  ",
-            app.bpm, meter.beats, meter.unit
+            app.performance.bpm, meter.beats, meter.unit
         )),
         Span::styled(
             format!("{bar}:{beat}"),
@@ -255,8 +255,8 @@ fn draw_tracks(frame: &mut Frame, app: &App, area: Rect) {
                 Style::new()
             };
             let marker = if selected { "▸" } else { " " };
-            let muted = app.muted.contains(&t.name) || t.muted_in_source;
-            let solo = app.soloed.contains(&t.name);
+            let muted = app.performance.muted.contains(&t.name) || t.muted_in_source;
+            let solo = app.performance.soloed.contains(&t.name);
             let bars = (t.meter * 4.0).round() as usize;
             let mut name: String = t.name.chars().take(name_width).collect();
             while name.chars().count() < name_width {
