@@ -292,6 +292,15 @@ mod tests {
     }
 
     #[test]
+    fn lookup_ignores_runs_of_separators_and_punctuation_around_the_name() {
+        let id = |name: &str| find_rudiment(name).map(|r| r.id);
+        assert_eq!(id("five -- stroke   roll"), Some("five-stroke-roll"));
+        assert_eq!(id("(Flam Tap)"), Some("flam-tap"));
+        assert_eq!(id("_single_paradiddle_"), Some("single-paradiddle"));
+        assert_eq!(id("\"drag\""), Some("drag"));
+    }
+
+    #[test]
     fn a_number_in_a_pattern_is_a_midi_note_not_a_pas_number() {
         let step = |text: &str| find_rudiment_step(text).map(|r| r.id);
         assert_eq!(step("36"), None);

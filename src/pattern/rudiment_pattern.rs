@@ -952,6 +952,62 @@ mod tests {
     }
 
     #[test]
+    fn a_point_query_hears_exactly_the_notes_sounding_at_that_instant() {
+        // A paradiddle at a thirty-second per pulse: one period (both hands' halves) is a
+        // quarter cycle. Sampling single instants, including each period's first, must find the
+        // notes of a span query whose events hold that instant, no more and no fewer.
+        let p = pattern(
+            "single-paradiddle",
+            &RudimentSettings {
+                step: Time::new(1, 32),
+                ..settings()
+            },
+        );
+        let full = p.query(Span::new(cycles(-1), cycles(2)));
+        for i in -64..128 {
+            let at = Time::new(i, 64);
+            let expected: Vec<Hap<Note>> = full
+                .iter()
+                .filter_map(|h| {
+                    let whole = h.whole?;
+                    (whole.begin <= at && at < whole.end)
+                        .then(|| Hap::new(Some(whole), Span::new(at, at), h.value))
+                })
+                .collect();
+            assert_eq!(expected.len(), 1, "at {at}");
+            assert_eq!(p.query(Span::new(at, at)), expected, "at {at}");
+        }
+        // The third period opens on the right-hand accent, and its mirrored half on the left.
+        let note = |at: Time| p.query(Span::new(at, at))[0].value;
+        assert_eq!(
+            (note(Time::new(1, 2)).key, note(Time::new(1, 2)).velocity),
+            (R, ACCENT)
+        );
+        assert_eq!(
+            (note(Time::new(5, 8)).key, note(Time::new(5, 8)).velocity),
+            (L, ACCENT)
+        );
+    }
+
+    #[test]
+    fn a_rudiment_has_as_many_steps_per_cycle_as_pulses_fit_in_it() {
+        // Its step count (Strudel's tactus) is the pulse rate: sixteen at sixteenths, twelve
+        // at eighth-note triplets.
+        assert_eq!(
+            pattern("flam-tap", &settings()).steps(),
+            Some(Time::from_integer(16))
+        );
+        let triplets = RudimentSettings {
+            step: Time::new(1, 12),
+            ..settings()
+        };
+        assert_eq!(
+            pattern("flam-tap", &triplets).steps(),
+            Some(Time::from_integer(12))
+        );
+    }
+
+    #[test]
     fn a_zero_or_negative_step_is_silent() {
         for step in [cycles(0), Time::new(-1, 16)] {
             let s = RudimentSettings { step, ..settings() };

@@ -92,6 +92,44 @@ mod tests {
     }
 
     #[test]
+    fn a_step_queried_in_pieces_strikes_each_stroke_once_in_its_piece() {
+        // The paradiddle's step is the second half of the bar; asking for the bar a quarter
+        // at a time must give the strokes of each quarter, none from beyond it.
+        let steps = crate::lang::mini::parse("~ single-paradiddle")
+            .unwrap()
+            .pattern;
+        let notes = play_rudiment_steps(&steps, patterns("single-paradiddle"));
+        let whole_bar = notes.query(Span::new(Time::ZERO, Time::ONE));
+        assert_eq!(whole_bar.len(), 8);
+        for q in 0..4 {
+            let piece = Span::new(Time::new(q, 4), Time::new(q + 1, 4));
+            let expected: Vec<Hap<Note>> = whole_bar
+                .iter()
+                .filter(|h| h.part.intersection(&piece).is_some())
+                .cloned()
+                .collect();
+            assert_eq!(notes.query(piece), expected, "quarter {q}");
+        }
+    }
+
+    #[test]
+    fn a_note_already_sounding_when_the_step_starts_is_not_struck() {
+        // A step plays the notes that start within it. A pattern holding one long note from
+        // half a cycle before each cycle's start contributes nothing to a step at its start.
+        let held = Pattern::pure(Note::new(49, 100)).late(Time::new(1, 2));
+        let steps = crate::lang::mini::parse("held ~").unwrap().pattern;
+        let notes = play_rudiment_steps(&steps, HashMap::from([("held".to_string(), held)]));
+        assert_eq!(notes.query(Span::new(Time::ZERO, Time::ONE)), vec![]);
+        // Stretched over the whole bar, the step hears the note that starts half way.
+        let steps = crate::lang::mini::parse("held").unwrap().pattern;
+        let held = Pattern::pure(Note::new(49, 100)).late(Time::new(1, 2));
+        let notes = play_rudiment_steps(&steps, HashMap::from([("held".to_string(), held)]));
+        let haps = notes.query(Span::new(Time::ZERO, Time::ONE));
+        let wholes: Vec<Span> = haps.iter().filter_map(|h| h.whole).collect();
+        assert_eq!(wholes, vec![Span::new(Time::new(1, 2), Time::ONE)]);
+    }
+
+    #[test]
     fn a_flam_on_the_second_beat_keeps_its_grace_before_the_beat() {
         let steps = crate::lang::mini::parse("~ flam ~ ~").unwrap().pattern;
         let notes = play_rudiment_steps(&steps, patterns("flam"));

@@ -74,3 +74,34 @@ impl std::fmt::Display for Span {
         write!(f, "{} → {}", self.begin, self.end)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(b: (i64, i64), e: (i64, i64)) -> Span {
+        Span::new(Time::new(b.0, b.1), Time::new(e.0, e.1))
+    }
+
+    #[test]
+    fn an_instant_meets_the_span_that_holds_it_from_either_side() {
+        // Sampling at an instant (a zero-width query) hears an event that holds it, from its
+        // start up to but not including its end, as in Strudel.
+        let event = span((1, 4), (3, 4));
+        for at in [(1, 4), (1, 2)] {
+            let instant = span(at, at);
+            assert_eq!(instant.intersection(&event), Some(instant), "at {at:?}");
+            assert_eq!(event.intersection(&instant), Some(instant), "at {at:?}");
+        }
+        let end = span((3, 4), (3, 4));
+        assert_eq!(end.intersection(&event), None);
+        assert_eq!(event.intersection(&end), None);
+        // Two instants at the same time meet.
+        assert_eq!(end.intersection(&end), Some(end));
+    }
+
+    #[test]
+    fn a_span_prints_as_its_two_ends_with_an_arrow() {
+        assert_eq!(span((0, 1), (1, 2)).to_string(), "0 → 1/2");
+    }
+}
