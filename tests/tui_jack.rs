@@ -4,6 +4,8 @@
 
 #![cfg(feature = "jack")]
 
+#[path = "support/clock_master.rs"]
+mod clock_master;
 #[path = "support/jack.rs"]
 mod support;
 #[path = "support/tmux.rs"]
@@ -368,6 +370,56 @@ fn switching_the_output_keeps_the_bar_count_and_starts_on_a_bar_line() {
         "left sounding on the old port: {sounding:?}"
     );
     assert!(all_off.contains(&10));
+    ui.keys(&["C-q"]);
+    ui.wait_for("FLAM-EXITED 0");
+}
+
+#[test]
+fn live_follows_a_midi_clock_master_and_says_so() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut rec = Recorder::new(1);
+    let master = clock_master::ClockMaster::new(150.0);
+    let Some(ui) = Ui::start_with(
+        "follow",
+        &server_name(),
+        SONG,
+        "jack:rec:in0 --in jack:clk:out --sync midi",
+    ) else {
+        return;
+    };
+    ui.wait_for("✓ compiled");
+    ui.keys(&["F5"]);
+    // Nothing plays until the master starts.
+    ui.wait_for("waiting for the clock to start");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        note_ons(&mut rec, KICK).is_empty(),
+        "played before the master started"
+    );
+    master.start();
+    wait_notes(&mut rec, KICK, 6);
+    ui.wait_for("following clock, 150.0 BPM");
+    // Quarter notes at the master's 150 BPM (0.4 s), not the song's 240 (0.25 s).
+    let kicks = note_ons(&mut rec, KICK);
+    let gaps: Vec<f64> = kicks
+        .windows(2)
+        .map(|w| f64::from(w[1].wrapping_sub(w[0])) / f64::from(RATE))
+        .collect();
+    let mut sorted = gaps.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    assert!((median - 0.4).abs() < 0.004, "kicks {gaps:?} s apart");
+    master.stop();
+    ui.wait_for("waiting for the clock to start");
+    std::thread::sleep(Duration::from_millis(300));
+    let (sounding, _) = balance(&rec.port(0));
+    assert!(
+        sounding.is_empty(),
+        "the master's Stop ended every note: {sounding:?}"
+    );
     ui.keys(&["C-q"]);
     ui.wait_for("FLAM-EXITED 0");
 }

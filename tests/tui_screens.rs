@@ -51,6 +51,29 @@ fn playing_screen_shows_the_playhead_tracks_and_grid() {
 }
 
 #[test]
+fn following_a_clock_the_top_line_says_whose_tempo_it_is() {
+    let mut app = app();
+    app.on_telemetry(Telemetry {
+        playing: true,
+        position: 1.25,
+        clock: Some("following clock, 121.3 BPM".into()),
+        ..Telemetry::default()
+    });
+    let terminal = screen(&app, 100, 30);
+    let top: String = (0..100)
+        .map(|x| terminal.backend().buffer()[(x, 0)].symbol())
+        .collect();
+    assert!(
+        top.contains("following clock, 121.3 BPM  4/4  2:2"),
+        "{top}"
+    );
+    assert!(
+        !top.contains("120.0 BPM"),
+        "the song's own tempo is not what plays: {top}"
+    );
+}
+
+#[test]
 fn the_screen_stays_usable_at_80_by_24() {
     let mut app = app();
     playing(&mut app, 0.5);

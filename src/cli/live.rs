@@ -1,22 +1,43 @@
 //! `flam live`: the terminal UI for jamming on a song.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::failure::Failure;
+use super::sync::Sync;
 use super::{soundfonts, source};
+use crate::output::input_target::InputTarget;
 use crate::tui::app::SendMode;
 use crate::tui::player_transport::PlayerTransport;
 use crate::tui::run::run as run_ui;
 
+/// What `flam live` was asked to do.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LiveArgs {
+    /// The song file.
+    pub file: PathBuf,
+    /// `--out OUTPUT`.
+    pub out: Option<String>,
+    /// `--latency MS`.
+    pub latency_ms: f64,
+    /// `--as-you-type`.
+    pub as_you_type: bool,
+    /// `--soundfont PATH`.
+    pub soundfont: Option<String>,
+    /// `--in INPUT`.
+    pub input: Option<String>,
+    /// `--sync CLOCK`.
+    pub sync: Option<String>,
+}
+
 /// Opens the song in the live UI; a missing file starts a new song there.
-pub fn run(
-    path: &Path,
-    out: Option<&str>,
-    latency_ms: f64,
-    as_you_type: bool,
-    soundfont: Option<&str>,
-) -> Result<ExitCode, Failure> {
+pub fn run(args: &LiveArgs) -> Result<ExitCode, Failure> {
+    let (path, latency_ms, as_you_type) = (args.file.as_path(), args.latency_ms, args.as_you_type);
+    let input = match args.input.as_deref() {
+        Some(text) => Some(InputTarget::parse(text).map_err(Failure::input)?),
+        None => None,
+    };
+    let follow = Sync::parse(args.sync.as_deref(), input.is_some())? == Sync::Midi;
     if !(0.0..=1000.0).contains(&latency_ms) {
         return Err(Failure::input(format!(
             "error: --latency must be from 0 to 1000 ms, got {latency_ms}"
@@ -24,11 +45,13 @@ pub fn run(
     }
     // A SoundFont named on the command line is loaded now, so a bad one is reported before
     // the screen opens; otherwise the built-in one loads the first time the synth plays.
-    let font = match soundfont {
+    let font = match args.soundfont.as_deref() {
         Some(flag) => Some(soundfonts::load(Some(flag))?.1),
         None => None,
     };
-    let transport = PlayerTransport::new(out, latency_ms, font).map_err(Failure::input)?;
+    let transport = PlayerTransport::new(args.out.as_deref(), latency_ms, font)
+        .map_err(Failure::input)?
+        .listening(input, follow);
     let text = if path.exists() {
         source::read(path)?
     } else {

@@ -18,6 +18,7 @@ pub mod render;
 pub mod rudiments;
 pub mod soundfonts;
 pub mod source;
+pub mod sync;
 
 use std::path::PathBuf;
 
@@ -199,6 +200,12 @@ enum Command {
         /// or `built-in` (the default, or $FLAM_SOUNDFONT).
         #[arg(long)]
         soundfont: Option<String>,
+        /// Listen to a MIDI input, as for `flam play --in`.
+        #[arg(long = "in", value_name = "INPUT")]
+        input: Option<String>,
+        /// Whose clock to keep: `internal` (the default) or `midi` (follow a MIDI clock on --in).
+        #[arg(long, value_name = "CLOCK")]
+        sync: Option<String>,
     },
 }
 
@@ -247,13 +254,17 @@ pub fn run() -> ExitCode {
             latency,
             as_you_type,
             soundfont,
-        } => live::run(
-            &file,
-            out.as_deref(),
-            latency,
+            input,
+            sync,
+        } => live::run(&live::LiveArgs {
+            file,
+            out,
+            latency_ms: latency,
             as_you_type,
-            soundfont.as_deref(),
-        ),
+            soundfont,
+            input,
+            sync,
+        }),
         Command::Events { file, cycles, json } => events::run(&file, &cycles, json),
         Command::Mini {
             pattern,

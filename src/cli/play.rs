@@ -12,6 +12,7 @@ use super::failure::Failure;
 use super::font_preload::FontPreload;
 use super::interrupt;
 use super::source;
+use super::sync::Sync;
 use crate::engine::clock_source::ClockSource;
 use crate::engine::internal_clock::InternalClock;
 use crate::engine::midi_clock::MidiClock;
@@ -343,35 +344,6 @@ fn report_synth(meters: &SynthMeters, verbose: bool) {
         eprintln!(
             "  = help: a larger --buffer (e.g. --buffer 1024) or real-time priority for flam (the `audio` group) prevents underruns"
         );
-    }
-}
-
-/// Whose clock `flam play` keeps (`--sync`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Sync {
-    /// The song's own tempo.
-    Internal,
-    /// A MIDI clock master on `--in`.
-    Midi,
-}
-
-impl Sync {
-    fn parse(text: Option<&str>, has_input: bool) -> Result<Sync, Failure> {
-        let sync = match text.map(|t| t.trim().to_ascii_lowercase()).as_deref() {
-            None | Some("internal") => Sync::Internal,
-            Some("midi") => Sync::Midi,
-            Some(other) => {
-                return Err(Failure::input(format!(
-                    "error: unknown clock `{other}`\n  = help: use --sync internal (the song's tempo) or --sync midi (follow a MIDI clock on --in)"
-                )));
-            }
-        };
-        if sync == Sync::Midi && !has_input {
-            return Err(Failure::input(
-                "error: --sync midi needs an input to hear the clock on\n  = help: add --in jack:PORT or --in midi:PORT (see `flam ports`), or --in jack for flam's own port",
-            ));
-        }
-        Ok(sync)
     }
 }
 

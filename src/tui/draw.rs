@@ -97,10 +97,13 @@ fn draw_transport(frame: &mut Frame, app: &App, area: Rect) {
             format!(" {state} "),
             Style::new().fg(color).add_modifier(Modifier::BOLD),
         ),
-        Span::raw(format!(
-            " {:.1} BPM  {}/{}  ",
-            app.performance.bpm, meter.beats, meter.unit
-        )),
+        Span::raw(match &t.clock {
+            Some(clock) => format!(" {clock}  {}/{}  ", meter.beats, meter.unit),
+            None => format!(
+                " {:.1} BPM  {}/{}  ",
+                app.performance.bpm, meter.beats, meter.unit
+            ),
+        }),
         Span::styled(
             format!("{bar}:{beat}"),
             Style::new().add_modifier(Modifier::BOLD),

@@ -5,14 +5,20 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use super::transport::{Telemetry, Transport};
+use crate::engine::clock_source::ClockSource;
+use crate::engine::internal_clock::InternalClock;
+use crate::engine::midi_clock::MidiClock;
 use crate::lang::song::Song;
 use crate::output::delivery_counts::DeliveryCounts;
+use crate::output::input_target::InputTarget;
 use crate::output::listing::Listing;
 use crate::output::opened::Opened;
+use crate::output::opened_input::OpenedInput;
 use crate::output::output_error::{OutputError, OutputErrorKind};
 use crate::output::soundfont::{self, Source};
 use crate::output::synth_meters::SynthMeters;
 use crate::output::target::Target;
+use crate::session::following::Following;
 use crate::session::play_options::PlayOptions;
 use crate::session::player::Player;
 use crate::session::rig::{self, RigOptions};
@@ -38,6 +44,12 @@ pub struct PlayerTransport {
     /// the synth rings out while the UI goes on drawing. Joined before a new output opens
     /// only when it must (an ALSA sound card is busy), and always before flam exits.
     stopping: Vec<JoinHandle<()>>,
+    /// The MIDI input to listen to, opened afresh for each player.
+    input: Option<InputTarget>,
+    /// Follow a MIDI clock master on the input.
+    follow: bool,
+    /// The input open now.
+    listening: Option<OpenedInput>,
 }
 
 impl PlayerTransport {
@@ -65,6 +77,32 @@ impl PlayerTransport {
             synth: None,
             font,
             stopping: Vec::new(),
+            input: None,
+            follow: false,
+            listening: None,
+        })
+    }
+
+    /// Listens to `input` while playing, following a MIDI clock on it when `follow`.
+    pub fn listening(mut self, input: Option<InputTarget>, follow: bool) -> PlayerTransport {
+        self.input = input;
+        self.follow = follow && self.input.is_some();
+        self
+    }
+
+    /// The clock for a new player: a master on the input, or flam's own (emptying the input).
+    fn clock(&mut self) -> Result<Box<dyn ClockSource>, String> {
+        self.listening = None;
+        let Some(target) = &self.input else {
+            return Ok(Box::new(InternalClock::default()));
+        };
+        let mut opened = rig::open_input(target).map_err(|e| e.problem)?;
+        let messages = opened.messages.take();
+        self.listening = Some(opened);
+        Ok(match messages {
+            Some(m) if self.follow => Box::new(MidiClock::new(m)),
+            Some(m) => Box::new(InternalClock::draining(m)),
+            None => Box::new(InternalClock::default()),
         })
     }
 
@@ -116,11 +154,13 @@ impl PlayerTransport {
             from_bar: bar.max(0),
             ..PlayOptions::default()
         };
+        let clock = self.clock()?;
         self.handed = 0;
-        self.player = Some(Player::start(
+        self.player = Some(Player::start_with_clock(
             song,
             vec![(opened.sink, self.latency)],
             &options,
+            clock,
         ));
         Ok(())
     }
@@ -260,6 +300,7 @@ impl Transport for PlayerTransport {
             underruns: self.delivery.as_ref().map_or(0, |d| d.missed())
                 + self.synth.as_ref().map_or(0, |m| m.underruns()),
             load: 0.0,
+            clock: (planned.clock != Following::Internal).then(|| planned.clock.to_string()),
         })
     }
 }

@@ -21,6 +21,8 @@ pub struct Telemetry {
     /// The bar (from 0) the newest song handed over plays from, once the engine has taken
     /// it; `None` while it still waits in the queue.
     pub song_from_bar: Option<i64>,
+    /// Whose clock the music keeps, when it is not flam's own ("following clock, 121.3 BPM").
+    pub clock: Option<String>,
 }
 
 /// The engine as the UI drives it.
