@@ -14,6 +14,7 @@ pub mod mini;
 pub mod mini_draw;
 pub mod play;
 pub mod ports;
+pub mod record;
 pub mod render;
 pub mod rudiments;
 pub mod soundfonts;
@@ -175,6 +176,28 @@ enum Command {
         #[arg(long, value_name = "S")]
         seconds: Option<f64>,
     },
+    /// Record what a MIDI input plays into a song: from the first note, quantized to a grid,
+    /// as mini-notation (chords, drum names, a vel line). Written to standard output or -o.
+    Record {
+        /// Where to listen: `midi:PORT`, `midi`, `jack:PORT` or `jack` (as for `flam play --in`).
+        #[arg(long = "in", value_name = "INPUT")]
+        input: String,
+        /// How many bars to record, from the first note played.
+        #[arg(long, value_name = "N", default_value_t = 4)]
+        bars: u32,
+        /// The grid notes are moved to: a note value such as 1/8, 1/16 or 1/16T.
+        #[arg(long, value_name = "GRID", default_value = "1/16")]
+        quantize: String,
+        /// The tempo played to, in quarter notes per minute.
+        #[arg(long, value_name = "BPM", default_value_t = 120.0)]
+        tempo: f64,
+        /// The meter played in.
+        #[arg(long, value_name = "B/U", default_value = "4/4")]
+        meter: String,
+        /// The song file to write (atomically; `-` or nothing: standard output).
+        #[arg(short, long, value_name = "OUT.flam")]
+        output: Option<PathBuf>,
+    },
     /// List the SoundFonts flam can use: the built-in one and those installed.
     Soundfonts,
     /// List the 40 PAS drum rudiments with their sticking.
@@ -246,6 +269,21 @@ pub fn run() -> ExitCode {
             from,
         }),
         Command::Ports => ports::run(),
+        Command::Record {
+            input,
+            bars,
+            quantize,
+            tempo,
+            meter,
+            output,
+        } => record::run(&record::RecordArgs {
+            input,
+            bars,
+            quantize,
+            tempo,
+            meter,
+            output,
+        }),
         Command::Rudiments => rudiments::run(),
         Command::Drums => drums::run(),
         Command::Live {

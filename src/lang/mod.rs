@@ -2,4 +2,5 @@
 
 pub mod diagnostic;
 pub mod mini;
+pub mod recording;
 pub mod song;
