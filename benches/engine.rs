@@ -264,7 +264,7 @@ fn clock_run(label: &str, bpm: f64, jitter_us: u32, ramp_to: Option<f64>) {
     let Some(messages) = input.messages.take() else {
         return;
     };
-    let player = Player::start_with_clock(
+    let player = Player::start_listening(
         compile(SIXTEENTHS).expect("compiles"),
         vec![(opened.sink, 0.0)],
         &PlayOptions {
@@ -272,7 +272,11 @@ fn clock_run(label: &str, bpm: f64, jitter_us: u32, ramp_to: Option<f64>) {
             lookahead: 0.12,
             ..PlayOptions::default()
         },
-        Box::new(MidiClock::new(messages)),
+        Box::new(MidiClock::new()),
+        flam::session::player::Listening {
+            input: Some(messages),
+            forward: None,
+        },
     );
     std::thread::sleep(Duration::from_millis(300));
     let _ = master.ideal_pulses();

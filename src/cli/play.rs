@@ -25,7 +25,7 @@ use crate::output::synth_meters::SynthMeters;
 use crate::output::target::Target;
 use crate::session::following::Following;
 use crate::session::play_options::PlayOptions;
-use crate::session::player::{self, Player};
+use crate::session::player::{self, Listening, Player};
 use crate::session::rig::{self, RigOptions};
 use crate::session::watcher;
 
@@ -192,10 +192,9 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         None => None,
     };
     let heard = listening.as_mut().and_then(|l| l.messages.take());
-    let clock: Box<dyn ClockSource> = match (sync, heard) {
-        (Sync::Midi, Some(messages)) => Box::new(MidiClock::new(messages)),
-        (Sync::Internal, Some(messages)) => Box::new(InternalClock::draining(messages)),
-        _ => Box::new(InternalClock::default()),
+    let clock: Box<dyn ClockSource> = match sync {
+        Sync::Midi => Box::new(MidiClock::new()),
+        Sync::Internal => Box::new(InternalClock),
     };
     let options = PlayOptions {
         // Bars count from 1 on the command line and the status line, from 0 inside.
@@ -211,7 +210,11 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         },
         ..PlayOptions::default()
     };
-    let player = Player::start_with_clock(song, outputs, &options, clock);
+    let ears = Listening {
+        input: heard,
+        forward: None,
+    };
+    let player = Player::start_listening(song, outputs, &options, clock, ears);
     // The first signal stops gracefully (every note released).
     interrupt::raise_on_interrupt(&player.stop_flag(), 1)?;
     let _watch = if args.watch {

@@ -4,6 +4,8 @@
 
 use std::time::Instant;
 
+use super::stamped::Stamped;
+
 /// What a clock says at a moment of play time.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ClockReading {
@@ -35,8 +37,13 @@ pub trait ClockSource: Send {
         let _ = epoch;
     }
 
-    /// The clock at play time `now` (seconds since the epoch), after taking in whatever
-    /// the master sent since the last reading.
+    /// Takes in a message from the input (a master's pulse, Start, Stop …); the rest of the
+    /// input's messages are for others and are ignored here.
+    fn hear(&mut self, stamped: &Stamped) {
+        let _ = stamped;
+    }
+
+    /// The clock at play time `now` (seconds since the epoch).
     fn read(&mut self, now: f64) -> ClockReading;
 
     /// What it is, for the status line ("following MIDI clock, 121.3 BPM").

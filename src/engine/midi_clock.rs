@@ -1,9 +1,7 @@
 //! Following a MIDI clock master: 24 pulses a quarter note, Start, Stop, Continue and Song
-//! Position Pointer, taken off an input's ring and read through a [`ClockFollower`].
+//! Position Pointer, heard from an input and read through a [`ClockFollower`].
 
 use std::time::Instant;
-
-use rtrb::Consumer;
 
 use super::clock_follower::ClockFollower;
 use super::clock_source::{ClockReading, ClockSource};
@@ -12,8 +10,8 @@ use super::stamped::Stamped;
 use super::wait::seconds_since;
 
 /// A MIDI clock master heard through an input.
+#[derive(Default)]
 pub struct MidiClock {
-    input: Consumer<Stamped>,
     follower: ClockFollower,
     epoch: Option<Instant>,
     /// Where the master will go on from while it is stopped, in quarter notes.
@@ -21,46 +19,14 @@ pub struct MidiClock {
 }
 
 impl MidiClock {
-    /// Follows the clock and transport messages on `input` (other messages are ignored).
-    pub fn new(input: Consumer<Stamped>) -> MidiClock {
-        MidiClock {
-            input,
-            follower: ClockFollower::new(),
-            epoch: None,
-            stopped_at: 0.0,
-        }
+    /// A follower that has heard nothing yet.
+    pub fn new() -> MidiClock {
+        MidiClock::default()
     }
 
     /// The follower, for tests and the status line.
     pub fn follower(&self) -> &ClockFollower {
         &self.follower
-    }
-
-    fn take(&mut self, epoch: Instant) {
-        while let Ok(stamped) = self.input.pop() {
-            let at = seconds_since(epoch, stamped.at);
-            match stamped.message {
-                Incoming::Clock => self.follower.pulse(at),
-                Incoming::Start => {
-                    self.stopped_at = 0.0;
-                    self.follower.start(at);
-                }
-                Incoming::Stop => {
-                    if let Some(beats) = self.follower.beats_at(at) {
-                        self.stopped_at = beats.max(0.0);
-                    }
-                    self.follower.stop(at);
-                }
-                Incoming::Continue => self.follower.resume(at),
-                Incoming::SongPosition(sixteenths) => {
-                    self.follower.song_position(sixteenths);
-                    if !self.follower.running() {
-                        self.stopped_at = f64::from(sixteenths) / 4.0;
-                    }
-                }
-                _ => {}
-            }
-        }
     }
 }
 
@@ -69,9 +35,33 @@ impl ClockSource for MidiClock {
         self.epoch = Some(epoch);
     }
 
-    fn read(&mut self, now: f64) -> ClockReading {
+    fn hear(&mut self, stamped: &Stamped) {
         let epoch = *self.epoch.get_or_insert_with(Instant::now);
-        self.take(epoch);
+        let at = seconds_since(epoch, stamped.at);
+        match stamped.message {
+            Incoming::Clock => self.follower.pulse(at),
+            Incoming::Start => {
+                self.stopped_at = 0.0;
+                self.follower.start(at);
+            }
+            Incoming::Stop => {
+                if let Some(beats) = self.follower.beats_at(at) {
+                    self.stopped_at = beats.max(0.0);
+                }
+                self.follower.stop(at);
+            }
+            Incoming::Continue => self.follower.resume(at),
+            Incoming::SongPosition(sixteenths) => {
+                self.follower.song_position(sixteenths);
+                if !self.follower.running() {
+                    self.stopped_at = f64::from(sixteenths) / 4.0;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn read(&mut self, now: f64) -> ClockReading {
         if self.follower.running() {
             if self.follower.lost(now) {
                 return ClockReading::Lost;

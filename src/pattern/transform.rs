@@ -113,3 +113,101 @@ impl<T: Payload> Pattern<T> {
         grid.app_left(self, |_, v| v.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn four_steps() -> Pattern<&'static str> {
+        Pattern::fastcat(["a", "b", "c", "d"].map(Pattern::pure).to_vec())
+    }
+
+    fn bar(pat: &Pattern<&'static str>) -> Vec<(Option<Span>, Span, &'static str)> {
+        pat.query(Span::new(Time::ZERO, Time::ONE))
+            .into_iter()
+            .map(|h| (h.whole, h.part, h.value))
+            .collect()
+    }
+
+    #[test]
+    fn swing_delays_the_second_step_of_each_pair() {
+        // Quarter-note steps swung 2:1: b and d start two thirds of the way through their pair.
+        let onsets: Vec<Time> = bar(&four_steps().swing(Time::new(2, 3), Time::new(1, 4)))
+            .iter()
+            .map(|(w, _, _)| w.map_or(Time::ZERO, |w| w.begin))
+            .collect();
+        assert_eq!(
+            onsets,
+            vec![
+                Time::ZERO,
+                Time::new(1, 3),
+                Time::new(1, 2),
+                Time::new(5, 6)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_swung_pattern_queried_in_pieces_off_the_grid_gives_the_same_notes() {
+        // The engine asks for whatever stretch of time the audio block covers, rarely on the
+        // grid. Pieces a twelfth of a cycle long (ends before, on and after the swung off-beat)
+        // must give the notes of a two-bar query, each cut to its piece.
+        let swung = four_steps().swing(Time::new(2, 3), Time::new(1, 4));
+        let full = swung.query(Span::new(Time::ZERO, Time::from_integer(2)));
+        assert_eq!(full.len(), 8);
+        for i in 0..24 {
+            let piece = Span::new(Time::new(i, 12), Time::new(i + 1, 12));
+            let expected: Vec<(Option<Span>, Span, &str)> = full
+                .iter()
+                .filter_map(|h| {
+                    let part = h.whole?.intersection(&piece)?;
+                    Some((h.whole, part, h.value))
+                })
+                .collect();
+            let got: Vec<(Option<Span>, Span, &str)> = swung
+                .query(piece)
+                .into_iter()
+                .map(|h| (h.whole, h.part, h.value))
+                .collect();
+            assert_eq!(got, expected, "piece {piece}");
+        }
+    }
+
+    #[test]
+    fn segment_samples_the_pattern_on_an_even_grid() {
+        // "a b" sampled four times a cycle: each quarter takes the value sounding there.
+        let two = Pattern::fastcat(vec![Pattern::pure("a"), Pattern::pure("b")]);
+        let quarters: Vec<(Option<Span>, &str)> = bar(&two.segment(4))
+            .into_iter()
+            .map(|(w, _, v)| (w, v))
+            .collect();
+        let q = |i: i64| Some(Span::new(Time::new(i, 4), Time::new(i + 1, 4)));
+        assert_eq!(
+            quarters,
+            vec![(q(0), "a"), (q(1), "a"), (q(2), "b"), (q(3), "b")]
+        );
+        assert_eq!(bar(&two.segment(0)), vec![]);
+        assert_eq!(bar(&two.segment(-2)), vec![]);
+    }
+
+    #[test]
+    fn swing_on_no_step_or_with_a_ratio_outside_zero_to_one_plays_straight() {
+        let straight = bar(&four_steps());
+        let quarter = Time::new(1, 4);
+        for (ratio, step) in [
+            (Time::new(2, 3), Time::ZERO),
+            (Time::new(2, 3), Time::new(-1, 4)),
+            (Time::ZERO, quarter),
+            (Time::new(-1, 3), quarter),
+            (Time::ONE, quarter),
+            (Time::new(4, 3), quarter),
+            (Time::new(1, 2), quarter),
+        ] {
+            assert_eq!(
+                bar(&four_steps().swing(ratio, step)),
+                straight,
+                "swing {ratio} on {step}"
+            );
+        }
+    }
+}

@@ -145,4 +145,19 @@ mod tests {
         assert_eq!(Value::from_atom("--").to_json(), serde_json::json!("--"));
         assert_eq!(Value::from_atom("1e3").to_json(), serde_json::json!(1000));
     }
+
+    #[test]
+    fn a_computed_number_is_exact_time_only_when_it_is_whole() {
+        // A range's numbers can serve as step counts or factors only when whole; a fraction
+        // computed in floats stays a float.
+        assert_eq!(Value::number(3.0).as_time(), Some(Time::from_integer(3)));
+        assert_eq!(Value::number(-2.0).as_time(), Some(Time::from_integer(-2)));
+        assert_eq!(Value::number(0.5).as_time(), None);
+        assert_eq!(Value::number(2.25).as_time(), None);
+        assert_eq!(Value::number(0.5).as_f64(), Some(0.5));
+        // From 10^15 up a float is not taken as exact, well inside the 2^53 where floats
+        // stop holding every whole number.
+        assert_eq!(Value::number(1e15).as_time(), None);
+        assert_eq!(Value::number(f64::INFINITY).as_time(), None);
+    }
 }

@@ -1,6 +1,8 @@
 //! The live session around a song: the threads that play it, hot reload, the status line,
 //! and recovering unsaved text.
 
+pub mod control;
+pub mod controls;
 pub mod ending;
 pub mod following;
 pub mod performance;

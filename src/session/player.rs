@@ -6,10 +6,13 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use rtrb::RingBuffer;
+use rtrb::{Consumer, RingBuffer};
 
+use super::control::Control;
+use super::controls::Controls;
 use super::ending::Ending;
 use super::following::Following;
+use super::performance::Performance;
 use super::play_options::PlayOptions;
 use super::position::Position;
 use super::realtime;
@@ -20,6 +23,7 @@ use crate::engine::planner::Planner;
 use crate::engine::planner_options::PlannerOptions;
 use crate::engine::sender::Sender;
 use crate::engine::sink::{Sink, SinkError};
+use crate::engine::stamped::Stamped;
 use crate::engine::stats::Stats;
 use crate::engine::wait::seconds_since;
 use crate::lang::song::Song;
@@ -49,6 +53,18 @@ enum LiveChange {
     Resume,
 }
 
+/// What the player hears while it plays: an input's messages (clock for the clock source,
+/// controllers for the song's `map` lines), and where the controls those lines fire go. The
+/// live UI takes them itself, so its screen shows every mute; without it the player applies
+/// them.
+#[derive(Default)]
+pub struct Listening {
+    /// The input's messages.
+    pub input: Option<Consumer<Stamped>>,
+    /// Where fired controls go instead of being applied here.
+    pub forward: Option<mpsc::Sender<Control>>,
+}
+
 /// A song being played.
 pub struct Player {
     stop: Arc<AtomicBool>,
@@ -67,7 +83,7 @@ impl Player {
     /// A panic anywhere in the process from now on raises the stop flag, so the senders
     /// release every sounding note before the process ends.
     pub fn start(song: Song, outputs: Vec<(Box<dyn Sink>, f64)>, options: &PlayOptions) -> Player {
-        Player::start_with_clock(song, outputs, options, Box::new(InternalClock::default()))
+        Player::start_with_clock(song, outputs, options, Box::new(InternalClock))
     }
 
     /// Starts playing `song` to `outputs` in time with `clock`: flam's own, or a master it
@@ -78,6 +94,17 @@ impl Player {
         outputs: Vec<(Box<dyn Sink>, f64)>,
         options: &PlayOptions,
         clock: Box<dyn ClockSource>,
+    ) -> Player {
+        Player::start_listening(song, outputs, options, clock, Listening::default())
+    }
+
+    /// [`Player::start_with_clock`], hearing `listening`'s input.
+    pub fn start_listening(
+        song: Song,
+        outputs: Vec<(Box<dyn Sink>, f64)>,
+        options: &PlayOptions,
+        clock: Box<dyn ClockSource>,
+        listening: Listening,
     ) -> Player {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
@@ -154,6 +181,7 @@ impl Player {
                 plan(
                     planner,
                     clock,
+                    listening,
                     swapped,
                     changes,
                     planner_stop,
@@ -317,6 +345,38 @@ fn position_of(planner: &Planner, songs_taken: u64, clock: Following) -> Positio
     }
 }
 
+/// Does what a controller asked, when no live UI takes it: mutes and solos on top of the
+/// song as `written`, the tempo, the panic key (every sounding note ends at the lookahead's
+/// edge and the music plays on from there).
+fn apply(
+    planner: &mut Planner,
+    performance: &mut Performance,
+    written: &Song,
+    control: Control,
+    now: f64,
+) {
+    match control {
+        Control::ToggleMute(name) => {
+            performance.toggle(&name, false);
+            planner.set_mutes(&performance.mutes(written), now);
+        }
+        Control::ToggleSolo(name) => {
+            performance.toggle(&name, true);
+            planner.set_mutes(&performance.mutes(written), now);
+        }
+        Control::Tempo(bpm) => planner.set_tempo(bpm, now),
+        Control::Panic => {
+            if planner.paused().is_none() {
+                let edge = now + planner.lookahead();
+                let bar = planner.pause(now);
+                planner.resume(edge, bar);
+            }
+        }
+        // Selecting a track is for the live UI's screen.
+        Control::Select(_) => {}
+    }
+}
+
 /// Puts the planner in step with the clock's reading at play time `now`: the master's
 /// Start, Stop and Continue become the planner's, and while it runs its tempo and phase
 /// are followed. Returns what the player is doing, for the status line.
@@ -394,6 +454,7 @@ fn take_over(
 fn plan(
     mut planner: Planner,
     mut clock: Box<dyn ClockSource>,
+    mut listening: Listening,
     swapped: mpsc::Receiver<Song>,
     changes: mpsc::Receiver<LiveChange>,
     stop: Arc<AtomicBool>,
@@ -409,6 +470,10 @@ fn plan(
         .map(|ms| Instant::now() + Duration::from_millis(ms));
     let mut songs_taken = 0u64;
     clock.start(epoch);
+    let mut controls = Controls::default();
+    let mut performance = Performance::new(planner.song().tempo.bpm);
+    // The song as written: the mutes of `map` lines go on top of its own.
+    let mut written = planner.song().clone();
     loop {
         if stop.load(Ordering::Acquire) {
             return;
@@ -423,6 +488,7 @@ fn plan(
         let live: Vec<LiveChange> = changes.try_iter().collect();
         if let Ok(song) = swapped.try_recv() {
             songs_taken += take_over(&mut planner, song, &swapped, announce);
+            written = planner.song().clone();
         }
         for change in live {
             match change {
@@ -439,6 +505,20 @@ fn plan(
                 }
             }
         }
+        if let Some(input) = listening.input.as_mut() {
+            while let Ok(stamped) = input.pop() {
+                clock.hear(&stamped);
+                let fired = controls.hear(&stamped.message, &planner.song().maps);
+                for control in fired {
+                    match &listening.forward {
+                        Some(forward) => {
+                            let _ = forward.send(control);
+                        }
+                        None => apply(&mut planner, &mut performance, &written, control, now),
+                    }
+                }
+            }
+        }
         let following = keep_time(&mut planner, clock.as_mut(), now);
         let more = planner.step(now);
         if let Ok(mut p) = position.lock() {
@@ -448,7 +528,10 @@ fn plan(
             return;
         }
         match swapped.recv_timeout(PLANNER_TICK) {
-            Ok(song) => songs_taken += take_over(&mut planner, song, &swapped, announce),
+            Ok(song) => {
+                songs_taken += take_over(&mut planner, song, &swapped, announce);
+                written = planner.song().clone();
+            }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(PLANNER_TICK),
         }

@@ -14,6 +14,7 @@ use crate::lang::diagnostic::{Diagnostic, line_col};
 use crate::lang::song::Song;
 use crate::output::atomic_file::write_atomically;
 use crate::pattern::Span;
+use crate::session::control::Control;
 use crate::session::performance::Performance;
 use crate::session::recovery;
 use crate::theory::time::Time;
@@ -428,6 +429,9 @@ impl App {
 
     /// Updates the playhead and meters from a report.
     pub fn on_telemetry(&mut self, mut t: Telemetry) {
+        for control in std::mem::take(&mut t.controls) {
+            self.control(control);
+        }
         if t.notes.is_empty() {
             t.notes = self.notes_between(self.telemetry.position, t.position);
         }
@@ -730,6 +734,38 @@ impl App {
             }
             (_, Action::Cancel | Action::Help) => self.overlay = None,
             _ => {}
+        }
+    }
+
+    /// Does what a controller's `map` line asked, as the matching key would.
+    fn control(&mut self, control: Control) {
+        let solo = matches!(control, Control::ToggleSolo(_));
+        match control {
+            Control::ToggleMute(name) | Control::ToggleSolo(name) => {
+                let on = self.performance.toggle(&name, solo);
+                self.transport.mute(self.effective_mutes());
+                let what = match (solo, on) {
+                    (false, true) => "muted",
+                    (false, false) => "unmuted",
+                    (true, true) => "soloed",
+                    (true, false) => "unsoloed",
+                };
+                self.status = format!("{name} {what} from the controller");
+            }
+            Control::Tempo(bpm) => self.set_tempo(bpm),
+            Control::Panic => {
+                self.transport.panic();
+                self.status = "all notes off".to_string();
+            }
+            Control::Select(share) => {
+                let count = self.tracks.len();
+                if count > 0 {
+                    self.selected = match share {
+                        Some(share) => ((share * count as f64) as usize).min(count - 1),
+                        None => (self.selected + 1) % count,
+                    };
+                }
+            }
         }
     }
 

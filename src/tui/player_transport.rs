@@ -2,6 +2,7 @@
 //! output changes.
 
 use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 use std::thread::JoinHandle;
 
 use super::transport::{Telemetry, Transport};
@@ -18,9 +19,10 @@ use crate::output::output_error::{OutputError, OutputErrorKind};
 use crate::output::soundfont::{self, Source};
 use crate::output::synth_meters::SynthMeters;
 use crate::output::target::Target;
+use crate::session::control::Control;
 use crate::session::following::Following;
 use crate::session::play_options::PlayOptions;
-use crate::session::player::Player;
+use crate::session::player::{Listening, Player};
 use crate::session::rig::{self, RigOptions};
 use crate::session::rig_error::RigError;
 use rustysynth::SoundFont;
@@ -50,6 +52,8 @@ pub struct PlayerTransport {
     follow: bool,
     /// The input open now.
     listening: Option<OpenedInput>,
+    /// What the song's `map` lines fired, for the UI to apply.
+    controls: Option<Receiver<Control>>,
 }
 
 impl PlayerTransport {
@@ -80,6 +84,7 @@ impl PlayerTransport {
             input: None,
             follow: false,
             listening: None,
+            controls: None,
         })
     }
 
@@ -90,20 +95,31 @@ impl PlayerTransport {
         self
     }
 
-    /// The clock for a new player: a master on the input, or flam's own (emptying the input).
-    fn clock(&mut self) -> Result<Box<dyn ClockSource>, String> {
+    /// The clock for a new player (a master on the input, or flam's own) and what it hears:
+    /// the input, opened afresh, whose `map` controls come back here for the screen.
+    fn ears(&mut self) -> Result<(Box<dyn ClockSource>, Listening), String> {
         self.listening = None;
+        self.controls = None;
+        let clock: Box<dyn ClockSource> = if self.follow {
+            Box::new(MidiClock::new())
+        } else {
+            Box::new(InternalClock)
+        };
         let Some(target) = &self.input else {
-            return Ok(Box::new(InternalClock::default()));
+            return Ok((clock, Listening::default()));
         };
         let mut opened = rig::open_input(target).map_err(|e| e.problem)?;
-        let messages = opened.messages.take();
+        let input = opened.messages.take();
         self.listening = Some(opened);
-        Ok(match messages {
-            Some(m) if self.follow => Box::new(MidiClock::new(m)),
-            Some(m) => Box::new(InternalClock::draining(m)),
-            None => Box::new(InternalClock::default()),
-        })
+        let (forward, controls) = std::sync::mpsc::channel();
+        self.controls = Some(controls);
+        Ok((
+            clock,
+            Listening {
+                input,
+                forward: Some(forward),
+            },
+        ))
     }
 
     /// Waits for the players being stopped to finish.
@@ -154,13 +170,14 @@ impl PlayerTransport {
             from_bar: bar.max(0),
             ..PlayOptions::default()
         };
-        let clock = self.clock()?;
+        let (clock, ears) = self.ears()?;
         self.handed = 0;
-        self.player = Some(Player::start_with_clock(
+        self.player = Some(Player::start_listening(
             song,
             vec![(opened.sink, self.latency)],
             &options,
             clock,
+            ears,
         ));
         Ok(())
     }
@@ -301,6 +318,11 @@ impl Transport for PlayerTransport {
                 + self.synth.as_ref().map_or(0, |m| m.underruns()),
             load: 0.0,
             clock: (planned.clock != Following::Internal).then(|| planned.clock.to_string()),
+            controls: self
+                .controls
+                .as_ref()
+                .map(|c| c.try_iter().collect())
+                .unwrap_or_default(),
         })
     }
 }

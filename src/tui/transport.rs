@@ -2,6 +2,7 @@
 //! sound and the real engine can be swapped in.
 
 use crate::lang::song::Song;
+use crate::session::control::Control;
 
 /// Where the music is, as the engine reports it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23,6 +24,8 @@ pub struct Telemetry {
     pub song_from_bar: Option<i64>,
     /// Whose clock the music keeps, when it is not flam's own ("following clock, 121.3 BPM").
     pub clock: Option<String>,
+    /// What a controller's `map` lines asked for since the last report.
+    pub controls: Vec<Control>,
 }
 
 /// The engine as the UI drives it.

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use super::mapping::{self, MapAction, Mapping};
 use super::resolve::{self, Unknown};
 use super::song::Song;
 use super::syntax::{Statement, Token, statements};
@@ -22,7 +23,9 @@ use crate::theory::tempo::{Meter, Tempo, parse_rate};
 use crate::theory::time::{Time, parse_decimal};
 
 /// The song-level keywords.
-const SONG_KEYWORDS: &[&str] = &["tempo", "bpm", "meter", "time", "swing", "title", "track"];
+const SONG_KEYWORDS: &[&str] = &[
+    "tempo", "bpm", "meter", "time", "swing", "title", "map", "track",
+];
 /// The keywords inside a track.
 const TRACK_KEYWORDS: &[&str] = &[
     "play",
@@ -76,6 +79,26 @@ pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
         errors.append(&mut c.also);
     }
     let tracks = c.finish(&mut errors);
+    let mut maps = Vec::new();
+    for (m, span) in std::mem::take(&mut c.maps) {
+        if let (MapAction::Mute(name) | MapAction::Solo(name), Some(span)) = (&m.action, &span)
+            && !tracks.iter().any(|t| &t.name == name)
+        {
+            let names: Vec<&str> = tracks.iter().map(|t| t.name.as_str()).collect();
+            let help = match suggest::nearest(name, names.iter().copied()) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => format!("the tracks are: {}", names.join(", ")),
+            };
+            errors.push(err(
+                span,
+                format!("`map` names the track `{name}`, which the song does not have"),
+                "no such track",
+                help,
+            ));
+            continue;
+        }
+        maps.push(m);
+    }
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.span.start);
         return Err(errors);
@@ -87,6 +110,7 @@ pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
             meter,
         },
         tracks,
+        maps,
     })
 }
 
@@ -195,6 +219,9 @@ struct Compiler {
     /// Errors found on a line besides the one it returns: a line of several settings reports
     /// every bad setting, not just the first.
     also: Vec<Diagnostic>,
+    /// `map` lines, with where the track they name is written (checked once all tracks are
+    /// known).
+    maps: Vec<(Mapping, Option<Range<usize>>)>,
 }
 
 /// The index of the first token from `i` on that is one of `keys`: where checking a line of
@@ -351,6 +378,17 @@ impl Compiler {
         }
         match kw.as_str() {
             "track" => return self.track_header(stmt),
+            "map" => {
+                let mapping = mapping::parse(stmt)?;
+                let name = match mapping.action {
+                    MapAction::Mute(_) | MapAction::Solo(_) => {
+                        stmt.args().last().map(|t| t.span.clone())
+                    }
+                    _ => None,
+                };
+                self.maps.push((mapping, name));
+                return Ok(());
+            }
             "tempo" | "bpm" => {
                 self.song_only(stmt)?;
                 let tok = arg(stmt, 0, "a tempo in BPM", "tempo 120")?;

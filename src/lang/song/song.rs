@@ -1,5 +1,6 @@
 //! A compiled song: tempo, meter and tracks.
 
+use super::mapping::Mapping;
 use super::track::Track;
 use crate::theory::tempo::Tempo;
 
@@ -10,6 +11,8 @@ pub struct Song {
     pub tempo: Tempo,
     /// The tracks, in file order.
     pub tracks: Vec<Track>,
+    /// What a controller's knobs, faders and pads do (`map` lines).
+    pub maps: Vec<Mapping>,
 }
 
 impl Song {

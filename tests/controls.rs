@@ -1,0 +1,148 @@
+//! A controller's `map` lines while `flam play` plays, end to end through JACK: a button
+//! mutes the hats at once (the kick plays on), a second press brings them back, and a fader
+//! sets the tempo.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jack::{
+    AsyncClient, Client, ClientOptions, Control, MidiOut, Port, ProcessHandler, ProcessScope,
+    RawMidi,
+};
+
+#[path = "support/jack.rs"]
+mod support;
+#[path = "support/tool.rs"]
+mod tool;
+use support::*;
+
+/// Sends whatever the test queues, at the start of the next cycle, and notes the frame.
+struct Knobs {
+    port: Port<MidiOut>,
+    queue: Arc<Mutex<Vec<(Vec<u8>, Option<u32>)>>>,
+}
+
+impl ProcessHandler for Knobs {
+    fn process(&mut self, _: &Client, ps: &ProcessScope) -> Control {
+        let start = ps.last_frame_time();
+        let mut writer = self.port.writer(ps);
+        // A test client: a lock here is fine (the real-time rules are flam's, not the test's).
+        if let Ok(mut queue) = self.queue.try_lock() {
+            for (bytes, sent) in queue.iter_mut().filter(|(_, sent)| sent.is_none()) {
+                let _ = writer.write(&RawMidi { time: 0, bytes });
+                *sent = Some(start);
+            }
+        }
+        Control::Continue
+    }
+}
+
+const SONG: &str = "tempo 240\nmap cc 20 mute hats\nmap cc 22 tempo 60 180\ntrack kick drums\n  play \"bd*4\"\ntrack hats drums\n  play \"hh*8\"\n";
+
+fn ons(rec: &mut Recorder, key: u8) -> Vec<u32> {
+    rec.port(0)
+        .iter()
+        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0 && r.bytes()[1] == key)
+        .map(|r| r.frame)
+        .collect()
+}
+
+#[test]
+fn a_button_mutes_the_hats_at_once_and_a_fader_sets_the_tempo() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let dir = scratch("controls");
+    let file = dir.join("song.flam");
+    std::fs::write(&file, SONG).expect("write song");
+    let mut rec = Recorder::new(1);
+    let (client, _) = Client::new("ctl", ClientOptions::NO_START_SERVER).expect("client");
+    let port = client
+        .register_port("out", MidiOut::default())
+        .expect("port");
+    let queue = Arc::new(Mutex::new(Vec::new()));
+    let knobs: AsyncClient<(), Knobs> = client
+        .activate_async(
+            (),
+            Knobs {
+                port,
+                queue: queue.clone(),
+            },
+        )
+        .expect("activate");
+    let child = play(&file, &["--in", "jack:ctl:out", "--out", "jack:rec:in0"])
+        .spawn()
+        .expect("flam runs");
+    let send = |bytes: Vec<u8>| {
+        queue.lock().unwrap().push((bytes, None));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(frame) = queue.lock().unwrap().last().and_then(|q| q.1) {
+                return frame;
+            }
+            assert!(Instant::now() < deadline, "the control was never sent");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    };
+    let wait = |rec: &mut Recorder, key: u8, n: usize| {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while ons(rec, key).len() < n {
+            assert!(
+                Instant::now() < deadline,
+                "only {} of key {key}",
+                ons(rec, key).len()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    wait(&mut rec, 42, 8);
+    let pressed = send(vec![0xb0, 20, 127]);
+    std::thread::sleep(Duration::from_millis(1500));
+    // Within the lookahead (250 ms) of the press the hats stop; the kick goes on.
+    let late = RATE / 4 + RATE / 50;
+    let hats = ons(&mut rec, 42);
+    let after: Vec<&u32> = hats
+        .iter()
+        .filter(|f| f.wrapping_sub(pressed) < u32::MAX / 2 && **f > pressed + late)
+        .collect();
+    assert!(after.is_empty(), "hats after the mute: {after:?}");
+    let kicks_after = ons(&mut rec, 36)
+        .iter()
+        .filter(|f| **f > pressed + late)
+        .count();
+    assert!(kicks_after >= 4, "the kick plays on: {kicks_after}");
+    let (sounding, _) = balance(&rec.port(0));
+    assert!(
+        sounding.is_empty() || sounding.keys().all(|k| k.1 == 36),
+        "{sounding:?}"
+    );
+
+    // Release, then press again: the hats come back.
+    send(vec![0xb0, 20, 0]);
+    let again = send(vec![0xb0, 20, 127]);
+    std::thread::sleep(Duration::from_millis(1000));
+    assert!(
+        ons(&mut rec, 42).iter().any(|f| *f > again),
+        "the second press brings the hats back"
+    );
+
+    // The fader at 0 is 60 BPM: kicks a second apart.
+    let slow = send(vec![0xb0, 22, 0]);
+    std::thread::sleep(Duration::from_millis(3500));
+    let kicks: Vec<u32> = ons(&mut rec, 36)
+        .into_iter()
+        .filter(|f| *f > slow + RATE / 2)
+        .collect();
+    assert!(kicks.len() >= 2, "{kicks:?}");
+    let gap = f64::from(kicks[1] - kicks[0]) / f64::from(RATE);
+    assert!((gap - 1.0).abs() < 0.01, "kicks {gap} s apart at 60 BPM");
+
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let (status, stderr) = finish(child, Duration::from_secs(30));
+    assert!(status.success(), "{stderr}");
+    drop(knobs);
+    let (sounding, _) = balance(&rec.port(0));
+    assert!(sounding.is_empty(), "every note ended: {sounding:?}");
+}
