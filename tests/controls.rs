@@ -16,10 +16,13 @@ mod support;
 mod tool;
 use support::*;
 
+/// Messages the test queues, each with the frame it went out on once sent.
+type Queue = Arc<Mutex<Vec<(Vec<u8>, Option<u32>)>>>;
+
 /// Sends whatever the test queues, at the start of the next cycle, and notes the frame.
 struct Knobs {
     port: Port<MidiOut>,
-    queue: Arc<Mutex<Vec<(Vec<u8>, Option<u32>)>>>,
+    queue: Queue,
 }
 
 impl ProcessHandler for Knobs {
