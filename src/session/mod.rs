@@ -5,6 +5,7 @@ pub mod control;
 pub mod controls;
 pub mod ending;
 pub mod following;
+pub mod held_chord;
 pub mod performance;
 pub mod play_options;
 pub mod player;

@@ -12,6 +12,7 @@ use super::control::Control;
 use super::controls::Controls;
 use super::ending::Ending;
 use super::following::Following;
+use super::held_chord::HeldChord;
 use super::performance::Performance;
 use super::play_options::PlayOptions;
 use super::position::Position;
@@ -345,6 +346,28 @@ fn position_of(planner: &Planner, songs_taken: u64, clock: Following) -> Positio
     }
 }
 
+/// The keyboard-played tracks of `song`, each with the keys held: carried over from
+/// `before` for a track of the same name and input, so a new version of the song keeps
+/// playing the chord still held.
+fn keyboard_tracks(song: &Song, before: &[(usize, HeldChord)]) -> Vec<(usize, HeldChord)> {
+    song.tracks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let input = t.input.as_ref()?;
+            let kept = before
+                .iter()
+                .map(|(_, c)| c)
+                .find(|c| c.track() == t.name && c.input() == input);
+            Some((
+                i,
+                kept.cloned()
+                    .unwrap_or_else(|| HeldChord::new(&t.name, input)),
+            ))
+        })
+        .collect()
+}
+
 /// Does what a controller asked, when no live UI takes it: mutes and solos on top of the
 /// song as `written`, the tempo, the panic key (every sounding note ends at the lookahead's
 /// edge and the music plays on from there).
@@ -474,6 +497,7 @@ fn plan(
     let mut performance = Performance::new(planner.song().tempo.bpm);
     // The song as written: the mutes of `map` lines go on top of its own.
     let mut written = planner.song().clone();
+    let mut keyboard = keyboard_tracks(planner.song(), &[]);
     loop {
         if stop.load(Ordering::Acquire) {
             return;
@@ -489,6 +513,10 @@ fn plan(
         if let Ok(song) = swapped.try_recv() {
             songs_taken += take_over(&mut planner, song, &swapped, announce);
             written = planner.song().clone();
+            keyboard = keyboard_tracks(planner.song(), &keyboard);
+            for (track, chord) in &keyboard {
+                planner.retrack(*track, chord.pattern(), now);
+            }
         }
         for change in live {
             match change {
@@ -508,6 +536,11 @@ fn plan(
         if let Some(input) = listening.input.as_mut() {
             while let Ok(stamped) = input.pop() {
                 clock.hear(&stamped);
+                for (track, chord) in keyboard.iter_mut() {
+                    if chord.hear(&stamped.message) {
+                        planner.retrack(*track, chord.pattern(), now);
+                    }
+                }
                 let fired = controls.hear(&stamped.message, &planner.song().maps);
                 for control in fired {
                     match &listening.forward {
@@ -531,6 +564,11 @@ fn plan(
             Ok(song) => {
                 songs_taken += take_over(&mut planner, song, &swapped, announce);
                 written = planner.song().clone();
+                keyboard = keyboard_tracks(planner.song(), &keyboard);
+                let now = seconds_since(epoch, Instant::now());
+                for (track, chord) in &keyboard {
+                    planner.retrack(*track, chord.pattern(), now);
+                }
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(PLANNER_TICK),

@@ -16,6 +16,7 @@ use super::planner_options::PlannerOptions;
 use super::system::System;
 use super::timeline;
 use crate::lang::song::Song;
+use crate::pattern::{Note, Pattern};
 use crate::theory::time::Time;
 
 mod transport;
@@ -420,27 +421,64 @@ impl Planner {
 
         // Revived: the committed bars are planned again for them, from the horizon on.
         if !revived.is_empty() {
-            let first = (self.next_bar - 2)
-                .max(self.swapped_at)
-                .max(self.options.from_bar);
-            let mut back: Vec<Planned> = (first..self.next_bar)
-                .flat_map(|bar| self.plan_bar(bar))
-                .filter(|p| revived.contains(&p.track) && matches!(p.midi, Midi::Channel(_)))
-                .filter(|p| p.rank == Planned::NOTE_ON || p.rank == Planned::NOTE_OFF)
-                .collect();
-            back.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.rank.cmp(&b.rank)));
-            let mut skipped: Vec<(usize, u8, u8)> = Vec::new();
-            for p in back {
-                match p.midi {
-                    Midi::Channel(Message::NoteOn { channel, key, .. }) if p.at < horizon => {
-                        skipped.push((p.track, channel, key));
-                    }
-                    Midi::Channel(Message::NoteOff { channel, key })
-                        if take(&mut skipped, (p.track, channel, key)) => {}
-                    _ => self.pending.push_back(p),
+            self.replan(&revived, horizon);
+        }
+        self.sort();
+    }
+
+    /// Plans the committed bars again for `tracks`, from `horizon` on: notes that would have
+    /// begun before it stay silent, so nothing starts late or is cut in half.
+    fn replan(&mut self, tracks: &[usize], horizon: f64) {
+        let first = (self.next_bar - 2)
+            .max(self.swapped_at)
+            .max(self.options.from_bar);
+        let mut back: Vec<Planned> = (first..self.next_bar)
+            .flat_map(|bar| self.plan_bar(bar))
+            .filter(|p| tracks.contains(&p.track) && matches!(p.midi, Midi::Channel(_)))
+            .filter(|p| p.rank == Planned::NOTE_ON || p.rank == Planned::NOTE_OFF)
+            .collect();
+        back.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.rank.cmp(&b.rank)));
+        let mut skipped: Vec<(usize, u8, u8)> = Vec::new();
+        for p in back {
+            match p.midi {
+                Midi::Channel(Message::NoteOn { channel, key, .. }) if p.at < horizon => {
+                    skipped.push((p.track, channel, key));
                 }
+                Midi::Channel(Message::NoteOff { channel, key })
+                    if take(&mut skipped, (p.track, channel, key)) => {}
+                _ => self.pending.push_back(p),
             }
         }
+    }
+
+    /// Gives track `track` a new pattern now rather than at the next bar line (the keys
+    /// held on a keyboard changed): from the lookahead's edge on it plays `pattern`, on the
+    /// song's grid, so an arpeggiator keeps its phase. Notes already begun end as planned.
+    pub fn retrack(&mut self, track: usize, pattern: Pattern<Note>, now: f64) {
+        let Some(t) = self.song.tracks.get_mut(track) else {
+            return;
+        };
+        t.pattern = pattern;
+        let horizon = now + self.lookahead();
+        let generation = self.generation;
+        let mut dropped: Vec<(usize, u8, u8)> = Vec::new();
+        self.pending.retain(|p| {
+            if p.generation != generation || p.track != track || p.at < horizon {
+                return true;
+            }
+            match p.midi {
+                Midi::Channel(Message::NoteOn { channel, key, .. }) => {
+                    dropped.push((p.track, channel, key));
+                    false
+                }
+                Midi::Channel(Message::NoteOff { channel, key }) => {
+                    !take(&mut dropped, (p.track, channel, key))
+                }
+                _ => true,
+            }
+        });
+        self.preview = None;
+        self.replan(&[track], horizon);
         self.sort();
     }
 

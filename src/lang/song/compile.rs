@@ -8,6 +8,7 @@ use super::resolve::{self, Unknown};
 use super::song::Song;
 use super::syntax::{Statement, Token, statements};
 use super::track::Track;
+use super::track_input::TrackInput;
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::mini::ast::AtomRole;
 use crate::lang::mini::compile::{MAX_EVENTS_PER_CYCLE, MAX_GRID, grid_cost};
@@ -54,6 +55,7 @@ const TRACK_KEYWORDS: &[&str] = &[
     "octave",
     "rudiment",
     "arp",
+    "input",
     "track",
 ];
 /// The settings a `rudiment` line takes.
@@ -185,6 +187,8 @@ struct TrackDraft {
     swing: Option<(Time, Time)>,
     rudiment: RudimentDraft,
     arp: Option<ArpSettings>,
+    /// `input`: the channel listened to (or any), latch, and where the line is.
+    input: Option<(Option<u8>, bool, Range<usize>)>,
 }
 
 /// What `rudiment` lines set; unset values fall back to each rudiment's own defaults.
@@ -690,6 +694,7 @@ impl Compiler {
             "tempo" | "bpm" | "meter" | "time" | "title" => self.song_only(stmt),
             "rudiment" => self.rudiment_line(stmt),
             "arp" => self.arp_line(stmt),
+            "input" => self.input_line(stmt),
             _ => {
                 let (t, used) = self.transform(stmt, 0)?;
                 self.no_more(stmt, used)?;
@@ -964,7 +969,30 @@ impl Compiler {
                     }
                 }
             }
-            if draft.plays.is_empty() && !had_errors {
+            if let Some((_, _, span)) = &draft.input {
+                if draft.arp.is_none() {
+                    errors.push(err(
+                        span,
+                        format!("track `{}` takes keys from an input but has no `arp`", draft.name),
+                        "needs an arpeggiator",
+                        "add a line such as `arp up rate 1/16`; playing the keyboard straight through is not built yet",
+                    ));
+                    continue;
+                }
+                if !draft.plays.is_empty() {
+                    errors.push(err(
+                        span,
+                        format!(
+                            "track `{}` plays the keys held on its input, so its `play` lines would be ignored",
+                            draft.name
+                        ),
+                        "input and play",
+                        "remove the `play` lines, or the `input` line",
+                    ));
+                    continue;
+                }
+            }
+            if draft.plays.is_empty() && draft.input.is_none() && !had_errors {
                 errors.push(err(
                     &draft.header,
                     format!("track `{}` plays nothing", draft.name),
@@ -972,7 +1000,7 @@ impl Compiler {
                     "add a line such as `play \"bd ~ sn ~\"` under it",
                 ));
             }
-            ok &= !draft.plays.is_empty();
+            ok &= !draft.plays.is_empty() || draft.input.is_some();
             let channel = match (&draft.channel, drums) {
                 (Some((c, _)), _) => *c,
                 (None, true) => 10,
@@ -1012,7 +1040,16 @@ impl Compiler {
             if let Some((amount, step)) = swing {
                 pattern = pattern.swing(amount, step);
             }
+            let input = match (&draft.input, &draft.arp) {
+                (Some((channel, latch, _)), Some(arp)) => Some(TrackInput {
+                    channel: *channel,
+                    latch: *latch,
+                    arp: arp.clone(),
+                }),
+                _ => None,
+            };
             tracks.push(Track {
+                input,
                 name: draft.name,
                 channel,
                 program: draft.program,
@@ -1185,6 +1222,42 @@ impl Compiler {
             }
         }
         self.also.extend(bad);
+        Ok(())
+    }
+
+    /// `input [ch N] [hold|latch]`: the track is played from a keyboard.
+    fn input_line(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
+        let args = stmt.args();
+        let (mut channel, mut latch, mut i) = (None, false, 0);
+        while let Some(tok) = args.get(i) {
+            match tok.text.to_ascii_lowercase().as_str() {
+                "ch" | "channel" => {
+                    let c = arg(stmt, i + 1, "a channel", "input ch 1")?;
+                    channel = Some(int(c, 1, 16, "an input channel")? as u8);
+                    i += 2;
+                }
+                "any" => i += 1,
+                "hold" => {
+                    latch = false;
+                    i += 1;
+                }
+                "latch" => {
+                    latch = true;
+                    i += 1;
+                }
+                other => {
+                    return Err(err(
+                        &tok.span,
+                        format!("`input` takes `ch N`, `hold` or `latch`, not `{other}`"),
+                        "unknown setting",
+                        "for example `input ch 1 latch`",
+                    ));
+                }
+            }
+        }
+        if let Some(d) = self.tracks.last_mut() {
+            d.input = Some((channel, latch, stmt.span.clone()));
+        }
         Ok(())
     }
 

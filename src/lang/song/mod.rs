@@ -8,6 +8,7 @@ pub mod resolve;
 pub mod song;
 pub mod syntax;
 pub mod track;
+pub mod track_input;
 pub mod warning;
 
 pub use compile::compile;

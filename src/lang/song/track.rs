@@ -1,5 +1,6 @@
 //! One track of a song: where its notes go and the pattern that plays them.
 
+use super::track_input::TrackInput;
 use crate::pattern::{Note, Pattern};
 use crate::theory::time::Time;
 
@@ -24,4 +25,7 @@ pub struct Track {
     pub muted: bool,
     /// The line the track starts on, for messages.
     pub line: usize,
+    /// Played from a keyboard (`input`): its pattern is what the keys held make, and is
+    /// silent until then.
+    pub input: Option<TrackInput>,
 }

@@ -1,0 +1,16 @@
+//! A track played from a keyboard: `input [ch N] [hold|latch]` with an `arp` line. The
+//! arpeggiator runs over the keys held, on the song's grid.
+
+use crate::pattern::arp::ArpSettings;
+
+/// Where a keyboard-played track takes its notes from, and how.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrackInput {
+    /// The input channel it listens to, 1–16, or any.
+    pub channel: Option<u8>,
+    /// `latch`: a chord keeps sounding after the keys are let go, until a new chord starts
+    /// (the first key pressed after all were up). Otherwise (`hold`) notes sound while held.
+    pub latch: bool,
+    /// The arpeggiator that plays the held keys.
+    pub arp: ArpSettings,
+}

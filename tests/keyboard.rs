@@ -1,0 +1,206 @@
+//! A keyboard plays the arpeggiator, end to end through JACK: chords held on a test client's
+//! keys are arpeggiated on the song's eighth-note grid while they are held (or, with latch,
+//! until the next chord), and nothing is left sounding when the keys let go.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jack::{
+    AsyncClient, Client, ClientOptions, Control, MidiOut, Port, ProcessHandler, ProcessScope,
+    RawMidi,
+};
+
+#[path = "support/jack.rs"]
+mod support;
+#[path = "support/tool.rs"]
+mod tool;
+use support::*;
+
+/// Messages the test queues, each with the frame it went out on once sent.
+type Queue = Arc<Mutex<Vec<(Vec<u8>, Option<u32>)>>>;
+
+/// Plays whatever the test queues at the start of the next cycle.
+struct Keys {
+    port: Port<MidiOut>,
+    queue: Queue,
+}
+
+impl ProcessHandler for Keys {
+    fn process(&mut self, _: &Client, ps: &ProcessScope) -> Control {
+        let start = ps.last_frame_time();
+        let mut writer = self.port.writer(ps);
+        // A test client: a lock here is fine (the real-time rules are flam's, not the test's).
+        if let Ok(mut queue) = self.queue.try_lock() {
+            for (bytes, sent) in queue.iter_mut().filter(|(_, sent)| sent.is_none()) {
+                let _ = writer.write(&RawMidi { time: 0, bytes });
+                *sent = Some(start);
+            }
+        }
+        Control::Continue
+    }
+}
+
+fn note_ons(rec: &mut Recorder) -> Vec<(u32, u8)> {
+    rec.port(0)
+        .iter()
+        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
+        .map(|r| (r.frame, r.bytes()[1]))
+        .collect()
+}
+
+fn keyboard_song(latch: &str) -> String {
+    format!(
+        "tempo 120\ntrack keys\n  input ch 1 {latch}\n  arp up rate 1/8\ntrack kick drums\n  play \"bd\"\n"
+    )
+}
+
+/// Starts flam on `song` listening to `kbd:out`, with the test's keys ready.
+fn start(name: &str, song: &str) -> (Scratch, std::process::Child, AsyncClient<(), Keys>, Queue) {
+    let dir = scratch(name);
+    let file = dir.join("keys.flam");
+    std::fs::write(&file, song).expect("write song");
+    let (client, _) = Client::new("kbd", ClientOptions::NO_START_SERVER).expect("client");
+    let port = client
+        .register_port("out", MidiOut::default())
+        .expect("port");
+    let queue: Queue = Arc::new(Mutex::new(Vec::new()));
+    let keys = client
+        .activate_async(
+            (),
+            Keys {
+                port,
+                queue: queue.clone(),
+            },
+        )
+        .expect("activate");
+    let child = play(&file, &["--in", "jack:kbd:out", "--out", "jack:rec:in0"])
+        .spawn()
+        .expect("flam runs");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !keys
+        .as_client()
+        .port_by_name("kbd:out")
+        .is_some_and(|p| p.get_connections().iter().any(|c| c == "flam-in:in"))
+    {
+        assert!(Instant::now() < deadline, "flam never listened to kbd:out");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    (dir, child, keys, queue)
+}
+
+/// Queues `bytes` and waits until they went out; returns their frame.
+fn press(queue: &Queue, bytes: &[u8]) -> u32 {
+    queue.lock().unwrap().push((bytes.to_vec(), None));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(frame) = queue.lock().unwrap().last().and_then(|q| q.1) {
+            return frame;
+        }
+        assert!(Instant::now() < deadline, "the key never went out");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn stop(child: std::process::Child) {
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let (status, stderr) = finish(child, Duration::from_secs(30));
+    assert!(status.success(), "{stderr}");
+}
+
+#[test]
+fn a_held_chord_is_arpeggiated_on_the_grid_while_the_keys_are_down() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut rec = Recorder::new(1);
+    let (_dir, child, _keys, queue) = start("keyboard-hold", &keyboard_song("hold"));
+    let pressed = press(&queue, &[0x90, 60, 100, 0x90, 64, 100, 0x90, 67, 100]);
+    std::thread::sleep(Duration::from_millis(2000));
+    let released = press(&queue, &[0x80, 60, 0, 0x80, 64, 0, 0x80, 67, 0]);
+    std::thread::sleep(Duration::from_millis(1000));
+    stop(child);
+    std::thread::sleep(Duration::from_millis(100));
+
+    let arp: Vec<(u32, u8)> = note_ons(&mut rec)
+        .into_iter()
+        .filter(|(_, k)| *k != 36)
+        .collect();
+    assert!(arp.len() >= 4, "{arp:?}");
+    let first = arp[0].0;
+    let latency = f64::from(first.wrapping_sub(pressed)) / f64::from(RATE) * 1000.0;
+    println!("the first arpeggio note sounded {latency:.1} ms after the keys went down");
+    // Up through the chord and round again, an eighth (0.25 s) apart, on the song's grid.
+    let keys: Vec<u8> = arp.iter().map(|n| n.1).collect();
+    assert_eq!(
+        &keys[..4],
+        &[60, 64, 67, 60][..keys.len().min(4)],
+        "{keys:?}"
+    );
+    for w in arp.windows(2) {
+        assert_eq!(w[1].0 - w[0].0, RATE / 4, "{arp:?}");
+    }
+    // The kick on each downbeat shares the arpeggio's grid.
+    let kicks: Vec<u32> = note_ons(&mut rec)
+        .into_iter()
+        .filter(|(_, k)| *k == 36)
+        .map(|n| n.0)
+        .collect();
+    assert!(
+        kicks
+            .iter()
+            .any(|k| (first.wrapping_sub(*k)) % (RATE / 4) == 0),
+        "the arpeggio keeps the song's phase"
+    );
+    // Nothing starts once the keys let go, beyond what was handed over already.
+    let last = arp.last().unwrap().0;
+    assert!(
+        last.wrapping_sub(released) < RATE / 2,
+        "the arpeggio stops with the keys"
+    );
+    let (sounding, _) = balance(&rec.port(0));
+    assert!(sounding.is_empty(), "every note ended: {sounding:?}");
+}
+
+#[test]
+fn a_latched_chord_plays_on_after_the_keys_let_go_until_a_new_chord() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let mut rec = Recorder::new(1);
+    let (_dir, child, _keys, queue) = start("keyboard-latch", &keyboard_song("latch"));
+    press(&queue, &[0x90, 60, 100, 0x90, 64, 100]);
+    std::thread::sleep(Duration::from_millis(200));
+    let released = press(&queue, &[0x80, 60, 0, 0x80, 64, 0]);
+    std::thread::sleep(Duration::from_millis(1500));
+    let after_release: Vec<u8> = note_ons(&mut rec)
+        .into_iter()
+        .filter(|(f, k)| {
+            *k != 36 && f.wrapping_sub(released) < u32::MAX / 2 && *f > released + RATE / 2
+        })
+        .map(|n| n.1)
+        .collect();
+    assert!(
+        after_release.len() >= 3 && after_release.iter().all(|k| [60, 64].contains(k)),
+        "the latched chord plays on: {after_release:?}"
+    );
+    let new_chord = press(&queue, &[0x90, 62, 100, 0x90, 65, 100]);
+    press(&queue, &[0x80, 62, 0, 0x80, 65, 0]);
+    std::thread::sleep(Duration::from_millis(1200));
+    stop(child);
+    std::thread::sleep(Duration::from_millis(100));
+    let later: Vec<u8> = note_ons(&mut rec)
+        .into_iter()
+        .filter(|(f, k)| *k != 36 && *f > new_chord + RATE / 2)
+        .map(|n| n.1)
+        .collect();
+    assert!(
+        !later.is_empty() && later.iter().all(|k| [62, 65].contains(k)),
+        "the new chord replaced the old: {later:?}"
+    );
+    let (sounding, _) = balance(&rec.port(0));
+    assert!(sounding.is_empty(), "every note ended: {sounding:?}");
+}
