@@ -160,6 +160,19 @@ fn the_help_overlay_lists_every_key_whole_at_100x30_and_80x24() {
 }
 
 #[test]
+fn the_help_shows_what_the_songs_controller_map_does() {
+    let text = format!("map cc 20 mute kick\nmap note 36 ch 10 panic\n{SONG}");
+    let path = PathBuf::from("/nonexistent/mapped.flam");
+    let mut app = App::new(path, &text, Box::new(SilentTransport::new()));
+    let song = flam::lang::song::compile(&text).unwrap();
+    app.compiled(app.generation, Ok(song));
+    app.handle(Action::Help);
+    let words = words_on(&screen(&app, 100, 30));
+    assert!(words.contains("controller cc 20 mute kick"), "{words}");
+    assert!(words.contains("controller note 36 ch 10 panic"), "{words}");
+}
+
+#[test]
 fn quitting_with_unsaved_changes_asks_first() {
     let mut app = app();
     app.handle(Action::Char('x'));

@@ -69,7 +69,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         hints,
     );
     if let Some(overlay) = &app.overlay {
-        draw_overlay(frame, overlay, area);
+        // The song's `map` lines join the keys in the help.
+        let maps: Vec<String> = app
+            .song
+            .as_ref()
+            .map(|s| s.maps.iter().map(|m| m.to_string()).collect())
+            .unwrap_or_default();
+        draw_overlay(frame, overlay, area, &maps);
     }
 }
 
@@ -477,10 +483,14 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// The help's lines for an inside width of `width`: the keys in a column `keys` wide, and what
 /// they do beside them, wrapped at word boundaries onto lines of their own when it does not
 /// fit, so no entry is ever cut off.
-fn help_lines(keys: usize, width: usize) -> Vec<Line<'static>> {
+fn help_lines(keys: usize, width: usize, maps: &[String]) -> Vec<Line<'static>> {
     let room = width.saturating_sub(keys).max(12);
     let mut out = Vec::new();
-    for (k, what) in HELP {
+    let mapped: Vec<(&str, &str)> = maps
+        .iter()
+        .map(|m| (strings::MAP_KEY, m.as_str()))
+        .collect();
+    for (k, what) in HELP.iter().copied().chain(mapped) {
         let mut rows: Vec<String> = vec![String::new()];
         for word in what.split(' ') {
             let last = rows.last_mut().expect("a row");
@@ -494,7 +504,7 @@ fn help_lines(keys: usize, width: usize) -> Vec<Line<'static>> {
             }
         }
         for (i, row) in rows.into_iter().enumerate() {
-            let key = if i == 0 { *k } else { "" };
+            let key = if i == 0 { k } else { "" };
             out.push(Line::from(vec![
                 Span::styled(format!("{key:<keys$}"), Style::new().fg(Color::Cyan)),
                 Span::raw(row),
@@ -504,14 +514,20 @@ fn help_lines(keys: usize, width: usize) -> Vec<Line<'static>> {
     out
 }
 
-fn draw_overlay(frame: &mut Frame, overlay: &Overlay, area: Rect) {
+fn draw_overlay(frame: &mut Frame, overlay: &Overlay, area: Rect, maps: &[String]) {
     match overlay {
         Overlay::Help => {
+            let controller = if maps.is_empty() {
+                0
+            } else {
+                strings::MAP_KEY.chars().count()
+            };
             let keys = HELP
                 .iter()
                 .map(|(k, _)| k.chars().count())
                 .max()
                 .unwrap_or(0)
+                .max(controller)
                 + 2;
             let what = HELP
                 .iter()
@@ -519,7 +535,7 @@ fn draw_overlay(frame: &mut Frame, overlay: &Overlay, area: Rect) {
                 .max()
                 .unwrap_or(0);
             let width = ((keys + what + 2) as u16).min(area.width);
-            let lines = help_lines(keys, usize::from(width.saturating_sub(2)));
+            let lines = help_lines(keys, usize::from(width.saturating_sub(2)), maps);
             let rect = centered(area, width, lines.len() as u16 + 2);
             frame.render_widget(Clear, rect);
             frame.render_widget(

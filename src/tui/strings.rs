@@ -8,6 +8,9 @@ pub const TRACKS: &str = " tracks ";
 pub const GRID: &str = " this bar ";
 /// The help overlay's title.
 pub const HELP_TITLE: &str = " keys ";
+
+/// The key column of a `map` line in the help: the controller does it.
+pub const MAP_KEY: &str = "controller";
 /// The output picker's title.
 pub const OUTPUTS_TITLE: &str = " output: ↑↓ choose, Enter select, Esc cancel ";
 /// Asked when quitting with unsaved changes.
