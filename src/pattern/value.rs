@@ -147,6 +147,27 @@ mod tests {
     }
 
     #[test]
+    fn words_that_rust_but_not_javascript_reads_as_floats_stay_words() {
+        // Rust's float parser takes "inf", "nan" and "infinity"; JavaScript's Number() gives
+        // NaN for them, so in a pattern they are names, not numbers.
+        for word in ["inf", "nan", "infinity", "-inf"] {
+            assert_eq!(
+                Value::from_atom(word),
+                Value::Word(Arc::from(word)),
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_list_prints_with_colons_as_written() {
+        let bd3 = Value::from_atom("bd").tail(&Value::from_atom("3"));
+        assert_eq!(bd3.to_string(), "bd:3");
+        assert_eq!(bd3.tail(&Value::from_atom("0.5")).to_string(), "bd:3:0.5");
+        assert_eq!(Value::from_atom("sd").to_string(), "sd");
+    }
+
+    #[test]
     fn a_computed_number_is_exact_time_only_when_it_is_whole() {
         // A range's numbers can serve as step counts or factors only when whole; a fraction
         // computed in floats stays a float.
