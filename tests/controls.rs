@@ -2,43 +2,16 @@
 //! mutes the hats at once (the kick plays on), a second press brings them back, and a fader
 //! sets the tempo.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use jack::{
-    AsyncClient, Client, ClientOptions, Control, MidiOut, Port, ProcessHandler, ProcessScope,
-    RawMidi,
-};
-
+#[path = "support/queue_client.rs"]
+mod queue_client;
 #[path = "support/jack.rs"]
 mod support;
 #[path = "support/tool.rs"]
 mod tool;
+use queue_client::QueueClient;
 use support::*;
-
-/// Messages the test queues, each with the frame it went out on once sent.
-type Queue = Arc<Mutex<Vec<(Vec<u8>, Option<u32>)>>>;
-
-/// Sends whatever the test queues, at the start of the next cycle, and notes the frame.
-struct Knobs {
-    port: Port<MidiOut>,
-    queue: Queue,
-}
-
-impl ProcessHandler for Knobs {
-    fn process(&mut self, _: &Client, ps: &ProcessScope) -> Control {
-        let start = ps.last_frame_time();
-        let mut writer = self.port.writer(ps);
-        // A test client: a lock here is fine (the real-time rules are flam's, not the test's).
-        if let Ok(mut queue) = self.queue.try_lock() {
-            for (bytes, sent) in queue.iter_mut().filter(|(_, sent)| sent.is_none()) {
-                let _ = writer.write(&RawMidi { time: 0, bytes });
-                *sent = Some(start);
-            }
-        }
-        Control::Continue
-    }
-}
 
 const SONG: &str = "tempo 240\nmap cc 20 mute hats\nmap cc 22 tempo 60 180\ntrack kick drums\n  play \"bd*4\"\ntrack hats drums\n  play \"hh*8\"\n";
 
@@ -60,34 +33,11 @@ fn a_button_mutes_the_hats_at_once_and_a_fader_sets_the_tempo() {
     let file = dir.join("song.flam");
     std::fs::write(&file, SONG).expect("write song");
     let mut rec = Recorder::new(1);
-    let (client, _) = Client::new("ctl", ClientOptions::NO_START_SERVER).expect("client");
-    let port = client
-        .register_port("out", MidiOut::default())
-        .expect("port");
-    let queue = Arc::new(Mutex::new(Vec::new()));
-    let knobs: AsyncClient<(), Knobs> = client
-        .activate_async(
-            (),
-            Knobs {
-                port,
-                queue: queue.clone(),
-            },
-        )
-        .expect("activate");
+    let knobs = QueueClient::new("ctl");
     let child = play(&file, &["--in", "jack:ctl:out", "--out", "jack:rec:in0"])
         .spawn()
         .expect("flam runs");
-    let send = |bytes: Vec<u8>| {
-        queue.lock().unwrap().push((bytes, None));
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            if let Some(frame) = queue.lock().unwrap().last().and_then(|q| q.1) {
-                return frame;
-            }
-            assert!(Instant::now() < deadline, "the control was never sent");
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    };
+    let send = |bytes: Vec<u8>| knobs.send(&bytes);
     let wait = |rec: &mut Recorder, key: u8, n: usize| {
         let deadline = Instant::now() + Duration::from_secs(15);
         while ons(rec, key).len() < n {

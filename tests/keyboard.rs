@@ -2,43 +2,16 @@
 //! keys are arpeggiated on the song's eighth-note grid while they are held (or, with latch,
 //! until the next chord), and nothing is left sounding when the keys let go.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use jack::{
-    AsyncClient, Client, ClientOptions, Control, MidiOut, Port, ProcessHandler, ProcessScope,
-    RawMidi,
-};
-
+#[path = "support/queue_client.rs"]
+mod queue_client;
 #[path = "support/jack.rs"]
 mod support;
 #[path = "support/tool.rs"]
 mod tool;
+use queue_client::QueueClient;
 use support::*;
-
-/// Messages the test queues, each with the frame it went out on once sent.
-type Queue = Arc<Mutex<Vec<(Vec<u8>, Option<u32>)>>>;
-
-/// Plays whatever the test queues at the start of the next cycle.
-struct Keys {
-    port: Port<MidiOut>,
-    queue: Queue,
-}
-
-impl ProcessHandler for Keys {
-    fn process(&mut self, _: &Client, ps: &ProcessScope) -> Control {
-        let start = ps.last_frame_time();
-        let mut writer = self.port.writer(ps);
-        // A test client: a lock here is fine (the real-time rules are flam's, not the test's).
-        if let Ok(mut queue) = self.queue.try_lock() {
-            for (bytes, sent) in queue.iter_mut().filter(|(_, sent)| sent.is_none()) {
-                let _ = writer.write(&RawMidi { time: 0, bytes });
-                *sent = Some(start);
-            }
-        }
-        Control::Continue
-    }
-}
 
 fn note_ons(rec: &mut Recorder) -> Vec<(u32, u8)> {
     rec.port(0)
@@ -55,51 +28,17 @@ fn keyboard_song(latch: &str) -> String {
 }
 
 /// Starts flam on `song` listening to `kbd:out`, with the test's keys ready.
-fn start(name: &str, song: &str) -> (Scratch, std::process::Child, AsyncClient<(), Keys>, Queue) {
+fn start(name: &str, song: &str) -> (Scratch, std::process::Child, QueueClient) {
     let dir = scratch(name);
     let file = dir.join("keys.flam");
     std::fs::write(&file, song).expect("write song");
-    let (client, _) = Client::new("kbd", ClientOptions::NO_START_SERVER).expect("client");
-    let port = client
-        .register_port("out", MidiOut::default())
-        .expect("port");
-    let queue: Queue = Arc::new(Mutex::new(Vec::new()));
-    let keys = client
-        .activate_async(
-            (),
-            Keys {
-                port,
-                queue: queue.clone(),
-            },
-        )
-        .expect("activate");
+    let keys = QueueClient::new("kbd");
     let child = play(&file, &["--in", "jack:kbd:out", "--out", "jack:rec:in0"])
         .spawn()
         .expect("flam runs");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !keys
-        .as_client()
-        .port_by_name("kbd:out")
-        .is_some_and(|p| p.get_connections().iter().any(|c| c == "flam-in:in"))
-    {
-        assert!(Instant::now() < deadline, "flam never listened to kbd:out");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    keys.wait_until_heard_by("flam-in:in", Duration::from_secs(10));
     std::thread::sleep(Duration::from_millis(500));
-    (dir, child, keys, queue)
-}
-
-/// Queues `bytes` and waits until they went out; returns their frame.
-fn press(queue: &Queue, bytes: &[u8]) -> u32 {
-    queue.lock().unwrap().push((bytes.to_vec(), None));
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        if let Some(frame) = queue.lock().unwrap().last().and_then(|q| q.1) {
-            return frame;
-        }
-        assert!(Instant::now() < deadline, "the key never went out");
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    (dir, child, keys)
 }
 
 fn stop(child: std::process::Child) {
@@ -116,10 +55,10 @@ fn a_held_chord_is_arpeggiated_on_the_grid_while_the_keys_are_down() {
         return;
     };
     let mut rec = Recorder::new(1);
-    let (_dir, child, _keys, queue) = start("keyboard-hold", &keyboard_song("hold"));
-    let pressed = press(&queue, &[0x90, 60, 100, 0x90, 64, 100, 0x90, 67, 100]);
+    let (_dir, child, keys) = start("keyboard-hold", &keyboard_song("hold"));
+    let pressed = keys.send(&[0x90, 60, 100, 0x90, 64, 100, 0x90, 67, 100]);
     std::thread::sleep(Duration::from_millis(2000));
-    let released = press(&queue, &[0x80, 60, 0, 0x80, 64, 0, 0x80, 67, 0]);
+    let released = keys.send(&[0x80, 60, 0, 0x80, 64, 0, 0x80, 67, 0]);
     std::thread::sleep(Duration::from_millis(1000));
     stop(child);
     std::thread::sleep(Duration::from_millis(100));
@@ -171,10 +110,10 @@ fn a_latched_chord_plays_on_after_the_keys_let_go_until_a_new_chord() {
         return;
     };
     let mut rec = Recorder::new(1);
-    let (_dir, child, _keys, queue) = start("keyboard-latch", &keyboard_song("latch"));
-    press(&queue, &[0x90, 60, 100, 0x90, 64, 100]);
+    let (_dir, child, keys) = start("keyboard-latch", &keyboard_song("latch"));
+    keys.send(&[0x90, 60, 100, 0x90, 64, 100]);
     std::thread::sleep(Duration::from_millis(200));
-    let released = press(&queue, &[0x80, 60, 0, 0x80, 64, 0]);
+    let released = keys.send(&[0x80, 60, 0, 0x80, 64, 0]);
     std::thread::sleep(Duration::from_millis(1500));
     let after_release: Vec<u8> = note_ons(&mut rec)
         .into_iter()
@@ -187,8 +126,8 @@ fn a_latched_chord_plays_on_after_the_keys_let_go_until_a_new_chord() {
         after_release.len() >= 3 && after_release.iter().all(|k| [60, 64].contains(k)),
         "the latched chord plays on: {after_release:?}"
     );
-    let new_chord = press(&queue, &[0x90, 62, 100, 0x90, 65, 100]);
-    press(&queue, &[0x80, 62, 0, 0x80, 65, 0]);
+    let new_chord = keys.send(&[0x90, 62, 100, 0x90, 65, 100]);
+    keys.send(&[0x80, 62, 0, 0x80, 65, 0]);
     std::thread::sleep(Duration::from_millis(1200));
     stop(child);
     std::thread::sleep(Duration::from_millis(100));

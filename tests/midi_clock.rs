@@ -13,6 +13,20 @@ mod tool;
 use clock_master::ClockMaster;
 use support::*;
 
+/// flam playing `file` to the recorder in time with the master on `clk:out`.
+fn follow(file: &std::path::Path, more: &[&str]) -> std::process::Child {
+    let mut args = vec![
+        "--in",
+        "jack:clk:out",
+        "--sync",
+        "midi",
+        "--out",
+        "jack:rec:in0",
+    ];
+    args.extend_from_slice(more);
+    play(file, &args).spawn().expect("flam runs")
+}
+
 /// Waits until flam's input listens to the master (or gives up after `within`).
 fn wait_for_flam(master: &ClockMaster, within: Duration) {
     let deadline = Instant::now() + within;
@@ -44,21 +58,7 @@ fn a_song_at_120_follows_a_master_clock_at_100_from_its_start() {
     std::fs::write(&file, EIGHTHS).expect("write song");
     let mut rec = Recorder::new(1);
     let master = ClockMaster::new(100.0);
-    let child = play(
-        &file,
-        &[
-            "--in",
-            "jack:clk:out",
-            "--sync",
-            "midi",
-            "--out",
-            "jack:rec:in0",
-            "--bars",
-            "2",
-        ],
-    )
-    .spawn()
-    .expect("flam runs");
+    let child = follow(&file, &["--bars", "2"]);
     wait_for_flam(&master, Duration::from_secs(10));
     master.start();
     let (status, stderr) = finish(child, Duration::from_secs(30));
@@ -119,21 +119,7 @@ fn stop_ends_the_notes_and_song_position_then_continue_goes_on_from_bar_three() 
     std::fs::write(&file, BAR_NOTES).expect("write song");
     let mut rec = Recorder::new(1);
     let master = ClockMaster::new(120.0);
-    let child = play(
-        &file,
-        &[
-            "--in",
-            "jack:clk:out",
-            "--sync",
-            "midi",
-            "--out",
-            "jack:rec:in0",
-            "--bars",
-            "4",
-        ],
-    )
-    .spawn()
-    .expect("flam runs");
+    let child = follow(&file, &["--bars", "4"]);
     wait_for_flam(&master, Duration::from_secs(10));
     master.start();
     // Into the second bar (d4), then Stop.
@@ -187,19 +173,7 @@ fn a_clock_that_stops_coming_stops_the_music_and_says_so() {
     .expect("write song");
     let mut rec = Recorder::new(1);
     let master = ClockMaster::new(120.0);
-    let mut child = play(
-        &file,
-        &[
-            "--in",
-            "jack:clk:out",
-            "--sync",
-            "midi",
-            "--out",
-            "jack:rec:in0",
-        ],
-    )
-    .spawn()
-    .expect("flam runs");
+    let mut child = follow(&file, &[]);
     wait_for_flam(&master, Duration::from_secs(10));
     master.start();
     std::thread::sleep(Duration::from_millis(1500));

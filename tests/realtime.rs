@@ -270,11 +270,14 @@ fn the_input_path_neither_allocates_nor_locks() {
     use flam::engine::incoming::Incoming;
     use flam::engine::midi_parser::MidiParser;
     use flam::engine::stamped::Stamped;
+    use flam::output::input_counts::InputCounts;
+    use flam::output::input_feed::feed;
 
     let input = busy_input();
     let (mut producer, mut consumer) = RingBuffer::<Stamped>::new(4096);
     let mut parser = MidiParser::new();
     let mut follower = ClockFollower::new();
+    let counts = InputCounts::default();
     let base = Instant::now();
     let (mut notes, mut pulses) = (0, 0);
     #[cfg(debug_assertions)]
@@ -284,11 +287,7 @@ fn the_input_path_neither_allocates_nor_locks() {
     assert_no_alloc::assert_no_alloc(|| {
         for (at, bytes) in &input {
             let stamp = base + Duration::from_secs_f64(*at);
-            for &byte in bytes {
-                if let Some(message) = parser.feed(byte) {
-                    let _ = producer.push(Stamped { at: stamp, message });
-                }
-            }
+            feed(&mut parser, bytes, stamp, &mut producer, &counts);
         }
         while let Ok(stamped) = consumer.pop() {
             let at = stamped.at.duration_since(base).as_secs_f64();
@@ -316,8 +315,11 @@ fn the_input_path_neither_allocates_nor_locks() {
         4 * 3 + 4,
         "the chords by running status, and the note after the SysEx"
     );
-    assert_eq!(parser.sysex(), 8);
-    assert!(parser.stray() >= 4 * 2, "the stray data bytes were counted");
+    assert_eq!(counts.sysex.load(std::sync::atomic::Ordering::Relaxed), 8);
+    assert!(
+        counts.stray.load(std::sync::atomic::Ordering::Relaxed) >= 4 * 2,
+        "the stray data bytes were counted"
+    );
     let bpm = follower.bpm().unwrap();
     assert!((bpm - 120.0).abs() < 1e-6, "{bpm}");
 }

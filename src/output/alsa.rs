@@ -44,19 +44,28 @@ impl Sink for AlsaSink {
     }
 }
 
-fn client() -> Result<MidiOutput, OutputError> {
-    let missing = |why: String| {
-        OutputError::new(
-            OutputErrorKind::Unavailable,
-            format!("cannot open the ALSA sequencer: {why}"),
-        )
-        .help(NO_SEQUENCER)
-    };
-    // Checked first: alsa-lib prints its own noise to stderr when the device is missing.
-    if !std::path::Path::new("/dev/snd/seq").exists() {
-        return Err(missing("/dev/snd/seq does not exist".into()));
+/// Why the ALSA sequencer cannot be opened: `why`, and `help`.
+pub fn no_sequencer(why: impl std::fmt::Display, help: &str) -> OutputError {
+    OutputError::new(
+        OutputErrorKind::Unavailable,
+        format!("cannot open the ALSA sequencer: {why}"),
+    )
+    .help(help)
+}
+
+/// Whether the sequencer's device is there: checked before alsa-lib is asked, since it
+/// prints its own noise to stderr when the device is missing.
+pub fn sequencer_present(help: &str) -> Result<(), OutputError> {
+    if std::path::Path::new("/dev/snd/seq").exists() {
+        Ok(())
+    } else {
+        Err(no_sequencer("/dev/snd/seq does not exist", help))
     }
-    MidiOutput::new("flam").map_err(|e| missing(e.to_string()))
+}
+
+fn client() -> Result<MidiOutput, OutputError> {
+    sequencer_present(NO_SEQUENCER)?;
+    MidiOutput::new("flam").map_err(|e| no_sequencer(e, NO_SEQUENCER))
 }
 
 /// The names of the ALSA MIDI ports flam can send to, numbered from 0 in this order.

@@ -2,13 +2,14 @@
 //! virtual port of flam's own that others connect to.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use midir::{Ignore, MidiInput};
 use rtrb::{Producer, RingBuffer};
 
 use super::input_counts::InputCounts;
+use super::input_feed::feed;
 use super::opened_input::OpenedInput;
 use super::output_error::{OutputError, OutputErrorKind};
 use crate::engine::midi_parser::MidiParser;
@@ -21,18 +22,9 @@ const RING: usize = 8192;
 const NO_SEQUENCER: &str = "the ALSA sequencer (/dev/snd/seq) is not available: load it with `sudo modprobe snd-seq`, or start a JACK server and use --in jack:PORT";
 
 fn client() -> Result<MidiInput, OutputError> {
-    let missing = |why: String| {
-        OutputError::new(
-            OutputErrorKind::Unavailable,
-            format!("cannot open the ALSA sequencer: {why}"),
-        )
-        .help(NO_SEQUENCER)
-    };
-    // Checked first: alsa-lib prints its own noise to stderr when the device is missing.
-    if !std::path::Path::new("/dev/snd/seq").exists() {
-        return Err(missing("/dev/snd/seq does not exist".into()));
-    }
-    let mut input = MidiInput::new("flam").map_err(|e| missing(e.to_string()))?;
+    super::alsa::sequencer_present(NO_SEQUENCER)?;
+    let mut input =
+        MidiInput::new("flam").map_err(|e| super::alsa::no_sequencer(e, NO_SEQUENCER))?;
     // SysEx is skipped by flam's own parser; midir drops active sensing and timing by default.
     input.ignore(Ignore::None);
     Ok(input)
@@ -61,21 +53,13 @@ struct Listener {
 
 impl Listener {
     fn hear(&mut self, bytes: &[u8]) {
-        let at = Instant::now();
-        let (stray, sysex) = (self.parser.stray(), self.parser.sysex());
-        for &byte in bytes {
-            if let Some(message) = self.parser.feed(byte)
-                && self.out.push(Stamped { at, message }).is_err()
-            {
-                self.counts.dropped.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        self.counts
-            .stray
-            .fetch_add(self.parser.stray() - stray, Ordering::Relaxed);
-        self.counts
-            .sysex
-            .fetch_add(self.parser.sysex() - sysex, Ordering::Relaxed);
+        feed(
+            &mut self.parser,
+            bytes,
+            Instant::now(),
+            &mut self.out,
+            &self.counts,
+        );
     }
 }
 

@@ -17,6 +17,7 @@ pub mod delivery_counts;
 pub mod destination;
 pub mod handover;
 pub mod input_counts;
+pub mod input_feed;
 pub mod input_target;
 #[cfg(feature = "jack")]
 pub mod jack;

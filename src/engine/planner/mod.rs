@@ -398,9 +398,25 @@ impl Planner {
         // Silenced: their waiting notes go, with the note-offs that close them; notes already
         // sounding end at the horizon. Notes on one key and channel pair up by count, which is
         // all MIDI can tell apart.
+        self.drop_note_ons(
+            |p| p.generation == generation && silenced.contains(&p.track),
+            Some(horizon),
+        );
+
+        // Revived: the committed bars are planned again for them, from the horizon on.
+        if !revived.is_empty() {
+            self.replan(&revived, horizon);
+        }
+        self.sort();
+    }
+
+    /// Drops the waiting note-ons that `pick` picks, with the note-offs that close them; the
+    /// other picked note-offs (of notes already begun) move to `end`, when given, if later.
+    /// Notes on one key and channel pair up by count, which is all MIDI can tell apart.
+    fn drop_note_ons(&mut self, pick: impl Fn(&Planned) -> bool, end: Option<f64>) {
         let mut dropped: Vec<(usize, u8, u8)> = Vec::new();
         self.pending.retain_mut(|p| {
-            if p.generation != generation || !silenced.contains(&p.track) {
+            if !pick(p) {
                 return true;
             }
             match p.midi {
@@ -412,18 +428,14 @@ impl Planner {
                     if take(&mut dropped, (p.track, channel, key)) {
                         return false;
                     }
-                    p.at = p.at.min(horizon);
+                    if let Some(end) = end {
+                        p.at = p.at.min(end);
+                    }
                     true
                 }
                 _ => true,
             }
         });
-
-        // Revived: the committed bars are planned again for them, from the horizon on.
-        if !revived.is_empty() {
-            self.replan(&revived, horizon);
-        }
-        self.sort();
     }
 
     /// Plans the committed bars again for `tracks`, from `horizon` on: notes that would have
@@ -461,22 +473,10 @@ impl Planner {
         t.pattern = pattern;
         let horizon = now + self.lookahead();
         let generation = self.generation;
-        let mut dropped: Vec<(usize, u8, u8)> = Vec::new();
-        self.pending.retain(|p| {
-            if p.generation != generation || p.track != track || p.at < horizon {
-                return true;
-            }
-            match p.midi {
-                Midi::Channel(Message::NoteOn { channel, key, .. }) => {
-                    dropped.push((p.track, channel, key));
-                    false
-                }
-                Midi::Channel(Message::NoteOff { channel, key }) => {
-                    !take(&mut dropped, (p.track, channel, key))
-                }
-                _ => true,
-            }
-        });
+        self.drop_note_ons(
+            |p| p.generation == generation && p.track == track && p.at >= horizon,
+            None,
+        );
         self.preview = None;
         self.replan(&[track], horizon);
         self.sort();

@@ -50,27 +50,14 @@ impl Planner {
         }
         let horizon = now + self.lookahead();
         let position = self.anchor.position(horizon);
-        let mut dropped: Vec<(usize, u8, u8)> = Vec::new();
-        self.pending.retain_mut(|p| {
-            if p.at < horizon {
-                return true;
-            }
-            match p.midi {
-                Midi::Channel(Message::NoteOn { channel, key, .. }) => {
-                    dropped.push((p.track, channel, key));
-                    false
-                }
-                Midi::Channel(Message::NoteOff { channel, key }) => {
-                    if take(&mut dropped, (p.track, channel, key)) {
-                        return false;
-                    }
-                    p.at = horizon;
-                    true
-                }
-                // Programs and banks still set the sound for when playing goes on.
-                Midi::Channel(_) => p.rank == Planned::SETUP,
-                Midi::System(_) => false,
-            }
+        self.drop_note_ons(|p| p.at >= horizon, Some(horizon));
+        // Clock, transport and controllers due later go too; programs and banks still set
+        // the sound for when playing goes on.
+        self.pending.retain(|p| match p.midi {
+            _ if p.at < horizon => true,
+            Midi::Channel(Message::NoteOff { .. }) => true,
+            Midi::Channel(_) => p.rank == Planned::SETUP,
+            Midi::System(_) => false,
         });
         if self.options.clock {
             self.pending.push_back(Planned {

@@ -2,7 +2,6 @@
 //! message with the moment its frame sounded.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use jack::{Client, Control, MidiIn, Port, ProcessHandler, ProcessScope};
@@ -11,6 +10,7 @@ use rtrb::Producer;
 use crate::engine::midi_parser::MidiParser;
 use crate::engine::stamped::Stamped;
 use crate::output::input_counts::InputCounts;
+use crate::output::input_feed::feed;
 
 /// Owns flam's MIDI in port, a parser and the producer end of the input ring. Runs in JACK's
 /// real-time thread: it neither allocates nor locks.
@@ -48,24 +48,16 @@ impl ProcessHandler for InputProcess {
             Ok(t) => t.current_usecs,
             Err(_) => client.time(),
         };
-        let stray = self.parser.stray();
-        let sysex = self.parser.sysex();
         for event in self.port.iter(ps) {
             let at = self.instant(start + (f64::from(event.time) * 1e6 / rate) as u64);
-            for &byte in event.bytes {
-                if let Some(message) = self.parser.feed(byte)
-                    && self.out.push(Stamped { at, message }).is_err()
-                {
-                    self.counts.dropped.fetch_add(1, Ordering::Relaxed);
-                }
-            }
+            feed(
+                &mut self.parser,
+                event.bytes,
+                at,
+                &mut self.out,
+                &self.counts,
+            );
         }
-        self.counts
-            .stray
-            .fetch_add(self.parser.stray() - stray, Ordering::Relaxed);
-        self.counts
-            .sysex
-            .fetch_add(self.parser.sysex() - sysex, Ordering::Relaxed);
         Control::Continue
     }
 }
