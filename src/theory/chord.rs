@@ -470,6 +470,68 @@ mod tests {
     }
 
     #[test]
+    fn octave_shifts_of_two_or_more_move_by_that_many_octaves() {
+        assert_eq!(chord("c4:m:o+2"), vec![84, 87, 91]);
+        assert_eq!(chord("c4:m:o-2"), vec![36, 39, 43]);
+        assert_eq!(chord("c4:m:o+0"), vec![60, 63, 67]);
+    }
+
+    #[test]
+    fn a_misspelled_root_suggests_a_note_name_but_a_wrong_letter_does_not() {
+        // Every single wrong letter is one edit from every natural, so it gets the general
+        // hint, whatever octave follows; a longer misspelling gets the nearest spelling.
+        let general = "a root is a note name such as c, eb or f#4, in octaves -1 to 9";
+        // A right letter in an octave out of range gets the general hint too, which names the
+        // octaves, not `c#` for `c10`.
+        for root in ["h", "h4", "h-1", "x12", "c10", "e-2"] {
+            let err = parse_chord(&format!("{root}:maj")).unwrap_err();
+            assert_eq!(err.hint, general, "{root}");
+        }
+        // The octave is not part of the spelling: `gq4` is `g` with a slip, whatever octave.
+        for root in ["gq4", "gq-1", "gq"] {
+            let err = parse_chord(&format!("{root}:maj")).unwrap_err();
+            assert_eq!(err.message, format!("`{root}` is not a chord root"));
+            assert_eq!(
+                err.hint, "did you mean `g`? A root is a note name such as c, eb or f#4",
+                "{root}"
+            );
+        }
+        let err = parse_chord("ebx4:maj").unwrap_err();
+        assert!(err.hint.starts_with("did you mean `eb`?"), "{}", err.hint);
+    }
+
+    #[test]
+    fn an_inversion_or_octave_shift_without_its_number_is_a_slip_not_out_of_range() {
+        let err = parse_chord("c4:maj:inv").unwrap_err();
+        assert_eq!(err.message, "unknown chord modifier `inv`");
+        assert_eq!(err.hint, "did you mean `inv1`?");
+        let err = parse_chord("c4:maj:o+").unwrap_err();
+        assert_eq!(err.message, "unknown chord modifier `o+`");
+        assert_eq!(err.hint, "did you mean `o+1`?");
+    }
+
+    #[test]
+    fn suggested_qualities_read_as_a_list_with_or_before_the_last() {
+        assert_eq!(
+            parse_chord("c4:powr").unwrap_err().hint,
+            "did you mean `power`?"
+        );
+        assert_eq!(
+            parse_chord("c4:maj8").unwrap_err().hint,
+            "did you mean `maj`, `maj7`, `maj6`, `maj9` or `major`?"
+        );
+    }
+
+    #[test]
+    fn a_chord_error_reads_as_what_is_wrong_then_the_hint() {
+        let err = parse_chord("c4:maj:drop").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown chord modifier `drop` (did you mean `drop2`?)"
+        );
+    }
+
+    #[test]
     fn chords_that_leave_the_midi_range_are_refused() {
         let err = parse_chord("g9:maj").unwrap_err();
         assert!(err.message.contains("0–127"), "{}", err.message);

@@ -490,6 +490,23 @@ mod tests {
     }
 
     #[test]
+    fn a_drum_key_lists_the_other_names_it_answers_to() {
+        assert!(drum_aliases(36).contains(&"kick"), "{:?}", drum_aliases(36));
+        assert!(drum_aliases(42).contains(&"ch"), "{:?}", drum_aliases(42));
+        assert!(
+            !drum_aliases(36).contains(&"bd"),
+            "the canonical name is not an alias"
+        );
+        for note in FIRST_DRUM_NOTE..=LAST_DRUM_NOTE {
+            for alias in drum_aliases(note) {
+                assert_eq!(drum_note(alias), Some(note), "{alias}");
+            }
+        }
+        assert!(drum_aliases(34).is_empty());
+        assert!(drum_aliases(82).is_empty());
+    }
+
+    #[test]
     fn the_suggestion_list_holds_every_drum_name_once() {
         let mut listed: Vec<&str> = DRUMS
             .iter()
