@@ -323,3 +323,61 @@ fn the_input_path_neither_allocates_nor_locks() {
     let bpm = follower.bpm().unwrap();
     assert!((bpm - 120.0).abs() < 1e-6, "{bpm}");
 }
+
+#[test]
+fn a_cue_handed_over_late_but_due_sooner_goes_out_first() {
+    // What a key pressed on a keyboard-played track does: the planner hands over a note due
+    // in 50 ms after notes due in 300 ms were already waiting.
+    let epoch = Instant::now();
+    let (mut producer, consumer) = RingBuffer::new(64);
+    let note = |key: u8| {
+        Midi::Channel(Message::NoteOn {
+            channel: 1,
+            key,
+            velocity: 100,
+        })
+    };
+    for key in [60, 61, 62] {
+        producer
+            .push(Cue {
+                at: 0.3,
+                midi: note(key),
+            })
+            .unwrap();
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut sender = Sender::new(
+        Capture::with_capacity(16),
+        consumer,
+        stop,
+        epoch,
+        0.0,
+        false,
+    );
+    let late = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(20));
+        producer
+            .push(Cue {
+                at: 0.05,
+                midi: note(48),
+            })
+            .unwrap();
+        // Dropping the producer ends the song once everything is sent.
+    });
+    assert_eq!(sender.run(), Outcome::Finished);
+    late.join().unwrap();
+    let keys: Vec<u8> = sender
+        .into_sink()
+        .records()
+        .iter()
+        .filter_map(|r| match r.midi {
+            Midi::Channel(Message::NoteOn { key, .. }) => Some(key),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        vec![48, 60, 61, 62],
+        "the late cue first, the rest in the order given"
+    );
+}

@@ -16,6 +16,7 @@ pub mod message;
 pub mod midi;
 pub mod midi_clock;
 pub mod midi_parser;
+pub mod ordered_queue;
 pub mod outcome;
 pub mod overlaps;
 pub mod plan;

@@ -9,24 +9,34 @@ use rtrb::Consumer;
 use super::cue::Cue;
 use super::ledger::Ledger;
 use super::midi::Midi;
+use super::ordered_queue::OrderedQueue;
 use super::outcome::Outcome;
 use super::sink::Sink;
 use super::stats::Stats;
 use super::system::System;
-use super::wait::{instant_at, wait_until};
+use super::wait::{instant_at, wait_until, wait_until_or};
 
 /// How long to nap when the ring is empty; the planner keeps it a few hundred ms ahead, so
 /// an empty ring means the song is quiet or the planner is catching up.
 const IDLE_NAP: Duration = Duration::from_millis(1);
 
+/// Cues the sender holds in deadline order, taken off the ring as they come: as many as the
+/// ring holds, so taking never waits on room here.
+const WAITING: usize = 16_384;
+
 /// Sends the cues of one output at their deadlines.
 ///
-/// In its loop it only pops from a wait-free ring, reads the clock, sleeps, spins, updates a
-/// fixed-size [`Ledger`] and atomics, and calls the sink: no allocation and no locks (a test
-/// checks this with `assert_no_alloc`).
+/// Cues are taken off the ring as they come and kept in deadline order, so one handed over
+/// late but due sooner (a key just pressed on a keyboard-played track) goes out before those
+/// queued ahead of it. In its loop it only pops from a wait-free ring, inserts into a buffer
+/// allocated up front, reads the clock, sleeps, spins, updates a fixed-size [`Ledger`] and
+/// atomics, and calls the sink: no allocation and no locks (a test checks this with
+/// `assert_no_alloc`).
 pub struct Sender<S: Sink> {
     sink: S,
     cues: Consumer<Cue>,
+    /// Cues taken off the ring, in deadline order.
+    waiting: OrderedQueue<Cue>,
     stop: Arc<AtomicBool>,
     epoch: Instant,
     latency: f64,
@@ -52,6 +62,7 @@ impl<S: Sink> Sender<S> {
         Sender {
             sink,
             cues,
+            waiting: OrderedQueue::with_capacity(WAITING),
             stop,
             epoch,
             latency: if latency.is_finite() { latency } else { 0.0 },
@@ -86,32 +97,45 @@ impl<S: Sink> Sender<S> {
                 self.flush();
                 return Outcome::Failed(e);
             }
-            let cue = match self.cues.peek() {
-                Ok(cue) => *cue,
-                Err(_) => {
-                    if self.cues.is_abandoned() && self.cues.is_empty() {
-                        // Sinks that take messages early still hold the last ones: let them
-                        // play before the end-of-play messages go out.
-                        let end = instant_at(self.epoch, self.last_at - self.latency);
-                        if !wait_until(end, &self.stop, false) {
-                            continue;
-                        }
-                        self.sink.settle();
-                        self.flush();
-                        return Outcome::Finished;
+            self.take();
+            let Some(&cue) = self.waiting.first() else {
+                if self.cues.is_abandoned() && self.cues.is_empty() {
+                    // Sinks that take messages early still hold the last ones: let them
+                    // play before the end-of-play messages go out.
+                    let end = instant_at(self.epoch, self.last_at - self.latency);
+                    if !wait_until(end, &self.stop, false) {
+                        continue;
                     }
-                    std::thread::sleep(IDLE_NAP);
-                    continue;
+                    self.sink.settle();
+                    self.flush();
+                    return Outcome::Finished;
                 }
+                std::thread::sleep(IDLE_NAP);
+                continue;
             };
-            if !wait_until(instant_at(self.epoch, cue.at - early), &self.stop, precise) {
+            let due = instant_at(self.epoch, cue.at - early);
+            // New cues matter only when there is room to take them in.
+            let cues = &self.cues;
+            let room = !self.waiting.is_full();
+            if !wait_until_or(due, &self.stop, precise, || room && !cues.is_empty()) {
                 continue;
             }
-            let _ = self.cues.pop();
+            self.waiting.pop();
             if let Err(e) = self.deliver(cue.midi, cue.at - self.latency) {
                 self.flush();
                 return Outcome::Failed(e);
             }
+        }
+    }
+
+    /// Takes every cue off the ring into `waiting`, in deadline order; cues due at the same
+    /// moment keep the order the planner gave them (a note-off before a note-on).
+    fn take(&mut self) {
+        while !self.waiting.is_full() {
+            let Ok(cue) = self.cues.pop() else {
+                return;
+            };
+            self.waiting.insert(cue, |a, b| a.at > b.at);
         }
     }
 

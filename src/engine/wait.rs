@@ -52,3 +52,34 @@ pub fn wait_until(deadline: Instant, stop: &AtomicBool, precise: bool) -> bool {
         }
     }
 }
+
+/// The longest single sleep while new cues may come: a cue due sooner than the one waited
+/// for (a key just pressed) is noticed within it.
+const SHORT_NAP: Duration = Duration::from_millis(1);
+
+/// [`wait_until`], also ending early (returning `false`) as soon as `news` says something
+/// arrived that may be due sooner. Neither allocates nor locks.
+pub fn wait_until_or(
+    deadline: Instant,
+    stop: &AtomicBool,
+    precise: bool,
+    news: impl Fn() -> bool,
+) -> bool {
+    loop {
+        if stop.load(Ordering::Acquire) || news() {
+            return false;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return true;
+        }
+        let left = deadline - now;
+        if !precise {
+            std::thread::sleep(left.min(SHORT_NAP));
+        } else if left > SPIN {
+            std::thread::sleep((left - SPIN).min(SHORT_NAP));
+        } else {
+            std::hint::spin_loop();
+        }
+    }
+}

@@ -193,7 +193,7 @@ impl SynthCallback {
             .latency
             .store(latency.as_nanos() as u64, Ordering::Relaxed);
 
-        self.take_cues(position + frames as u64 + self.synth.block() as u64);
+        self.take_cues();
 
         let mut done = 0;
         let mut loudest = 0.0f32;
@@ -240,10 +240,11 @@ impl SynthCallback {
         self.meters.callbacks.fetch_add(1, Ordering::Release);
     }
 
-    /// Schedules every queued message for a frame before `horizon` (the end of this buffer
-    /// plus one synthesizer block, so each note is queued before its block renders). At the
+    /// Schedules every queued message on its frame, as far as the synthesizer's queue has
+    /// room: it keeps them in frame order, so one handed over late but due sooner (a key just
+    /// pressed) sounds on its frame rather than behind those handed over before it. At the
     /// end of play, note-offs go in at once and nothing else queued for later starts.
-    fn take_cues(&mut self, horizon: u64) {
+    fn take_cues(&mut self) {
         let flushing = self.meters.flushing.load(Ordering::Acquire);
         if flushing && !self.flushed {
             self.flushed = true;
@@ -257,9 +258,6 @@ impl SynthCallback {
                     self.synth.send(cue.message);
                 }
                 continue;
-            }
-            if cue.frame >= horizon {
-                break;
             }
             if self.synth.schedule(cue.frame, cue.message).is_err() {
                 // The synthesizer's queue is full: the rest waits for the next buffer.

@@ -21,6 +21,10 @@ use crate::theory::time::Time;
 
 mod transport;
 
+/// How soon after a key is heard a keyboard-played track that was silent can sound: the
+/// planner's tick, and a period for the message to reach its output, in seconds.
+pub const QUICK: f64 = 0.01;
+
 /// How long before the first note the bank and program changes go out, in seconds.
 const SETUP_GAP: f64 = 0.005;
 
@@ -55,6 +59,9 @@ pub struct Planner {
     /// Play time before which a bar's notes are left out: the moment playing resumed
     /// mid-bar, so nothing from before it starts late.
     resume_from: f64,
+    /// The latest note-on handed to the senders, per track: a keyboard-played track with
+    /// nothing still to start can take a new chord at once.
+    last_on: Vec<f64>,
     /// Nothing at or after this play time is handed over yet: a master clock started before
     /// its tempo was known, and what follows the downbeat waits to be timed by it.
     held: Option<f64>,
@@ -88,6 +95,7 @@ impl Planner {
             paused: None,
             resume_from: f64::NEG_INFINITY,
             held: None,
+            last_on: Vec::new(),
         };
         planner.begin();
         planner
@@ -208,6 +216,15 @@ impl Planner {
                     let _ = out.push(Cue { at, midi });
                 }
             };
+            if let Midi::Channel(Message::NoteOn { .. }) = p.midi {
+                if self.last_on.len() <= p.track && p.track < self.song.tracks.len() {
+                    self.last_on
+                        .resize(self.song.tracks.len(), f64::NEG_INFINITY);
+                }
+                if let Some(last) = self.last_on.get_mut(p.track) {
+                    *last = last.max(p.at);
+                }
+            }
             match p.midi {
                 Midi::Channel(message) => {
                     let timed = Timed {
@@ -464,14 +481,25 @@ impl Planner {
     }
 
     /// Gives track `track` a new pattern now rather than at the next bar line (the keys
-    /// held on a keyboard changed): from the lookahead's edge on it plays `pattern`, on the
-    /// song's grid, so an arpeggiator keeps its phase. Notes already begun end as planned.
+    /// held on a keyboard changed), on the song's grid, so an arpeggiator keeps its phase.
+    /// When none of the track's notes is still to start (keys pressed after a silence) the
+    /// new pattern plays from [`QUICK`] on: the senders and the sinks' callbacks put the new
+    /// notes ahead of what was handed over before them. Otherwise it takes over at the
+    /// lookahead's edge, and notes already handed over sound as planned.
     pub fn retrack(&mut self, track: usize, pattern: Pattern<Note>, now: f64) {
         let Some(t) = self.song.tracks.get_mut(track) else {
             return;
         };
         t.pattern = pattern;
-        let horizon = now + self.lookahead();
+        let quiet = self
+            .last_on
+            .get(track)
+            .is_none_or(|&last| last < now + QUICK);
+        let horizon = if quiet {
+            now + QUICK
+        } else {
+            now + self.lookahead()
+        };
         let generation = self.generation;
         self.drop_note_ons(
             |p| p.generation == generation && p.track == track && p.at >= horizon,

@@ -1,7 +1,7 @@
 //! JACK MIDI output: flam's own client and port, messages placed at exact frames.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use jack::{AsyncClient, Client, ClientOptions, ClientStatus, MidiOut, PortFlags, PortSpec};
@@ -11,6 +11,7 @@ use super::frame_cue::FrameCue;
 use super::notifications::Notifications;
 use super::process::Process;
 use crate::engine::midi::Midi;
+use crate::engine::ordered_queue::OrderedQueue;
 use crate::engine::sink::{Sink, SinkError};
 use crate::engine::wait::seconds_since;
 use crate::output::delivery_counts::DeliveryCounts;
@@ -33,6 +34,8 @@ pub struct JackSink {
     counts: Arc<DeliveryCounts>,
     cycles: Arc<AtomicU64>,
     flushing: Arc<AtomicBool>,
+    /// Messages the process callback holds for later frames.
+    held: Arc<AtomicUsize>,
     port: String,
 }
 
@@ -145,10 +148,13 @@ impl JackSink {
         let counts = Arc::new(DeliveryCounts::default());
         let cycles = Arc::new(AtomicU64::new(0));
         let flushing = Arc::new(AtomicBool::new(false));
+        let held = Arc::new(AtomicUsize::new(0));
         let process = Process {
             flushing: flushing.clone(),
             port,
             cues: consumer,
+            waiting: OrderedQueue::with_capacity(RING),
+            held: held.clone(),
             counts: counts.clone(),
             cycles: cycles.clone(),
         };
@@ -181,6 +187,7 @@ impl JackSink {
                 counts,
                 cycles,
                 flushing,
+                held,
                 port: ours,
             },
             description,
@@ -199,13 +206,19 @@ impl JackSink {
 }
 
 impl JackSink {
-    /// Waits (up to two seconds) until the process callback has taken every queued message.
+    /// Waits (up to two seconds) until the process callback has written every queued message:
+    /// the ring empty, then a whole cycle after that (so the count of messages it holds for
+    /// later frames is complete), then that count down to none.
     fn drain(&mut self) {
         let give_up = Instant::now() + Duration::from_secs(2);
-        while self.cues.slots() < self.cues.buffer().capacity() && Instant::now() < give_up {
-            if self.gone.load(Ordering::Acquire) {
-                break;
-            }
+        let waiting = |this: &Self| Instant::now() < give_up && !this.gone.load(Ordering::Acquire);
+        while self.cues.slots() < self.cues.buffer().capacity() && waiting(self) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let seen = self.cycles.load(Ordering::Acquire);
+        while (self.cycles.load(Ordering::Acquire) <= seen || self.held.load(Ordering::Acquire) > 0)
+            && waiting(self)
+        {
             std::thread::sleep(Duration::from_millis(1));
         }
     }

@@ -1,21 +1,29 @@
 //! The JACK process callback: writes each message at its exact frame in the cycle.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use jack::{Client, Control, MidiOut, Port, ProcessHandler, ProcessScope, RawMidi};
 use rtrb::Consumer;
 
 use super::frame_cue::FrameCue;
+use crate::engine::ordered_queue::OrderedQueue;
 use crate::output::delivery_counts::DeliveryCounts;
 
 /// Owns flam's MIDI out port and the consumer end of the ring; runs in JACK's real-time thread
-/// and neither allocates nor locks.
+/// and neither allocates nor locks. Messages are taken off the ring as they come and written
+/// in frame order, so one handed over late but due sooner (a key just pressed) is not held
+/// behind those handed over before it.
 pub struct Process {
     /// flam's MIDI output port.
     pub port: Port<MidiOut>,
-    /// Messages from the sender, in frame order.
+    /// Messages from the sender, mostly in frame order.
     pub cues: Consumer<FrameCue>,
+    /// Messages taken off the ring, in frame order; allocated up front with room for a
+    /// whole ring.
+    pub waiting: OrderedQueue<FrameCue>,
+    /// How many messages wait in `waiting` after each cycle, for the end of play to see.
+    pub held: Arc<AtomicUsize>,
     /// Messages that were late, waited for room, or were refused.
     pub counts: Arc<DeliveryCounts>,
     /// Cycles processed, so the end of play can wait for its last messages to go out.
@@ -34,25 +42,49 @@ fn ends_note(cue: &FrameCue) -> bool {
     }
 }
 
+/// Where `cue` falls from the cycle starting at `start`: at once for the end of play, else its
+/// signed distance in frames (correct across the frame counter's wrap).
+fn key(cue: &FrameCue, start: u32) -> i64 {
+    if cue.asap {
+        i64::MIN
+    } else {
+        i64::from(cue.frame.wrapping_sub(start) as i32)
+    }
+}
+
+impl Process {
+    /// Takes every message off the ring into `waiting`, in frame order; messages on one
+    /// frame keep the order they came in.
+    fn take(&mut self, start: u32) {
+        while !self.waiting.is_full() {
+            let Ok(cue) = self.cues.pop() else {
+                return;
+            };
+            self.waiting
+                .insert(cue, |a, b| key(a, start) > key(b, start));
+        }
+    }
+}
+
 impl ProcessHandler for Process {
     fn process(&mut self, _: &Client, ps: &ProcessScope) -> Control {
         let start = ps.last_frame_time();
         let n = i64::from(ps.n_frames());
+        self.take(start);
         let mut writer = self.port.writer(ps);
         let mut last = 0i64;
         let mut written = 0usize;
         let flushing = self.flushing.load(Ordering::Acquire);
-        while let Ok(cue) = self.cues.peek() {
-            if flushing && !cue.asap && !ends_note(cue) {
+        while let Some(&cue) = self.waiting.first() {
+            if flushing && !cue.asap && !ends_note(&cue) {
                 // Handed over early, before the stop: it must not start after it.
-                let _ = self.cues.pop();
+                self.waiting.pop();
                 continue;
             }
-            // The signed distance from the cycle start, correct across frame-counter wrap.
             let offset = if cue.asap || flushing {
                 0
             } else {
-                i64::from(cue.frame.wrapping_sub(start) as i32)
+                key(&cue, start)
             };
             if offset >= n {
                 break;
@@ -80,8 +112,9 @@ impl ProcessHandler for Process {
                 written += 1;
             }
             last = time;
-            let _ = self.cues.pop();
+            self.waiting.pop();
         }
+        self.held.store(self.waiting.len(), Ordering::Release);
         self.cycles.fetch_add(1, Ordering::Release);
         Control::Continue
     }
