@@ -11,6 +11,11 @@
 //!     each recorded note-on is compared with the master's ideal pulse for its place.
 //!     Targets: p99 < 1 ms, max < 2 ms; tempo within 0.1% when steady.
 //!
+//! (d) A keyboard playing the arpeggiator on JACK: a client presses a chord at 40 moments
+//!     spread over the beat; for each, how long until the first arpeggio note sounds, and
+//!     whether it is the next step of the grid (skipped steps counted) and on its frame.
+//!     Target: the next step, plus < 2 ms.
+//!
 //! Run with `cargo bench --bench engine`. Parts (a) and (c) need `jackd` (they start their
 //! own server).
 
@@ -36,6 +41,8 @@ use flam::theory::time::Time;
 mod clock_master;
 #[path = "../tests/support/jack.rs"]
 mod support;
+#[path = "../tests/support/queue_client.rs"]
+mod queue_client;
 #[path = "../tests/support/tool.rs"]
 mod tool;
 use rtrb::RingBuffer;
@@ -364,6 +371,92 @@ fn bench_clock() {
     clock_run("ramp 100→140", 100.0, 0, Some(140.0));
 }
 
+// ---------------------------------------------------------------------------------------
+// (d) A keyboard playing the arpeggiator
+
+/// Sixteenth-note arpeggio at 120 BPM (6,000 frames a step) over a kick on every beat.
+const KEYS: &str = "tempo 120\ntrack keys\n  input ch 1\n  arp up rate 1/16\ntrack kick drums\n  play \"bd*4\"\n";
+
+fn bench_keys() {
+    use flam::output::input_target::InputTarget;
+
+    println!("(d) keyboard to arpeggio on JACK, sixteenths at 120 BPM (a step is 125 ms)");
+    let Some(_server) = Server::start() else {
+        println!("  skipped: could not start jackd (apt-get install jackd2)");
+        return;
+    };
+    let mut rec = Recorder::new(1);
+    let keys = queue_client::QueueClient::new("kbd");
+    let mut input = flam::output::open_input(&InputTarget::Jack(Some("kbd:out".into())))
+        .expect("flam's JACK input opens");
+    let opened = flam::output::open(&Target::Jack(Some("rec:in0".into())), Some("bench-keys"))
+        .expect("flam's JACK output opens");
+    let player = Player::start_listening(
+        compile(KEYS).expect("compiles"),
+        vec![(opened.sink, 0.0)],
+        &PlayOptions::default(),
+        Box::new(flam::engine::internal_clock::InternalClock),
+        flam::session::player::Listening {
+            input: input.messages.take(),
+            forward: None,
+        },
+    );
+    std::thread::sleep(Duration::from_millis(600));
+    let step = f64::from(RATE) / 8.0;
+    let mut presses = Vec::new();
+    for i in 0..40u64 {
+        // Spread over the beat: a different distance to the next step each time.
+        std::thread::sleep(Duration::from_millis(400 + (i * 37) % 125));
+        let down = keys.send(&[0x90, 60, 100, 0x90, 64, 100]);
+        std::thread::sleep(Duration::from_millis(300));
+        keys.send(&[0x80, 60, 0, 0x80, 64, 0]);
+        presses.push(down);
+    }
+    std::thread::sleep(Duration::from_millis(400));
+    player.stop();
+    let _ = player.wait();
+    std::thread::sleep(Duration::from_millis(50));
+    let all = rec.port(0);
+    let ons = |key: fn(u8) -> bool| -> Vec<f64> {
+        all.iter()
+            .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0 && key(r.bytes()[1]))
+            .map(|r| f64::from(r.frame))
+            .collect()
+    };
+    let kicks = ons(|k| k == 36);
+    let arp = ons(|k| k != 36);
+    let Some(&origin) = kicks.first() else {
+        println!("  no kick recorded");
+        return;
+    };
+    let ms = |frames: f64| frames / f64::from(RATE) * 1000.0;
+    let (mut latency, mut off_grid, mut skipped) = (Vec::new(), Vec::new(), 0);
+    for &down in &presses {
+        let down = f64::from(down);
+        let Some(&first) = arp.iter().find(|&&f| f >= down) else {
+            continue;
+        };
+        // The grid's next step at or after the press, and how far the note is from a step.
+        let next = origin + ((down - origin) / step).ceil() * step;
+        let steps_late = ((first - next) / step).round();
+        if steps_late >= 1.0 {
+            skipped += 1;
+        }
+        off_grid.push(ms((first - (next + steps_late * step)).abs()));
+        latency.push(ms(first - down));
+    }
+    latency.sort_by(f64::total_cmp);
+    off_grid.sort_by(f64::total_cmp);
+    println!(
+        "  {} presses  key to first note: p50 {:.1} ms  max {:.1} ms  off its step: max {:.3} ms  next step skipped: {skipped} (steps under ~15 ms away are; xruns: {})",
+        latency.len(),
+        percentile(&latency, 0.5),
+        latency.last().copied().unwrap_or(f64::NAN),
+        off_grid.last().copied().unwrap_or(f64::NAN),
+        rec.xruns()
+    );
+}
+
 fn main() {
     // `cargo bench` passes --bench; under `cargo test --benches` (no flag) only check that
     // the benchmark builds, since it takes half a minute and starts a JACK server.
@@ -371,11 +464,17 @@ fn main() {
         println!("engine benchmark: run it with `cargo bench --bench engine`");
         return;
     }
-    // `cargo bench --bench engine -- clock` runs part (c) alone.
-    let only_clock = std::env::args().any(|a| a == "clock");
-    if !only_clock {
+    // `cargo bench --bench engine -- clock` or `-- keys` runs that part alone.
+    let clock = std::env::args().any(|a| a == "clock");
+    let keys = std::env::args().any(|a| a == "keys");
+    if !clock && !keys {
         bench_sender();
         bench_jack();
     }
-    bench_clock();
+    if !keys {
+        bench_clock();
+    }
+    if !clock {
+        bench_keys();
+    }
 }
