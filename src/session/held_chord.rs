@@ -80,9 +80,13 @@ impl HeldChord {
         if keys.is_empty() {
             return Pattern::silence();
         }
-        Pattern::pure(keys)
-            .arp(&self.input.arp)
-            .unwrap_or_else(|_| Pattern::silence())
+        match &self.input.arp {
+            Some(arp) => Pattern::pure(keys)
+                .arp(arp)
+                .unwrap_or_else(|_| Pattern::silence()),
+            // Played straight through, note by note, not as a pattern.
+            None => Pattern::silence(),
+        }
     }
 }
 

@@ -18,7 +18,9 @@ use super::play_options::PlayOptions;
 use super::position::Position;
 use super::realtime;
 use crate::engine::clock_source::{ClockReading, ClockSource};
+use crate::engine::incoming::Incoming;
 use crate::engine::internal_clock::InternalClock;
+use crate::engine::message::Message;
 use crate::engine::outcome::Outcome;
 use crate::engine::planner::Planner;
 use crate::engine::planner_options::PlannerOptions;
@@ -368,6 +370,28 @@ fn keyboard_tracks(song: &Song, before: &[(usize, HeldChord)]) -> Vec<(usize, He
         .collect()
 }
 
+/// A key played straight through on track `track` (an `input` without `arp`): the note on
+/// the track's channel, if the key is on the channel it listens to.
+fn through(song: &Song, track: usize, chord: &HeldChord, stamped: &Stamped) -> Option<Message> {
+    let channel = song.tracks.get(track)?.channel;
+    let listens = |c: u8| chord.input().channel.is_none_or(|want| want == c);
+    match stamped.message {
+        Incoming::NoteOn {
+            channel: c,
+            key,
+            velocity,
+        } if listens(c) => Some(Message::NoteOn {
+            channel,
+            key,
+            velocity,
+        }),
+        Incoming::NoteOff {
+            channel: c, key, ..
+        } if listens(c) => Some(Message::NoteOff { channel, key }),
+        _ => None,
+    }
+}
+
 /// Does what a controller asked, when no live UI takes it: mutes and solos on top of the
 /// song as `written`, the tempo, the panic key (every sounding note ends at the lookahead's
 /// edge and the music plays on from there).
@@ -537,7 +561,11 @@ fn plan(
             while let Ok(stamped) = input.pop() {
                 clock.hear(&stamped);
                 for (track, chord) in keyboard.iter_mut() {
-                    if chord.hear(&stamped.message) {
+                    if chord.input().arp.is_none() {
+                        if let Some(message) = through(planner.song(), *track, chord, &stamped) {
+                            planner.play_now(*track, message, now);
+                        }
+                    } else if chord.hear(&stamped.message) {
                         planner.retrack(*track, chord.pattern(), now);
                     }
                 }

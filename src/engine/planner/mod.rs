@@ -25,6 +25,10 @@ mod transport;
 /// planner's tick, and a period for the message to reach its output, in seconds.
 pub const QUICK: f64 = 0.01;
 
+/// How soon a key played straight through sounds, in seconds: a JACK period (256 frames at
+/// 48 kHz) and a little, so it lands on its frame rather than late.
+pub const THROUGH: f64 = 0.006;
+
 /// How long before the first note the bank and program changes go out, in seconds.
 const SETUP_GAP: f64 = 0.005;
 
@@ -478,6 +482,27 @@ impl Planner {
                 _ => self.pending.push_back(p),
             }
         }
+    }
+
+    /// Plays `message` for track `track` [`THROUGH`] from now, ahead of everything waiting: a
+    /// key played straight through on a keyboard-played track. A muted track sends no
+    /// note-on (its note-offs still go, so nothing hangs).
+    pub fn play_now(&mut self, track: usize, message: Message, now: f64) {
+        if self.song.tracks.get(track).is_none_or(|t| t.muted) && !message.is_note_off() {
+            return;
+        }
+        self.pending.push_back(Planned {
+            at: now + THROUGH,
+            rank: if message.is_note_off() {
+                Planned::NOTE_OFF
+            } else {
+                Planned::NOTE_ON
+            },
+            track,
+            generation: self.generation,
+            midi: Midi::Channel(message),
+        });
+        self.sort();
     }
 
     /// Gives track `track` a new pattern now rather than at the next bar line (the keys

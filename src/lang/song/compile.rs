@@ -969,28 +969,19 @@ impl Compiler {
                     }
                 }
             }
-            if let Some((_, _, span)) = &draft.input {
-                if draft.arp.is_none() {
-                    errors.push(err(
-                        span,
-                        format!("track `{}` takes keys from an input but has no `arp`", draft.name),
-                        "needs an arpeggiator",
-                        "add a line such as `arp up rate 1/16`; playing the keyboard straight through is not built yet",
-                    ));
-                    continue;
-                }
-                if !draft.plays.is_empty() {
-                    errors.push(err(
-                        span,
-                        format!(
-                            "track `{}` plays the keys held on its input, so its `play` lines would be ignored",
-                            draft.name
-                        ),
-                        "input and play",
-                        "remove the `play` lines, or the `input` line",
-                    ));
-                    continue;
-                }
+            if let Some((_, _, span)) = &draft.input
+                && !draft.plays.is_empty()
+            {
+                errors.push(err(
+                    span,
+                    format!(
+                        "track `{}` plays the keys held on its input, so its `play` lines would be ignored",
+                        draft.name
+                    ),
+                    "input and play",
+                    "remove the `play` lines, or the `input` line",
+                ));
+                continue;
             }
             if draft.plays.is_empty() && draft.input.is_none() && !had_errors {
                 errors.push(err(
@@ -1040,14 +1031,11 @@ impl Compiler {
             if let Some((amount, step)) = swing {
                 pattern = pattern.swing(amount, step);
             }
-            let input = match (&draft.input, &draft.arp) {
-                (Some((channel, latch, _)), Some(arp)) => Some(TrackInput {
-                    channel: *channel,
-                    latch: *latch,
-                    arp: arp.clone(),
-                }),
-                _ => None,
-            };
+            let input = draft.input.as_ref().map(|(channel, latch, _)| TrackInput {
+                channel: *channel,
+                latch: *latch,
+                arp: draft.arp.clone(),
+            });
             tracks.push(Track {
                 input,
                 name: draft.name,

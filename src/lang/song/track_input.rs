@@ -1,5 +1,6 @@
-//! A track played from a keyboard: `input [ch N] [hold|latch]` with an `arp` line. The
-//! arpeggiator runs over the keys held, on the song's grid.
+//! A track played from a keyboard: `input [ch N] [hold|latch]`. With an `arp` line the
+//! arpeggiator runs over the keys held, on the song's grid; without one the keys play
+//! straight through, on the track's channel and program.
 
 use crate::pattern::arp::ArpSettings;
 
@@ -11,6 +12,6 @@ pub struct TrackInput {
     /// `latch`: a chord keeps sounding after the keys are let go, until a new chord starts
     /// (the first key pressed after all were up). Otherwise (`hold`) notes sound while held.
     pub latch: bool,
-    /// The arpeggiator that plays the held keys.
-    pub arp: ArpSettings,
+    /// The arpeggiator that plays the held keys; none plays them straight through.
+    pub arp: Option<ArpSettings>,
 }
