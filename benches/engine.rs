@@ -39,10 +39,10 @@ use flam::session::realtime;
 use flam::theory::time::Time;
 #[path = "../tests/support/clock_master.rs"]
 mod clock_master;
-#[path = "../tests/support/jack.rs"]
-mod support;
 #[path = "../tests/support/queue_client.rs"]
 mod queue_client;
+#[path = "../tests/support/jack.rs"]
+mod support;
 #[path = "../tests/support/tool.rs"]
 mod tool;
 use rtrb::RingBuffer;
@@ -375,7 +375,8 @@ fn bench_clock() {
 // (d) A keyboard playing the arpeggiator
 
 /// Sixteenth-note arpeggio at 120 BPM (6,000 frames a step) over a kick on every beat.
-const KEYS: &str = "tempo 120\ntrack keys\n  input ch 1\n  arp up rate 1/16\ntrack kick drums\n  play \"bd*4\"\n";
+const KEYS: &str =
+    "tempo 120\ntrack keys\n  input ch 1\n  arp up rate 1/16\ntrack kick drums\n  play \"bd*4\"\n";
 
 fn bench_keys() {
     use flam::output::input_target::InputTarget;
