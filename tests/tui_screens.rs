@@ -173,6 +173,67 @@ fn the_help_shows_what_the_songs_controller_map_does() {
 }
 
 #[test]
+fn a_take_recorded_after_a_count_in_becomes_a_track_and_one_undo_takes_it_back() {
+    use flam::session::control::{Control, PlayedKey};
+    let mut app = app();
+    playing(&mut app, 0.5);
+    app.handle(Action::Record);
+    assert!(
+        app.status.contains("recording 2 bars from bar 3"),
+        "{}",
+        app.status
+    );
+    let before = app.editor.text();
+    let key = |position: f64, key: u8, down: bool| {
+        Control::Played(PlayedKey {
+            position,
+            channel: 2,
+            key,
+            velocity: if down { 96 } else { 0 },
+            down,
+        })
+    };
+    let at = |app: &mut App, position: f64, controls: Vec<Control>| {
+        app.on_telemetry(Telemetry {
+            playing: true,
+            position,
+            controls,
+            ..Telemetry::default()
+        })
+    };
+    // During the count-in: not recorded.
+    at(&mut app, 1.5, vec![key(1.5, 40, true), key(1.6, 40, false)]);
+    at(
+        &mut app,
+        2.1,
+        vec![key(2.0, 48, true), key(2.25, 48, false)],
+    );
+    assert!(
+        app.status.contains("recording bar 1 of 2"),
+        "{}",
+        app.status
+    );
+    at(
+        &mut app,
+        3.6,
+        vec![key(3.5, 55, true), key(3.75, 55, false)],
+    );
+    at(&mut app, 4.01, vec![]);
+    let text = app.editor.text();
+    assert!(
+        text.ends_with("\ntrack recorded-2 channel 2\n  play \"<[c3@4 ~@12] [~@8 g3@4 ~@4]>\"\n  vel \"<[96@4 ~@12] [~@8 96@4 ~@4]>\"\n"),
+        "{text}"
+    );
+    assert!(app.status.contains("recorded 2 notes"), "{}", app.status);
+    assert!(
+        flam::lang::song::compile(&text).is_ok(),
+        "the song with the take compiles"
+    );
+    app.handle(Action::Undo);
+    assert_eq!(app.editor.text(), before, "one undo takes the take back");
+}
+
+#[test]
 fn quitting_with_unsaved_changes_asks_first() {
     let mut app = app();
     app.handle(Action::Char('x'));

@@ -147,9 +147,6 @@ fn bar_text(placed: &[Placed], bar: u32, rec: &Recording, drums: bool) -> (Strin
 /// The take as a `.flam` song: the tempo and meter, then one track per MIDI channel played
 /// (`drums` on channel 10), each with its `play` and `vel` lines.
 pub fn song_text(notes: &[PlayedNote], rec: &Recording, source: &str) -> String {
-    let mut channels: Vec<u8> = notes.iter().map(|n| n.channel).collect();
-    channels.sort_unstable();
-    channels.dedup();
     let grid = format!(
         "{} steps a bar of {}/{}",
         rec.steps, rec.meter.0, rec.meter.1
@@ -162,6 +159,17 @@ pub fn song_text(notes: &[PlayedNote], rec: &Recording, source: &str) -> String 
     if rec.meter != (4, 4) {
         out.push_str(&format!("meter {}/{}\n", rec.meter.0, rec.meter.1));
     }
+    out.push_str(&tracks_text(notes, rec, &|_| false));
+    out
+}
+
+/// The take's tracks only, one per MIDI channel played, each begun with an empty line: for
+/// adding to a song. Names `taken` says are in use get a number (`recorded-1-2`).
+pub fn tracks_text(notes: &[PlayedNote], rec: &Recording, taken: &dyn Fn(&str) -> bool) -> String {
+    let mut channels: Vec<u8> = notes.iter().map(|n| n.channel).collect();
+    channels.sort_unstable();
+    channels.dedup();
+    let mut out = String::new();
     for channel in channels {
         let drums = channel == 10;
         let mine: Vec<PlayedNote> = notes
@@ -186,11 +194,21 @@ pub fn song_text(notes: &[PlayedNote], rec: &Recording, source: &str) -> String 
                 )
             }
         };
-        let name = if drums {
+        let base = if drums {
             "recorded-drums".to_string()
         } else {
             format!("recorded-{channel}")
         };
+        let name = (1..)
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}-{n}")
+                }
+            })
+            .find(|name| !taken(name))
+            .unwrap_or(base);
         let kind = if drums {
             " drums".to_string()
         } else {

@@ -14,4 +14,21 @@ pub enum Control {
     /// Select a track in `flam live`: a share of the way down the track list, 0–1 (a pad
     /// selects the next track instead: `None`).
     Select(Option<f64>),
+    /// A key played on the input, where the song was when it was (for the loop recorder).
+    Played(PlayedKey),
+}
+
+/// A key pressed or let go on the input, placed in the song.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlayedKey {
+    /// Where the song was, in bars from 0 (a fraction mid-bar).
+    pub position: f64,
+    /// MIDI channel, 1–16.
+    pub channel: u8,
+    /// MIDI note.
+    pub key: u8,
+    /// Velocity (0 for a key let go).
+    pub velocity: u8,
+    /// Pressed or let go.
+    pub down: bool,
 }

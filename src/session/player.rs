@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use rtrb::{Consumer, RingBuffer};
 
-use super::control::Control;
+use super::control::{Control, PlayedKey};
 use super::controls::Controls;
 use super::ending::Ending;
 use super::following::Following;
@@ -370,6 +370,26 @@ fn keyboard_tracks(song: &Song, before: &[(usize, HeldChord)]) -> Vec<(usize, He
         .collect()
 }
 
+/// A key pressed or let go, placed in the song, for the live UI's loop recorder.
+fn played(planner: &Planner, epoch: Instant, stamped: &Stamped) -> Option<PlayedKey> {
+    let (channel, key, velocity, down) = match stamped.message {
+        Incoming::NoteOn {
+            channel,
+            key,
+            velocity,
+        } => (channel, key, velocity, true),
+        Incoming::NoteOff { channel, key, .. } => (channel, key, 0, false),
+        _ => return None,
+    };
+    Some(PlayedKey {
+        position: planner.anchor().position(seconds_since(epoch, stamped.at)),
+        channel,
+        key,
+        velocity,
+        down,
+    })
+}
+
 /// A key played straight through on track `track` (an `input` without `arp`): the note on
 /// the track's channel, if the key is on the channel it listens to.
 fn through(song: &Song, track: usize, chord: &HeldChord, stamped: &Stamped) -> Option<Message> {
@@ -419,8 +439,8 @@ fn apply(
                 planner.resume(edge, bar);
             }
         }
-        // Selecting a track is for the live UI's screen.
-        Control::Select(_) => {}
+        // Selecting a track and recording are for the live UI.
+        Control::Select(_) | Control::Played(_) => {}
     }
 }
 
@@ -568,6 +588,11 @@ fn plan(
                     } else if chord.hear(&stamped.message) {
                         planner.retrack(*track, chord.pattern(), now);
                     }
+                }
+                if let Some(forward) = &listening.forward
+                    && let Some(played) = played(&planner, epoch, &stamped)
+                {
+                    let _ = forward.send(Control::Played(played));
                 }
                 let fired = controls.hear(&stamped.message, &planner.song().maps);
                 for control in fired {

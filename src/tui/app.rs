@@ -18,6 +18,7 @@ use crate::session::control::Control;
 use crate::session::performance::Performance;
 use crate::session::recovery;
 use crate::theory::time::Time;
+use crate::tui::loop_recorder::{LENGTHS, LoopRecorder, Stage};
 
 /// When an edit goes live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,6 +127,8 @@ pub struct App {
     live_kept: bool,
     last_edit: Instant,
     taps: Vec<Instant>,
+    /// The loop recorder, while armed or recording.
+    pub recorder: Option<LoopRecorder>,
     transport: Box<dyn Transport>,
 }
 
@@ -169,6 +172,7 @@ impl App {
             live_kept: false,
             last_edit: Instant::now() - COMPILE_PAUSE,
             taps: Vec::new(),
+            recorder: None,
             transport,
         }
     }
@@ -441,6 +445,7 @@ impl App {
             }
         }
         self.telemetry = t;
+        self.follow_recorder();
         let bar = self.telemetry.position.max(0.0).floor() as i64;
         // "Takes over at bar N" is news only until bar N comes.
         if let Some(at) = self.takes_over
@@ -612,6 +617,7 @@ impl App {
                 self.status = "all notes off".to_string();
             }
             Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Record => self.record(),
             Action::NextError => {
                 // Each press goes on to the next error after the cursor, round to the first.
                 let cursor = self.editor.cursor();
@@ -737,6 +743,81 @@ impl App {
         }
     }
 
+    /// Arms the loop recorder (one bar of count-in, then the take), picks the next length
+    /// while it counts in, or calls off a take being recorded.
+    fn record(&mut self) {
+        let position = self.telemetry.position;
+        match self.recorder.as_mut() {
+            None if !self.telemetry.playing => {
+                self.status = strings::RECORD_NEEDS_PLAY.to_string();
+            }
+            None => {
+                let recorder = LoopRecorder::arm(position, LENGTHS[0]);
+                self.status = strings::record_armed(recorder.start + 1, recorder.bars);
+                self.recorder = Some(recorder);
+            }
+            Some(recorder) if recorder.stage(position) == Stage::CountIn => {
+                let next = LENGTHS
+                    .iter()
+                    .position(|&b| b == recorder.bars)
+                    .map_or(0, |i| (i + 1) % LENGTHS.len());
+                recorder.bars = LENGTHS[next];
+                self.status = strings::record_armed(recorder.start + 1, recorder.bars);
+            }
+            Some(_) => {
+                self.recorder = None;
+                self.status = strings::RECORD_CANCELLED.to_string();
+            }
+        }
+    }
+
+    /// Moves the loop recorder on with the playhead: says when the take begins, and when it
+    /// is over adds it to the song as one edit (one undo takes it back).
+    fn follow_recorder(&mut self) {
+        let position = self.telemetry.position;
+        let Some(recorder) = &self.recorder else {
+            return;
+        };
+        if !self.telemetry.playing {
+            self.recorder = None;
+            self.status = strings::RECORD_CANCELLED.to_string();
+            return;
+        }
+        if !recorder.done(position) {
+            if recorder.stage(position) == Stage::Recording {
+                let bar = (position.floor() as i64 - recorder.start + 1).max(1);
+                self.status = strings::recording(bar, recorder.bars);
+            }
+            return;
+        }
+        let Some(recorder) = self.recorder.take() else {
+            return;
+        };
+        let meter = self
+            .song
+            .as_ref()
+            .map(|s| (s.tempo.meter.beats, s.tempo.meter.unit))
+            .unwrap_or((4, 4));
+        // Sixteenths: as many steps a bar as the meter has sixteenths.
+        let steps = (16 * meter.0 / meter.1.max(1)).max(1);
+        let names: Vec<String> = self
+            .song
+            .as_ref()
+            .map(|s| s.tracks.iter().map(|t| t.name.clone()).collect())
+            .unwrap_or_default();
+        let (text, notes) = recorder.finish(self.performance.bpm, meter, steps, &|n| {
+            names.iter().any(|t| t == n)
+        });
+        if notes == 0 {
+            self.status = strings::RECORDED_NOTHING.to_string();
+            return;
+        }
+        self.editor.text_start_end(true);
+        self.editor.insert_str(&text);
+        self.edited();
+        self.status = strings::recorded(notes);
+    }
+
     /// Does what a controller's `map` line asked, as the matching key would.
     fn control(&mut self, control: Control) {
         let solo = matches!(control, Control::ToggleSolo(_));
@@ -756,6 +837,11 @@ impl App {
             Control::Panic => {
                 self.transport.panic();
                 self.status = "all notes off".to_string();
+            }
+            Control::Played(played) => {
+                if let Some(recorder) = self.recorder.as_mut() {
+                    recorder.hear(&played);
+                }
             }
             Control::Select(share) => {
                 let count = self.tracks.len();

@@ -34,6 +34,8 @@ pub enum Action {
     Redo,
     /// Show or hide the help overlay.
     Help,
+    /// Arm the loop recorder, pick its length while it counts in, or call a take off.
+    Record,
     /// Jump to the first error.
     NextError,
     /// Move the selection or cursor up.
@@ -91,6 +93,7 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         KeyCode::F(3) => Some(Action::KeepLive),
         KeyCode::F(4) => Some(Action::Outputs),
         KeyCode::F(5) => Some(Action::PlayStop),
+        KeyCode::F(6) => Some(Action::Record),
         KeyCode::F(7) => Some(Action::TempoDown),
         KeyCode::F(8) => Some(Action::TempoUp),
         KeyCode::F(9) => Some(Action::TapTempo),
@@ -141,6 +144,7 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         (Focus::Tracks, KeyCode::Char('-')) => Some(Action::TempoDown),
         (Focus::Tracks, KeyCode::Char('t')) => Some(Action::TapTempo),
         (Focus::Tracks, KeyCode::Char('o')) => Some(Action::Outputs),
+        (Focus::Tracks, KeyCode::Char('r')) => Some(Action::Record),
         (Focus::Tracks, KeyCode::Char('!')) => Some(Action::Panic),
         (Focus::Tracks, KeyCode::Char('?')) => Some(Action::Help),
         (Focus::Tracks, KeyCode::Char('q')) => Some(Action::Quit),
@@ -160,6 +164,10 @@ pub const HELP: &[(&str, &str)] = &[
     ),
     ("Ctrl-↑ Ctrl-↓  F8 F7  (tracks: + -)", "tempo up / down"),
     ("F9  Alt-T  (tracks: t)", "tap tempo"),
+    (
+        "F6  (tracks: r)",
+        "record 2 bars from --in after a count-in",
+    ),
     (
         "Alt-M  (tracks: m)",
         "mute the track (in the editor: the one under the cursor)",

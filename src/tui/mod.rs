@@ -6,6 +6,7 @@ pub mod editor;
 pub mod grid;
 pub mod highlight;
 pub mod keymap;
+pub mod loop_recorder;
 pub mod player_transport;
 pub mod run;
 pub mod strings;

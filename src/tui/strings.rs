@@ -46,3 +46,29 @@ pub const COMPILED: &str = "✓ compiled";
 pub const PLAYING: &str = "▶ playing";
 /// The transport states.
 pub const STOPPED: &str = "■ stopped";
+
+/// The loop recorder needs the music running to count in against.
+pub const RECORD_NEEDS_PLAY: &str = "press F5 to play first: the take counts in against the music";
+
+/// A take called off.
+pub const RECORD_CANCELLED: &str = "recording called off";
+
+/// A take with no notes in it.
+pub const RECORDED_NOTHING: &str = "nothing was played in the take; the song is unchanged";
+
+/// The recorder armed: where the take starts (a bar number from 1) and how long it is.
+pub fn record_armed(bar: i64, bars: u32) -> String {
+    format!("count-in: recording {bars} bars from bar {bar} (F6 again: another length)")
+}
+
+/// Recording: which bar of the take, of how many.
+pub fn recording(bar: i64, bars: u32) -> String {
+    format!("● recording bar {bar} of {bars}")
+}
+
+/// A take added to the song.
+pub fn recorded(notes: usize) -> String {
+    format!(
+        "recorded {notes} notes into a new track at the end (Ctrl-Z takes it back; Ctrl-Enter sends it)"
+    )
+}
