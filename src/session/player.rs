@@ -361,11 +361,11 @@ fn keyboard_tracks(song: &Song, before: &[(usize, HeldChord)]) -> Vec<(usize, He
                 .iter()
                 .map(|(_, c)| c)
                 .find(|c| c.track() == t.name && c.input() == input);
-            Some((
-                i,
-                kept.cloned()
-                    .unwrap_or_else(|| HeldChord::new(&t.name, input)),
-            ))
+            let chord = match kept {
+                Some(c) => c.rewritten(&t.pattern),
+                None => HeldChord::new(&t.name, input, &t.pattern),
+            };
+            Some((i, chord))
         })
         .collect()
 }
@@ -542,6 +542,11 @@ fn plan(
     // The song as written: the mutes of `map` lines go on top of its own.
     let mut written = planner.song().clone();
     let mut keyboard = keyboard_tracks(planner.song(), &[]);
+    // Keyboard-played tracks are silent until keys are held (a transposed pattern too).
+    let start = seconds_since(epoch, Instant::now());
+    for (track, chord) in &keyboard {
+        planner.retrack(*track, chord.pattern(), start);
+    }
     loop {
         if stop.load(Ordering::Acquire) {
             return;

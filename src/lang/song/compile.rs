@@ -187,8 +187,17 @@ struct TrackDraft {
     swing: Option<(Time, Time)>,
     rudiment: RudimentDraft,
     arp: Option<ArpSettings>,
-    /// `input`: the channel listened to (or any), latch, and where the line is.
-    input: Option<(Option<u8>, bool, Range<usize>)>,
+    /// `input`: how the track listens, and where the line is.
+    input: Option<(InputDraft, Range<usize>)>,
+}
+
+/// What an `input` line sets.
+#[derive(Clone, Copy, Default)]
+struct InputDraft {
+    channel: Option<u8>,
+    latch: bool,
+    transpose: bool,
+    played_velocity: bool,
 }
 
 /// What `rudiment` lines set; unset values fall back to each rudiment's own defaults.
@@ -969,7 +978,8 @@ impl Compiler {
                     }
                 }
             }
-            if let Some((_, _, span)) = &draft.input
+            if let Some((input, span)) = &draft.input
+                && !input.transpose
                 && !draft.plays.is_empty()
             {
                 errors.push(err(
@@ -979,7 +989,19 @@ impl Compiler {
                         draft.name
                     ),
                     "input and play",
-                    "remove the `play` lines, or the `input` line",
+                    "remove the `play` lines, or write `input transpose` to move them to the key pressed",
+                ));
+                continue;
+            }
+            if let Some((input, span)) = &draft.input
+                && input.transpose
+                && draft.plays.is_empty()
+            {
+                errors.push(err(
+                    span,
+                    format!("track `{}` transposes its pattern by the key pressed, but plays nothing", draft.name),
+                    "nothing to transpose",
+                    "add a `play` line: it sounds as written while c4 is held, and moves with the key",
                 ));
                 continue;
             }
@@ -1031,9 +1053,11 @@ impl Compiler {
             if let Some((amount, step)) = swing {
                 pattern = pattern.swing(amount, step);
             }
-            let input = draft.input.as_ref().map(|(channel, latch, _)| TrackInput {
-                channel: *channel,
-                latch: *latch,
+            let input = draft.input.as_ref().map(|(input, _)| TrackInput {
+                channel: input.channel,
+                latch: input.latch,
+                transpose: input.transpose,
+                played_velocity: input.played_velocity,
                 arp: draft.arp.clone(),
             });
             tracks.push(Track {
@@ -1213,30 +1237,54 @@ impl Compiler {
         Ok(())
     }
 
-    /// `input [ch N] [hold|latch]`: the track is played from a keyboard.
+    /// `input [ch N] [hold|latch] [transpose] [vel played]`: the track is played from a
+    /// keyboard.
     fn input_line(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
         let args = stmt.args();
-        let (mut channel, mut latch, mut i) = (None, false, 0);
+        let mut input = InputDraft::default();
+        let mut i = 0;
         while let Some(tok) = args.get(i) {
             match tok.text.to_ascii_lowercase().as_str() {
                 "ch" | "channel" => {
                     let c = arg(stmt, i + 1, "a channel", "input ch 1")?;
-                    channel = Some(int(c, 1, 16, "an input channel")? as u8);
+                    input.channel = Some(int(c, 1, 16, "an input channel")? as u8);
                     i += 2;
                 }
                 "any" => i += 1,
                 "hold" => {
-                    latch = false;
+                    input.latch = false;
                     i += 1;
                 }
                 "latch" => {
-                    latch = true;
+                    input.latch = true;
                     i += 1;
+                }
+                "transpose" => {
+                    input.transpose = true;
+                    i += 1;
+                }
+                "vel" | "velocity" => {
+                    let how = arg(stmt, i + 1, "`played`", "input ch 1 vel played")?;
+                    if !how.text.eq_ignore_ascii_case("played") {
+                        return Err(err(
+                            &how.span,
+                            format!(
+                                "`vel` on an `input` line takes `played`, not `{}`",
+                                how.text
+                            ),
+                            "unknown",
+                            "`vel played` takes each note's velocity from the keys; leave it out for the arpeggio's own",
+                        ));
+                    }
+                    input.played_velocity = true;
+                    i += 2;
                 }
                 other => {
                     return Err(err(
                         &tok.span,
-                        format!("`input` takes `ch N`, `hold` or `latch`, not `{other}`"),
+                        format!(
+                            "`input` takes `ch N`, `hold`, `latch`, `transpose` or `vel played`, not `{other}`"
+                        ),
                         "unknown setting",
                         "for example `input ch 1 latch`",
                     ));
@@ -1244,7 +1292,7 @@ impl Compiler {
             }
         }
         if let Some(d) = self.tracks.last_mut() {
-            d.input = Some((channel, latch, stmt.span.clone()));
+            d.input = Some((input, stmt.span.clone()));
         }
         Ok(())
     }

@@ -12,6 +12,11 @@ pub struct TrackInput {
     /// `latch`: a chord keeps sounding after the keys are let go, until a new chord starts
     /// (the first key pressed after all were up). Otherwise (`hold`) notes sound while held.
     pub latch: bool,
+    /// `transpose`: the track's own pattern plays, moved by the key pressed (as written while
+    /// c4 is held).
+    pub transpose: bool,
+    /// `vel played`: each note takes its velocity from the key played, not the arpeggio's.
+    pub played_velocity: bool,
     /// The arpeggiator that plays the held keys; none plays them straight through.
     pub arp: Option<ArpSettings>,
 }
