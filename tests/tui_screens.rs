@@ -234,6 +234,28 @@ fn a_take_recorded_after_a_count_in_becomes_a_track_and_one_undo_takes_it_back()
 }
 
 #[test]
+fn alt_l_then_a_knob_writes_a_map_line_for_the_selected_tracks_mute() {
+    use flam::session::control::Control;
+    let mut app = app();
+    app.focus = flam::tui::keymap::Focus::Tracks;
+    app.selected = 2;
+    app.handle(Action::Learn);
+    assert!(app.status.contains("to mute hats"), "{}", app.status);
+    app.on_telemetry(Telemetry {
+        controls: vec![Control::Moved {
+            channel: 1,
+            controller: 21,
+        }],
+        ..Telemetry::default()
+    });
+    let text = app.editor.text();
+    assert!(text.starts_with("map cc 21 ch 1 mute hats\n"), "{text}");
+    let song = flam::lang::song::compile(&text).unwrap();
+    assert_eq!(song.maps[0].to_string(), "cc 21 ch 1 mute hats");
+    assert!(app.learning.is_none(), "one knob, one map");
+}
+
+#[test]
 fn quitting_with_unsaved_changes_asks_first() {
     let mut app = app();
     app.handle(Action::Char('x'));

@@ -14,8 +14,16 @@ pub enum Control {
     /// Select a track in `flam live`: a share of the way down the track list, 0–1 (a pad
     /// selects the next track instead: `None`).
     Select(Option<f64>),
-    /// A key played on the input, where the song was when it was (for the loop recorder).
+    /// A key played on the input, where the song was when it was (for the loop recorder
+    /// and map learning).
     Played(PlayedKey),
+    /// A knob, fader or button moved on the input (for map learning).
+    Moved {
+        /// MIDI channel, 1–16.
+        channel: u8,
+        /// The controller number.
+        controller: u8,
+    },
 }
 
 /// A key pressed or let go on the input, placed in the song.

@@ -440,7 +440,7 @@ fn apply(
             }
         }
         // Selecting a track and recording are for the live UI.
-        Control::Select(_) | Control::Played(_) => {}
+        Control::Select(_) | Control::Played(_) | Control::Moved { .. } => {}
     }
 }
 
@@ -594,10 +594,20 @@ fn plan(
                         planner.retrack(*track, chord.pattern(), now);
                     }
                 }
-                if let Some(forward) = &listening.forward
-                    && let Some(played) = played(&planner, epoch, &stamped)
-                {
-                    let _ = forward.send(Control::Played(played));
+                if let Some(forward) = &listening.forward {
+                    if let Some(played) = played(&planner, epoch, &stamped) {
+                        let _ = forward.send(Control::Played(played));
+                    } else if let Incoming::Control {
+                        channel,
+                        controller,
+                        ..
+                    } = stamped.message
+                    {
+                        let _ = forward.send(Control::Moved {
+                            channel,
+                            controller,
+                        });
+                    }
                 }
                 let fired = controls.hear(&stamped.message, &planner.song().maps);
                 for control in fired {

@@ -129,6 +129,8 @@ pub struct App {
     taps: Vec<Instant>,
     /// The loop recorder, while armed or recording.
     pub recorder: Option<LoopRecorder>,
+    /// Learning a map: the track the next knob or pad moved will mute.
+    pub learning: Option<String>,
     transport: Box<dyn Transport>,
 }
 
@@ -173,6 +175,7 @@ impl App {
             last_edit: Instant::now() - COMPILE_PAUSE,
             taps: Vec::new(),
             recorder: None,
+            learning: None,
             transport,
         }
     }
@@ -618,6 +621,7 @@ impl App {
             }
             Action::Help => self.overlay = Some(Overlay::Help),
             Action::Record => self.record(),
+            Action::Learn => self.learn_mute(),
             Action::NextError => {
                 // Each press goes on to the next error after the cursor, round to the first.
                 let cursor = self.editor.cursor();
@@ -743,6 +747,29 @@ impl App {
         }
     }
 
+    /// Writes `map TRIGGER mute TRACK` at the top of the song, as one edit.
+    fn learn(&mut self, trigger: &str, track: &str) {
+        let line = format!("map {trigger} mute {track}");
+        self.editor.text_start_end(false);
+        self.editor.insert_str(&format!("{line}\n"));
+        self.edited();
+        self.status = strings::learned(&line);
+    }
+
+    /// Starts or calls off learning a map for the selected track's mute.
+    fn learn_mute(&mut self) {
+        if self.learning.take().is_some() {
+            self.status = strings::LEARN_CANCELLED.to_string();
+            return;
+        }
+        let Some(name) = self.tracks.get(self.selected).map(|t| t.name.clone()) else {
+            self.status = "no track here to map".to_string();
+            return;
+        };
+        self.status = strings::learning(&name);
+        self.learning = Some(name);
+    }
+
     /// Arms the loop recorder (one bar of count-in, then the take), picks the next length
     /// while it counts in, or calls off a take being recorded.
     fn record(&mut self) {
@@ -839,8 +866,24 @@ impl App {
                 self.status = "all notes off".to_string();
             }
             Control::Played(played) => {
+                if played.down
+                    && let Some(track) = self.learning.take()
+                {
+                    self.learn(
+                        &format!("note {} ch {}", played.key, played.channel),
+                        &track,
+                    );
+                }
                 if let Some(recorder) = self.recorder.as_mut() {
                     recorder.hear(&played);
+                }
+            }
+            Control::Moved {
+                channel,
+                controller,
+            } => {
+                if let Some(track) = self.learning.take() {
+                    self.learn(&format!("cc {controller} ch {channel}"), &track);
                 }
             }
             Control::Select(share) => {

@@ -36,6 +36,9 @@ pub enum Action {
     Help,
     /// Arm the loop recorder, pick its length while it counts in, or call a take off.
     Record,
+    /// Map the next knob or pad moved to the selected track's mute (a second press calls
+    /// it off).
+    Learn,
     /// Jump to the first error.
     NextError,
     /// Move the selection or cursor up.
@@ -111,6 +114,7 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         KeyCode::Char('m') if alt => Some(Action::Mute),
         KeyCode::Char('s') if alt => Some(Action::Solo),
         KeyCode::Char('t') if alt => Some(Action::TapTempo),
+        KeyCode::Char('l') if alt => Some(Action::Learn),
         KeyCode::Up if ctrl => Some(Action::TempoUp),
         KeyCode::Down if ctrl => Some(Action::TempoDown),
         KeyCode::Up => Some(Action::Up),
@@ -145,6 +149,7 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         (Focus::Tracks, KeyCode::Char('t')) => Some(Action::TapTempo),
         (Focus::Tracks, KeyCode::Char('o')) => Some(Action::Outputs),
         (Focus::Tracks, KeyCode::Char('r')) => Some(Action::Record),
+        (Focus::Tracks, KeyCode::Char('l')) => Some(Action::Learn),
         (Focus::Tracks, KeyCode::Char('!')) => Some(Action::Panic),
         (Focus::Tracks, KeyCode::Char('?')) => Some(Action::Help),
         (Focus::Tracks, KeyCode::Char('q')) => Some(Action::Quit),
@@ -169,16 +174,14 @@ pub const HELP: &[(&str, &str)] = &[
         "record 2 bars from --in after a count-in",
     ),
     (
-        "Alt-M  (tracks: m)",
-        "mute the track (in the editor: the one under the cursor)",
+        "Alt-L  (tracks: l)",
+        "map a knob or pad to the track's mute",
     ),
+    ("Alt-M  (tracks: m)", "mute the track at the cursor"),
     ("Alt-S  (tracks: s)", "solo the track"),
     ("Tab", "switch between editor and tracks"),
     ("F4  Ctrl-O  (tracks: o)", "choose the output"),
-    (
-        "F3",
-        "write the live tempo, mutes and solos into the song (then Ctrl-S)",
-    ),
+    ("F3", "keep live tempo, mutes, solos in the song"),
     ("Ctrl-S  F2", "save (atomic write)"),
     ("Ctrl-Z  Ctrl-Y", "undo / redo"),
     ("Ctrl-E", "jump to the next error"),

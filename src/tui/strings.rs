@@ -72,3 +72,16 @@ pub fn recorded(notes: usize) -> String {
         "recorded {notes} notes into a new track at the end (Ctrl-Z takes it back; Ctrl-Enter sends it)"
     )
 }
+
+/// Learning called off.
+pub const LEARN_CANCELLED: &str = "map learning called off";
+
+/// Waiting for a knob or pad to map to a track's mute.
+pub fn learning(track: &str) -> String {
+    format!("learn: move a knob or press a pad to mute {track} (Alt-L again calls it off)")
+}
+
+/// A map line written.
+pub fn learned(line: &str) -> String {
+    format!("wrote `{line}` at the top (Ctrl-Enter sends it; Ctrl-Z takes it back)")
+}
