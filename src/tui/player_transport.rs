@@ -27,6 +27,9 @@ use crate::session::rig::{self, RigOptions};
 use crate::session::rig_error::RigError;
 use rustysynth::SoundFont;
 
+/// How an input is named in the output picker.
+pub const INPUT_PREFIX: &str = "in ";
+
 /// Plays through the engine to one output.
 pub struct PlayerTransport {
     target: Target,
@@ -86,6 +89,11 @@ impl PlayerTransport {
             listening: None,
             controls: None,
         })
+    }
+
+    /// The input listened to, if any.
+    pub fn input(&self) -> Option<&InputTarget> {
+        self.input.as_ref()
     }
 
     /// Listens to `input` while playing, following a MIDI clock on it when `follow`.
@@ -275,10 +283,35 @@ impl Transport for PlayerTransport {
             out.push("midi".to_string());
             out.extend(ports.iter().map(|p| format!("midi:{p}")));
         }
+        // Inputs are chosen in the same list: `in …` entries.
+        out.push(format!("{INPUT_PREFIX}none"));
+        if let Ok(ports) = &listing.jack_in {
+            out.extend(ports.iter().map(|p| format!("{INPUT_PREFIX}jack:{p}")));
+        }
+        if let Ok(ports) = &listing.alsa_in {
+            out.extend(ports.iter().map(|p| format!("{INPUT_PREFIX}midi:{p}")));
+        }
         out
     }
 
     fn select_output(&mut self, name: &str) -> Result<(), String> {
+        if let Some(input) = name.strip_prefix(INPUT_PREFIX) {
+            self.input = match input {
+                "none" => None,
+                text => Some(InputTarget::parse(text)?),
+            };
+            self.follow &= self.input.is_some();
+            // The player goes on from the next bar with the new input.
+            let next_bar = self
+                .player
+                .as_ref()
+                .filter(|p| !p.is_finished())
+                .map(|p| p.position().anchor.position(p.now()).floor() as i64 + 1);
+            return match next_bar {
+                Some(bar) => self.play_from(bar),
+                None => Ok(()),
+            };
+        }
         let target = if name == "auto" {
             Target::Default
         } else {
@@ -330,5 +363,24 @@ impl Transport for PlayerTransport {
 impl Drop for PlayerTransport {
     fn drop(&mut self) {
         self.shutdown();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_input_is_picked_from_the_output_list_and_none_lets_it_go() {
+        let mut transport = PlayerTransport::new(Some("jack"), 0.0, None).unwrap();
+        transport.select_output("in jack:TR-8:out").unwrap();
+        assert_eq!(
+            transport.input(),
+            Some(&InputTarget::Jack(Some("TR-8:out".into())))
+        );
+        assert_eq!(transport.output(), "jack", "the output stays");
+        transport.select_output("in none").unwrap();
+        assert_eq!(transport.input(), None);
+        assert!(transport.select_output("in synth").is_err());
     }
 }
