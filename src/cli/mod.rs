@@ -194,6 +194,10 @@ enum Command {
         /// The meter played in.
         #[arg(long, value_name = "B/U", default_value = "4/4")]
         meter: String,
+        /// How far each start moves toward its step, in percent: 100 all the way, less keeps
+        /// some of the feel (then written on a grid twelve times finer).
+        #[arg(long, value_name = "PERCENT", default_value_t = 100.0)]
+        strength: f64,
         /// The song file to write (atomically; `-` or nothing: standard output).
         #[arg(short, long, value_name = "OUT.flam")]
         output: Option<PathBuf>,
@@ -275,6 +279,7 @@ pub fn run() -> ExitCode {
             quantize,
             tempo,
             meter,
+            strength,
             output,
         } => record::run(&record::RecordArgs {
             input,
@@ -282,6 +287,7 @@ pub fn run() -> ExitCode {
             quantize,
             tempo,
             meter,
+            strength,
             output,
         }),
         Command::Rudiments => rudiments::run(),

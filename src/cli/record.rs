@@ -28,6 +28,8 @@ pub struct RecordArgs {
     pub tempo: f64,
     /// `--meter B/U`.
     pub meter: String,
+    /// `--strength PERCENT`.
+    pub strength: f64,
     /// `-o FILE` (standard output when absent or `-`).
     pub output: Option<PathBuf>,
 }
@@ -83,6 +85,12 @@ pub fn run(args: &RecordArgs) -> Result<ExitCode, Failure> {
             args.tempo
         )));
     }
+    if !(args.strength.is_finite() && (0.0..=100.0).contains(&args.strength)) {
+        return Err(Failure::input(format!(
+            "error: --strength must be 0–100 (%), got {}",
+            args.strength
+        )));
+    }
     let meter = parse_meter(&args.meter)?;
     let steps = steps_per_bar(&args.quantize, meter)?;
     let recording = Recording {
@@ -90,6 +98,7 @@ pub fn run(args: &RecordArgs) -> Result<ExitCode, Failure> {
         meter: (meter.beats, meter.unit),
         bars: args.bars,
         steps,
+        strength: args.strength / 100.0,
     };
     let quarters = 4.0 * f64::from(meter.beats) / f64::from(meter.unit);
     let take_seconds = f64::from(args.bars) * quarters * 60.0 / args.tempo;

@@ -31,7 +31,13 @@ pub struct Recording {
     pub bars: u32,
     /// Grid steps per bar (16 for sixteenths in 4/4, 24 for sixteenth triplets).
     pub steps: u32,
+    /// How far each start moves toward its step: 1 is all the way, 0 leaves it as played
+    /// (then written on a grid twelve times finer).
+    pub strength: f64,
 }
+
+/// How much finer the written grid is when starts are only pulled part of the way.
+const FINE: u32 = 12;
 
 impl Recording {
     /// Seconds a grid step lasts.
@@ -166,6 +172,28 @@ pub fn song_text(notes: &[PlayedNote], rec: &Recording, source: &str) -> String 
 /// The take's tracks only, one per MIDI channel played, each begun with an empty line: for
 /// adding to a song. Names `taken` says are in use get a number (`recorded-1-2`).
 pub fn tracks_text(notes: &[PlayedNote], rec: &Recording, taken: &dyn Fn(&str) -> bool) -> String {
+    // Pulled part of the way, the starts are written on a finer grid.
+    let pulled: Vec<PlayedNote>;
+    let fine: Recording;
+    let (notes, rec) = if rec.strength < 1.0 {
+        let step = rec.step_seconds();
+        let strength = rec.strength.clamp(0.0, 1.0);
+        pulled = notes
+            .iter()
+            .map(|n| PlayedNote {
+                at: n.at + ((n.at / step).round() * step - n.at) * strength,
+                ..*n
+            })
+            .collect();
+        fine = Recording {
+            steps: rec.steps * FINE,
+            strength: 1.0,
+            ..*rec
+        };
+        (pulled.as_slice(), &fine)
+    } else {
+        (notes, rec)
+    };
     let mut channels: Vec<u8> = notes.iter().map(|n| n.channel).collect();
     channels.sort_unstable();
     channels.dedup();
@@ -242,6 +270,7 @@ mod tests {
         meter: (4, 4),
         bars: 2,
         steps: 16,
+        strength: 1.0,
     };
 
     /// At 120 BPM a sixteenth is 0.125 s.
@@ -296,5 +325,18 @@ mod tests {
         let text = song_text(&[late], &FOUR_FOUR, "late");
         assert!(text.contains("play \"<[~@16] [~@16]>\""), "{text}");
         assert!(compile(&text).is_ok(), "{text}");
+    }
+
+    #[test]
+    fn half_strength_pulls_a_note_half_way_to_its_nearest_step() {
+        let one_bar = Recording {
+            bars: 1,
+            strength: 0.5,
+            ..FOUR_FOUR
+        };
+        // Played at 1.5 steps, held one: its nearest step is 2, and half way there is 1.75,
+        // which the twelve-times-finer grid writes as 21 of 192.
+        let text = song_text(&[note(1.5, 1.0, 60, 100)], &one_bar, "loose");
+        assert!(text.contains("play \"~@21 c4@12 ~@159\""), "{text}");
     }
 }

@@ -94,6 +94,7 @@ impl LoopRecorder {
             meter,
             bars: self.bars,
             steps,
+            strength: 1.0,
         };
         let (beats, unit) = meter;
         let bar_seconds = 4.0 * f64::from(beats) / f64::from(unit.max(1)) * 60.0 / bpm;
