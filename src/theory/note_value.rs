@@ -110,4 +110,20 @@ mod tests {
         assert_eq!(NoteValue::EIGHTH_TRIPLET.to_string(), "1/8T");
         assert_eq!(NoteValue::SIXTEENTH.to_string(), "1/16");
     }
+
+    #[test]
+    fn a_note_value_is_only_digits_after_the_slash() {
+        // Rust's number parser would take a sign; a drummer's note value has none.
+        for text in ["1/+8", "1/+16T", "1/ 8", "1/8.0", "1/-4", "1/"] {
+            assert_eq!(NoteValue::parse(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_note_value_tells_its_denominator_and_whether_it_is_a_triplet() {
+        let quarter = NoteValue::parse("1/4").unwrap();
+        assert_eq!((quarter.denominator(), quarter.is_triplet()), (4, false));
+        let triplet = NoteValue::EIGHTH_TRIPLET;
+        assert_eq!((triplet.denominator(), triplet.is_triplet()), (8, true));
+    }
 }

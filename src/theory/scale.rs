@@ -165,6 +165,28 @@ mod tests {
     }
 
     #[test]
+    fn a_scale_error_reads_as_what_is_wrong_then_the_hint() {
+        let err = parse_scale("c4:mixolidian").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown scale `mixolidian` (did you mean mixolydian?)"
+        );
+    }
+
+    #[test]
+    fn a_scale_with_no_steps_has_no_degrees() {
+        // Not one of flam's scales, but `Scale` is public: an empty one gives silence rather
+        // than a division by zero.
+        let empty = Scale {
+            name: "empty",
+            intervals: &[],
+        };
+        for degree in [-1, 0, 1, 7] {
+            assert_eq!(scale_degree(60, empty, degree), None, "degree {degree}");
+        }
+    }
+
+    #[test]
     fn c_major_climbs_the_white_keys() {
         assert_eq!(
             degrees("c4:major", 0..8),
