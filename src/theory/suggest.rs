@@ -109,6 +109,13 @@ mod tests {
     }
 
     #[test]
+    fn the_nearest_candidate_wins_wherever_it_is_listed() {
+        // `mag7` is one slip from `maj7` and two from `m7`.
+        assert_eq!(nearest("mag7", ["m7", "maj7"]), Some("maj7"));
+        assert_eq!(nearest("mag7", ["maj7", "m7"]), Some("maj7"));
+    }
+
+    #[test]
     fn misspelled_dorian_suggests_dorian() {
         let scales = ["major", "minor", "dorian", "phrygian"];
         assert_eq!(nearest("dorain", scales), Some("dorian"));

@@ -247,6 +247,32 @@ mod tests {
     }
 
     #[test]
+    fn a_rate_is_digits_only_without_a_sign() {
+        // Rust's number parser would take a leading `+`; a written rate has none.
+        for text in ["+1/8", "1/+8", "+1", "1/+16T"] {
+            assert_eq!(parse_rate(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_meter_built_by_hand_with_no_beats_or_no_unit_lasts_a_whole_note() {
+        // `Meter::new` refuses these; a meter written field by field falls back to a bar of
+        // 4/4 instead of dividing by zero.
+        for (beats, unit) in [(0, 4), (3, 0), (0, 0)] {
+            let meter = Meter { beats, unit };
+            assert_eq!(
+                meter.bar_in_whole_notes(),
+                Time::from_integer(1),
+                "{beats}/{unit}"
+            );
+            assert_eq!(
+                meter.note_value_to_cycles(Time::new(1, 16)),
+                Time::new(1, 16)
+            );
+        }
+    }
+
+    #[test]
     fn tempo_limits_name_the_range_and_the_value() {
         assert_eq!(validate_bpm(120.0), Ok(120.0));
         assert_eq!(validate_bpm(20.0), Ok(20.0));
