@@ -116,21 +116,52 @@ impl std::fmt::Display for Value {
     }
 }
 
-/// Decimal numbers with an exponent (`1e3`), which JavaScript reads as numbers too.
+/// Numbers that JavaScript's `Number()` reads but flam's exact decimals do not: with an
+/// exponent (`1e3`), or with more digits than an exact fraction keeps (`0.1234567891`).
 fn looks_like_js_number(text: &str) -> bool {
     let body = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let Some((mantissa, exponent)) = body.split_once(['e', 'E']) else {
-        return false;
+    let (mantissa, exponent) = match body.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['-', '+']).unwrap_or(e))),
+        None => (body, None),
     };
-    let exponent = exponent.strip_prefix(['-', '+']).unwrap_or(exponent);
-    parse_decimal(mantissa).is_some()
-        && !exponent.is_empty()
-        && exponent.bytes().all(|b| b.is_ascii_digit())
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mantissa_ok =
+        digits(whole) && digits(fraction) && !(whole.is_empty() && fraction.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| !e.is_empty() && digits(e));
+    mantissa_ok && exponent_ok
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_too_long_for_an_exact_fraction_are_still_numbers_as_in_javascript() {
+        assert_eq!(
+            Value::from_atom("0.1234567891").to_json(),
+            serde_json::json!(0.1234567891)
+        );
+        assert_eq!(
+            Value::from_atom("1234567890123").as_f64(),
+            Some(1_234_567_890_123.0)
+        );
+        // A point with digits on one side only, as JavaScript allows.
+        assert_eq!(
+            Value::from_atom(".12345678912").as_f64(),
+            Some(0.12345678912)
+        );
+        assert_eq!(
+            Value::from_atom("1234567890123.").as_f64(),
+            Some(1_234_567_890_123.0)
+        );
+        assert_eq!(Value::from_atom("1e").to_json(), serde_json::json!("1e"));
+        assert_eq!(Value::from_atom(".").to_json(), serde_json::json!("."));
+        assert_eq!(
+            Value::from_atom("1.2.3").to_json(),
+            serde_json::json!("1.2.3")
+        );
+    }
 
     #[test]
     fn atoms_read_as_numbers_like_javascript() {
