@@ -34,23 +34,7 @@ pub fn seconds_since(epoch: Instant, now: Instant) -> f64 {
 /// Waits until `deadline`, spinning the last stretch when `precise`; returns `false` early if
 /// `stop` is raised. Neither allocates nor locks.
 pub fn wait_until(deadline: Instant, stop: &AtomicBool, precise: bool) -> bool {
-    loop {
-        if stop.load(Ordering::Acquire) {
-            return false;
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            return true;
-        }
-        let left = deadline - now;
-        if !precise {
-            std::thread::sleep(left.min(NAP));
-        } else if left > SPIN {
-            std::thread::sleep((left - SPIN).min(NAP));
-        } else {
-            std::hint::spin_loop();
-        }
-    }
+    wait(deadline, stop, precise, NAP, || false)
 }
 
 /// The longest single sleep while new cues may come: a cue due sooner than the one waited
@@ -65,6 +49,18 @@ pub fn wait_until_or(
     precise: bool,
     news: impl Fn() -> bool,
 ) -> bool {
+    wait(deadline, stop, precise, SHORT_NAP, news)
+}
+
+/// Sleeps in naps of at most `nap` (then spins, when `precise`) until `deadline`; `false`
+/// when `stop` or `news` ends it first.
+fn wait(
+    deadline: Instant,
+    stop: &AtomicBool,
+    precise: bool,
+    nap: Duration,
+    news: impl Fn() -> bool,
+) -> bool {
     loop {
         if stop.load(Ordering::Acquire) || news() {
             return false;
@@ -75,9 +71,9 @@ pub fn wait_until_or(
         }
         let left = deadline - now;
         if !precise {
-            std::thread::sleep(left.min(SHORT_NAP));
+            std::thread::sleep(left.min(nap));
         } else if left > SPIN {
-            std::thread::sleep((left - SPIN).min(SHORT_NAP));
+            std::thread::sleep((left - SPIN).min(nap));
         } else {
             std::hint::spin_loop();
         }
