@@ -44,6 +44,11 @@ impl HeldChord {
         &self.input
     }
 
+    /// Whether the track listens to input channel `channel`.
+    pub fn listens(&self, channel: u8) -> bool {
+        self.input.channel.is_none_or(|want| want == channel)
+    }
+
     /// The same keys held, for a new version of the track whose own pattern is `written`.
     pub fn rewritten(&self, written: &Pattern<Note>) -> HeldChord {
         HeldChord {
@@ -68,7 +73,7 @@ impl HeldChord {
             Incoming::NoteOff { channel, key, .. } => (channel, key, false),
             _ => return false,
         };
-        if self.input.channel.is_some_and(|c| c != channel) {
+        if !self.listens(channel) {
             return false;
         }
         let before = self.keys().to_vec();

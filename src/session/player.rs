@@ -348,6 +348,22 @@ fn position_of(planner: &Planner, songs_taken: u64, clock: Following) -> Positio
     }
 }
 
+/// Takes in the song the planner plays now (at the start, or swapped in): keeps it as
+/// written, and gives its keyboard-played tracks the keys still held (silence when none, a
+/// transposed pattern too) from play time `now`.
+fn adopt(
+    planner: &mut Planner,
+    written: &mut Song,
+    keyboard: &mut Vec<(usize, HeldChord)>,
+    now: f64,
+) {
+    *written = planner.song().clone();
+    *keyboard = keyboard_tracks(planner.song(), keyboard);
+    for (track, chord) in keyboard.iter() {
+        planner.retrack(*track, chord.pattern(), now);
+    }
+}
+
 /// The keyboard-played tracks of `song`, each with the keys held: carried over from
 /// `before` for a track of the same name and input, so a new version of the song keeps
 /// playing the chord still held.
@@ -394,20 +410,19 @@ fn played(planner: &Planner, epoch: Instant, stamped: &Stamped) -> Option<Played
 /// the track's channel, if the key is on the channel it listens to.
 fn through(song: &Song, track: usize, chord: &HeldChord, stamped: &Stamped) -> Option<Message> {
     let channel = song.tracks.get(track)?.channel;
-    let listens = |c: u8| chord.input().channel.is_none_or(|want| want == c);
     match stamped.message {
         Incoming::NoteOn {
             channel: c,
             key,
             velocity,
-        } if listens(c) => Some(Message::NoteOn {
+        } if chord.listens(c) => Some(Message::NoteOn {
             channel,
             key,
             velocity,
         }),
         Incoming::NoteOff {
             channel: c, key, ..
-        } if listens(c) => Some(Message::NoteOff { channel, key }),
+        } if chord.listens(c) => Some(Message::NoteOff { channel, key }),
         _ => None,
     }
 }
@@ -539,14 +554,16 @@ fn plan(
     clock.start(epoch);
     let mut controls = Controls::default();
     let mut performance = Performance::new(planner.song().tempo.bpm);
-    // The song as written: the mutes of `map` lines go on top of its own.
+    // The song as written (the mutes of `map` lines go on top of its own), and its
+    // keyboard-played tracks.
     let mut written = planner.song().clone();
-    let mut keyboard = keyboard_tracks(planner.song(), &[]);
-    // Keyboard-played tracks are silent until keys are held (a transposed pattern too).
-    let start = seconds_since(epoch, Instant::now());
-    for (track, chord) in &keyboard {
-        planner.retrack(*track, chord.pattern(), start);
-    }
+    let mut keyboard = Vec::new();
+    adopt(
+        &mut planner,
+        &mut written,
+        &mut keyboard,
+        seconds_since(epoch, Instant::now()),
+    );
     loop {
         if stop.load(Ordering::Acquire) {
             return;
@@ -561,11 +578,7 @@ fn plan(
         let live: Vec<LiveChange> = changes.try_iter().collect();
         if let Ok(song) = swapped.try_recv() {
             songs_taken += take_over(&mut planner, song, &swapped, announce);
-            written = planner.song().clone();
-            keyboard = keyboard_tracks(planner.song(), &keyboard);
-            for (track, chord) in &keyboard {
-                planner.retrack(*track, chord.pattern(), now);
-            }
+            adopt(&mut planner, &mut written, &mut keyboard, now);
         }
         for change in live {
             match change {
@@ -631,12 +644,8 @@ fn plan(
         match swapped.recv_timeout(PLANNER_TICK) {
             Ok(song) => {
                 songs_taken += take_over(&mut planner, song, &swapped, announce);
-                written = planner.song().clone();
-                keyboard = keyboard_tracks(planner.song(), &keyboard);
                 let now = seconds_since(epoch, Instant::now());
-                for (track, chord) in &keyboard {
-                    planner.retrack(*track, chord.pattern(), now);
-                }
+                adopt(&mut planner, &mut written, &mut keyboard, now);
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(PLANNER_TICK),
@@ -680,10 +689,6 @@ mod tests {
                 },
                 _ => ClockReading::Stopped { beats: 0.0 },
             }
-        }
-
-        fn describe(&self) -> String {
-            "test master".into()
         }
     }
 

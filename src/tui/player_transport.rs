@@ -130,6 +130,14 @@ impl PlayerTransport {
         ))
     }
 
+    /// The bar after the one playing now, while a player plays: where a restart goes on.
+    fn next_bar(&self) -> Option<i64> {
+        self.player
+            .as_ref()
+            .filter(|p| !p.is_finished())
+            .map(|p| p.position().anchor.position(p.now()).floor() as i64 + 1)
+    }
+
     /// Waits for the players being stopped to finish.
     fn finish_stopping(&mut self) {
         for handle in self.stopping.drain(..) {
@@ -266,8 +274,7 @@ impl Transport for PlayerTransport {
     fn panic(&mut self) {
         // Stopping releases every note and sends All Notes Off; playing on from the next bar
         // keeps the music going, clean.
-        if let Some(player) = self.player.as_ref().filter(|p| !p.is_finished()) {
-            let next = player.position().anchor.position(player.now()).floor() as i64 + 1;
+        if let Some(next) = self.next_bar() {
             let _ = self.play_from(next);
         }
     }
@@ -302,11 +309,7 @@ impl Transport for PlayerTransport {
             };
             self.follow &= self.input.is_some();
             // The player goes on from the next bar with the new input.
-            let next_bar = self
-                .player
-                .as_ref()
-                .filter(|p| !p.is_finished())
-                .map(|p| p.position().anchor.position(p.now()).floor() as i64 + 1);
+            let next_bar = self.next_bar();
             return match next_bar {
                 Some(bar) => self.play_from(bar),
                 None => Ok(()),
@@ -318,11 +321,7 @@ impl Transport for PlayerTransport {
             Target::parse(name)?
         };
         // Playing goes on from the next bar on the new output, as if nothing had changed.
-        let next_bar = self
-            .player
-            .as_ref()
-            .filter(|p| !p.is_finished())
-            .map(|p| p.position().anchor.position(p.now()).floor() as i64 + 1);
+        let next_bar = self.next_bar();
         self.stop();
         self.target = target;
         self.target_text = name.to_string();
