@@ -45,7 +45,4 @@ pub trait ClockSource: Send {
 
     /// The clock at play time `now` (seconds since the epoch).
     fn read(&mut self, now: f64) -> ClockReading;
-
-    /// What it is, for the status line ("following MIDI clock, 121.3 BPM").
-    fn describe(&self) -> String;
 }

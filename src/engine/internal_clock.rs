@@ -10,8 +10,4 @@ impl ClockSource for InternalClock {
     fn read(&mut self, _now: f64) -> ClockReading {
         ClockReading::Internal
     }
-
-    fn describe(&self) -> String {
-        "internal clock".into()
-    }
 }

@@ -23,11 +23,6 @@ impl MidiClock {
     pub fn new() -> MidiClock {
         MidiClock::default()
     }
-
-    /// The follower, for tests and the status line.
-    pub fn follower(&self) -> &ClockFollower {
-        &self.follower
-    }
 }
 
 impl ClockSource for MidiClock {
@@ -80,14 +75,6 @@ impl ClockSource for MidiClock {
             ClockReading::Stopped {
                 beats: self.stopped_at,
             }
-        }
-    }
-
-    fn describe(&self) -> String {
-        match self.follower.bpm() {
-            Some(bpm) if self.follower.running() => format!("following clock, {bpm:.1} BPM"),
-            Some(bpm) => format!("clock stopped, {bpm:.1} BPM"),
-            None => "waiting for clock".into(),
         }
     }
 }

@@ -78,11 +78,6 @@ pub fn ports() -> Result<Vec<String>, OutputError> {
         .collect())
 }
 
-/// Whether the sequencer is there at all.
-pub fn available() -> bool {
-    client().is_ok()
-}
-
 /// Connects to a port given by number (as `flam ports` lists them) or by name (exactly, or
 /// a unique part of it, ignoring case).
 pub fn open(selector: &str) -> Result<Opened, OutputError> {
