@@ -48,6 +48,18 @@ impl Server {
     /// [`Server::start`] with extra dummy-driver options (`-m` gives `system:monitor_*`
     /// ports that repeat what reaches `system:playback_*`).
     pub fn start_with(driver: &[&str]) -> Option<Server> {
+        Server::launch(&[], driver)
+    }
+
+    /// [`Server::start_with`] in synchronous mode (`-S`): each cycle ends only when every
+    /// client has run, so a client that runs late delays the cycle (an xrun) instead of its
+    /// MIDI being lost. Asynchronous JACK drops a late cycle's MIDI for the clients after it,
+    /// which is JACK's behaviour, not flam's, and would make a note count depend on the load.
+    pub fn start_synchronous(driver: &[&str]) -> Option<Server> {
+        Server::launch(&["-S"], driver)
+    }
+
+    fn launch(server: &[&str], driver: &[&str]) -> Option<Server> {
         if !crate::tool::runs("jackd", &["--version"]) || !crate::tool::runs("jack_wait", &["-h"]) {
             crate::tool::unavailable("jackd", "scripts/setup installs it: apt-get install jackd2");
             return None;
@@ -60,7 +72,7 @@ impl Server {
         );
         for realtime in [true, false] {
             let mut cmd = Command::new("jackd");
-            cmd.args(["-n", &name]);
+            cmd.args(["-n", &name]).args(server);
             if realtime {
                 cmd.arg("-R");
             }
