@@ -179,7 +179,8 @@ fn a_take_recorded_after_a_count_in_becomes_a_track_and_one_undo_takes_it_back()
     playing(&mut app, 0.5);
     app.handle(Action::Record);
     assert!(
-        app.status.contains("recording 2 bars from bar 3"),
+        app.status
+            .contains("recording 2 bars on 1/16 at 100% from bar 3"),
         "{}",
         app.status
     );
@@ -234,25 +235,160 @@ fn a_take_recorded_after_a_count_in_becomes_a_track_and_one_undo_takes_it_back()
 }
 
 #[test]
-fn alt_l_then_a_knob_writes_a_map_line_for_the_selected_tracks_mute() {
-    use flam::session::control::Control;
+fn the_record_overlay_sets_an_eighth_note_grid_at_half_strength_for_the_take() {
+    use flam::session::control::{Control, PlayedKey};
+    let mut app = app();
+    playing(&mut app, 0.5);
+    app.handle(Action::RecordSettings);
+    // Length stays 2 bars; the grid one left to eighths; the strength two left to 50%.
+    app.handle(Action::Down);
+    app.handle(Action::Left);
+    app.handle(Action::Down);
+    app.handle(Action::Left);
+    app.handle(Action::Left);
+    insta::assert_snapshot!("record_overlay", screen(&app, 80, 24).backend());
+    app.handle(Action::Enter);
+    assert!(app.overlay.is_none());
+    assert!(
+        app.status
+            .contains("recording 2 bars on 1/8 at 50% from bar 3"),
+        "{}",
+        app.status
+    );
+    let key = |position: f64, key: u8, down: bool| {
+        Control::Played(PlayedKey {
+            position,
+            channel: 2,
+            key,
+            velocity: if down { 96 } else { 0 },
+            down,
+        })
+    };
+    let at = |app: &mut App, position: f64, controls: Vec<Control>| {
+        app.on_telemetry(Telemetry {
+            playing: true,
+            position,
+            controls,
+            ..Telemetry::default()
+        })
+    };
+    // A note played 1/48 bar late after the downbeat of the take, held an eighth, and one
+    // played 1/24 bar after the third eighth of bar 2.
+    let (late, later) = (1.0 / 48.0, 1.0 / 24.0);
+    at(
+        &mut app,
+        2.05,
+        vec![key(2.0 + late, 48, true), key(2.125 + late, 48, false)],
+    );
+    at(
+        &mut app,
+        3.4,
+        vec![key(3.25 + later, 55, true), key(3.375 + later, 55, false)],
+    );
+    at(&mut app, 4.01, vec![]);
+    let text = app.editor.text();
+    // Pulled half way to the eighths: each lands half as far from its step, which is not on
+    // the grid, so the take is written on a grid twelve times finer than eighths.
+    assert!(text.contains("\ntrack recorded-2 channel 2\n"), "{text}");
+    let song = flam::lang::song::compile(&text).unwrap();
+    let events = flam::engine::plan::notes(
+        &song,
+        flam::theory::time::Time::from_integer(0),
+        flam::theory::time::Time::from_integer(2),
+    );
+    let starts: Vec<(u8, f64)> = events
+        .iter()
+        .filter_map(|t| {
+            let (b, _) = t.message.bytes();
+            (b[0] == 0x91 && b[2] > 0).then_some((b[1], t.seconds))
+        })
+        .collect();
+    // At 96 BPM a bar is 2.5 s.
+    let bar = 2.5;
+    let want = [(48, bar * late / 2.0), (55, bar * (1.25 + later / 2.0))];
+    assert_eq!(starts.len(), 2, "{starts:?}");
+    for ((key, at), (want_key, want_at)) in starts.iter().zip(want) {
+        assert_eq!(*key, want_key);
+        assert!((at - want_at).abs() < 1e-6, "{key}: {at} vs {want_at}");
+    }
+}
+
+/// Learns one map in `app`: Alt-L, the key that says what, then the controller `moved`.
+fn learn(app: &mut App, key: Action, moved: flam::session::control::Control) -> String {
+    app.handle(Action::Learn);
+    assert!(app.status.contains("press what to map"), "{}", app.status);
+    app.handle(key);
+    let asked = app.status.clone();
+    app.on_telemetry(Telemetry {
+        controls: vec![moved],
+        ..Telemetry::default()
+    });
+    assert!(app.learning.is_none(), "one knob, one map");
+    asked
+}
+
+#[test]
+fn alt_l_then_a_key_then_a_knob_writes_the_map_line_for_what_the_key_does() {
+    use flam::session::control::{Control, PlayedKey};
+    let knob = |controller| Control::Moved {
+        channel: 1,
+        controller,
+    };
     let mut app = app();
     app.focus = flam::tui::keymap::Focus::Tracks;
     app.selected = 2;
-    app.handle(Action::Learn);
-    assert!(app.status.contains("to mute hats"), "{}", app.status);
-    app.on_telemetry(Telemetry {
-        controls: vec![Control::Moved {
-            channel: 1,
-            controller: 21,
-        }],
-        ..Telemetry::default()
+    let asked = learn(&mut app, Action::Mute, knob(21));
+    assert!(asked.contains("to mute hats"), "{asked}");
+    let asked = learn(&mut app, Action::Solo, knob(22));
+    assert!(asked.contains("to solo hats"), "{asked}");
+    let asked = learn(&mut app, Action::TempoUp, knob(23));
+    assert!(asked.contains("tempo (66–126 BPM)"), "{asked}");
+    learn(&mut app, Action::Down, knob(24));
+    let pad = Control::Played(PlayedKey {
+        position: 0.0,
+        channel: 10,
+        key: 36,
+        velocity: 100,
+        down: true,
     });
+    learn(&mut app, Action::Panic, pad);
+    assert_eq!(app.selected, 2, "choosing select moved nothing");
     let text = app.editor.text();
-    assert!(text.starts_with("map cc 21 ch 1 mute hats\n"), "{text}");
+    assert!(
+        text.starts_with(
+            "map note 36 ch 10 panic\nmap cc 24 ch 1 select\nmap cc 23 ch 1 tempo 66 126\n\
+             map cc 22 ch 1 solo hats\nmap cc 21 ch 1 mute hats\n"
+        ),
+        "{text}"
+    );
     let song = flam::lang::song::compile(&text).unwrap();
-    assert_eq!(song.maps[0].to_string(), "cc 21 ch 1 mute hats");
-    assert!(app.learning.is_none(), "one knob, one map");
+    let maps: Vec<String> = song.maps.iter().map(|m| m.to_string()).collect();
+    assert_eq!(
+        maps,
+        [
+            "note 36 ch 10 panic",
+            "cc 24 ch 1 select",
+            "cc 23 ch 1 tempo 66 126",
+            "cc 22 ch 1 solo hats",
+            "cc 21 ch 1 mute hats"
+        ]
+    );
+}
+
+#[test]
+fn while_learning_waits_for_its_key_typing_still_types_and_alt_l_calls_it_off() {
+    let mut app = app();
+    let before = app.editor.text();
+    app.handle(Action::Learn);
+    app.handle(Action::Char('x'));
+    assert_ne!(
+        app.editor.text(),
+        before,
+        "a letter is not a choice: it types"
+    );
+    app.handle(Action::Learn);
+    assert!(app.learning.is_none());
+    assert!(app.status.contains("called off"), "{}", app.status);
 }
 
 #[test]

@@ -18,7 +18,9 @@ use crate::session::control::Control;
 use crate::session::performance::Performance;
 use crate::session::recovery;
 use crate::theory::time::Time;
-use crate::tui::loop_recorder::{LENGTHS, LoopRecorder, Stage};
+use crate::tui::learn::{Learning, MapTarget};
+use crate::tui::loop_recorder::{LoopRecorder, Stage};
+use crate::tui::take_settings::{ROWS, TakeSettings};
 
 /// When an edit goes live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +45,8 @@ pub enum Overlay {
     Recover(String),
     /// The output picker, with the choices and the highlighted one.
     Outputs(Vec<String>, usize),
+    /// How the loop recorder takes, with the highlighted row.
+    Record(usize),
     /// The file changed on disk since flam read or saved it: overwrite it, or not; then quit
     /// if the save was on the way out.
     ChangedOnDisk {
@@ -129,8 +133,10 @@ pub struct App {
     taps: Vec<Instant>,
     /// The loop recorder, while armed or recording.
     pub recorder: Option<LoopRecorder>,
-    /// Learning a map: the track the next knob or pad moved will mute.
-    pub learning: Option<String>,
+    /// How the next take is recorded.
+    pub take: TakeSettings,
+    /// Learning a map: choosing what to map, or waiting for the knob or pad.
+    pub learning: Option<Learning>,
     transport: Box<dyn Transport>,
 }
 
@@ -176,6 +182,7 @@ impl App {
             taps: Vec::new(),
             recorder: None,
             learning: None,
+            take: TakeSettings::default(),
             transport,
         }
     }
@@ -534,6 +541,18 @@ impl App {
         }
     }
 
+    /// The track a key means: in the editor the one under the cursor, else the selected one.
+    fn track_in_focus(&self) -> Option<String> {
+        let index = if self.focus == Focus::Editor {
+            self.track_at_cursor()
+        } else {
+            Some(self.selected)
+        };
+        index
+            .and_then(|i| self.tracks.get(i))
+            .map(|t| t.name.clone())
+    }
+
     /// The track whose block holds the editor's cursor.
     fn track_at_cursor(&self) -> Option<usize> {
         let line = self.editor.cursor().line;
@@ -558,6 +577,9 @@ impl App {
         if let Some(overlay) = self.overlay.clone() {
             return self.handle_overlay(overlay, action);
         }
+        if self.learning == Some(Learning::Choosing) && self.choose_map(action) {
+            return;
+        }
         match action {
             Action::PlayStop => {
                 // Stopped, or started again from the top: the newest song is the one to show.
@@ -579,15 +601,7 @@ impl App {
             }
             Action::TapTempo => self.tap(Instant::now()),
             Action::Mute | Action::Solo => {
-                let index = if self.focus == Focus::Editor {
-                    self.track_at_cursor()
-                } else {
-                    Some(self.selected)
-                };
-                let Some(name) = index
-                    .and_then(|i| self.tracks.get(i))
-                    .map(|t| t.name.clone())
-                else {
+                let Some(name) = self.track_in_focus() else {
                     self.status = "no track here to mute or solo".to_string();
                     return;
                 };
@@ -621,7 +635,8 @@ impl App {
             }
             Action::Help => self.overlay = Some(Overlay::Help),
             Action::Record => self.record(),
-            Action::Learn => self.learn_mute(),
+            Action::RecordSettings => self.overlay = Some(Overlay::Record(0)),
+            Action::Learn => self.start_learning(),
             Action::NextError => {
                 // Each press goes on to the next error after the cursor, round to the first.
                 let cursor = self.editor.cursor();
@@ -726,6 +741,24 @@ impl App {
                 self.overlay = None;
             }
             (Overlay::Recover(_), _) => {}
+            (Overlay::Record(row), Action::Up) => {
+                self.overlay = Some(Overlay::Record(row.saturating_sub(1)))
+            }
+            (Overlay::Record(row), Action::Down) => {
+                self.overlay = Some(Overlay::Record((row + 1).min(ROWS.len() - 1)))
+            }
+            (Overlay::Record(row), Action::Left | Action::Right) => {
+                let by = if action == Action::Left { -1 } else { 1 };
+                self.take.change(ROWS[row.min(ROWS.len() - 1)], by);
+                self.overlay = Some(Overlay::Record(row));
+            }
+            (Overlay::Record(_), Action::Enter | Action::NextPane | Action::Record) => {
+                self.overlay = None;
+                if self.recorder.is_none() {
+                    self.record();
+                }
+            }
+            (Overlay::Record(_), Action::Cancel | Action::RecordSettings) => self.overlay = None,
             (Overlay::Outputs(list, at), Action::Up) => {
                 self.overlay = Some(Overlay::Outputs(list, at.saturating_sub(1)))
             }
@@ -743,31 +776,66 @@ impl App {
                 self.overlay = None;
             }
             (_, Action::Cancel | Action::Help) => self.overlay = None,
+            (_, Action::Panic) => {
+                // Whatever is open, the panic key does its job.
+                self.transport.panic();
+                self.status = "all notes off".to_string();
+            }
             _ => {}
         }
     }
 
-    /// Writes `map TRIGGER mute TRACK` at the top of the song, as one edit.
-    fn learn(&mut self, trigger: &str, track: &str) {
-        let line = format!("map {trigger} mute {track}");
+    /// Writes the map line for `trigger` when learning waits for a knob or pad.
+    fn learn(&mut self, trigger: &str) {
+        let Some(Learning::Waiting(target)) = self.learning.take() else {
+            return;
+        };
+        let line = target.line(trigger);
         self.editor.text_start_end(false);
         self.editor.insert_str(&format!("{line}\n"));
         self.edited();
         self.status = strings::learned(&line);
     }
 
-    /// Starts or calls off learning a map for the selected track's mute.
-    fn learn_mute(&mut self) {
+    /// Starts learning a map (the next key pressed says what it does), or calls it off.
+    fn start_learning(&mut self) {
         if self.learning.take().is_some() {
             self.status = strings::LEARN_CANCELLED.to_string();
             return;
         }
-        let Some(name) = self.tracks.get(self.selected).map(|t| t.name.clone()) else {
-            self.status = "no track here to map".to_string();
-            return;
+        self.status = strings::LEARN_CHOOSE.to_string();
+        self.learning = Some(Learning::Choosing);
+    }
+
+    /// While learning waits for its key: takes a key that says what to map, and tells
+    /// whether it did (other keys do their usual job).
+    fn choose_map(&mut self, action: Action) -> bool {
+        let target = match action {
+            Action::Mute | Action::Solo => {
+                let Some(name) = self.track_in_focus() else {
+                    self.status = "no track here to map".to_string();
+                    return true;
+                };
+                if action == Action::Mute {
+                    MapTarget::Mute(name)
+                } else {
+                    MapTarget::Solo(name)
+                }
+            }
+            Action::TempoUp | Action::TempoDown | Action::TapTempo => {
+                MapTarget::tempo_around(self.performance.bpm)
+            }
+            Action::Panic => {
+                // The panic key keeps its job even here: it is what a musician hits in trouble.
+                self.transport.panic();
+                MapTarget::Panic
+            }
+            Action::Up | Action::Down if self.focus == Focus::Tracks => MapTarget::Select,
+            _ => return false,
         };
-        self.status = strings::learning(&name);
-        self.learning = Some(name);
+        self.status = strings::learning(&target.describe());
+        self.learning = Some(Learning::Waiting(target));
+        true
     }
 
     /// Arms the loop recorder (one bar of count-in, then the take), picks the next length
@@ -779,17 +847,14 @@ impl App {
                 self.status = strings::RECORD_NEEDS_PLAY.to_string();
             }
             None => {
-                let recorder = LoopRecorder::arm(position, LENGTHS[0]);
-                self.status = strings::record_armed(recorder.start + 1, recorder.bars);
+                let recorder = LoopRecorder::arm(position, self.take.bars);
+                self.status = strings::record_armed(recorder.start + 1, &self.take.describe());
                 self.recorder = Some(recorder);
             }
             Some(recorder) if recorder.stage(position) == Stage::CountIn => {
-                let next = LENGTHS
-                    .iter()
-                    .position(|&b| b == recorder.bars)
-                    .map_or(0, |i| (i + 1) % LENGTHS.len());
-                recorder.bars = LENGTHS[next];
-                self.status = strings::record_armed(recorder.start + 1, recorder.bars);
+                self.take.next_length();
+                recorder.bars = self.take.bars;
+                self.status = strings::record_armed(recorder.start + 1, &self.take.describe());
             }
             Some(_) => {
                 self.recorder = None;
@@ -825,14 +890,20 @@ impl App {
             .as_ref()
             .map(|s| (s.tempo.meter.beats, s.tempo.meter.unit))
             .unwrap_or((4, 4));
-        // Sixteenths: as many steps a bar as the meter has sixteenths.
-        let steps = (16 * meter.0 / meter.1.max(1)).max(1);
+        // A grid that does not fit the bar (eighths in 5/16) falls back to the bar's pulse.
+        let steps = self
+            .take
+            .grid
+            .steps_per_bar(meter.0, meter.1)
+            .unwrap_or(meter.0)
+            .max(1);
+        let strength = f64::from(self.take.strength) / 100.0;
         let names: Vec<String> = self
             .song
             .as_ref()
             .map(|s| s.tracks.iter().map(|t| t.name.clone()).collect())
             .unwrap_or_default();
-        let (text, notes) = recorder.finish(self.performance.bpm, meter, steps, &|n| {
+        let (text, notes) = recorder.finish(self.performance.bpm, meter, (steps, strength), &|n| {
             names.iter().any(|t| t == n)
         });
         if notes == 0 {
@@ -866,13 +937,8 @@ impl App {
                 self.status = "all notes off".to_string();
             }
             Control::Played(played) => {
-                if played.down
-                    && let Some(track) = self.learning.take()
-                {
-                    self.learn(
-                        &format!("note {} ch {}", played.key, played.channel),
-                        &track,
-                    );
+                if played.down {
+                    self.learn(&format!("note {} ch {}", played.key, played.channel));
                 }
                 if let Some(recorder) = self.recorder.as_mut() {
                     recorder.hear(&played);
@@ -882,9 +948,7 @@ impl App {
                 channel,
                 controller,
             } => {
-                if let Some(track) = self.learning.take() {
-                    self.learn(&format!("cc {controller} ch {channel}"), &track);
-                }
+                self.learn(&format!("cc {controller} ch {channel}"));
             }
             Control::Select(share) => {
                 let count = self.tracks.len();

@@ -11,11 +11,14 @@ use super::grid::Cell;
 use super::highlight::{Kind, highlight};
 use super::keymap::{Focus, HELP};
 use super::strings;
+use super::take_settings::{ROWS, TakeSettings};
 use crate::theory::note::{note_name, pitch_class_name};
 
 fn kind_style(kind: Kind) -> Style {
     match kind {
         Kind::Keyword => Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        // Red like an error, but not underlined: the compiler has not said so yet.
+        Kind::Unknown => Style::new().fg(Color::LightRed),
         Kind::TrackName => Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
         Kind::Drum => Style::new().fg(Color::Yellow),
         Kind::Note => Style::new().fg(Color::Green),
@@ -75,7 +78,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             .as_ref()
             .map(|s| s.maps.iter().map(|m| m.to_string()).collect())
             .unwrap_or_default();
-        draw_overlay(frame, overlay, area, &maps);
+        draw_overlay(frame, overlay, area, &maps, &app.take);
     }
 }
 
@@ -514,7 +517,13 @@ fn help_lines(keys: usize, width: usize, maps: &[String]) -> Vec<Line<'static>> 
     out
 }
 
-fn draw_overlay(frame: &mut Frame, overlay: &Overlay, area: Rect, maps: &[String]) {
+fn draw_overlay(
+    frame: &mut Frame,
+    overlay: &Overlay,
+    area: Rect,
+    maps: &[String],
+    take: &TakeSettings,
+) {
     match overlay {
         Overlay::Help => {
             let controller = if maps.is_empty() {
@@ -555,6 +564,31 @@ fn draw_overlay(frame: &mut Frame, overlay: &Overlay, area: Rect, maps: &[String
                 Paragraph::new(text)
                     .wrap(Wrap { trim: true })
                     .block(pane(" flam ", true)),
+                rect,
+            );
+        }
+        Overlay::Record(at) => {
+            let lines: Vec<Line> = ROWS
+                .iter()
+                .enumerate()
+                .map(|(i, &row)| {
+                    let (label, value) = take.row(row);
+                    let style = if i == *at {
+                        Style::new().add_modifier(Modifier::REVERSED)
+                    } else {
+                        Style::new()
+                    };
+                    Line::styled(format!(" {label:<9} ‹ {value} ›"), style)
+                })
+                .chain([
+                    Line::raw(""),
+                    Line::raw(format!(" {}", strings::RECORD_KEYS)),
+                ])
+                .collect();
+            let rect = centered(area, 48, lines.len() as u16 + 2);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines).block(pane(strings::RECORD_TITLE, true)),
                 rect,
             );
         }

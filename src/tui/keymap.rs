@@ -36,8 +36,10 @@ pub enum Action {
     Help,
     /// Arm the loop recorder, pick its length while it counts in, or call a take off.
     Record,
-    /// Map the next knob or pad moved to the selected track's mute (a second press calls
-    /// it off).
+    /// Set how the loop recorder takes: length, quantize grid and strength.
+    RecordSettings,
+    /// Learn a map: the next key pressed says what it does (mute, solo, tempo, panic,
+    /// select), the next knob or pad moved does it (a second press calls it off).
     Learn,
     /// Jump to the first error.
     NextError,
@@ -115,6 +117,7 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         KeyCode::Char('s') if alt => Some(Action::Solo),
         KeyCode::Char('t') if alt => Some(Action::TapTempo),
         KeyCode::Char('l') if alt => Some(Action::Learn),
+        KeyCode::Char('r') if alt => Some(Action::RecordSettings),
         KeyCode::Up if ctrl => Some(Action::TempoUp),
         KeyCode::Down if ctrl => Some(Action::TempoDown),
         KeyCode::Up => Some(Action::Up),
@@ -149,6 +152,7 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         (Focus::Tracks, KeyCode::Char('t')) => Some(Action::TapTempo),
         (Focus::Tracks, KeyCode::Char('o')) => Some(Action::Outputs),
         (Focus::Tracks, KeyCode::Char('r')) => Some(Action::Record),
+        (Focus::Tracks, KeyCode::Char('R')) => Some(Action::RecordSettings),
         (Focus::Tracks, KeyCode::Char('l')) => Some(Action::Learn),
         (Focus::Tracks, KeyCode::Char('!')) => Some(Action::Panic),
         (Focus::Tracks, KeyCode::Char('?')) => Some(Action::Help),
@@ -169,13 +173,11 @@ pub const HELP: &[(&str, &str)] = &[
     ),
     ("Ctrl-↑ Ctrl-↓  F8 F7  (tracks: + -)", "tempo up / down"),
     ("F9  Alt-T  (tracks: t)", "tap tempo"),
-    (
-        "F6  (tracks: r)",
-        "record 2 bars from --in after a count-in",
-    ),
+    ("F6  (tracks: r)", "record a take from the input"),
+    ("Alt-R  (tracks: R)", "take length, quantize grid, strength"),
     (
         "Alt-L  (tracks: l)",
-        "map a knob or pad to the track's mute",
+        "learn: a key, then a knob or pad to do it",
     ),
     ("Alt-M  (tracks: m)", "mute the track at the cursor"),
     ("Alt-S  (tracks: s)", "solo the track"),

@@ -4,9 +4,6 @@
 use crate::lang::recording::{PlayedNote, Recording, tracks_text};
 use crate::session::control::PlayedKey;
 
-/// The lengths a take can have, in bars; each press while counting in picks the next.
-pub const LENGTHS: [u32; 4] = [2, 4, 8, 1];
-
 /// Where the recorder is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Stage {
@@ -76,12 +73,13 @@ impl LoopRecorder {
     }
 
     /// The take as track text to add to a song at `bpm` in `meter`, on a grid of `steps` a
-    /// bar, with names `taken` reports in use numbered apart; and how many notes it holds.
+    /// bar with starts pulled `strength` (0–1) of the way to their step, with names `taken`
+    /// reports in use numbered apart; and how many notes it holds.
     pub fn finish(
         mut self,
         bpm: f64,
         meter: (u32, u32),
-        steps: u32,
+        (steps, strength): (u32, f64),
         taken: &dyn Fn(&str) -> bool,
     ) -> (String, usize) {
         // Keys still down sound to the end of the take.
@@ -94,7 +92,7 @@ impl LoopRecorder {
             meter,
             bars: self.bars,
             steps,
-            strength: 1.0,
+            strength,
         };
         let (beats, unit) = meter;
         let bar_seconds = 4.0 * f64::from(beats) / f64::from(unit.max(1)) * 60.0 / bpm;
@@ -142,7 +140,7 @@ mod tests {
         rec.hear(&key(5.74, 64, false));
         assert_eq!(rec.stage(5.3), Stage::Recording);
         assert!(rec.done(6.0));
-        let (text, notes) = rec.finish(120.0, (4, 4), 16, &|name| name == "recorded-1");
+        let (text, notes) = rec.finish(120.0, (4, 4), (16, 1.0), &|name| name == "recorded-1");
         assert_eq!(notes, 2);
         assert!(text.contains("track recorded-1-2 channel 1"), "{text}");
         assert!(text.contains("play \"c4@3 ~@5 e4@4 ~@4\""), "{text}");

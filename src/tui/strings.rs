@@ -56,10 +56,16 @@ pub const RECORD_CANCELLED: &str = "recording called off";
 /// A take with no notes in it.
 pub const RECORDED_NOTHING: &str = "nothing was played in the take; the song is unchanged";
 
-/// The recorder armed: where the take starts (a bar number from 1) and how long it is.
-pub fn record_armed(bar: i64, bars: u32) -> String {
-    format!("count-in: recording {bars} bars from bar {bar} (F6 again: another length)")
+/// The recorder armed: where the take starts (a bar number from 1) and how it is taken.
+pub fn record_armed(bar: i64, take: &str) -> String {
+    format!("count-in: recording {take} from bar {bar} (F6 again: another length; Alt-R: grid)")
 }
+
+/// The record overlay's title.
+pub const RECORD_TITLE: &str = " record a take ";
+
+/// The record overlay's last line.
+pub const RECORD_KEYS: &str = "↑↓ choose  ←→ change  Enter arm  Esc close";
 
 /// Recording: which bar of the take, of how many.
 pub fn recording(bar: i64, bars: u32) -> String {
@@ -76,9 +82,12 @@ pub fn recorded(notes: usize) -> String {
 /// Learning called off.
 pub const LEARN_CANCELLED: &str = "map learning called off";
 
-/// Waiting for a knob or pad to map to a track's mute.
-pub fn learning(track: &str) -> String {
-    format!("learn: move a knob or press a pad to mute {track} (Alt-L again calls it off)")
+/// Learning started: the next key says what the map does.
+pub const LEARN_CHOOSE: &str = "learn: press what to map: Alt-M mute or Alt-S solo (this track), F7/F8 tempo, F12 panic, ↑/↓ in tracks: select (Alt-L calls it off)";
+
+/// Waiting for a knob or pad to map to what was chosen.
+pub fn learning(what: &str) -> String {
+    format!("learn: move a knob or press a pad to {what} (Alt-L again calls it off)")
 }
 
 /// A map line written.
