@@ -360,7 +360,7 @@ fn adopt(
     *written = planner.song().clone();
     *keyboard = keyboard_tracks(planner.song(), keyboard);
     for (track, chord) in keyboard.iter() {
-        planner.retrack(*track, chord.pattern(), now);
+        planner.retrack(*track, chord.pattern(), now, now);
     }
 }
 
@@ -604,7 +604,8 @@ fn plan(
                             planner.play_now(*track, message, now);
                         }
                     } else if chord.hear(&stamped.message) {
-                        planner.retrack(*track, chord.pattern(), now);
+                        let pressed = seconds_since(epoch, stamped.at);
+                        planner.retrack(*track, chord.pattern(), now, pressed);
                     }
                 }
                 if let Some(forward) = &listening.forward {

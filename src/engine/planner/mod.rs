@@ -426,7 +426,7 @@ impl Planner {
 
         // Revived: the committed bars are planned again for them, from the horizon on.
         if !revived.is_empty() {
-            self.replan(&revived, horizon);
+            self.replan(&revived, horizon, None);
         }
         self.sort();
     }
@@ -460,8 +460,9 @@ impl Planner {
     }
 
     /// Plans the committed bars again for `tracks`, from `horizon` on: notes that would have
-    /// begun before it stay silent, so nothing starts late or is cut in half.
-    fn replan(&mut self, tracks: &[usize], horizon: f64) {
+    /// begun before it stay silent, so nothing starts late or is cut in half; except those
+    /// on the first onset at or after `catch` (when given), which start at `horizon` instead.
+    fn replan(&mut self, tracks: &[usize], horizon: f64, catch: Option<f64>) {
         let first = (self.next_bar - 2)
             .max(self.swapped_at)
             .max(self.options.from_bar);
@@ -471,9 +472,27 @@ impl Planner {
             .filter(|p| p.rank == Planned::NOTE_ON || p.rank == Planned::NOTE_OFF)
             .collect();
         back.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.rank.cmp(&b.rank)));
+        let caught = catch.and_then(|from| {
+            back.iter()
+                .find(|p| p.rank == Planned::NOTE_ON && p.at >= from && p.at < horizon)
+                .map(|p| p.at)
+        });
         let mut skipped: Vec<(usize, u8, u8)> = Vec::new();
-        for p in back {
+        let mut late: Vec<(usize, u8, u8)> = Vec::new();
+        for mut p in back {
             match p.midi {
+                Midi::Channel(Message::NoteOn { channel, key, .. }) if Some(p.at) == caught => {
+                    p.at = horizon;
+                    late.push((p.track, channel, key));
+                    self.pending.push_back(p);
+                }
+                Midi::Channel(Message::NoteOff { channel, key })
+                    if p.at <= horizon && take(&mut late, (p.track, channel, key)) =>
+                {
+                    // A caught note too short to outlast the wait: it still sounds, briefly.
+                    p.at = horizon;
+                    self.pending.push_back(p);
+                }
                 Midi::Channel(Message::NoteOn { channel, key, .. }) if p.at < horizon => {
                     skipped.push((p.track, channel, key));
                 }
@@ -506,12 +525,15 @@ impl Planner {
     }
 
     /// Gives track `track` a new pattern now rather than at the next bar line (the keys
-    /// held on a keyboard changed), on the song's grid, so an arpeggiator keeps its phase.
-    /// When none of the track's notes is still to start (keys pressed after a silence) the
-    /// new pattern plays from [`QUICK`] on: the senders and the sinks' callbacks put the new
-    /// notes ahead of what was handed over before them. Otherwise it takes over at the
-    /// lookahead's edge, and notes already handed over sound as planned.
-    pub fn retrack(&mut self, track: usize, pattern: Pattern<Note>, now: f64) {
+    /// held on a keyboard changed at play time `pressed`), on the song's grid, so an
+    /// arpeggiator keeps its phase. When none of the track's notes is still to start (keys
+    /// pressed after a silence) the new pattern plays from [`QUICK`] on: the senders and the
+    /// sinks' callbacks put the new notes ahead of what was handed over before them, and a
+    /// step that fell between the press and then (too close to make on time) sounds at once
+    /// rather than being skipped, as a player expects of the step they pressed for.
+    /// Otherwise it takes over at the lookahead's edge, and notes already handed over sound
+    /// as planned.
+    pub fn retrack(&mut self, track: usize, pattern: Pattern<Note>, now: f64, pressed: f64) {
         let Some(t) = self.song.tracks.get_mut(track) else {
             return;
         };
@@ -520,10 +542,11 @@ impl Planner {
             .last_on
             .get(track)
             .is_none_or(|&last| last < now + QUICK);
-        let horizon = if quiet {
-            now + QUICK
+        let (horizon, catch) = if quiet {
+            // A stamp from long ago (a stalled input thread) must not bring back old steps.
+            (now + QUICK, Some(pressed.clamp(now - QUICK, now + QUICK)))
         } else {
-            now + self.lookahead()
+            (now + self.lookahead(), None)
         };
         let generation = self.generation;
         self.drop_note_ons(
@@ -531,7 +554,7 @@ impl Planner {
             None,
         );
         self.preview = None;
-        self.replan(&[track], horizon);
+        self.replan(&[track], horizon, catch);
         self.sort();
     }
 
@@ -952,6 +975,42 @@ mod tests {
         assert_eq!(pad.len(), 2, "{pad:?}");
         assert_eq!(pad[0].0, 0.0);
         assert!((pad[1].0 - horizon).abs() < 1e-9, "{pad:?}");
+    }
+
+    /// A silent keyboard track given `c4` sixteenths (at 120 BPM, a step every 125 ms) by a
+    /// key pressed at play time `pressed`, heard by the planner at `heard`: its first notes.
+    fn first_steps_after_a_key(pressed: f64, heard: f64) -> Vec<f64> {
+        let s = song("tempo 120\ntrack keys\n  play \"~\"\ntrack kick drums\n  play \"bd\"\n");
+        let (mut p, mut c) = planner(s, PlannerOptions::default());
+        let mut done = false;
+        let cues = drive(&mut p, &mut c, 1.0, |now, p| {
+            if now >= heard && !done {
+                done = true;
+                let held = song("track keys\n  play \"c4*16\"\n").tracks[0]
+                    .pattern
+                    .clone();
+                p.retrack(0, held, heard, pressed);
+            }
+        });
+        notes_of(&cues)
+            .into_iter()
+            .filter(|(_, m)| matches!(m, Message::NoteOn { key: 60, .. }))
+            .map(|(at, _)| at)
+            .take(3)
+            .collect()
+    }
+
+    #[test]
+    fn a_key_pressed_too_close_to_a_step_to_make_it_sounds_at_once_not_a_step_later() {
+        // Pressed 40 ms before the step at 0.5 s: on the step, and every step after.
+        assert_eq!(first_steps_after_a_key(0.46, 0.46), vec![0.5, 0.625, 0.75]);
+        // Pressed 3 ms before it and heard 2 ms after it: the step sounds at once (QUICK
+        // after it was heard), not 125 ms later; then the grid goes on.
+        let late = first_steps_after_a_key(0.497, 0.502);
+        assert!((late[0] - (0.502 + QUICK)).abs() < 1e-9, "{late:?}");
+        assert_eq!(late[1..], [0.625, 0.75]);
+        // Pressed after the step had gone: the next step, on time.
+        assert_eq!(first_steps_after_a_key(0.51, 0.515)[0], 0.625);
     }
 
     #[test]
