@@ -1,9 +1,9 @@
-//! Syntax highlighting for `.flam` text: keywords, drum and note names, rudiments, numbers,
-//! comments. A pure function of one line, so it is cheap to run on every redraw.
+//! Syntax highlighting for `.flam` text: keywords (and first words that are none), drum and
+//! note names, rudiments, numbers, comments. A pure function of one line, so it is cheap to run on every redraw.
 
 use std::ops::Range;
 
-use crate::lang::song::resolve;
+use crate::lang::song::{keywords, resolve};
 use crate::pattern::find_rudiment;
 use crate::theory::note;
 
@@ -12,6 +12,8 @@ use crate::theory::note;
 pub enum Kind {
     /// The keyword that starts a statement (`track`, `play`, `tempo`).
     Keyword,
+    /// A first word that is no keyword (`plya`): the line will not compile.
+    Unknown,
     /// A track's name after `track`.
     TrackName,
     /// A General MIDI drum name.
@@ -67,7 +69,11 @@ pub fn highlight(line: &str) -> Vec<(Range<usize>, Kind)> {
         let word = &line[start..i];
         let kind = if words == 0 {
             after_track = word.eq_ignore_ascii_case("track");
-            Kind::Keyword
+            if keywords::is_keyword(word) {
+                Kind::Keyword
+            } else {
+                Kind::Unknown
+            }
         } else if after_track && words == 1 {
             Kind::TrackName
         } else {
@@ -173,5 +179,38 @@ mod tests {
                 ("2", Kind::Number)
             ]
         );
+    }
+
+    #[test]
+    fn a_misspelled_keyword_is_not_coloured_as_one() {
+        assert_eq!(
+            kinds("  plya \"bd sn\""),
+            vec![
+                ("plya", Kind::Unknown),
+                ("\"", Kind::Quote),
+                ("bd", Kind::Drum),
+                ("sn", Kind::Drum),
+                ("\"", Kind::Quote),
+            ]
+        );
+        assert_eq!(kinds("tmpo 120")[0], ("tmpo", Kind::Unknown));
+        // Not a track header, so the word after it is no track name.
+        assert_eq!(
+            kinds("trakc bass"),
+            vec![("trakc", Kind::Unknown), ("bass", Kind::Word)]
+        );
+    }
+
+    #[test]
+    fn every_word_a_line_may_start_with_is_coloured_as_a_keyword_in_any_case() {
+        for kw in keywords::SONG_KEYWORDS
+            .iter()
+            .chain(keywords::TRACK_KEYWORDS)
+            .chain(keywords::TRACK_OPTIONS)
+        {
+            assert_eq!(kinds(kw)[0], (*kw, Kind::Keyword));
+            let upper = kw.to_ascii_uppercase();
+            assert_eq!(highlight(&upper)[0].1, Kind::Keyword, "{upper}");
+        }
     }
 }

@@ -3,6 +3,9 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use super::keywords::{
+    ARP_KEYS, RUDIMENT_KEYS, TRACK_KEYWORDS, TRACK_OPTIONS, keyword_help, unknown_setting,
+};
 use super::mapping::{self, MapAction, Mapping};
 use super::resolve::{self, Unknown};
 use super::song::Song;
@@ -23,47 +26,6 @@ use crate::theory::suggest;
 use crate::theory::tempo::{Meter, Tempo, parse_rate};
 use crate::theory::time::{Time, parse_decimal};
 
-/// The song-level keywords.
-const SONG_KEYWORDS: &[&str] = &[
-    "tempo", "bpm", "meter", "time", "swing", "title", "map", "track",
-];
-/// The keywords inside a track.
-const TRACK_KEYWORDS: &[&str] = &[
-    "play",
-    "vel",
-    "velocity",
-    "channel",
-    "ch",
-    "drums",
-    "program",
-    "prog",
-    "bank",
-    "mute",
-    "gate",
-    "legato",
-    "fast",
-    "slow",
-    "rev",
-    "every",
-    "euclid",
-    "degrade",
-    "ply",
-    "nudge",
-    "swing",
-    "humanize",
-    "transpose",
-    "octave",
-    "rudiment",
-    "arp",
-    "input",
-    "track",
-];
-/// The settings a `rudiment` line takes.
-const RUDIMENT_KEYS: &[&str] = &[
-    "rate", "hands", "voice", "accent", "tap", "grace", "diddle", "flam", "repeats",
-];
-/// The settings an `arp` line takes after its mode.
-const ARP_KEYS: &[&str] = &["octaves", "rate", "gate", "swing", "vel", "reset", "seed"];
 /// The most a track-level `fast` or `slow` may speed up or slow down.
 const MAX_SPEED: i64 = 64;
 /// The most transforms one track may have. Each wraps the track's pattern once more and a
@@ -246,11 +208,6 @@ fn next_key(args: &[Token], mut i: usize, keys: &[&str]) -> usize {
     i
 }
 
-/// The settings a `track` line may carry after the name.
-const TRACK_OPTIONS: &[&str] = &[
-    "drums", "mute", "muted", "channel", "ch", "program", "prog", "bank",
-];
-
 fn err(
     span: &Range<usize>,
     message: impl Into<String>,
@@ -353,24 +310,6 @@ fn rate(tok: &Token, meter: Meter, what: &str) -> Result<Time, Diagnostic> {
                 "a trailing T makes a triplet (1/8T), a trailing . dots it (1/16.)",
             )
         })
-}
-
-fn keyword_help(word: &str, in_track: bool) -> String {
-    let candidates: &[&str] = if in_track {
-        TRACK_KEYWORDS
-    } else {
-        SONG_KEYWORDS
-    };
-    match suggest::nearest(word, candidates.iter().copied()) {
-        Some(k) => format!("did you mean `{k}`?"),
-        None if in_track => format!(
-            "a track line starts with one of: {}",
-            TRACK_KEYWORDS.join(", ")
-        ),
-        None => {
-            "a song starts with `tempo`, `meter` or `swing`, then `track NAME` blocks".to_string()
-        }
-    }
 }
 
 impl Compiler {
@@ -634,7 +573,7 @@ impl Compiler {
     fn track_statement(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
         let kw = stmt.keyword();
         match kw.as_str() {
-            "drums" | "mute" | "muted" | "channel" | "ch" | "program" | "prog" | "bank" => {
+            k if TRACK_OPTIONS.contains(&k) => {
                 let used = self.track_option(&stmt.tokens[0], stmt.args().first())?;
                 self.no_more(stmt, used - 1)
             }
@@ -1546,21 +1485,6 @@ fn velocity_of(v: &Value) -> Option<u8> {
         return (1.0..=127.0).contains(&f).then_some(f as u8);
     }
     (f > 0.0 && f <= 1.0).then(|| ((f * 127.0).round() as u8).max(1))
-}
-
-/// An unknown word on a `rudiment` or `arp` line, with the nearest setting it takes.
-fn unknown_setting(key: &Token, line: &str, keys: &[&str]) -> Diagnostic {
-    let kw = key.text.to_ascii_lowercase();
-    let help = match suggest::nearest(&kw, keys.iter().copied()) {
-        Some(k) => format!("did you mean `{k}`?"),
-        None => format!("a `{line}` line takes: {}", keys.join(", ")),
-    };
-    err(
-        &key.span,
-        format!("unknown {line} setting `{}`", key.text),
-        "unknown setting",
-        help,
-    )
 }
 
 /// The value `n` places after a setting's keyword, or an error saying the setting needs one.

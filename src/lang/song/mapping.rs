@@ -14,8 +14,7 @@ use std::fmt;
 use super::syntax::{Statement, Token};
 use crate::lang::diagnostic::Diagnostic;
 
-/// The words a `map` line takes after what it listens to.
-pub const MAP_ACTIONS: &[&str] = &["mute", "solo", "tempo", "panic", "select"];
+pub use super::keywords::MAP_ACTIONS;
 
 /// What a mapping listens to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

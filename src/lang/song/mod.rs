@@ -1,6 +1,7 @@
 //! `.flam` song files: tempo, meter, swing and tracks of patterns.
 
 pub mod compile;
+pub mod keywords;
 pub mod mapping;
 pub mod resolve;
 // The `Song` type is this module's namesake, so it lives in the file named after it.
