@@ -1,6 +1,7 @@
 //! The pattern model: patterns answer "which events fall in this span?", in exact time.
 
 pub mod arp;
+pub mod arrangement;
 pub mod euclid;
 pub mod hap;
 pub mod humanize;
