@@ -6,7 +6,9 @@
 //! reads these tables to find its way past a bad setting and to say "did you mean"; the
 //! highlighter in `flam live` reads them to colour a line's first word only when the compiler
 //! would understand it. The compiler's own `match` arms spell the words again, so the tests
-//! below check both ways that every word here is understood where it is written.
+//! below check that every word here is understood where it is written and a slip of it is
+//! not; a word the compiler takes but no table lists shows as unknown in `flam live`, so a new
+//! keyword belongs here first.
 
 use super::syntax::Token;
 use crate::lang::diagnostic::Diagnostic;
