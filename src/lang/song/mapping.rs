@@ -10,9 +10,14 @@
 //! ```
 
 use std::fmt;
+use std::ops::Range;
 
+use super::compile::Compiler;
 use super::syntax::{Statement, Token};
+use super::track::Track;
+use super::values::err;
 use crate::lang::diagnostic::Diagnostic;
+use crate::theory::suggest;
 
 pub use super::keywords::MAP_ACTIONS;
 
@@ -200,6 +205,49 @@ pub fn parse(stmt: &Statement) -> Result<Mapping, Diagnostic> {
         action,
         line: stmt.line,
     })
+}
+
+impl Compiler {
+    /// A `map` line, kept with where the track it names is written: tracks may come later.
+    pub(super) fn map_line(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
+        let mapping = parse(stmt)?;
+        let name = match mapping.action {
+            MapAction::Mute(_) | MapAction::Solo(_) => stmt.args().last().map(|t| t.span.clone()),
+            _ => None,
+        };
+        self.maps.push((mapping, name));
+        Ok(())
+    }
+}
+
+/// The mappings whose track the song has; one naming another track is reported, with the
+/// nearest name.
+pub(super) fn known_tracks(
+    maps: Vec<(Mapping, Option<Range<usize>>)>,
+    tracks: &[Track],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Mapping> {
+    let mut known = Vec::new();
+    for (m, span) in maps {
+        if let (MapAction::Mute(name) | MapAction::Solo(name), Some(span)) = (&m.action, &span)
+            && !tracks.iter().any(|t| &t.name == name)
+        {
+            let names: Vec<&str> = tracks.iter().map(|t| t.name.as_str()).collect();
+            let help = match suggest::nearest(name, names.iter().copied()) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => format!("the tracks are: {}", names.join(", ")),
+            };
+            errors.push(err(
+                span,
+                format!("`map` names the track `{name}`, which the song does not have"),
+                "no such track",
+                help,
+            ));
+            continue;
+        }
+        known.push(m);
+    }
+    known
 }
 
 #[cfg(test)]

@@ -12,6 +12,10 @@ pub mod track;
 pub mod track_input;
 pub mod warning;
 
+// The compiler, split by concept: each kind of line in the file named after it.
+mod settings;
+mod values;
+
 pub use compile::compile;
 pub use song::Song;
 pub use track::Track;
