@@ -13,7 +13,9 @@ pub mod track_input;
 pub mod warning;
 
 // The compiler, split by concept: each kind of line in the file named after it.
+mod limits;
 mod settings;
+mod transforms;
 mod values;
 
 pub use compile::compile;
