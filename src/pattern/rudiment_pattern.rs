@@ -73,7 +73,9 @@ pub fn rudiment_pattern(rudiment: &Rudiment, settings: &RudimentSettings) -> Pat
     let step = settings.step;
     let repetitions = i64::from(rudiment.repetitions_per_period());
     let period = step * Time::from_integer(i64::from(rudiment.pulses()) * repetitions);
-    if step <= Time::from_integer(0) || period <= Time::from_integer(0) {
+    // The period is the step times a positive number of pulses, so this also refuses a step
+    // of zero or less.
+    if period <= Time::from_integer(0) {
         return Pattern::silence();
     }
     let notes: Arc<[Stroked]> = render(rudiment, settings).into();
@@ -83,22 +85,15 @@ pub fn rudiment_pattern(rudiment: &Rudiment, settings: &RudimentSettings) -> Pat
         .max()
         .unwrap_or(Time::from_integer(0));
     let repeats = settings.repeats.map(i64::from);
-    // The periods that hold any permitted repetition.
-    let (first_period, last_period) = match repeats {
-        Some(n) => (0, (n - 1).div_euclid(repetitions)),
-        None => (i64::MIN, i64::MAX),
-    };
     Pattern::new(move |span: Span, out: &mut Vec<Hap<Note>>| {
-        // Every event lies within its own period, so only the periods the span touches matter.
-        let from = (span.begin / period).floor().to_integer().max(first_period);
-        let to = if span.end > span.begin {
-            (span.end / period).ceil().to_integer() - 1
-        } else {
-            (span.begin / period).floor().to_integer()
-        }
-        .min(last_period);
-        for k in from..=to {
+        // Every event lies within its own period, so only the periods the span touches matter:
+        // from the one holding its begin to the one starting at or before its end.
+        let mut k = (span.begin / period).floor().to_integer();
+        loop {
             let start = period * Time::from_integer(k);
+            if start > span.end {
+                break;
+            }
             let (begin, end) = (span.begin - start, span.end - start);
             // Sorted by onset: skip to the first note that could still be sounding at `begin`.
             let first = notes.partition_point(|n| n.onset + longest <= begin);
@@ -115,6 +110,7 @@ pub fn rudiment_pattern(rudiment: &Rudiment, settings: &RudimentSettings) -> Pat
                     out.push(Hap::new(Some(whole), part, stroked.note));
                 }
             }
+            k += 1;
         }
     })
     .with_steps(Some(Time::from_integer(1) / step))
