@@ -13,7 +13,10 @@ pub mod track_input;
 pub mod warning;
 
 // The compiler, split by concept: each kind of line in the file named after it.
+mod arps;
+mod inputs;
 mod limits;
+mod rudiments;
 mod settings;
 mod transforms;
 mod values;
