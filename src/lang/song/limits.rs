@@ -3,7 +3,7 @@
 //! in how finely it divides time.
 
 use super::compile::Compiler;
-use super::compile::TrackDraft;
+use super::tracks::TrackDraft;
 use super::transforms::{Factor, Transform};
 use super::values::err;
 use crate::lang::diagnostic::Diagnostic;

@@ -14,10 +14,12 @@ pub mod warning;
 
 // The compiler, split by concept: each kind of line in the file named after it.
 mod arps;
+mod finish;
 mod inputs;
 mod limits;
 mod rudiments;
 mod settings;
+mod tracks;
 mod transforms;
 mod values;
 

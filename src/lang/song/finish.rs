@@ -1,0 +1,251 @@
+//! Finishing: once every line is read, each track draft is checked as a whole (its words, its
+//! channel, its cost) and built into a [`Track`] with its pattern.
+
+use std::collections::HashSet;
+
+use super::compile::Compiler;
+use super::resolve::{self, Unknown};
+use super::track::Track;
+use super::track_input::TrackInput;
+use super::tracks::TrackDraft;
+use super::transforms::apply;
+use super::values::{err, unknown_to_diagnostic, velocity_of};
+use crate::lang::diagnostic::Diagnostic;
+use crate::lang::mini;
+use crate::lang::mini::ast::AtomRole;
+use crate::pattern::rudiment_steps::play_rudiment_steps;
+use crate::pattern::{Note, Pattern, Value, find_rudiment_step};
+use crate::theory::time::{Time, parse_decimal};
+
+/// A stable seed from a track's name, so each track has its own random stream.
+fn name_seed(name: &str) -> u32 {
+    name.bytes().fold(2_166_136_261u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(16_777_619)
+    }) % 10_000
+}
+
+impl Compiler {
+    /// Builds the tracks from their drafts, checking what needs the whole track first.
+    pub(super) fn finish(&mut self, errors: &mut Vec<Diagnostic>) -> Vec<Track> {
+        let mut used_channels: HashSet<u8> = self
+            .tracks
+            .iter()
+            .filter_map(|t| t.channel.as_ref().map(|c| c.0))
+            .collect();
+        let mut next_channel = 1u8;
+        let mut tracks = Vec::new();
+        let mut song_density = 0.0;
+        let drafts = std::mem::take(&mut self.tracks);
+        // Where each track's lines end: at the next track's header.
+        let ends: Vec<usize> = drafts
+            .iter()
+            .skip(1)
+            .map(|d| d.header.start)
+            .chain([usize::MAX])
+            .collect();
+        for (draft, end) in drafts.into_iter().zip(ends) {
+            // A track whose lines already failed is not reported again as empty.
+            let had_errors = errors
+                .iter()
+                .any(|e| (draft.header.start..end).contains(&e.span.start));
+            let explicit_drums = draft.drums || draft.channel.as_ref().is_some_and(|c| c.0 == 10);
+            let heads: Vec<&mini::ast::Atom> = draft
+                .plays
+                .iter()
+                .flat_map(|p| p.atoms.iter())
+                .filter(|a| a.role == AtomRole::Head)
+                .collect();
+            let drum_like =
+                |text: &str| resolve::is_drum(text) || find_rudiment_step(text).is_some();
+            let auto_drums = draft.channel.is_none()
+                && heads.iter().any(|a| drum_like(&a.text))
+                && heads
+                    .iter()
+                    .all(|a| drum_like(&a.text) || parse_decimal(&a.text).is_some());
+            let drums = explicit_drums || auto_drums;
+            let mut ok = true;
+            for play in &draft.plays {
+                for atom in &play.atoms {
+                    let span = atom.span.start + play.offset..atom.span.end + play.offset;
+                    let checked = match atom.role {
+                        AtomRole::Head if find_rudiment_step(&atom.text).is_some() => Ok(()),
+                        AtomRole::Head => {
+                            resolve::keys(&Value::from_atom(&atom.text), drums).map(|_| ())
+                        }
+                        AtomRole::Tail if drums => Err(Unknown {
+                            message: format!("`:{}` means nothing after a drum", atom.text),
+                            label: "no variants".to_string(),
+                            help: Some("General MIDI has one sound per drum name; use bd2, sn2, cr2 or rd2 for the second kick, snare, crash or ride".to_string()),
+                        }),
+                        AtomRole::Tail => resolve::check_chord_part(&atom.text),
+                    };
+                    if let Err(u) = checked {
+                        errors.push(unknown_to_diagnostic(u, span));
+                        ok = false;
+                    }
+                }
+            }
+            if let Some((input, span)) = &draft.input
+                && !input.transpose
+                && !draft.plays.is_empty()
+            {
+                errors.push(err(
+                    span,
+                    format!(
+                        "track `{}` plays the keys held on its input, so its `play` lines would be ignored",
+                        draft.name
+                    ),
+                    "input and play",
+                    "remove the `play` lines, or write `input transpose` to move them to the key pressed",
+                ));
+                continue;
+            }
+            if let Some((input, span)) = &draft.input
+                && input.transpose
+                && draft.plays.is_empty()
+            {
+                errors.push(err(
+                    span,
+                    format!("track `{}` transposes its pattern by the key pressed, but plays nothing", draft.name),
+                    "nothing to transpose",
+                    "add a `play` line: it sounds as written while c4 is held, and moves with the key",
+                ));
+                continue;
+            }
+            if draft.plays.is_empty() && draft.input.is_none() && !had_errors {
+                errors.push(err(
+                    &draft.header,
+                    format!("track `{}` plays nothing", draft.name),
+                    "empty track",
+                    "add a line such as `play \"bd ~ sn ~\"` under it",
+                ));
+            }
+            ok &= !draft.plays.is_empty() || draft.input.is_some();
+            let channel = match (&draft.channel, drums) {
+                (Some((c, _)), _) => *c,
+                (None, true) => 10,
+                (None, false) => {
+                    while next_channel == 10 || used_channels.contains(&next_channel) {
+                        next_channel += 1;
+                    }
+                    if next_channel > 16 {
+                        errors.push(err(
+                            &draft.header,
+                            "every MIDI channel is taken",
+                            "no channel left",
+                            "give some tracks the same `channel`",
+                        ));
+                        ok = false;
+                        16
+                    } else {
+                        used_channels.insert(next_channel);
+                        next_channel
+                    }
+                }
+            };
+            if !ok {
+                continue;
+            }
+            let swing = draft.swing.or(self.swing);
+            let density = match self.check_cost(&draft, swing, song_density) {
+                Ok(density) => density,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            song_density += density;
+            let seed = name_seed(&draft.name);
+            let mut pattern = self.track_pattern(&draft, drums, seed);
+            if let Some((amount, step)) = swing {
+                pattern = pattern.swing(amount, step);
+            }
+            let input = draft.input.as_ref().map(|(input, _)| TrackInput {
+                channel: input.channel,
+                latch: input.latch,
+                transpose: input.transpose,
+                played_velocity: input.played_velocity,
+                arp: draft.arp.clone(),
+            });
+            tracks.push(Track {
+                input,
+                name: draft.name,
+                channel,
+                program: draft.program,
+                bank: draft.bank,
+                drums,
+                pattern,
+                gate: draft.gate.unwrap_or(Time::ONE),
+                muted: draft.muted,
+                line: draft.line,
+            });
+        }
+        tracks
+    }
+
+    /// What a track plays: its patterns, rudiments, arpeggio and velocities, then its
+    /// transforms in order.
+    fn track_pattern(&self, draft: &TrackDraft, drums: bool, seed: u32) -> Pattern<Note> {
+        let values = Pattern::stack(
+            draft
+                .plays
+                .iter()
+                .map(|p| p.compiled.pattern.clone())
+                .collect(),
+        );
+        let names: Vec<&str> = draft
+            .plays
+            .iter()
+            .flat_map(|p| p.atoms.iter())
+            .filter_map(|a| find_rudiment_step(&a.text).map(|_| a.text.as_str()))
+            .collect();
+        let rudiments = (!names.is_empty())
+            .then(|| play_rudiment_steps(&values, self.rudiment_patterns(&draft.rudiment, &names)));
+        let plain = if names.is_empty() {
+            values
+        } else {
+            // The names as written, so a query compares strings instead of parsing names.
+            let written: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            values.filter_values(move |v| match v {
+                Value::Word(w) => !written.iter().any(|n| **n == **w),
+                _ => true,
+            })
+        };
+        let played = match &draft.arp {
+            // The settings were checked when the line was read, so this cannot fail here.
+            Some(settings) => plain
+                .fmap(move |v| resolve::keys(v, drums).unwrap_or_default())
+                .arp(settings)
+                .unwrap_or_else(|_| Pattern::silence()),
+            None => plain.flat_map_values(move |v, notes| {
+                // Unknown words were reported when the song compiled; here they stay silent.
+                let _ = resolve::each_key(v, drums, |k| notes.push(Note::new(k, 100)));
+            }),
+        };
+        let played = match &draft.velocity {
+            // A single velocity needs no pattern query per note.
+            Some(vel) => match vel
+                .query(crate::pattern::Span::new(Time::ZERO, Time::ONE))
+                .as_slice()
+            {
+                [only] if draft.velocity_is_constant => {
+                    let velocity = velocity_of(&only.value).unwrap_or(100);
+                    played.update_haps(move |h| h.value.velocity = velocity)
+                }
+                _ => played.app_left_discrete(vel, |n, v| Note {
+                    velocity: velocity_of(v).unwrap_or(n.velocity),
+                    ..*n
+                }),
+            },
+            None => played,
+        };
+        let mut notes = match rudiments {
+            Some(r) => Pattern::stack(vec![r, played]),
+            None => played,
+        };
+        for t in &draft.transforms {
+            notes = apply(t, &notes, seed);
+        }
+        notes
+    }
+}

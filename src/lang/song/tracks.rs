@@ -1,0 +1,274 @@
+//! Tracks as their lines are read: the `track` header and its options, and the lines inside a
+//! track (`play`, `vel`, `gate`, `swing`), handing rudiment, arp, input and transform lines to
+//! their own files. [`finish`](super::finish) turns the drafts into tracks.
+
+use std::ops::Range;
+
+use super::compile::Compiler;
+use super::inputs::InputDraft;
+use super::keywords::{TRACK_OPTIONS, keyword_help};
+use super::rudiments::RudimentDraft;
+use super::syntax::{Statement, Token};
+use super::transforms::Transform;
+use super::values::{arg, err, int, next_key, share, velocity_of};
+use crate::lang::diagnostic::Diagnostic;
+use crate::lang::mini::{self, Compiled};
+use crate::pattern::arp::ArpSettings;
+use crate::pattern::{Pattern, Value};
+use crate::theory::gm;
+use crate::theory::suggest;
+use crate::theory::time::Time;
+
+/// A pattern string of a track, parsed, with where it sits in the file.
+pub(super) struct Play {
+    /// The pattern, with what it may cost.
+    pub(super) compiled: Compiled,
+    /// Its words, for checking once the track knows whether it plays drums.
+    pub(super) atoms: Vec<mini::ast::Atom>,
+    /// Where the string starts in the file: atoms' spans count from there.
+    pub(super) offset: usize,
+}
+
+/// A track as its lines have set it so far; [`Compiler::finish`] builds the [`Track`](super::track::Track).
+#[derive(Default)]
+pub(super) struct TrackDraft {
+    pub(super) name: String,
+    pub(super) line: usize,
+    pub(super) header: Range<usize>,
+    pub(super) channel: Option<(u8, Range<usize>)>,
+    pub(super) drums: bool,
+    pub(super) program: Option<u8>,
+    pub(super) bank: Option<u16>,
+    pub(super) muted: bool,
+    pub(super) plays: Vec<Play>,
+    pub(super) velocity: Option<Pattern<Value>>,
+    /// Whether the velocity is one plain number, the same for every note.
+    pub(super) velocity_is_constant: bool,
+    /// How many events per cycle the velocity pattern may hold: each may split a note.
+    pub(super) velocity_density: f64,
+    pub(super) transforms: Vec<Transform>,
+    pub(super) gate: Option<Time>,
+    pub(super) swing: Option<(Time, Time)>,
+    pub(super) rudiment: RudimentDraft,
+    pub(super) arp: Option<ArpSettings>,
+    /// `input`: how the track listens, and where the line is.
+    pub(super) input: Option<(InputDraft, Range<usize>)>,
+}
+
+impl Compiler {
+    /// `track NAME [options…]`: starts a track.
+    pub(super) fn track_header(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
+        let name_tok = arg(stmt, 0, "a name", "track drums")?;
+        let name = name_tok.text.clone();
+        if let Some(&line) = self.track_lines.get(&name) {
+            // Keep a draft so the rest of its lines are still checked.
+            self.tracks.push(TrackDraft {
+                name: name.clone(),
+                line: stmt.line,
+                header: name_tok.span.clone(),
+                ..Default::default()
+            });
+            return Err(err(
+                &name_tok.span,
+                format!("there is already a track called `{name}` (line {line})"),
+                "duplicate name",
+                "give each track its own name",
+            ));
+        }
+        self.track_lines.insert(name.clone(), stmt.line);
+        self.tracks.push(TrackDraft {
+            name,
+            line: stmt.line,
+            header: name_tok.span.clone(),
+            ..Default::default()
+        });
+        let args = &stmt.args()[1..];
+        let mut i = 0;
+        while i < args.len() {
+            match self.track_option(&args[i], args.get(i + 1)) {
+                Ok(used) => i += used,
+                Err(e) => {
+                    self.also.push(e);
+                    i = next_key(args, i + 1, TRACK_OPTIONS);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A destination setting (`drums`, `channel 2`, `program piano`, `bank 1`, `mute`), on the
+    /// track line or its own line; returns how many tokens it used.
+    pub(super) fn track_option(
+        &mut self,
+        key: &Token,
+        value: Option<&Token>,
+    ) -> Result<usize, Diagnostic> {
+        let kw = key.text.to_ascii_lowercase();
+        let need = |what: &str, example: &str| {
+            value.ok_or_else(|| {
+                err(
+                    &(key.span.end..key.span.end),
+                    format!("`{kw}` needs {what}"),
+                    "missing value",
+                    format!("for example `{example}`"),
+                )
+            })
+        };
+        let Some(draft) = self.tracks.last_mut() else {
+            return Ok(1);
+        };
+        match kw.as_str() {
+            "drums" => {
+                draft.drums = true;
+                Ok(1)
+            }
+            "mute" | "muted" => {
+                draft.muted = true;
+                Ok(1)
+            }
+            "channel" | "ch" => {
+                let tok = need("a MIDI channel", "channel 2")?;
+                let ch = int(tok, 1, 16, "a MIDI channel")? as u8;
+                draft.channel = Some((ch, tok.span.clone()));
+                Ok(2)
+            }
+            "program" | "prog" => {
+                let tok = need("a General MIDI program", "program electric-piano-1")?;
+                let program = match tok.text.parse::<i64>() {
+                    Ok(_) => int(tok, 1, 128, "a General MIDI program number")? as u8 - 1,
+                    Err(_) => gm::program_by_name(&tok.text).ok_or_else(|| {
+                        let names = gm::program_names();
+                        let guess = suggest::nearest(&gm::kebab_case(&tok.text), names.iter().copied());
+                        err(
+                            &tok.span,
+                            format!("unknown General MIDI program `{}`", tok.text),
+                            "unknown program",
+                            match guess {
+                                Some(g) => format!("did you mean `{g}`?"),
+                                None => "write a number from 1 to 128 or a name such as `acoustic-grand-piano`, `electric-bass-finger`, `pad`".to_string(),
+                            },
+                        )
+                    })?,
+                };
+                draft.program = Some(program);
+                Ok(2)
+            }
+            "bank" => {
+                let tok = need("a bank number", "bank 1")?;
+                draft.bank = Some(int(tok, 0, 16383, "a bank")? as u16);
+                Ok(2)
+            }
+            _ => Err(err(
+                &key.span,
+                format!("unknown track setting `{}`", key.text),
+                "unknown setting",
+                keyword_help(&kw, true),
+            )),
+        }
+    }
+
+    /// A line inside a track.
+    pub(super) fn track_statement(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
+        let kw = stmt.keyword();
+        match kw.as_str() {
+            k if TRACK_OPTIONS.contains(&k) => {
+                let used = self.track_option(&stmt.tokens[0], stmt.args().first())?;
+                self.no_more(stmt, used - 1)
+            }
+            "play" => {
+                let tok = arg(stmt, 0, "a pattern in quotes", "play \"bd sn\"")?;
+                let play = self.mini(tok)?;
+                if let Some(d) = self.tracks.last_mut() {
+                    d.plays.push(play);
+                }
+                self.no_more(stmt, 1)
+            }
+            "vel" | "velocity" => {
+                let tok = arg(
+                    stmt,
+                    0,
+                    "a velocity or a pattern of them",
+                    "vel \"110 70 90 70\"",
+                )?;
+                let play = self.mini(tok)?;
+                for atom in &play.atoms {
+                    let span = atom.span.start + play.offset..atom.span.end + play.offset;
+                    if velocity_of(&Value::from_atom(&atom.text)).is_none() {
+                        return Err(err(
+                            &span,
+                            format!(
+                                "a velocity must be from 1 to 127 (or a fraction such as 0.8), got `{}`",
+                                atom.text
+                            ),
+                            "not a velocity",
+                            "for example `vel \"120 60 90 60\"`",
+                        ));
+                    }
+                }
+                if let Some(d) = self.tracks.last_mut() {
+                    d.velocity_is_constant =
+                        velocity_of(&Value::from_atom(tok.text.trim())).is_some();
+                    d.velocity_density = play.compiled.density;
+                    d.velocity = Some(play.compiled.pattern);
+                }
+                self.no_more(stmt, 1)
+            }
+            "gate" | "legato" => {
+                let tok = arg(
+                    stmt,
+                    0,
+                    "a length",
+                    if kw == "gate" {
+                        "gate 50%"
+                    } else {
+                        "legato 1.5"
+                    },
+                )?;
+                let g = share(tok, 0.01, 4.0, "gate")?;
+                if let Some(d) = self.tracks.last_mut() {
+                    d.gate = Some(g);
+                }
+                self.no_more(stmt, 1)
+            }
+            "swing" => {
+                let s = self.swing_args(stmt)?;
+                if let Some(d) = self.tracks.last_mut() {
+                    d.swing = Some(s);
+                }
+                Ok(())
+            }
+            "tempo" | "bpm" | "meter" | "time" | "title" => self.song_only(stmt),
+            "rudiment" => self.rudiment_line(stmt),
+            "arp" => self.arp_line(stmt),
+            "input" => self.input_line(stmt),
+            _ => self.transform_line(stmt),
+        }
+    }
+
+    /// Parses a pattern string in quotes, its spans placed in the file.
+    pub(super) fn mini(&self, tok: &Token) -> Result<Play, Diagnostic> {
+        let offset = tok.span.start;
+        let group = mini::parser::parse(&tok.text).map_err(|d| d.shifted(offset))?;
+        let compiled = mini::compile::compile(&group).map_err(|d| d.shifted(offset))?;
+        Ok(Play {
+            compiled,
+            atoms: group.value_atoms(),
+            offset,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::song::compile;
+
+    #[test]
+    fn a_second_track_of_the_same_name_points_at_the_first() {
+        let errors = compile("track a\n  play \"bd\"\ntrack a\n  play \"sn\"\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors[0].message,
+            "there is already a track called `a` (line 1)"
+        );
+    }
+}
