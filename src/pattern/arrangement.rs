@@ -155,10 +155,7 @@ mod tests {
         let song = arrange(vec![held, next], Time::ZERO, false);
         let haps = song.query(Span::new(Time::ZERO, Time::from_integer(2)));
         let a = haps.iter().find(|h| h.value == "a").expect("a plays");
-        assert_eq!(
-            a.whole,
-            Some(Span::new(Time::ZERO, Time::from_integer(1)))
-        );
+        assert_eq!(a.whole, Some(Span::new(Time::ZERO, Time::from_integer(1))));
         assert_eq!(haps.len(), 2, "{haps:?}");
     }
 
@@ -177,8 +174,14 @@ mod tests {
         assert_eq!(
             got,
             [
-                (Span::new(Time::new(1, 2), Time::from_integer(1)), "b".into()),
-                (Span::new(Time::from_integer(1), Time::new(3, 2)), "c".into())
+                (
+                    Span::new(Time::new(1, 2), Time::from_integer(1)),
+                    "b".into()
+                ),
+                (
+                    Span::new(Time::from_integer(1), Time::new(3, 2)),
+                    "c".into()
+                )
             ]
         );
     }

@@ -1,6 +1,7 @@
 //! `.flam` song files: tempo, meter, swing and tracks of patterns.
 
 pub mod compile;
+pub mod form;
 pub mod keywords;
 pub mod mapping;
 pub mod resolve;
