@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use super::keywords::{TRACK_KEYWORDS, keyword_help};
 use super::mapping::{self, Mapping};
+use super::sections::{Entry, Finished, SectionDraft};
 use super::song::Song;
 use super::syntax::{Statement, statements};
 use super::tracks::TrackDraft;
@@ -29,13 +30,19 @@ pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
         }
         errors.append(&mut c.also);
     }
-    let tracks = c.finish(&mut errors);
+    let mut tracks = c.finish(&mut errors);
+    let form = c.build_form(&tracks, &mut errors);
     let maps = mapping::known_tracks(std::mem::take(&mut c.maps), &tracks, &mut errors);
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.span.start);
         return Err(errors);
     }
     let meter = c.meter.unwrap_or_default();
+    if let Some(form) = &form {
+        for (i, track) in tracks.iter_mut().enumerate() {
+            track.pattern = form.pattern(i);
+        }
+    }
     Ok(Song {
         tempo: Tempo {
             bpm: c.bpm.unwrap_or(120.0),
@@ -43,6 +50,7 @@ pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
         },
         tracks,
         maps,
+        form,
     })
 }
 
@@ -66,6 +74,14 @@ pub(super) struct Compiler {
     /// `map` lines, with where the track they name is written (checked once all tracks are
     /// known).
     pub(super) maps: Vec<(Mapping, Option<Range<usize>>)>,
+    /// `section` lines so far, the one being read last.
+    pub(super) sections: Vec<SectionDraft>,
+    /// The `arrange` line: where it is and its entries.
+    pub(super) arrangement: Option<(usize, Vec<Entry>)>,
+    /// A `section` line was read and no `track` yet: a track line here has no track.
+    pub(super) awaiting_track: bool,
+    /// What finishing the tracks left for building the form.
+    pub(super) finished: Finished,
 }
 
 impl Compiler {
@@ -88,12 +104,22 @@ impl Compiler {
         }
         match kw.as_str() {
             "track" => return self.track_header(stmt),
+            "section" => return self.section_line(stmt),
+            "arrange" => return self.arrange_line(stmt),
             "map" => return self.map_line(stmt),
             "tempo" | "bpm" => return self.tempo_line(stmt),
             "meter" | "time" => return self.meter_line(stmt),
             "title" => return self.song_only(stmt),
             "swing" if self.tracks.is_empty() => return self.song_swing_line(stmt),
             _ => {}
+        }
+        if self.awaiting_track && TRACK_KEYWORDS.contains(&kw.as_str()) {
+            return Err(err(
+                &kw_span,
+                format!("`{kw}` needs a track in this section"),
+                "no track",
+                "name the track first: `track NAME` under the section, then its lines",
+            ));
         }
         if self.tracks.is_empty() {
             let in_track = TRACK_KEYWORDS.contains(&kw.as_str());

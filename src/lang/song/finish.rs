@@ -1,7 +1,7 @@
 //! Finishing: once every line is read, each track draft is checked as a whole (its words, its
 //! channel, its cost) and built into a [`Track`] with its pattern.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::compile::Compiler;
 use super::resolve::{self, Unknown};
@@ -16,6 +16,63 @@ use crate::lang::mini::ast::AtomRole;
 use crate::pattern::rudiment_steps::play_rudiment_steps;
 use crate::pattern::{Note, Pattern, Value, find_rudiment_step};
 use crate::theory::time::{Time, parse_decimal};
+
+/// Checks that every word `draft` plays means a note (or drum, or rudiment) on a track that
+/// plays drums or not; reports each that does not, and says whether all did.
+fn words_resolve(draft: &TrackDraft, drums: bool, errors: &mut Vec<Diagnostic>) -> bool {
+    let mut ok = true;
+    for play in &draft.plays {
+        for atom in &play.atoms {
+            let span = atom.span.start + play.offset..atom.span.end + play.offset;
+            let checked = match atom.role {
+                AtomRole::Head if find_rudiment_step(&atom.text).is_some() => Ok(()),
+                AtomRole::Head => resolve::keys(&Value::from_atom(&atom.text), drums).map(|_| ()),
+                AtomRole::Tail if drums => Err(Unknown {
+                    message: format!("`:{}` means nothing after a drum", atom.text),
+                    label: "no variants".to_string(),
+                    help: Some("General MIDI has one sound per drum name; use bd2, sn2, cr2 or rd2 for the second kick, snare, crash or ride".to_string()),
+                }),
+                AtomRole::Tail => resolve::check_chord_part(&atom.text),
+            };
+            if let Err(u) = checked {
+                errors.push(unknown_to_diagnostic(u, span));
+                ok = false;
+            }
+        }
+    }
+    ok
+}
+
+/// The track `base` as a section plays it: each kind of line the section wrote (`play`,
+/// `vel`, `gate`, `swing`, `arp`, `rudiment` settings, transforms) instead of the track's own.
+fn over(mut base: TrackDraft, version: TrackDraft) -> TrackDraft {
+    if !version.plays.is_empty() {
+        base.plays = version.plays;
+    }
+    if version.velocity.is_some() {
+        base.velocity = version.velocity;
+        base.velocity_is_constant = version.velocity_is_constant;
+        base.velocity_density = version.velocity_density;
+    }
+    if !version.transforms.is_empty() {
+        base.transforms = version.transforms;
+    }
+    base.gate = version.gate.or(base.gate);
+    base.swing = version.swing.or(base.swing);
+    base.arp = version.arp.or(base.arp);
+    let (r, v) = (&mut base.rudiment, version.rudiment);
+    r.rate = v.rate.or(r.rate);
+    r.hands = v.hands.or(r.hands);
+    r.accent = v.accent.or(r.accent);
+    r.tap = v.tap.or(r.tap);
+    r.grace = v.grace.or(r.grace);
+    r.diddle = v.diddle.or(r.diddle);
+    r.grace_offset = v.grace_offset.or(r.grace_offset);
+    r.repeats = v.repeats.or(r.repeats);
+    base.header = version.header;
+    base.line = version.line;
+    base
+}
 
 /// A stable seed from a track's name, so each track has its own random stream.
 fn name_seed(name: &str) -> u32 {
@@ -43,7 +100,21 @@ impl Compiler {
             .map(|d| d.header.start)
             .chain([usize::MAX])
             .collect();
-        for (draft, end) in drafts.into_iter().zip(ends) {
+        self.finished.bases = drafts.iter().map(|d| d.base).collect();
+        // A section's version of a track starts from a copy of the track as first written.
+        let copies: HashMap<usize, TrackDraft> = drafts
+            .iter()
+            .filter_map(|d| d.base)
+            .collect::<HashSet<usize>>()
+            .into_iter()
+            .map(|b| (b, drafts[b].clone()))
+            .collect();
+        let mut versions = Vec::new();
+        for (index, (draft, end)) in drafts.into_iter().zip(ends).enumerate() {
+            if draft.base.is_some() {
+                versions.push((index, draft));
+                continue;
+            }
             // A track whose lines already failed is not reported again as empty.
             let had_errors = errors
                 .iter()
@@ -63,28 +134,7 @@ impl Compiler {
                     .iter()
                     .all(|a| drum_like(&a.text) || parse_decimal(&a.text).is_some());
             let drums = explicit_drums || auto_drums;
-            let mut ok = true;
-            for play in &draft.plays {
-                for atom in &play.atoms {
-                    let span = atom.span.start + play.offset..atom.span.end + play.offset;
-                    let checked = match atom.role {
-                        AtomRole::Head if find_rudiment_step(&atom.text).is_some() => Ok(()),
-                        AtomRole::Head => {
-                            resolve::keys(&Value::from_atom(&atom.text), drums).map(|_| ())
-                        }
-                        AtomRole::Tail if drums => Err(Unknown {
-                            message: format!("`:{}` means nothing after a drum", atom.text),
-                            label: "no variants".to_string(),
-                            help: Some("General MIDI has one sound per drum name; use bd2, sn2, cr2 or rd2 for the second kick, snare, crash or ride".to_string()),
-                        }),
-                        AtomRole::Tail => resolve::check_chord_part(&atom.text),
-                    };
-                    if let Err(u) = checked {
-                        errors.push(unknown_to_diagnostic(u, span));
-                        ok = false;
-                    }
-                }
-            }
+            let mut ok = words_resolve(&draft, drums, errors);
             if let Some((input, span)) = &draft.input
                 && !input.transpose
                 && !draft.plays.is_empty()
@@ -167,6 +217,7 @@ impl Compiler {
                 played_velocity: input.played_velocity,
                 arp: draft.arp.clone(),
             });
+            self.finished.of_draft.insert(index, tracks.len());
             tracks.push(Track {
                 input,
                 name: draft.name,
@@ -179,6 +230,31 @@ impl Compiler {
                 muted: draft.muted,
                 line: draft.line,
             });
+        }
+        for (index, version) in versions {
+            let Some(base) = version.base else {
+                continue;
+            };
+            let (Some(&track), Some(copy)) = (self.finished.of_draft.get(&base), copies.get(&base))
+            else {
+                // The track as first written failed; its errors are reported already.
+                continue;
+            };
+            let drums = tracks[track].drums;
+            if !words_resolve(&version, drums, errors) {
+                continue;
+            }
+            let merged = over(copy.clone(), version);
+            let swing = merged.swing.or(self.swing);
+            if let Err(e) = self.check_cost(&merged, swing, song_density) {
+                errors.push(e);
+                continue;
+            }
+            let mut pattern = self.track_pattern(&merged, drums, name_seed(&merged.name));
+            if let Some((amount, step)) = swing {
+                pattern = pattern.swing(amount, step);
+            }
+            self.finished.variants.insert(index, pattern);
         }
         tracks
     }

@@ -16,7 +16,7 @@ use crate::theory::suggest;
 
 /// The words a line may start with before, or between, the tracks.
 pub const SONG_KEYWORDS: &[&str] = &[
-    "tempo", "bpm", "meter", "time", "swing", "title", "map", "track",
+    "tempo", "bpm", "meter", "time", "swing", "title", "map", "track", "section", "arrange",
 ];
 
 /// The words a line inside a track may start with (listed, in this order, by the help for an

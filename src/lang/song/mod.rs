@@ -19,6 +19,7 @@ mod finish;
 mod inputs;
 mod limits;
 mod rudiments;
+mod sections;
 mod settings;
 mod tracks;
 mod transforms;

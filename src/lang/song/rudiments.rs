@@ -15,7 +15,7 @@ use crate::theory::tempo::Tempo;
 use crate::theory::time::Time;
 
 /// What `rudiment` lines set; unset values fall back to each rudiment's own defaults.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct RudimentDraft {
     pub(super) rate: Option<Time>,
     pub(super) hands: Option<(u8, u8)>,

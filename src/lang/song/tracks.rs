@@ -20,6 +20,7 @@ use crate::theory::suggest;
 use crate::theory::time::Time;
 
 /// A pattern string of a track, parsed, with where it sits in the file.
+#[derive(Clone)]
 pub(super) struct Play {
     /// The pattern, with what it may cost.
     pub(super) compiled: Compiled,
@@ -30,9 +31,13 @@ pub(super) struct Play {
 }
 
 /// A track as its lines have set it so far; [`Compiler::finish`] builds the [`Track`](super::track::Track).
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct TrackDraft {
     pub(super) name: String,
+    /// In a section, the draft of the track written before (above the sections, or in an
+    /// earlier section) that this one plays with its own lines: it keeps that track's
+    /// channel and settings.
+    pub(super) base: Option<usize>,
     pub(super) line: usize,
     pub(super) header: Range<usize>,
     pub(super) channel: Option<(u8, Range<usize>)>,
@@ -58,6 +63,9 @@ pub(super) struct TrackDraft {
 impl Compiler {
     /// `track NAME [options…]`: starts a track.
     pub(super) fn track_header(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
+        if self.section_track(stmt)? {
+            return Ok(());
+        }
         let name_tok = arg(stmt, 0, "a name", "track drums")?;
         let name = name_tok.text.clone();
         if let Some(&line) = self.track_lines.get(&name) {
