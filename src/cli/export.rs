@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::failure::Failure;
-use super::{length, source};
+use super::{length, section, source};
 use crate::output::destination::Destination;
 use crate::output::smf;
 
@@ -14,11 +14,14 @@ pub fn run(
     file: &Path,
     out: &Path,
     bars: Option<u32>,
+    section: Option<&str>,
     seconds: Option<f64>,
 ) -> Result<ExitCode, Failure> {
     let song = source::compile(file)?;
     source::warn(file, &song);
-    let length = length::parse(bars, seconds)?;
+    let (song, section_bars) = section::place(file, song, section)?;
+    let natural = section_bars.map(i64::from).or(song.length_bars());
+    let length = length::parse(bars, seconds, natural)?;
     length::require_notes(file, &song, length)?;
     let export = smf::export(&song, length);
     if export.bytes.is_empty() {

@@ -10,8 +10,13 @@ pub const DEFAULT_BARS: u32 = 8;
 /// The most bars one render or export may cover.
 pub const MAX_BARS: u32 = 10_000;
 
-/// The length from the two options (clap keeps them exclusive).
-pub fn parse(bars: Option<u32>, seconds: Option<f64>) -> Result<Length, Failure> {
+/// The length from the two options (clap keeps them exclusive); without either, `natural`
+/// bars (an arranged song's length, or a section's) or [`DEFAULT_BARS`].
+pub fn parse(
+    bars: Option<u32>,
+    seconds: Option<f64>,
+    natural: Option<i64>,
+) -> Result<Length, Failure> {
     match (bars, seconds) {
         (Some(n), _) if !(1..=MAX_BARS).contains(&n) => Err(Failure::input(format!(
             "error: invalid --bars {n}: give 1 to {MAX_BARS} bars"
@@ -24,7 +29,10 @@ pub fn parse(bars: Option<u32>, seconds: Option<f64>) -> Result<Length, Failure>
             )))
         }
         (None, Some(s)) => Ok(Length::Seconds(s)),
-        (None, None) => Ok(Length::Bars(DEFAULT_BARS)),
+        (None, None) => Ok(Length::Bars(match natural {
+            Some(n) => n.clamp(1, i64::from(MAX_BARS)) as u32,
+            None => DEFAULT_BARS,
+        })),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod ports;
 pub mod record;
 pub mod render;
 pub mod rudiments;
+pub mod section;
 pub mod soundfonts;
 pub mod source;
 pub mod sync;
@@ -86,9 +87,12 @@ enum Command {
         /// Send this many ms early for an output that sounds late (once for all, or per --out).
         #[arg(long, value_name = "MS")]
         latency: Vec<f64>,
-        /// Play this many bars, then stop.
+        /// Play this many bars, then stop [default: an arranged song's length; else on and on].
         #[arg(long, value_name = "N")]
         bars: Option<u32>,
+        /// Play only this section of an arranged song, round and round.
+        #[arg(long, value_name = "NAME")]
+        section: Option<String>,
         /// Start at this bar, counted from 1 as the status line and `flam live` count them.
         #[arg(long, value_name = "BAR", default_value_t = 1,
               value_parser = clap::value_parser!(u32).range(1..))]
@@ -142,9 +146,12 @@ enum Command {
         /// symlink to its target; a device or FIFO is written in place; `-` is standard output).
         #[arg(short, long, value_name = "OUT.wav")]
         output: PathBuf,
-        /// How many bars to render from bar 1 [default: 8].
+        /// How many bars to render from bar 1 [default: an arranged song's length, else 8].
         #[arg(long, value_name = "N", conflicts_with = "seconds")]
         bars: Option<u32>,
+        /// Render only this section of an arranged song (once, unless --bars says more).
+        #[arg(long, value_name = "NAME")]
+        section: Option<String>,
         /// How many seconds to render instead (notes that start before then play).
         #[arg(long, value_name = "S")]
         seconds: Option<f64>,
@@ -169,9 +176,12 @@ enum Command {
         /// symlink to its target; a device or FIFO is written in place; `-` is standard output).
         #[arg(short, long, value_name = "OUT.mid")]
         output: PathBuf,
-        /// How many bars to export from bar 1 [default: 8].
+        /// How many bars to export from bar 1 [default: an arranged song's length, else 8].
         #[arg(long, value_name = "N", conflicts_with = "seconds")]
         bars: Option<u32>,
+        /// Export only this section of an arranged song (once, unless --bars says more).
+        #[arg(long, value_name = "NAME")]
+        section: Option<String>,
         /// How many seconds to export instead.
         #[arg(long, value_name = "S")]
         seconds: Option<f64>,
@@ -255,6 +265,7 @@ pub fn run() -> ExitCode {
             sync,
             latency,
             bars,
+            section,
             from,
         } => play::run(&play::PlayArgs {
             file,
@@ -270,6 +281,7 @@ pub fn run() -> ExitCode {
             sync,
             latency_ms: latency,
             bars,
+            section,
             from,
         }),
         Command::Ports => ports::run(),
@@ -320,6 +332,7 @@ pub fn run() -> ExitCode {
             file,
             output,
             bars,
+            section,
             seconds,
             sample_rate,
             format,
@@ -329,6 +342,7 @@ pub fn run() -> ExitCode {
             file: &file,
             out: &output,
             bars,
+            section: section.as_deref(),
             seconds,
             sample_rate,
             format,
@@ -339,8 +353,9 @@ pub fn run() -> ExitCode {
             file,
             output,
             bars,
+            section,
             seconds,
-        } => export::run(&file, &output, bars, seconds),
+        } => export::run(&file, &output, bars, section.as_deref(), seconds),
         Command::Soundfonts => soundfonts::run(),
     };
     match result {

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use super::failure::Failure;
 use super::font_preload::FontPreload;
 use super::interrupt;
+use super::section;
 use super::source;
 use super::sync::Sync;
 use crate::engine::clock_source::ClockSource;
@@ -58,6 +59,8 @@ pub struct PlayArgs {
     pub latency_ms: Vec<f64>,
     /// `--bars N`.
     pub bars: Option<u32>,
+    /// `--section NAME`.
+    pub section: Option<String>,
     /// `--from BAR`.
     pub from: u32,
 }
@@ -120,6 +123,20 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         Err(failure) => return Err(failure),
     };
     source::warn(&args.file, &song);
+    let (song, _) = section::place(&args.file, song, args.section.as_deref())?;
+    // An arranged song ends with its arrangement (counted from bar 1, not from --from).
+    let bars = match (args.bars, song.length_bars()) {
+        (Some(n), _) => Some(i64::from(n)),
+        (None, Some(length)) if i64::from(args.from) > length => {
+            return Err(Failure::input(format!(
+                "error: --from {} is past the end of {}: its arrangement is {length} bars\n  = help: start at a bar from 1 to {length}, or give --bars to play on past the end",
+                args.from,
+                args.file.display()
+            )));
+        }
+        (None, Some(length)) => Some(length - (i64::from(args.from) - 1)),
+        (None, None) => None,
+    };
 
     let mut outputs: Vec<(Box<dyn Sink>, f64)> = Vec::new();
     let mut delivery = Vec::new();
@@ -199,7 +216,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let options = PlayOptions {
         // Bars count from 1 on the command line and the status line, from 0 inside.
         from_bar: i64::from(args.from) - 1,
-        bars: args.bars.map(i64::from),
+        bars,
         clock: args.clock,
         // A master's Stop ends the notes at the lookahead's edge: keep it short when following
         // one (the JACK and synth sinks take messages 80 ms early, so 120 ms still keeps every
@@ -218,7 +235,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     // The first signal stops gracefully (every note released).
     interrupt::raise_on_interrupt(&player.stop_flag(), 1)?;
     let _watch = if args.watch {
-        match start_watch(&args.file, &player) {
+        match start_watch(&args.file, &player, args.section.clone()) {
             Ok(w) => Some(w),
             Err(e) => {
                 player.stop();
@@ -389,14 +406,26 @@ fn latencies(args: &PlayArgs, outputs: usize) -> Result<Vec<f64>, Failure> {
     }
 }
 
-fn start_watch(path: &Path, player: &Player) -> Result<notify::RecommendedWatcher, String> {
+fn start_watch(
+    path: &Path,
+    player: &Player,
+    section: Option<String>,
+) -> Result<notify::RecommendedWatcher, String> {
     let swapper = player.swapper();
     let file = path.to_path_buf();
-    watcher::watch(path, move || match reloaded(&file, PLAYING_GOES_ON) {
-        Ok(song) => {
-            let _ = swapper.send(song);
+    watcher::watch(path, move || {
+        // A song saved without the section being played keeps the last good one playing.
+        let placed = reloaded(&file, PLAYING_GOES_ON).and_then(|song| {
+            section::place(&file, song, section.as_deref())
+                .map(|(song, _)| song)
+                .map_err(|f| kept(&file, &f.message, "lost its section", PLAYING_GOES_ON))
+        });
+        match placed {
+            Ok(song) => {
+                let _ = swapper.send(song);
+            }
+            Err(why) => eprintln!("{}{why}", player::clear_status_line()),
         }
-        Err(why) => eprintln!("{}{why}", player::clear_status_line()),
     })
 }
 

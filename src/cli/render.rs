@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use super::failure::Failure;
-use super::{interrupt, length, soundfonts, source};
+use super::{interrupt, length, section, soundfonts, source};
 use crate::output::destination::Destination;
 use crate::output::render::{self, RenderError, RenderOptions};
 use crate::output::wav::{self, WavFormat, WriteError};
@@ -22,6 +22,8 @@ pub struct Request<'a> {
     pub out: &'a Path,
     /// `--bars`.
     pub bars: Option<u32>,
+    /// `--section`.
+    pub section: Option<&'a str>,
     /// `--seconds`.
     pub seconds: Option<f64>,
     /// `--sample-rate`.
@@ -39,7 +41,9 @@ pub struct Request<'a> {
 pub fn run(req: &Request) -> Result<ExitCode, Failure> {
     let song = source::compile(req.file)?;
     source::warn(req.file, &song);
-    let length = length::parse(req.bars, req.seconds)?;
+    let (song, section_bars) = section::place(req.file, song, req.section)?;
+    let natural = section_bars.map(i64::from).or(song.length_bars());
+    let length = length::parse(req.bars, req.seconds, natural)?;
     length::require_notes(req.file, &song, length)?;
     let mut options = RenderOptions::new(req.sample_rate);
     options.effects = !req.no_effects;

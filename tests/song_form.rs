@@ -1,0 +1,317 @@
+//! Song form: sections and an arrangement in one file, from intro to outro, and the commands
+//! that play, render and export it whole or one section at a time.
+
+use std::process::Command;
+
+use flam::engine::timeline::{Event, events};
+use flam::lang::song::form::Placement;
+use flam::lang::song::{Song, compile};
+use flam::theory::time::Time;
+
+/// Kick everywhere; the bass comes in with the verse; the chorus doubles the kick and adds a
+/// lead only it has. Intro 1 bar, verse 2, chorus 1: intro, verse x2, chorus is 6 bars.
+const SONG: &str = "tempo 120
+track kick drums
+  play \"bd*4\"
+track bass channel 2 program synth-bass-1
+  play \"<c2 g2>\"
+
+section intro
+  track kick
+section verse 2 bars
+  track kick
+  track bass
+section chorus 1
+  track kick
+    play \"bd*8\"
+  track bass
+  track lead channel 3
+    play \"c5 e5\"
+
+arrange intro, verse x2, chorus
+";
+
+fn song(src: &str) -> Song {
+    compile(src).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn bars(s: &Song, from: i64, to: i64) -> Vec<Event> {
+    events(s, Time::from_integer(from), Time::from_integer(to))
+}
+
+/// The bar of each note track `track` (by name) strikes in bars `from..to`, with its key.
+fn struck(s: &Song, name: &str, from: i64, to: i64) -> Vec<(i64, u8)> {
+    let track = s.tracks.iter().position(|t| t.name == name).expect(name);
+    bars(s, from, to)
+        .into_iter()
+        .filter(|e| e.track == track)
+        .map(|e| (e.cycle.floor().to_integer(), e.key))
+        .collect()
+}
+
+fn kicks_per_bar(s: &Song, to: i64) -> Vec<usize> {
+    (0..to).map(|b| struck(s, "kick", b, b + 1).len()).collect()
+}
+
+#[test]
+fn the_bass_comes_in_with_the_verse_and_the_song_ends_with_its_arrangement() {
+    let s = song(SONG);
+    assert_eq!(s.length_bars(), Some(6));
+    assert_eq!(
+        kicks_per_bar(&s, 8),
+        [4, 4, 4, 4, 4, 8, 0, 0],
+        "the chorus doubles it"
+    );
+    // Each verse starts from its own first bar: c2 then g2, twice; the chorus plays the
+    // bass as written above, from its own first bar too.
+    assert_eq!(
+        struck(&s, "bass", 0, 8),
+        [(1, 36), (2, 43), (3, 36), (4, 43), (5, 36)]
+    );
+    assert_eq!(
+        struck(&s, "lead", 0, 8),
+        [(5, 72), (5, 76)],
+        "only in the chorus"
+    );
+}
+
+#[test]
+fn a_track_keeps_its_channel_and_program_in_every_section() {
+    let s = song(SONG);
+    let bass = s.track("bass").expect("bass");
+    assert_eq!((bass.channel, bass.program), (2, Some(38)));
+    let lead = s
+        .track("lead")
+        .expect("a track first written in a section is the song's");
+    assert_eq!(lead.channel, 3);
+    let channels: Vec<u8> = bars(&s, 0, 6)
+        .iter()
+        .filter(|e| e.track == 1)
+        .map(|e| e.channel)
+        .collect();
+    assert!(channels.iter().all(|&c| c == 2), "{channels:?}");
+}
+
+#[test]
+fn without_an_arrange_line_the_sections_play_once_each_in_file_order() {
+    let s = song(&SONG.replace("arrange intro, verse x2, chorus\n", ""));
+    assert_eq!(s.length_bars(), Some(4));
+    assert_eq!(kicks_per_bar(&s, 5), [4, 4, 4, 8, 0]);
+}
+
+#[test]
+fn a_jump_puts_the_chorus_at_the_bar_asked_and_the_arrangement_goes_on_from_there() {
+    let s = song(&SONG.replace("chorus\n", "chorus, intro\n"));
+    let form = s.form.as_ref().expect("sections");
+    let chorus = form.entry_of(form.section("chorus").unwrap()).unwrap();
+    let jumped = s.placed(Placement {
+        at: 2,
+        from: chorus,
+        looping: false,
+    });
+    // Bars 0 and 1 are before the placed music; the chorus at 2, the intro after it.
+    assert_eq!(kicks_per_bar(&jumped, 5), [0, 0, 8, 4, 0]);
+    let spot = jumped.form.as_ref().unwrap().spot(3).unwrap();
+    assert_eq!(form.sections[spot.section].name, "intro");
+}
+
+#[test]
+fn a_looped_section_plays_round_and_round() {
+    let s = song(SONG);
+    let form = s.form.as_ref().unwrap();
+    let verse = form.entry_of(form.section("verse").unwrap()).unwrap();
+    let looped = s.placed(Placement {
+        at: 0,
+        from: verse,
+        looping: true,
+    });
+    assert_eq!(looped.length_bars(), None);
+    assert_eq!(
+        struck(&looped, "bass", 0, 6),
+        [(0, 36), (1, 43), (2, 36), (3, 43), (4, 36), (5, 43)]
+    );
+}
+
+/// Every error in `src`, as "line: message (help)".
+fn errors(src: &str) -> Vec<String> {
+    let errors = compile(src).expect_err("should not compile");
+    errors
+        .iter()
+        .map(|e| {
+            let line = src[..e.span.start].matches('\n').count() + 1;
+            format!(
+                "{line}: {} ({})",
+                e.message,
+                e.help.clone().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn mistakes_in_song_form_are_reported_at_once_with_a_hint() {
+    let src = "track kick drums
+  play \"bd*4\"
+section verse 4
+  play \"sn\"
+  track kick channel 3
+section verse 2
+  track kick
+  track kick
+arrange x2, versse x2, verse x0
+";
+    assert_eq!(
+        errors(src),
+        [
+            "4: `play` needs a track in this section (name the track first: `track NAME` under the section, then its lines)",
+            "5: track `kick` is set up on line 1; a section plays it as it is there (change its channel, program or drums where the track is first written)",
+            "6: there is already a section called `verse` (line 3) (give each section its own name; to play one twice, name it twice in `arrange`)",
+            "8: track `kick` is already in section `verse` (list each track once in a section; put both patterns in one track with two `play` lines)",
+            "9: `x2` repeats the section before it, but there is none (write the section first: `arrange verse x2`)",
+        ]
+    );
+    let unknown = "track kick drums\n  play \"bd\"\nsection verse\n  track kick\narrange versse\n";
+    assert_eq!(
+        errors(unknown),
+        ["5: there is no section called `versse` (did you mean `verse`?)"]
+    );
+    let no_sections = "track kick drums\n  play \"bd\"\narrange verse\n";
+    assert_eq!(
+        errors(no_sections),
+        [
+            "3: `arrange` (line 3) names sections, but the song has none (start each section with `section NAME BARS` and the tracks it plays)"
+        ]
+    );
+}
+
+#[test]
+fn a_word_a_section_plays_is_checked_like_any_other() {
+    let src = "track kick drums\n  play \"bd\"\nsection a\n  track kick\n    play \"bd zzz\"\n";
+    let got = errors(src);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].starts_with("5: "), "{got:?}");
+}
+
+fn flam(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_flam"))
+        .args(args)
+        .output()
+        .expect("flam runs")
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("flam-form-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn render_and_export_cover_the_arrangement_start_to_end_without_bars() {
+    let dir = scratch("whole");
+    let file = dir.join("song.flam");
+    std::fs::write(&file, SONG).unwrap();
+    let wav = dir.join("song.wav");
+    let out = flam(&[
+        "render",
+        file.to_str().unwrap(),
+        "-o",
+        wav.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reader = hound::WavReader::open(&wav).unwrap();
+    let seconds = f64::from(reader.duration()) / f64::from(reader.spec().sample_rate);
+    // Six bars of 2 s, and the release tail the renderer adds after the last note.
+    assert!((12.0..14.0).contains(&seconds), "{seconds} s");
+
+    let mid = dir.join("song.mid");
+    let out = flam(&[
+        "export",
+        file.to_str().unwrap(),
+        "-o",
+        mid.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&mid).unwrap();
+    let smf = midly::Smf::parse(&bytes).unwrap();
+    let ons = smf
+        .tracks
+        .iter()
+        .flatten()
+        .filter(|e| {
+            matches!(e.kind, midly::TrackEventKind::Midi { message: midly::MidiMessage::NoteOn { vel, .. }, .. } if vel > 0)
+        })
+        .count();
+    // Kick 4+4+4+4+4+8, bass 5, lead 2.
+    assert_eq!(ons, 35);
+}
+
+#[test]
+fn one_section_renders_exports_and_is_refused_by_name_when_it_is_not_there() {
+    let dir = scratch("section");
+    let file = dir.join("song.flam");
+    std::fs::write(&file, SONG).unwrap();
+    let mid = dir.join("chorus.mid");
+    let out = flam(&[
+        "export",
+        file.to_str().unwrap(),
+        "--section",
+        "chorus",
+        "-o",
+        mid.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("11 notes"),
+        "the chorus once: 8 kicks, a bass note, two lead notes: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = flam(&[
+        "export",
+        file.to_str().unwrap(),
+        "--section",
+        "chorsu",
+        "-o",
+        "-",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no section called `chorsu`"), "{err}");
+    assert!(err.contains("did you mean `chorus`?"), "{err}");
+    assert!(!mid.with_file_name("chorsu.mid").exists());
+}
+
+#[test]
+fn playing_past_the_end_of_the_arrangement_is_refused_before_anything_sounds() {
+    let dir = scratch("from");
+    let file = dir.join("song.flam");
+    std::fs::write(&file, SONG).unwrap();
+    let out = flam(&[
+        "play",
+        file.to_str().unwrap(),
+        "--out",
+        "jack",
+        "--from",
+        "9",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--from 9 is past the end"), "{err}");
+    assert!(err.contains("6 bars"), "{err}");
+}
