@@ -6,11 +6,11 @@ use super::pattern::{Pattern, Payload};
 use super::span::Span;
 use crate::theory::time::Time;
 
-/// One stretch of an arrangement: `pattern` from its own cycle 0 for `length` cycles.
+/// One stretch of an arrangement: `pattern` from its own cycle 0 for `bars` cycles.
 #[derive(Clone, Debug)]
 pub struct Piece<T: Payload> {
-    /// How many cycles it lasts.
-    pub length: Time,
+    /// How many cycles it lasts (at least one).
+    pub bars: u32,
     /// What plays; its cycle 0 is the piece's first cycle.
     pub pattern: Pattern<T>,
 }
@@ -19,67 +19,40 @@ pub struct Piece<T: Payload> {
 /// round when `looping`. Nothing plays before `start`. A note still sounding when its piece
 /// ends is cut at the piece's end, so no section rings into the next; a note that began
 /// before its piece (shifted earlier) is not struck.
-pub fn arrange<T: Payload>(pieces: Vec<Piece<T>>, start: Time, looping: bool) -> Pattern<T> {
-    let zero = Time::from_integer(0);
-    let pieces: Vec<Piece<T>> = pieces.into_iter().filter(|p| p.length > zero).collect();
-    let total: Time = pieces.iter().fold(zero, |sum, p| sum + p.length);
+pub fn arrange<T: Payload>(pieces: Vec<Piece<T>>, start: i64, looping: bool) -> Pattern<T> {
+    // Where each piece starts, in cycles from `start`; the last entry is where all end.
+    let mut starts = vec![0i64];
+    for piece in &pieces {
+        let last = starts[starts.len() - 1];
+        starts.push(last + i64::from(piece.bars.max(1)));
+    }
+    let total = starts[pieces.len()];
     if pieces.is_empty() {
         return Pattern::silence();
     }
     Pattern::new(move |span: Span, out: &mut Vec<Hap<T>>| {
-        let mut round = if looping {
-            ((span.begin - start) / total).floor().to_integer().max(0)
-        } else {
-            0
-        };
-        loop {
-            let mut begin = start + total * Time::from_integer(round);
-            if begin > span.end || (!looping && round > 0) {
-                return;
+        span.for_each_cycle(|part| {
+            let cycle = part.begin.floor().to_integer();
+            let into = match cycle - start {
+                before if before < 0 => return,
+                into if looping => into.rem_euclid(total),
+                into if into < total => into,
+                _ => return,
+            };
+            // The piece holding this cycle: the last one starting at or before it.
+            let i = starts.partition_point(|&s| s <= into) - 1;
+            let begin = Time::from_integer(cycle - (into - starts[i]));
+            let end = begin + Time::from_integer(i64::from(pieces[i].bars.max(1)));
+            let from = out.len();
+            pieces[i]
+                .pattern
+                .query_into(part.with_time(|t| t - begin), out);
+            for hap in &mut out[from..] {
+                hap.with_time(|t| t + begin);
+                hap.whole = hap.whole.map(|w| Span::new(w.begin, w.end.min(end)));
             }
-            for piece in &pieces {
-                let end = begin + piece.length;
-                play_piece(piece, begin, end, span, out);
-                begin = end;
-            }
-            round += 1;
-        }
+        });
     })
-}
-
-/// Adds what `piece`, placed over `[begin, end)`, plays in `span`.
-fn play_piece<T: Payload>(
-    piece: &Piece<T>,
-    begin: Time,
-    end: Time,
-    span: Span,
-    out: &mut Vec<Hap<T>>,
-) {
-    let Some(inside) = Span::new(begin, end).intersection(&span) else {
-        return;
-    };
-    // A zero-width query at the piece's end belongs to the next piece.
-    if inside.begin == end && begin < end {
-        return;
-    }
-    let from = out.len();
-    piece
-        .pattern
-        .query_into(inside.with_time(|t| t - begin), out);
-    let mut i = from;
-    while i < out.len() {
-        let hap = &mut out[i];
-        hap.with_time(|t| t + begin);
-        if let Some(whole) = hap.whole
-            && whole.end > end
-        {
-            hap.whole = Some(Span::new(whole.begin, end.max(whole.begin)));
-        }
-        if hap.part.end > end {
-            hap.part.end = end;
-        }
-        i += 1;
-    }
 }
 
 #[cfg(test)]
@@ -109,14 +82,14 @@ mod tests {
     fn each_section_starts_from_its_own_first_bar() {
         // The verse alternates a and b; played twice in a row it starts on a both times.
         let verse = Piece {
-            length: Time::from_integer(1),
+            bars: 1,
             pattern: alt(&["a", "b"]),
         };
         let chorus = Piece {
-            length: Time::from_integer(2),
+            bars: 2,
             pattern: alt(&["c", "d", "e"]),
         };
-        let song = arrange(vec![verse.clone(), verse, chorus], Time::ZERO, false);
+        let song = arrange(vec![verse.clone(), verse, chorus], 0, false);
         let got: Vec<String> = onsets(&song, 0, 6).into_iter().map(|o| o.1).collect();
         assert_eq!(got, ["a", "a", "c", "d"], "then silence after four bars");
     }
@@ -124,10 +97,10 @@ mod tests {
     #[test]
     fn a_looped_arrangement_goes_round_from_where_it_starts() {
         let piece = |v: &str| Piece {
-            length: Time::from_integer(1),
+            bars: 1,
             pattern: seq(&v.split(' ').collect::<Vec<_>>()),
         };
-        let song = arrange(vec![piece("a"), piece("b")], Time::from_integer(3), true);
+        let song = arrange(vec![piece("a"), piece("b")], 3, true);
         let got = onsets(&song, 0, 7);
         assert_eq!(
             got,
@@ -145,14 +118,14 @@ mod tests {
     fn a_long_note_is_cut_where_its_section_ends() {
         // A note two bars long in a one-bar section ends at the bar line.
         let held = Piece {
-            length: Time::from_integer(1),
+            bars: 1,
             pattern: seq(&["a"]).slow(Time::from_integer(2)),
         };
         let next = Piece {
-            length: Time::from_integer(1),
+            bars: 1,
             pattern: seq(&["b"]),
         };
-        let song = arrange(vec![held, next], Time::ZERO, false);
+        let song = arrange(vec![held, next], 0, false);
         let haps = song.query(Span::new(Time::ZERO, Time::from_integer(2)));
         let a = haps.iter().find(|h| h.value == "a").expect("a plays");
         assert_eq!(a.whole, Some(Span::new(Time::ZERO, Time::from_integer(1))));
@@ -162,10 +135,10 @@ mod tests {
     #[test]
     fn a_query_across_a_section_boundary_sees_both_sides_whole() {
         let piece = |v: &str| Piece {
-            length: Time::from_integer(1),
+            bars: 1,
             pattern: seq(&v.split(' ').collect::<Vec<_>>()),
         };
-        let song = arrange(vec![piece("a b"), piece("c d")], Time::ZERO, false);
+        let song = arrange(vec![piece("a b"), piece("c d")], 0, false);
         let haps = song.query(Span::new(Time::new(3, 4), Time::new(5, 4)));
         let got: Vec<(Span, String)> = haps
             .into_iter()

@@ -122,7 +122,7 @@ impl Form {
         let piece = |&section: &usize| {
             let s = &self.sections[section];
             Piece {
-                length: Time::from_integer(i64::from(s.bars)),
+                bars: s.bars,
                 pattern: s
                     .patterns
                     .get(track)
@@ -137,7 +137,7 @@ impl Form {
         } else {
             self.order.iter().skip(from).map(piece).collect()
         };
-        arrange(pieces, Time::from_integer(at), looping)
+        arrange(pieces, at, looping)
     }
 }
 
