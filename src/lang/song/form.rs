@@ -4,7 +4,6 @@
 
 use crate::pattern::arrangement::{Piece, arrange};
 use crate::pattern::{Note, Pattern};
-use crate::theory::time::Time;
 
 /// One section: its name, length, and what each of the song's tracks plays in it.
 #[derive(Clone, Debug)]
@@ -145,6 +144,7 @@ impl Form {
 mod tests {
     use super::*;
     use crate::pattern::span::Span;
+    use crate::theory::time::Time;
 
     fn hit(key: u8) -> Pattern<Note> {
         Pattern::pure(Note::new(key, 100))
