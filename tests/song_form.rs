@@ -108,6 +108,7 @@ fn a_jump_puts_the_chorus_at_the_bar_asked_and_the_arrangement_goes_on_from_ther
         at: 2,
         from: chorus,
         looping: false,
+        round: false,
     });
     // Bars 0 and 1 are before the placed music; the chorus at 2, the intro after it.
     assert_eq!(kicks_per_bar(&jumped, 5), [0, 0, 8, 4, 0]);
@@ -124,6 +125,7 @@ fn a_looped_section_plays_round_and_round() {
         at: 0,
         from: verse,
         looping: true,
+        round: false,
     });
     assert_eq!(looped.length_bars(), None);
     assert_eq!(
@@ -190,6 +192,17 @@ fn a_word_a_section_plays_is_checked_like_any_other() {
     let got = errors(src);
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].starts_with("5: "), "{got:?}");
+}
+
+#[test]
+fn a_pad_can_jump_to_a_section_and_a_misspelled_one_is_caught() {
+    let s = song(&format!("map note 40 ch 10 section chorus\n{SONG}"));
+    assert_eq!(s.maps[0].to_string(), "note 40 ch 10 section chorus");
+    let wrong = format!("map note 40 section chrous\n{SONG}");
+    assert_eq!(
+        errors(&wrong),
+        ["1: `map` jumps to the section `chrous`, which the song does not have (did you mean `chorus`?)"]
+    );
 }
 
 fn flam(args: &[&str]) -> std::process::Output {
@@ -314,4 +327,105 @@ fn playing_past_the_end_of_the_arrangement_is_refused_before_anything_sounds() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--from 9 is past the end"), "{err}");
     assert!(err.contains("6 bars"), "{err}");
+}
+
+mod playing {
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    use flam::engine::message::Message;
+    use flam::engine::midi::Midi;
+    use flam::engine::sink::{Sink, SinkError};
+    use flam::lang::song::compile;
+    use flam::lang::song::form::Move;
+    use flam::session::play_options::PlayOptions;
+    use flam::session::player::Player;
+
+    /// An output that hands every message, with the time it was meant for, to the test.
+    struct Relay(mpsc::Sender<(Midi, f64)>);
+
+    impl Sink for Relay {
+        fn send(&mut self, midi: Midi, at: f64) -> Result<(), SinkError> {
+            let _ = self.0.send((midi, at));
+            Ok(())
+        }
+    }
+
+    /// A bar a second: the intro's kick, the verse's snare, the chorus's hats.
+    const FORM: &str = "tempo 240
+track kick drums
+  play \"bd*2\"
+track snare drums
+  play \"sn*2\"
+track hats drums
+  play \"hh*2\"
+section intro
+  track kick
+section verse
+  track snare
+section chorus
+  track hats
+arrange intro x2, verse x8, chorus
+";
+
+    fn start(text: &str) -> (Player, mpsc::Receiver<(Midi, f64)>) {
+        let (tx, rx) = mpsc::channel();
+        let song = compile(text).expect("compiles");
+        let outputs: Vec<(Box<dyn Sink>, f64)> = vec![(Box::new(Relay(tx)), 0.0)];
+        (Player::start(song, outputs, &PlayOptions::default()), rx)
+    }
+
+    /// Every note-on: its key and the time it was meant for; and whether every note ended.
+    fn finish(player: Player, rx: &mpsc::Receiver<(Midi, f64)>) -> (Vec<(u8, f64)>, bool) {
+        // Only guards against a hang: the song lasts a few seconds.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !player.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(player.is_finished(), "the song ends with its arrangement");
+        let _ = player.wait();
+        let mut ons = Vec::new();
+        let mut balance = 0i64;
+        for (midi, at) in rx.try_iter() {
+            match midi {
+                Midi::Channel(Message::NoteOn { key, velocity, .. }) if velocity > 0 => {
+                    ons.push((key, at));
+                    balance += 1;
+                }
+                Midi::Channel(Message::NoteOff { .. } | Message::NoteOn { .. }) => balance -= 1,
+                _ => {}
+            }
+        }
+        (ons, balance == 0)
+    }
+
+    #[test]
+    fn played_headless_an_arrangement_stops_at_its_end() {
+        let (player, rx) = start(&FORM.replace("verse x8", "verse"));
+        let (ons, ended) = finish(player, &rx);
+        let keys: Vec<u8> = ons.iter().map(|o| o.0).collect();
+        assert_eq!(keys, [36, 36, 36, 36, 38, 38, 42, 42]);
+        assert!(ended, "every note ended");
+    }
+
+    #[test]
+    fn a_jump_to_the_chorus_lands_on_a_bar_line_and_the_song_ends_after_it() {
+        let (player, rx) = start(FORM);
+        // Into the verse (bar 3, from 0), then jump.
+        while player.now() < 3.2 {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let asked = player.now();
+        player.place(Move::Jump(10));
+        let (ons, ended) = finish(player, &rx);
+        let hats: Vec<f64> = ons.iter().filter(|o| o.0 == 42).map(|o| o.1).collect();
+        assert_eq!(hats.len(), 2, "the chorus once: {ons:?}");
+        let bar = hats[0];
+        assert_eq!(bar, bar.round(), "on a bar line: {bar}");
+        // Which bar line depends on how far ahead the planner was; never one already played.
+        assert!(bar > asked, "asked at {asked}, chorus at {bar}");
+        let snares_after = ons.iter().filter(|o| o.0 == 38 && o.1 >= bar).count();
+        assert_eq!(snares_after, 0, "the verse stops where the chorus starts");
+        assert!(ended, "every note ended");
+    }
 }

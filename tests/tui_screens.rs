@@ -880,3 +880,107 @@ fn a_long_output_name_is_shortened_never_the_file_name_or_the_unsaved_marker() {
     assert!(top.contains('…'), "the output name is shortened: {top}");
     assert!(top.trim_end().ends_with("groove.flam  ● unsaved"), "{top}");
 }
+
+/// A song in three sections: intro 1 bar, verse 4, chorus 2.
+const ARRANGED: &str = "tempo 120\ntrack kick drums\n  play \"bd*4\"\ntrack bass channel 2\n  play \"c2*4\"\nsection intro\n  track kick\nsection verse 4\n  track kick\n  track bass\nsection chorus 2\n  track kick\n    play \"bd*8\"\n  track bass\narrange intro, verse, chorus\n";
+
+fn arranged() -> App {
+    let path = PathBuf::from("/nonexistent/arranged.flam");
+    let mut app = App::new(path, ARRANGED, Box::new(SilentTransport::new()));
+    let song = flam::lang::song::compile(ARRANGED).unwrap();
+    app.compiled(app.generation, Ok(song));
+    app
+}
+
+/// The top line as drawn.
+fn top(app: &App) -> String {
+    let terminal = screen(app, 100, 30);
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.width)
+        .map(|x| buffer[(x, 0)].symbol().to_string())
+        .collect()
+}
+
+#[test]
+fn the_top_line_says_which_section_plays_and_which_of_its_bars() {
+    let mut app = arranged();
+    playing(&mut app, 2.5);
+    // Bar 3 of the song is the second bar of the verse.
+    assert!(top(&app).contains("verse 2/4"), "{}", top(&app));
+}
+
+#[test]
+fn alt_j_lists_the_sections_and_enter_queues_a_jump_shown_until_it_lands() {
+    let mut app = arranged();
+    app.on_telemetry(Telemetry {
+        playing: true,
+        position: 2.5,
+        next_bar: Some(4),
+        ..Telemetry::default()
+    });
+    app.handle(Action::Sections);
+    insta::assert_snapshot!("sections_overlay", screen(&app, 80, 24).backend());
+    // The verse is highlighted (it plays); one down is the chorus.
+    app.handle(Action::Down);
+    app.handle(Action::Enter);
+    assert!(app.overlay.is_none());
+    assert!(top(&app).contains("→ chorus at bar 5"), "{}", top(&app));
+    // The engine took it: bar 4 (from 0) is the chorus now.
+    app.on_telemetry(Telemetry {
+        playing: true,
+        position: 4.1,
+        placement: Some(flam::lang::song::form::Placement {
+            at: 4,
+            from: 2,
+            looping: false,
+            round: true,
+        }),
+        ..Telemetry::default()
+    });
+    let line = top(&app);
+    assert!(line.contains("chorus 1/2") && !line.contains('→'), "{line}");
+}
+
+#[test]
+fn a_pad_mapped_to_a_section_queues_the_same_jump() {
+    let mut app = arranged();
+    app.on_telemetry(Telemetry {
+        playing: true,
+        position: 1.2,
+        next_bar: Some(2),
+        controls: vec![flam::session::control::Control::Section("chorus".into())],
+        ..Telemetry::default()
+    });
+    assert!(app.status.contains("→ chorus at bar 3"), "{}", app.status);
+}
+
+#[test]
+fn loop_and_jump_keys_say_so_when_the_song_has_no_sections() {
+    let mut app = app();
+    playing(&mut app, 0.5);
+    app.handle(Action::Sections);
+    assert!(app.overlay.is_none());
+    assert!(app.status.contains("no sections"), "{}", app.status);
+    app.handle(Action::LoopSection);
+    assert!(app.status.contains("no sections"), "{}", app.status);
+}
+
+#[test]
+fn alt_o_loops_the_section_playing_and_the_top_line_marks_it() {
+    let mut app = arranged();
+    playing(&mut app, 2.5);
+    app.handle(Action::LoopSection);
+    assert!(app.status.contains("loops"), "{}", app.status);
+    app.on_telemetry(Telemetry {
+        playing: true,
+        position: 3.5,
+        placement: Some(flam::lang::song::form::Placement {
+            at: 1,
+            from: 1,
+            looping: true,
+            round: true,
+        }),
+        ..Telemetry::default()
+    });
+    assert!(top(&app).contains("verse 3/4 ⟳"), "{}", top(&app));
+}

@@ -124,7 +124,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     };
     source::warn(&args.file, &song);
     let (song, _) = section::place(&args.file, song, args.section.as_deref())?;
-    // An arranged song ends with its arrangement (counted from bar 1, not from --from).
+    // An arranged song ends with its arrangement.
     let bars = match (args.bars, song.length_bars()) {
         (Some(n), _) => Some(i64::from(n)),
         (None, Some(length)) if i64::from(args.from) > length => {
@@ -134,8 +134,8 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
                 args.file.display()
             )));
         }
-        (None, Some(length)) => Some(length - (i64::from(args.from) - 1)),
-        (None, None) => None,
+        // The arrangement's end stops the planner, and moves with a jump.
+        (None, _) => None,
     };
 
     let mut outputs: Vec<(Box<dyn Sink>, f64)> = Vec::new();

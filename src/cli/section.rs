@@ -51,6 +51,7 @@ pub fn place(file: &Path, song: Song, name: Option<&str>) -> Result<(Song, Optio
         at: 0,
         from,
         looping: true,
+        round: false,
     });
     Ok((song, Some(bars)))
 }

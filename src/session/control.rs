@@ -14,6 +14,8 @@ pub enum Control {
     /// Select a track in `flam live`: a share of the way down the track list, 0–1 (a pad
     /// selects the next track instead: `None`).
     Select(Option<f64>),
+    /// Jump to the section of this name at the next bar line.
+    Section(String),
     /// A key played on the input, where the song was when it was (for the loop recorder
     /// and map learning).
     Played(PlayedKey),

@@ -61,6 +61,7 @@ impl Controls {
                 MapAction::Tempo(lo, hi) => Some(Control::Tempo(lo + (hi - lo) * share)),
                 MapAction::Select if note => Some(Control::Select(None)),
                 MapAction::Select => Some(Control::Select(Some(share))),
+                MapAction::Section(name) => pressed.then(|| Control::Section(name.clone())),
             })
             .collect()
     }
@@ -85,6 +86,31 @@ mod tests {
             controller,
             value,
         }
+    }
+
+    #[test]
+    fn a_pad_mapped_to_a_section_asks_for_the_jump_on_its_press_only() {
+        let maps = compile(
+            "map note 40 section chorus\ntrack kick drums\n  play \"bd\"\nsection chorus\n  track kick\n",
+        )
+        .unwrap()
+        .maps;
+        let mut controls = Controls::default();
+        let press = Incoming::NoteOn {
+            channel: 1,
+            key: 40,
+            velocity: 90,
+        };
+        let release = Incoming::NoteOff {
+            channel: 1,
+            key: 40,
+            velocity: 0,
+        };
+        assert_eq!(
+            controls.hear(&press, &maps),
+            vec![Control::Section("chorus".into())]
+        );
+        assert!(controls.hear(&release, &maps).is_empty());
     }
 
     #[test]

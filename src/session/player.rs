@@ -30,6 +30,7 @@ use crate::engine::stamped::Stamped;
 use crate::engine::stats::Stats;
 use crate::engine::wait::seconds_since;
 use crate::lang::song::Song;
+use crate::lang::song::form::{Move, Placement};
 
 /// Cues each output's ring holds: far more than a lookahead's worth of the densest song.
 const RING: usize = 16_384;
@@ -54,6 +55,8 @@ enum LiveChange {
     Pause,
     /// Go on from the place kept by the last pause.
     Resume,
+    /// Move in the song's arrangement at the next bar line.
+    Place(Move),
 }
 
 /// What the player hears while it plays: an input's messages (clock for the clock source,
@@ -246,6 +249,12 @@ impl Player {
         let _ = self.live.send(LiveChange::Resume);
     }
 
+    /// Jumps to a section, or loops the one playing (or stops looping it), at the next bar
+    /// line; a song without sections is left as it is.
+    pub fn place(&self, change: Move) {
+        let _ = self.live.send(LiveChange::Place(change));
+    }
+
     /// A handle for swapping songs in from another thread (the file watcher).
     pub fn swapper(&self) -> mpsc::Sender<Song> {
         self.swaps.clone()
@@ -345,7 +354,26 @@ fn position_of(planner: &Planner, songs_taken: u64, clock: Following) -> Positio
         swapped_at: planner.swapped_at(),
         paused: planner.paused(),
         clock,
+        placement: planner.song().form.as_ref().map(|f| f.placement),
     }
+}
+
+/// Moves in the arrangement at the planner's next bar line: the song placed anew is swapped
+/// in there and taken in as any swapped song is.
+fn place(
+    planner: &mut Planner,
+    written: &mut Song,
+    keyboard: &mut Vec<(usize, HeldChord)>,
+    change: Move,
+    now: f64,
+) {
+    let Some(form) = &planner.song().form else {
+        return;
+    };
+    let placement = form.moved(change, planner.next_bar());
+    let song = planner.song().placed(placement);
+    planner.swap(song);
+    adopt(planner, written, keyboard, now);
 }
 
 /// Takes in the song the planner plays now (at the start, or swapped in): keeps it as
@@ -454,8 +482,9 @@ fn apply(
                 planner.resume(edge, bar);
             }
         }
-        // Selecting a track and recording are for the live UI.
-        Control::Select(_) | Control::Played(_) | Control::Moved { .. } => {}
+        // Selecting a track and recording are for the live UI; a jump swaps the song, which
+        // the planner thread does itself.
+        Control::Select(_) | Control::Played(_) | Control::Moved { .. } | Control::Section(_) => {}
     }
 }
 
@@ -518,6 +547,16 @@ fn take_over(
     for later in swapped.try_iter() {
         newest = later;
         taken += 1;
+    }
+    // An edit keeps the place in the arrangement (a jump, a loop); whether it goes round is
+    // the sender's to say.
+    if let (Some(old), Some(new)) = (&planner.song().form, &newest.form) {
+        let placement = Placement {
+            from: old.placement.from.min(new.order.len().saturating_sub(1)),
+            round: new.placement.round,
+            ..old.placement
+        };
+        newest = newest.placed(placement);
     }
     let bar = planner.swap(newest);
     if announce {
@@ -593,6 +632,9 @@ fn plan(
                         planner.resume(now + planner.lookahead(), bar);
                     }
                 }
+                LiveChange::Place(change) => {
+                    place(&mut planner, &mut written, &mut keyboard, change, now);
+                }
             }
         }
         if let Some(input) = listening.input.as_mut() {
@@ -629,7 +671,23 @@ fn plan(
                         Some(forward) => {
                             let _ = forward.send(control);
                         }
-                        None => apply(&mut planner, &mut performance, &written, control, now),
+                        None => match control {
+                            Control::Section(name) => {
+                                // A section the arrangement leaves out is not jumped to.
+                                let entry = planner
+                                    .song()
+                                    .form
+                                    .as_ref()
+                                    .and_then(|f| f.section(&name).and_then(|s| f.entry_of(s)));
+                                if let Some(entry) = entry {
+                                    let change = Move::Jump(entry);
+                                    place(&mut planner, &mut written, &mut keyboard, change, now);
+                                }
+                            }
+                            control => {
+                                apply(&mut planner, &mut performance, &written, control, now)
+                            }
+                        },
                     }
                 }
             }

@@ -2,6 +2,7 @@
 
 use super::following::Following;
 use crate::engine::anchor::Anchor;
+use crate::lang::song::form::Placement;
 
 /// The planner's view of the song, shared with the status line.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -25,6 +26,8 @@ pub struct Position {
     pub paused: Option<f64>,
     /// The clock the music keeps time with.
     pub clock: Following,
+    /// Where the song's arrangement is placed, for a song with sections.
+    pub placement: Option<Placement>,
 }
 
 impl Position {

@@ -12,6 +12,7 @@ use super::strings;
 use super::transport::{Telemetry, Transport};
 use crate::lang::diagnostic::{Diagnostic, line_col};
 use crate::lang::song::Song;
+use crate::lang::song::form::{Move, Placement, Spot};
 use crate::output::atomic_file::write_atomically;
 use crate::pattern::Span;
 use crate::session::control::Control;
@@ -47,6 +48,8 @@ pub enum Overlay {
     Outputs(Vec<String>, usize),
     /// How the loop recorder takes, with the highlighted row.
     Record(usize),
+    /// The sections to jump to, with the highlighted one.
+    Sections(Vec<String>, usize),
     /// The file changed on disk since flam read or saved it: overwrite it, or not; then quit
     /// if the save was on the way out.
     ChangedOnDisk {
@@ -135,6 +138,8 @@ pub struct App {
     pub recorder: Option<LoopRecorder>,
     /// How the next take is recorded.
     pub take: TakeSettings,
+    /// A jump asked for and not yet taken over: the section and the bar (from 0) it starts.
+    pub queued: Option<(String, i64)>,
     /// Learning a map: choosing what to map, or waiting for the knob or pad.
     pub learning: Option<Learning>,
     transport: Box<dyn Transport>,
@@ -183,6 +188,7 @@ impl App {
             recorder: None,
             learning: None,
             take: TakeSettings::default(),
+            queued: None,
             transport,
         }
     }
@@ -443,9 +449,8 @@ impl App {
 
     /// Updates the playhead and meters from a report.
     pub fn on_telemetry(&mut self, mut t: Telemetry) {
-        for control in std::mem::take(&mut t.controls) {
-            self.control(control);
-        }
+        // What the controls ask is done once the screen knows where the music is now.
+        let controls = std::mem::take(&mut t.controls);
         if t.notes.is_empty() {
             t.notes = self.notes_between(self.telemetry.position, t.position);
         }
@@ -454,7 +459,18 @@ impl App {
                 view.meter = 1.0;
             }
         }
+        // A queued jump is shown until the playhead reaches its bar (or the music stops).
+        if self
+            .queued
+            .as_ref()
+            .is_some_and(|(_, bar)| t.position >= *bar as f64 || !t.playing)
+        {
+            self.queued = None;
+        }
         self.telemetry = t;
+        for control in controls {
+            self.control(control);
+        }
         self.follow_recorder();
         let bar = self.telemetry.position.max(0.0).floor() as i64;
         // "Takes over at bar N" is news only until bar N comes.
@@ -636,6 +652,28 @@ impl App {
             Action::Help => self.overlay = Some(Overlay::Help),
             Action::Record => self.record(),
             Action::RecordSettings => self.overlay = Some(Overlay::Record(0)),
+            Action::Sections => match self.song.as_ref().and_then(|s| s.form.as_ref()) {
+                Some(form) => {
+                    let names = form.sections.iter().map(|s| s.name.clone()).collect();
+                    let at = self.spot().map_or(0, |(spot, _)| spot.section);
+                    self.overlay = Some(Overlay::Sections(names, at));
+                }
+                None => self.status = strings::NO_SECTIONS.to_string(),
+            },
+            Action::LoopSection => {
+                let looping = self.spot().is_some_and(|(_, p)| p.looping);
+                match self.spot() {
+                    Some(_) => {
+                        self.transport.place(Move::Loop(!looping));
+                        self.status = if looping {
+                            "the arrangement goes on from the next bar".to_string()
+                        } else {
+                            "this section loops from the next bar".to_string()
+                        };
+                    }
+                    None => self.status = strings::NO_SECTIONS.to_string(),
+                }
+            }
             Action::Learn => self.start_learning(),
             Action::NextError => {
                 // Each press goes on to the next error after the cursor, round to the first.
@@ -741,6 +779,19 @@ impl App {
                 self.overlay = None;
             }
             (Overlay::Recover(_), _) => {}
+            (Overlay::Sections(list, at), Action::Up) => {
+                self.overlay = Some(Overlay::Sections(list, at.saturating_sub(1)))
+            }
+            (Overlay::Sections(list, at), Action::Down) => {
+                let at = (at + 1).min(list.len().saturating_sub(1));
+                self.overlay = Some(Overlay::Sections(list, at));
+            }
+            (Overlay::Sections(list, at), Action::Enter | Action::NextPane) => {
+                self.overlay = None;
+                if let Some(name) = list.get(at) {
+                    self.jump(name);
+                }
+            }
             (Overlay::Record(row), Action::Up) => {
                 self.overlay = Some(Overlay::Record(row.saturating_sub(1)))
             }
@@ -916,6 +967,51 @@ impl App {
         self.status = strings::recorded(notes);
     }
 
+    /// Where the arrangement is at the playhead: the spot, and the placement it was read
+    /// from; `None` for a song without sections or before its music.
+    pub fn spot(&self) -> Option<(Spot, Placement)> {
+        let bar = self.telemetry.position.max(0.0).floor() as i64;
+        let song = self.song_in_bar(bar)?;
+        let mut form = song.form.clone()?;
+        if let Some(placement) = self.telemetry.placement {
+            form.placement = placement;
+        }
+        form.spot(bar).map(|spot| (spot, form.placement))
+    }
+
+    /// Where the arrangement is, for the top line: `verse 2/4`, and a jump waiting.
+    pub fn arrangement_line(&self) -> Option<String> {
+        let (spot, placement) = self.spot()?;
+        let form = self.song.as_ref()?.form.as_ref()?;
+        let section = form.sections.get(spot.section)?;
+        let mut line =
+            strings::section_spot(&section.name, spot.bar + 1, section.bars, placement.looping);
+        if let Some((name, bar)) = &self.queued {
+            line.push_str(&format!("  {}", strings::jump_queued(name, bar + 1)));
+        }
+        Some(line)
+    }
+
+    /// Jumps to section `name` at the next bar line the engine can take.
+    fn jump(&mut self, name: &str) {
+        let entry = self
+            .song
+            .as_ref()
+            .and_then(|s| s.form.as_ref())
+            .and_then(|f| f.section(name).and_then(|s| f.entry_of(s)));
+        let Some(entry) = entry else {
+            self.status = format!("section `{name}` is not in the arrangement");
+            return;
+        };
+        self.transport.place(Move::Jump(entry));
+        let bar = self
+            .telemetry
+            .next_bar
+            .unwrap_or_else(|| self.telemetry.position.max(0.0).floor() as i64 + 1);
+        self.status = strings::jump_queued(name, bar + 1);
+        self.queued = Some((name.to_string(), bar));
+    }
+
     /// Does what a controller's `map` line asked, as the matching key would.
     fn control(&mut self, control: Control) {
         let solo = matches!(control, Control::ToggleSolo(_));
@@ -932,6 +1028,7 @@ impl App {
                 self.status = format!("{name} {what} from the controller");
             }
             Control::Tempo(bpm) => self.set_tempo(bpm),
+            Control::Section(name) => self.jump(&name),
             Control::Panic => {
                 self.transport.panic();
                 self.status = "all notes off".to_string();

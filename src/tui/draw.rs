@@ -117,6 +117,12 @@ fn draw_transport(frame: &mut Frame, app: &App, area: Rect) {
             format!("{bar}:{beat}"),
             Style::new().add_modifier(Modifier::BOLD),
         ),
+        Span::styled(
+            app.arrangement_line()
+                .map(|l| format!("  {l}"))
+                .unwrap_or_default(),
+            Style::new().fg(Color::Cyan),
+        ),
     ];
     // The file's name and the unsaved marker always show, at the right; the output, xruns
     // and CPU get what room is left, in that order, a long output name shortened.
@@ -592,7 +598,11 @@ fn draw_overlay(
                 rect,
             );
         }
-        Overlay::Outputs(list, at) => {
+        Overlay::Outputs(list, at) | Overlay::Sections(list, at) => {
+            let title = match overlay {
+                Overlay::Sections(..) => strings::SECTIONS_TITLE,
+                _ => strings::OUTPUTS_TITLE,
+            };
             let rect = centered(area, 60, list.len() as u16 + 2);
             let lines: Vec<Line> = list
                 .iter()
@@ -607,10 +617,7 @@ fn draw_overlay(
                 })
                 .collect();
             frame.render_widget(Clear, rect);
-            frame.render_widget(
-                Paragraph::new(lines).block(pane(strings::OUTPUTS_TITLE, true)),
-                rect,
-            );
+            frame.render_widget(Paragraph::new(lines).block(pane(title, true)), rect);
         }
     }
 }

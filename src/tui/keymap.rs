@@ -38,6 +38,10 @@ pub enum Action {
     Record,
     /// Set how the loop recorder takes: length, quantize grid and strength.
     RecordSettings,
+    /// Choose a section to jump to at the next bar line.
+    Sections,
+    /// Loop the section playing, or go on through the arrangement.
+    LoopSection,
     /// Learn a map: the next key pressed says what it does (mute, solo, tempo, panic,
     /// select), the next knob or pad moved does it (a second press calls it off).
     Learn,
@@ -118,6 +122,8 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         KeyCode::Char('t') if alt => Some(Action::TapTempo),
         KeyCode::Char('l') if alt => Some(Action::Learn),
         KeyCode::Char('r') if alt => Some(Action::RecordSettings),
+        KeyCode::Char('j') if alt => Some(Action::Sections),
+        KeyCode::Char('o') if alt => Some(Action::LoopSection),
         KeyCode::Up if ctrl => Some(Action::TempoUp),
         KeyCode::Down if ctrl => Some(Action::TempoDown),
         KeyCode::Up => Some(Action::Up),
@@ -153,6 +159,8 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         (Focus::Tracks, KeyCode::Char('o')) => Some(Action::Outputs),
         (Focus::Tracks, KeyCode::Char('r')) => Some(Action::Record),
         (Focus::Tracks, KeyCode::Char('R')) => Some(Action::RecordSettings),
+        (Focus::Tracks, KeyCode::Char('J')) => Some(Action::Sections),
+        (Focus::Tracks, KeyCode::Char('O')) => Some(Action::LoopSection),
         (Focus::Tracks, KeyCode::Char('l')) => Some(Action::Learn),
         (Focus::Tracks, KeyCode::Char('!')) => Some(Action::Panic),
         (Focus::Tracks, KeyCode::Char('?')) => Some(Action::Help),
@@ -179,8 +187,14 @@ pub const HELP: &[(&str, &str)] = &[
         "Alt-L  (tracks: l)",
         "learn: a key, then a knob or pad to do it",
     ),
-    ("Alt-M  (tracks: m)", "mute the track at the cursor"),
-    ("Alt-S  (tracks: s)", "solo the track"),
+    (
+        "Alt-M  Alt-S  (tracks: m s)",
+        "mute / solo the track at the cursor",
+    ),
+    (
+        "Alt-J  Alt-O  (tracks: J O)",
+        "jump to a section / loop this one",
+    ),
     ("Tab", "switch between editor and tracks"),
     ("F4  Ctrl-O  (tracks: o)", "choose the output"),
     ("F3", "keep live tempo, mutes, solos in the song"),

@@ -10,6 +10,7 @@ use crate::engine::clock_source::ClockSource;
 use crate::engine::internal_clock::InternalClock;
 use crate::engine::midi_clock::MidiClock;
 use crate::lang::song::Song;
+use crate::lang::song::form::{Move, Placement};
 use crate::output::delivery_counts::DeliveryCounts;
 use crate::output::input_target::InputTarget;
 use crate::output::listing::Listing;
@@ -156,13 +157,22 @@ impl PlayerTransport {
         Ok(font)
     }
 
-    /// Opens the output and starts the player at `bar`.
-    fn play_from(&mut self, bar: i64) -> Result<(), String> {
+    /// Opens the output and starts the player at `bar`: from the top of the arrangement, or
+    /// (`keep_place`) where the player playing now has it (a jump, a looped section).
+    fn play_from(&mut self, bar: i64, keep_place: bool) -> Result<(), String> {
+        let kept = self
+            .player
+            .as_ref()
+            .filter(|_| keep_place)
+            .and_then(|p| p.position().placement);
         self.stop();
-        let song = self
+        let mut song = self
             .song
             .clone()
             .ok_or("nothing to play until the song compiles")?;
+        if let Some(placement) = kept {
+            song = song.placed(placement);
+        }
         self.stopping.retain(|h| !h.is_finished());
         let opened = match self.open() {
             Ok(opened) => Ok(opened),
@@ -217,7 +227,7 @@ impl PlayerTransport {
 impl Transport for PlayerTransport {
     fn play(&mut self) -> Result<(), String> {
         // Play restarts from the top, as a groovebox does; swaps keep the position from then on.
-        self.play_from(0)
+        self.play_from(0, false)
     }
 
     fn stop(&mut self) {
@@ -242,6 +252,11 @@ impl Transport for PlayerTransport {
     }
 
     fn swap(&mut self, song: Song) {
+        // Played live, an arrangement goes round; the player keeps a jump's place across edits.
+        let song = song.placed(Placement {
+            round: true,
+            ..Placement::START
+        });
         if let Some(player) = &self.player {
             player.swap(song.clone());
             self.handed += 1;
@@ -271,11 +286,17 @@ impl Transport for PlayerTransport {
         }
     }
 
+    fn place(&mut self, change: Move) {
+        if let Some(player) = &self.player {
+            player.place(change);
+        }
+    }
+
     fn panic(&mut self) {
         // Stopping releases every note and sends All Notes Off; playing on from the next bar
         // keeps the music going, clean.
         if let Some(next) = self.next_bar() {
-            let _ = self.play_from(next);
+            let _ = self.play_from(next, true);
         }
     }
 
@@ -311,7 +332,7 @@ impl Transport for PlayerTransport {
             // The player goes on from the next bar with the new input.
             let next_bar = self.next_bar();
             return match next_bar {
-                Some(bar) => self.play_from(bar),
+                Some(bar) => self.play_from(bar, true),
                 None => Ok(()),
             };
         }
@@ -327,7 +348,7 @@ impl Transport for PlayerTransport {
         self.target_text = name.to_string();
         self.description = name.to_string();
         match next_bar {
-            Some(bar) => self.play_from(bar),
+            Some(bar) => self.play_from(bar, true),
             None => Ok(()),
         }
     }
@@ -355,6 +376,7 @@ impl Transport for PlayerTransport {
                 .as_ref()
                 .map(|c| c.try_iter().collect())
                 .unwrap_or_default(),
+            placement: planned.placement,
         })
     }
 }

@@ -61,6 +61,24 @@ pub fn record_armed(bar: i64, take: &str) -> String {
     format!("count-in: recording {take} from bar {bar} (F6 again: another length; Alt-R: grid)")
 }
 
+/// The section picker's title.
+pub const SECTIONS_TITLE: &str = " jump to a section at the next bar ";
+
+/// Asked for a section with a song that has none.
+pub const NO_SECTIONS: &str =
+    "the song has no sections: write `section NAME BARS` lines and an `arrange` line";
+
+/// A jump queued: the section and the bar (from 1) it starts on.
+pub fn jump_queued(section: &str, bar: i64) -> String {
+    format!("→ {section} at bar {bar}")
+}
+
+/// Where the arrangement is: the section, its bar of how many, whether it loops.
+pub fn section_spot(section: &str, bar: i64, bars: u32, looping: bool) -> String {
+    let looped = if looping { " ⟳" } else { "" };
+    format!("{section} {bar}/{bars}{looped}")
+}
+
 /// The record overlay's title.
 pub const RECORD_TITLE: &str = " record a take ";
 

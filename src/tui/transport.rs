@@ -2,6 +2,7 @@
 //! sound and the real engine can be swapped in.
 
 use crate::lang::song::Song;
+use crate::lang::song::form::{Move, Placement};
 use crate::session::control::Control;
 
 /// Where the music is, as the engine reports it.
@@ -26,6 +27,8 @@ pub struct Telemetry {
     pub clock: Option<String>,
     /// What a controller's `map` lines asked for since the last report.
     pub controls: Vec<Control>,
+    /// Where the playing song's arrangement is placed, when it has sections.
+    pub placement: Option<Placement>,
 }
 
 /// The engine as the UI drives it.
@@ -48,6 +51,8 @@ pub trait Transport {
     fn set_tempo(&mut self, bpm: f64);
     /// Ends every sounding note now (all notes off), and keeps playing.
     fn panic(&mut self);
+    /// Jumps to a section, or loops the one playing or stops looping it, at the next bar line.
+    fn place(&mut self, change: Move);
     /// The outputs that could be chosen.
     fn outputs(&self) -> Vec<String>;
     /// Switches to an output from [`Transport::outputs`]; an error says why not.
@@ -110,6 +115,9 @@ impl Transport for SilentTransport {
     }
     fn panic(&mut self) {
         self.log.push("panic".into());
+    }
+    fn place(&mut self, change: Move) {
+        self.log.push(format!("place {change:?}"));
     }
     fn outputs(&self) -> Vec<String> {
         vec!["none".to_string()]

@@ -106,7 +106,7 @@ impl Planner {
     }
 
     fn begin(&mut self) {
-        let first = if self.next_bar < self.end_bar {
+        let first = if self.next_bar < self.end() {
             self.earliest(self.next_bar)
         } else {
             0.0
@@ -156,6 +156,12 @@ impl Planner {
         self.anchor
     }
 
+    /// The bar planning stops before: `--bars` counted from the first bar, or where the song's
+    /// arrangement ends (as placed now, so a jump moves it), whichever comes first.
+    fn end(&self) -> i64 {
+        self.end_bar.min(self.song.end_bar().unwrap_or(i64::MAX))
+    }
+
     /// The first bar not yet committed: where a swapped-in song would take over.
     pub fn next_bar(&self) -> i64 {
         self.next_bar
@@ -189,16 +195,16 @@ impl Planner {
             self.emit(limit);
             return true;
         }
-        while self.next_bar < self.end_bar && self.earliest(self.next_bar) < limit {
+        while self.next_bar < self.end() && self.earliest(self.next_bar) < limit {
             self.commit();
         }
-        let horizon = if self.next_bar < self.end_bar {
+        let horizon = if self.next_bar < self.end() {
             self.earliest(self.next_bar)
         } else {
             f64::INFINITY
         };
         self.emit(limit.min(horizon));
-        self.next_bar < self.end_bar || !self.pending.is_empty()
+        self.next_bar < self.end() || !self.pending.is_empty()
     }
 
     /// Hands everything planned before `limit` to the senders, in order, as far as the rings

@@ -32,7 +32,12 @@ pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
     }
     let mut tracks = c.finish(&mut errors);
     let form = c.build_form(&tracks, &mut errors);
-    let maps = mapping::known_tracks(std::mem::take(&mut c.maps), &tracks, &mut errors);
+    let maps = mapping::known_tracks(
+        std::mem::take(&mut c.maps),
+        &tracks,
+        form.as_ref(),
+        &mut errors,
+    );
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.span.start);
         return Err(errors);

@@ -20,7 +20,7 @@ pub struct Section {
 }
 
 /// Where the song's arrangement is placed in play time: which entry plays from which bar,
-/// and whether one section loops.
+/// whether one section loops, and whether the arrangement goes round (live) or ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Placement {
     /// The bar (from 0) the placed music starts on.
@@ -29,6 +29,27 @@ pub struct Placement {
     pub from: usize,
     /// Loop that entry's section instead of going on through the arrangement.
     pub looping: bool,
+    /// After the last entry, start again at the first (as `flam live` plays a song).
+    pub round: bool,
+}
+
+impl Placement {
+    /// The arrangement from its start at bar 0, once.
+    pub const START: Placement = Placement {
+        at: 0,
+        from: 0,
+        looping: false,
+        round: false,
+    };
+}
+
+/// A change of where the arrangement is, asked for while it plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Move {
+    /// Go to this arrangement entry's section, from its first bar.
+    Jump(usize),
+    /// Loop the section playing (`true`), or go on through the arrangement after it.
+    Loop(bool),
 }
 
 /// The sections and their order.
@@ -68,18 +89,69 @@ impl Form {
             .sum()
     }
 
-    /// How many bars the placed music lasts from its start: `None` when a section loops.
-    pub fn remaining_bars(&self) -> Option<i64> {
-        if self.placement.looping {
-            return None;
+    /// The entries one pass of the placed music plays, in order, and whether it goes round.
+    fn pass(&self) -> (Vec<usize>, bool) {
+        let Placement {
+            from,
+            looping,
+            round,
+            ..
+        } = self.placement;
+        let from = from.min(self.order.len());
+        if looping {
+            return ((from..self.order.len()).take(1).collect(), true);
         }
-        Some(
-            self.order
-                .iter()
-                .skip(self.placement.from)
-                .map(|&s| i64::from(self.sections[s].bars))
-                .sum(),
-        )
+        let rest = from..self.order.len();
+        if round {
+            (rest.chain(0..from).collect(), true)
+        } else {
+            (rest.collect(), false)
+        }
+    }
+
+    /// How many bars the placed music lasts from its start: `None` when it goes round.
+    pub fn remaining_bars(&self) -> Option<i64> {
+        let (pass, cycles) = self.pass();
+        (!cycles).then(|| pass.iter().map(|&e| self.entry_bars(e)).sum())
+    }
+
+    /// The bar (from 0) the placed music ends on, when it ends.
+    pub fn end_bar(&self) -> Option<i64> {
+        self.remaining_bars().map(|n| self.placement.at + n)
+    }
+
+    /// How long entry `entry` lasts, in bars.
+    fn entry_bars(&self, entry: usize) -> i64 {
+        i64::from(self.sections[self.order[entry]].bars.max(1))
+    }
+
+    /// The placement that makes `change` from bar `bar` on (the bar line it takes over at): a
+    /// jump starts its section there; looping or leaving a loop keeps the section's place in
+    /// its bars, so the music goes on without a stumble.
+    pub fn moved(&self, change: Move, bar: i64) -> Placement {
+        let round = self.placement.round;
+        let last = self.order.len().saturating_sub(1);
+        match (change, self.spot(bar)) {
+            (Move::Jump(entry), _) => Placement {
+                at: bar,
+                from: entry.min(last),
+                looping: false,
+                round,
+            },
+            (Move::Loop(looping), Some(spot)) => Placement {
+                at: bar - spot.bar,
+                from: spot.entry,
+                looping,
+                round,
+            },
+            // Past the end of a song that ends: loop or go on from its last section.
+            (Move::Loop(looping), None) => Placement {
+                at: bar,
+                from: last,
+                looping,
+                round,
+            },
+        }
     }
 
     /// The entry that first plays section `section`.
@@ -89,25 +161,19 @@ impl Form {
 
     /// Where play-time bar `bar` falls; `None` before the placed music or after its end.
     pub fn spot(&self, bar: i64) -> Option<Spot> {
+        let (pass, cycles) = self.pass();
+        let total: i64 = pass.iter().map(|&e| self.entry_bars(e)).sum();
         let mut into = bar - self.placement.at;
-        if into < 0 {
+        if into < 0 || total == 0 || (!cycles && into >= total) {
             return None;
         }
-        let first = *self.order.get(self.placement.from)?;
-        if self.placement.looping {
-            let length = i64::from(self.sections[first].bars.max(1));
-            return Some(Spot {
-                entry: self.placement.from,
-                section: first,
-                bar: into % length,
-            });
-        }
-        for (entry, &section) in self.order.iter().enumerate().skip(self.placement.from) {
-            let length = i64::from(self.sections[section].bars);
+        into %= total;
+        for entry in pass {
+            let length = self.entry_bars(entry);
             if into < length {
                 return Some(Spot {
                     entry,
-                    section,
+                    section: self.order[entry],
                     bar: into,
                 });
             }
@@ -118,25 +184,23 @@ impl Form {
 
     /// Track `track`'s pattern as placed: its part in each section, one after another.
     pub fn pattern(&self, track: usize) -> Pattern<Note> {
-        let piece = |&section: &usize| {
-            let s = &self.sections[section];
-            Piece {
-                bars: s.bars,
-                pattern: s
-                    .patterns
-                    .get(track)
-                    .cloned()
-                    .flatten()
-                    .unwrap_or_else(Pattern::silence),
-            }
-        };
-        let Placement { at, from, looping } = self.placement;
-        let pieces: Vec<Piece<Note>> = if looping {
-            self.order.get(from).map(piece).into_iter().collect()
-        } else {
-            self.order.iter().skip(from).map(piece).collect()
-        };
-        arrange(pieces, at, looping)
+        let (pass, cycles) = self.pass();
+        let pieces: Vec<Piece<Note>> = pass
+            .iter()
+            .map(|&entry| {
+                let s = &self.sections[self.order[entry]];
+                Piece {
+                    bars: s.bars,
+                    pattern: s
+                        .patterns
+                        .get(track)
+                        .cloned()
+                        .flatten()
+                        .unwrap_or_else(Pattern::silence),
+                }
+            })
+            .collect();
+        arrange(pieces, self.placement.at, cycles)
     }
 }
 
@@ -168,11 +232,7 @@ mod tests {
                 },
             ],
             order: vec![0, 1, 1],
-            placement: Placement {
-                at: 0,
-                from: 0,
-                looping: false,
-            },
+            placement: Placement::START,
         }
     }
 
@@ -216,6 +276,7 @@ mod tests {
             at: 7,
             from: f.entry_of(1).expect("verse plays"),
             looping: false,
+            round: false,
         };
         assert_eq!(f.remaining_bars(), Some(4));
         assert_eq!(
@@ -226,12 +287,44 @@ mod tests {
     }
 
     #[test]
+    fn played_live_the_arrangement_goes_round_from_the_intro_again() {
+        let mut f = form();
+        f.placement.round = true;
+        assert_eq!(f.remaining_bars(), None);
+        let bass: Vec<i64> = keys(&f.pattern(1), 0, 10).iter().map(|k| k.0).collect();
+        assert_eq!(bass, [1, 2, 3, 4, 6, 7, 8, 9], "bar 5 is the intro again");
+        assert_eq!(f.spot(5).map(|s| s.entry), Some(0));
+    }
+
+    #[test]
+    fn looping_the_verse_keeps_its_bar_and_leaving_the_loop_goes_on_to_what_follows() {
+        let mut f = form();
+        // Bar 2 is the second bar of the first verse: looped from there, its first bar comes
+        // back at bar 3, where the second verse would have started anyway.
+        f.placement = f.moved(Move::Loop(true), 2);
+        assert_eq!(f.placement.at, 1);
+        assert_eq!(f.spot(5).map(|s| (s.entry, s.bar)), Some((1, 0)));
+        // Leaving the loop in its second bar: the arrangement goes on after this pass.
+        f.placement = f.moved(Move::Loop(false), 6);
+        assert_eq!(f.spot(6).map(|s| (s.entry, s.bar)), Some((1, 1)));
+        assert_eq!(
+            f.spot(7).map(|s| s.entry),
+            Some(2),
+            "the second verse follows"
+        );
+        // A jump starts the section on the bar asked.
+        f.placement = f.moved(Move::Jump(0), 9);
+        assert_eq!(f.spot(9).map(|s| (s.entry, s.bar)), Some((0, 0)));
+    }
+
+    #[test]
     fn a_looped_section_goes_round_and_never_ends() {
         let mut f = form();
         f.placement = Placement {
             at: 2,
             from: 1,
             looping: true,
+            round: false,
         };
         assert_eq!(f.remaining_bars(), None);
         assert_eq!(keys(&f.pattern(1), 0, 7).len(), 5, "bars 2 to 6");

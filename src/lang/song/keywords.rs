@@ -96,7 +96,7 @@ pub const INPUT_WORDS: &[&str] = &[
 pub const MAP_TRIGGERS: &[&str] = &["cc", "control", "note"];
 
 /// The words a `map` line takes after what it listens to.
-pub const MAP_ACTIONS: &[&str] = &["mute", "solo", "tempo", "panic", "select"];
+pub const MAP_ACTIONS: &[&str] = &["mute", "solo", "tempo", "panic", "select", "section"];
 
 /// Whether `word` may start a line: a song keyword, a track keyword or a track setting on a
 /// line of its own (in any case, as the compiler lower-cases it).

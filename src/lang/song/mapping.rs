@@ -13,6 +13,7 @@ use std::fmt;
 use std::ops::Range;
 
 use super::compile::Compiler;
+use super::form::Form;
 use super::syntax::{Statement, Token};
 use super::track::Track;
 use super::values::err;
@@ -53,6 +54,8 @@ pub enum MapAction {
     Panic,
     /// Selects a track in `flam live`: a controller's 0–127 spread over the tracks.
     Select,
+    /// Jumps to the section of this name at the next bar line (a press).
+    Section(String),
 }
 
 /// One `map` line.
@@ -85,6 +88,7 @@ impl fmt::Display for Mapping {
             MapAction::Tempo(lo, hi) => write!(f, " tempo {lo} {hi}"),
             MapAction::Panic => write!(f, " panic"),
             MapAction::Select => write!(f, " select"),
+            MapAction::Section(s) => write!(f, " section {s}"),
         }
     }
 }
@@ -149,9 +153,12 @@ pub fn parse(stmt: &Statement) -> Result<Mapping, Diagnostic> {
             ));
         }
     };
-    let action_tok = args
-        .get(i)
-        .ok_or_else(|| missing(stmt, "what to do: mute, solo, tempo, panic or select"))?;
+    let action_tok = args.get(i).ok_or_else(|| {
+        missing(
+            stmt,
+            "what to do: mute, solo, tempo, panic, select or section",
+        )
+    })?;
     let rest = &args[i + 1..];
     let name = |what: &str| -> Result<String, Diagnostic> {
         rest.first()
@@ -191,12 +198,17 @@ pub fn parse(stmt: &Statement) -> Result<Mapping, Diagnostic> {
         }
         "panic" => MapAction::Panic,
         "select" => MapAction::Select,
+        "section" => MapAction::Section(
+            rest.first()
+                .map(|t| t.text.clone())
+                .ok_or_else(|| missing(stmt, "the section to jump to"))?,
+        ),
         other => {
             return Err(problem(
                 action_tok,
                 format!("`map` cannot `{other}`"),
                 "unknown action",
-                "a mapping can mute, solo, tempo, panic or select",
+                "a mapping can mute, solo, tempo, panic, select or section",
             ));
         }
     };
@@ -212,7 +224,9 @@ impl Compiler {
     pub(super) fn map_line(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
         let mapping = parse(stmt)?;
         let name = match mapping.action {
-            MapAction::Mute(_) | MapAction::Solo(_) => stmt.args().last().map(|t| t.span.clone()),
+            MapAction::Mute(_) | MapAction::Solo(_) | MapAction::Section(_) => {
+                stmt.args().last().map(|t| t.span.clone())
+            }
             _ => None,
         };
         self.maps.push((mapping, name));
@@ -225,10 +239,32 @@ impl Compiler {
 pub(super) fn known_tracks(
     maps: Vec<(Mapping, Option<Range<usize>>)>,
     tracks: &[Track],
+    form: Option<&Form>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Mapping> {
     let mut known = Vec::new();
     for (m, span) in maps {
+        if let (MapAction::Section(name), Some(span)) = (&m.action, &span)
+            && form.is_none_or(|f| f.section(name).is_none())
+        {
+            let names: Vec<&str> = form
+                .map(|f| f.sections.iter().map(|s| s.name.as_str()).collect())
+                .unwrap_or_default();
+            let help = match suggest::nearest(name, names.iter().copied()) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None if names.is_empty() => {
+                    "the song has no sections; start one with `section NAME BARS`".to_string()
+                }
+                None => format!("the sections are: {}", names.join(", ")),
+            };
+            errors.push(err(
+                span,
+                format!("`map` jumps to the section `{name}`, which the song does not have"),
+                "no such section",
+                help,
+            ));
+            continue;
+        }
         if let (MapAction::Mute(name) | MapAction::Solo(name), Some(span)) = (&m.action, &span)
             && !tracks.iter().any(|t| &t.name == name)
         {

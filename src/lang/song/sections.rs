@@ -282,11 +282,7 @@ impl Compiler {
         Some(Form {
             sections,
             order,
-            placement: Placement {
-                at: 0,
-                from: 0,
-                looping: false,
-            },
+            placement: Placement::START,
         })
     }
 }

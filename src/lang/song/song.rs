@@ -31,6 +31,11 @@ impl Song {
         self.form.as_ref().and_then(Form::remaining_bars)
     }
 
+    /// The bar (from 0) where its arrangement, as placed, ends: `None` when it plays on.
+    pub fn end_bar(&self) -> Option<i64> {
+        self.form.as_ref().and_then(Form::end_bar)
+    }
+
     /// The same song with its arrangement placed anew (a jump to a section, a section looped,
     /// a section alone); a song without sections is returned as it is.
     pub fn placed(&self, placement: Placement) -> Song {
