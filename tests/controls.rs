@@ -1,6 +1,6 @@
 //! A controller's `map` lines while `flam play` plays, end to end through JACK: a button
 //! mutes the hats at once (the kick plays on), a second press brings them back, and a fader
-//! sets the tempo.
+//! sets the tempo; a pad jumps to a section at the next bar line.
 
 use std::time::{Duration, Instant};
 
@@ -98,4 +98,54 @@ fn a_button_mutes_the_hats_at_once_and_a_fader_sets_the_tempo() {
     drop(knobs);
     let (sounding, _) = balance(&rec.port(0));
     assert!(sounding.is_empty(), "every note ended: {sounding:?}");
+}
+
+/// Intro (kick), a long verse (snare), a chorus (hats), a bar a second; a pad jumps.
+const ARRANGED: &str = "tempo 240\nmap note 40 section chorus\ntrack kick drums\n  play \"bd*2\"\ntrack snare drums\n  play \"sn*2\"\ntrack hats drums\n  play \"hh*2\"\nsection intro\n  track kick\nsection verse\n  track snare\nsection chorus\n  track hats\narrange intro, verse x30, chorus\n";
+
+#[test]
+fn a_pad_jumps_to_the_chorus_on_a_bar_line_and_the_song_ends_after_it() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let dir = scratch("section-jump");
+    let file = dir.join("song.flam");
+    std::fs::write(&file, ARRANGED).expect("write song");
+    let mut rec = Recorder::new(1);
+    let pads = QueueClient::new("pad");
+    let child = play(&file, &["--in", "jack:pad:out", "--out", "jack:rec:in0"])
+        .spawn()
+        .expect("flam runs");
+    // Only guards against a hang: the snare comes in a second after the start.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while ons(&mut rec, 38).len() < 3 {
+        assert!(Instant::now() < deadline, "the verse never came");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let pressed = pads.send(&[0x99, 40, 100]);
+    pads.send(&[0x89, 40, 0]);
+    // Without the jump the song would last 32 s; with it, flam ends by itself after the chorus.
+    let (status, stderr) = finish(child, Duration::from_secs(20));
+    assert!(status.success(), "{stderr}");
+    drop(pads);
+    let hats = ons(&mut rec, 42);
+    assert_eq!(hats.len(), 2, "the chorus once: {hats:?}");
+    let start = ons(&mut rec, 36)[0];
+    let bar = RATE; // a bar a second
+    let into_bar = hats[0].wrapping_sub(start) % bar;
+    // On a bar line (exact frames are checked in tests/jack.rs; an xrun may move a period).
+    assert!(
+        into_bar <= 256 || into_bar >= bar - 256,
+        "the chorus starts {into_bar} frames into a bar"
+    );
+    assert!(
+        hats[0].wrapping_sub(pressed) < u32::MAX / 2,
+        "after the press"
+    );
+    let snares_after = ons(&mut rec, 38).iter().filter(|f| **f >= hats[0]).count();
+    assert_eq!(snares_after, 0, "the verse ends where the chorus starts");
+    let (sounding, all_off) = balance(&rec.port(0));
+    assert!(sounding.is_empty(), "every note ended: {sounding:?}");
+    assert!(!all_off.is_empty(), "All Notes Off at the end");
 }
