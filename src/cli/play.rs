@@ -78,7 +78,7 @@ const MONITOR_EVERY: u32 = 10;
 /// out, whatever ends it.
 pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
-    let targets = targets(args)?;
+    let (routes, targets) = targets(args)?;
     let latencies = latencies(args, targets.len())?;
     let input = match args.input.as_deref() {
         Some(text) => Some(InputTarget::parse(text).map_err(Failure::input)?),
@@ -124,6 +124,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     };
     source::warn(&args.file, &song);
     let (song, _) = section::place(&args.file, song, args.section.as_deref())?;
+    check_routes(&args.file, &song, &routes)?;
     // An arranged song ends with its arrangement.
     let bars = match (args.bars, song.length_bars()) {
         (Some(n), _) => Some(i64::from(n)),
@@ -225,6 +226,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
             Sync::Midi => FOLLOWING_LOOKAHEAD,
             Sync::Internal => PlayOptions::default().lookahead,
         },
+        routes,
         ..PlayOptions::default()
     };
     let ears = Listening {
@@ -367,24 +369,81 @@ fn report_synth(meters: &SynthMeters, verbose: bool) {
     }
 }
 
-fn targets(args: &PlayArgs) -> Result<Vec<Target>, Failure> {
+/// The outputs asked for, each with its name (`--out drums=jack:TR-8`) or none.
+fn targets(args: &PlayArgs) -> Result<(Vec<Option<String>>, Vec<Target>), Failure> {
     if args.out.is_empty() {
-        return Ok(vec![Target::Default]);
+        return Ok((vec![None], vec![Target::Default]));
     }
-    let mut targets: Vec<Target> = args
-        .out
-        .iter()
-        .map(|o| Target::parse(o).map_err(Failure::input))
-        .collect::<Result<_, _>>()?;
+    let mut routes = Vec::new();
+    let mut targets = Vec::new();
+    for out in &args.out {
+        let (name, target) = match out.split_once('=') {
+            Some((name, target))
+                if !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+            {
+                (Some(name.to_string()), target)
+            }
+            _ => (None, out.as_str()),
+        };
+        routes.push(name);
+        targets.push(Target::parse(target).map_err(Failure::input)?);
+    }
     // `--virtual NAME` names flam's own port; when every --out is someone else's ALSA port,
     // it adds a virtual ALSA port beside them.
     let names_a_port = targets
         .iter()
         .any(|t| matches!(t, Target::Default | Target::Alsa(None) | Target::Jack(_)));
     if args.virtual_name.is_some() && !names_a_port {
+        routes.push(None);
         targets.push(Target::Alsa(None));
     }
-    Ok(targets)
+    Ok((routes, targets))
+}
+
+/// Refuses a song whose tracks would reach no output: a track with `output NAME` needs an
+/// `--out NAME=…` or an output without a name; a track without needs an output without a name.
+fn check_routes(file: &Path, song: &Song, routes: &[Option<String>]) -> Result<(), Failure> {
+    let unnamed = routes.iter().any(Option::is_none);
+    let named: Vec<&str> = routes.iter().flatten().map(String::as_str).collect();
+    let mut problems = Vec::new();
+    for track in &song.tracks {
+        match &track.output {
+            Some(name) if !unnamed && !named.contains(&name.as_str()) => problems.push(format!(
+                "track `{}` goes to output `{name}`, which no --out names\n  = help: add `--out {name}=PORT`, or an --out without a name for every track",
+                track.name
+            )),
+            None if !unnamed => problems.push(format!(
+                "track `{}` has no `output` line, and every --out has a name\n  = help: give it `output NAME` in the song, or add an --out without a name",
+                track.name
+            )),
+            _ => {}
+        }
+    }
+    if problems.is_empty() {
+        for name in &named {
+            if !song
+                .tracks
+                .iter()
+                .any(|t| t.output.as_deref() == Some(*name))
+            {
+                eprintln!(
+                    "flam: warning: no track of {} goes to output `{name}` (tracks choose theirs with `output {name}`)",
+                    file.display()
+                );
+            }
+        }
+        return Ok(());
+    }
+    Err(Failure::input(
+        problems
+            .iter()
+            .map(|p| format!("error: {}: {p}", file.display()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    ))
 }
 
 fn latencies(args: &PlayArgs, outputs: usize) -> Result<Vec<f64>, Failure> {

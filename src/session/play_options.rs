@@ -14,6 +14,9 @@ pub struct PlayOptions {
     /// Print a line on stderr when a reloaded song takes over (not under the live UI,
     /// which owns the terminal).
     pub announce_swaps: bool,
+    /// Each output's name, in the order of the outputs (`--out drums=PORT`); an output
+    /// without a name, or missing here, takes every track.
+    pub routes: Vec<Option<String>>,
 }
 
 impl Default for PlayOptions {
@@ -24,6 +27,7 @@ impl Default for PlayOptions {
             clock: false,
             lookahead: 0.25,
             announce_swaps: true,
+            routes: Vec::new(),
         }
     }
 }

@@ -127,7 +127,7 @@ impl Player {
             producers.push(p);
             consumers.push(c);
         }
-        let planner = Planner::new(
+        let mut planner = Planner::new(
             song,
             PlannerOptions {
                 from_bar: options.from_bar,
@@ -137,6 +137,7 @@ impl Player {
             },
             producers,
         );
+        planner.set_routes(options.routes.clone());
         let lead = outputs
             .iter()
             .map(|(sink, latency)| sink.lead() + latency.max(0.0))

@@ -69,6 +69,8 @@ pub struct Planner {
     /// Nothing at or after this play time is handed over yet: a master clock started before
     /// its tempo was known, and what follows the downbeat waits to be timed by it.
     held: Option<f64>,
+    /// Each ring's output name, for routing tracks (`None`: everything).
+    routes: Vec<Option<String>>,
 }
 
 impl Planner {
@@ -100,6 +102,7 @@ impl Planner {
             resume_from: f64::NEG_INFINITY,
             held: None,
             last_on: Vec::new(),
+            routes: Vec::new(),
         };
         planner.begin();
         planner
@@ -162,6 +165,12 @@ impl Planner {
         self.end_bar.min(self.song.end_bar().unwrap_or(i64::MAX))
     }
 
+    /// Names the outputs, in the order of the rings: a track with `output NAME` goes to the
+    /// outputs of that name and to those without one; a track without goes to those without.
+    pub fn set_routes(&mut self, routes: Vec<Option<String>>) {
+        self.routes = routes;
+    }
+
     /// The first bar not yet committed: where a swapped-in song would take over.
     pub fn next_bar(&self) -> i64 {
         self.next_bar
@@ -220,10 +229,13 @@ impl Planner {
                 return;
             };
             let outs = &mut self.outs;
-            let mut push = |midi: Midi, at: f64| {
-                for out in outs.iter_mut() {
-                    // Room was checked above; a full ring cannot happen here.
-                    let _ = out.push(Cue { at, midi });
+            let (routes, song) = (&self.routes, &self.song);
+            let mut push = |midi: Midi, at: f64, track: usize| {
+                for (i, out) in outs.iter_mut().enumerate() {
+                    if reaches(routes, i, song, track) {
+                        // Room was checked above; a full ring cannot happen here.
+                        let _ = out.push(Cue { at, midi });
+                    }
                 }
             };
             if let Midi::Channel(Message::NoteOn { .. }) = p.midi {
@@ -243,10 +255,11 @@ impl Planner {
                         track: p.track,
                         message,
                     };
-                    self.overlaps
-                        .push(timed, &mut |t| push(Midi::Channel(t.message), t.seconds));
+                    self.overlaps.push(timed, &mut |t| {
+                        push(Midi::Channel(t.message), t.seconds, t.track)
+                    });
                 }
-                midi => push(midi, p.at),
+                midi => push(midi, p.at, p.track),
             }
         }
     }
@@ -621,6 +634,18 @@ fn take(notes: &mut Vec<(usize, u8, u8)>, note: (usize, u8, u8)) -> bool {
             true
         }
         None => false,
+    }
+}
+
+/// Whether output `out` takes track `track`'s messages: an output without a name takes
+/// everything; a named one takes its tracks' (and messages of no track: clock, All Notes Off).
+fn reaches(routes: &[Option<String>], out: usize, song: &Song, track: usize) -> bool {
+    let Some(Some(name)) = routes.get(out) else {
+        return true;
+    };
+    match song.tracks.get(track) {
+        Some(t) => t.output.as_deref() == Some(name.as_str()),
+        None => true,
     }
 }
 

@@ -220,6 +220,7 @@ impl Compiler {
             self.finished.of_draft.insert(index, tracks.len());
             tracks.push(Track {
                 input,
+                output: draft.output,
                 name: draft.name,
                 channel,
                 program: draft.program,

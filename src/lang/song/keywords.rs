@@ -49,6 +49,7 @@ pub const TRACK_KEYWORDS: &[&str] = &[
     "rudiment",
     "arp",
     "input",
+    "output",
     "track",
 ];
 

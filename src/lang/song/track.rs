@@ -28,4 +28,7 @@ pub struct Track {
     /// Played from a keyboard (`input`): its pattern is what the keys held make, and is
     /// silent until then.
     pub input: Option<TrackInput>,
+    /// The named output it goes to (`output drums`, matched with `--out drums=PORT`); `None`
+    /// goes to the outputs without a name.
+    pub output: Option<String>,
 }

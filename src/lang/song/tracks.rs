@@ -58,6 +58,8 @@ pub(super) struct TrackDraft {
     pub(super) arp: Option<ArpSettings>,
     /// `input`: how the track listens, and where the line is.
     pub(super) input: Option<(InputDraft, Range<usize>)>,
+    /// `output NAME`: the named output it goes to.
+    pub(super) output: Option<String>,
 }
 
 impl Compiler {
@@ -246,6 +248,17 @@ impl Compiler {
                 Ok(())
             }
             "tempo" | "bpm" | "meter" | "time" | "title" => self.song_only(stmt),
+            "output" => {
+                let tok = arg(stmt, 0, "an output's name", "output drums")?;
+                if let Some(d) = self.tracks.last_mut() {
+                    d.output = Some(tok.text.clone());
+                }
+                self.no_more(stmt, 1).map_err(|e| {
+                    e.with_help(
+                        "name the output only (`output drums`); say where it goes with `--out drums=PORT`",
+                    )
+                })
+            }
             "rudiment" => self.rudiment_line(stmt),
             "arp" => self.arp_line(stmt),
             "input" => self.input_line(stmt),

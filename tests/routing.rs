@@ -1,0 +1,130 @@
+//! Tracks routed to named outputs (`output drums` in the song, `--out drums=PORT` on the
+//! command line), end to end through JACK: each port gets its own tracks' notes and programs
+//! and no other's; an output without a name gets everything; a track that would reach no
+//! output is refused before anything plays.
+
+#![cfg(feature = "jack")]
+
+use std::time::Duration;
+
+use flam::engine::plan;
+use flam::lang::song::compile;
+use flam::theory::time::Time;
+
+#[path = "support/jack.rs"]
+mod support;
+#[path = "support/tool.rs"]
+mod tool;
+use support::*;
+
+const SONG: &str = "tempo 240
+track kick drums
+  output drums
+  play \"bd*4\"
+track bass channel 2 program synth-bass-1
+  output bass
+  play \"c2 e2\"
+";
+
+/// The note and program messages a port recorded, as bytes, in order.
+fn heard(rec: &mut Recorder, port: usize) -> Vec<Vec<u8>> {
+    rec.port(port)
+        .iter()
+        .map(|r| r.bytes().to_vec())
+        .filter(|b| matches!(b[0] & 0xf0, 0x80 | 0x90 | 0xc0))
+        .collect()
+}
+
+/// What the plan sends for track `track` over `bars`, notes and program, in order.
+fn planned(track: usize, bars: i64) -> Vec<Vec<u8>> {
+    let song = compile(SONG).expect("compiles");
+    let channel = song.tracks[track].channel;
+    let mut out: Vec<Vec<u8>> = song.tracks[track]
+        .program
+        .map(|p| vec![0xc0 | (channel - 1), p])
+        .into_iter()
+        .collect();
+    out.extend(
+        plan::notes(&song, Time::ZERO, Time::from_integer(bars))
+            .iter()
+            .filter(|t| t.track == track)
+            .map(|t| {
+                let (b, n) = t.message.bytes();
+                b[..n].to_vec()
+            }),
+    );
+    out
+}
+
+#[test]
+fn each_named_output_gets_its_own_tracks_and_an_unnamed_one_gets_all() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let dir = scratch("routing");
+    let file = dir.join("song.flam");
+    std::fs::write(&file, SONG).expect("write song");
+    let mut rec = Recorder::new(3);
+    let child = play(
+        &file,
+        &[
+            "--out",
+            "drums=jack:rec:in0",
+            "--out",
+            "bass=jack:rec:in1",
+            "--out",
+            "jack:rec:in2",
+            "--bars",
+            "2",
+        ],
+    )
+    .spawn()
+    .expect("flam runs");
+    let (status, stderr) = finish(child, Duration::from_secs(30));
+    assert!(status.success(), "{stderr}");
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(
+        heard(&mut rec, 0),
+        planned(0, 2),
+        "the drum machine: the kick only"
+    );
+    assert_eq!(
+        heard(&mut rec, 1),
+        planned(1, 2),
+        "the bass synth: the bass only"
+    );
+    let everything = heard(&mut rec, 2);
+    assert_eq!(everything.len(), planned(0, 2).len() + planned(1, 2).len());
+    for port in 0..3 {
+        let (sounding, all_off) = balance(&rec.port(port));
+        assert!(
+            sounding.is_empty(),
+            "port {port}: left sounding {sounding:?}"
+        );
+        assert!(!all_off.is_empty(), "port {port}: All Notes Off at the end");
+    }
+}
+
+#[test]
+fn a_track_that_would_reach_no_output_is_refused_before_anything_plays() {
+    let dir = scratch("unrouted");
+    let file = dir.join("song.flam");
+    std::fs::write(&file, SONG.replace("  output bass\n", "")).expect("write song");
+    let out = flam()
+        .args([
+            "play",
+            file.to_str().expect("path"),
+            "--out",
+            "drums=jack:nowhere",
+        ])
+        .output()
+        .expect("flam runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("track `bass` has no `output` line, and every --out has a name"),
+        "{err}"
+    );
+    assert!(err.contains("add an --out without a name"), "{err}");
+}
