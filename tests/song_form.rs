@@ -201,7 +201,9 @@ fn a_pad_can_jump_to_a_section_and_a_misspelled_one_is_caught() {
     let wrong = format!("map note 40 section chrous\n{SONG}");
     assert_eq!(
         errors(&wrong),
-        ["1: `map` jumps to the section `chrous`, which the song does not have (did you mean `chorus`?)"]
+        [
+            "1: `map` jumps to the section `chrous`, which the song does not have (did you mean `chorus`?)"
+        ]
     );
 }
 
