@@ -1,7 +1,7 @@
 //! Tracks routed to named outputs (`output drums` in the song, `--out drums=PORT` on the
 //! command line), end to end through JACK: each port gets its own tracks' notes and programs
 //! and no other's; an output without a name gets everything; a track that would reach no
-//! output is refused before anything plays.
+//! output is refused before anything plays; a controller lane lands on its steps' frames.
 
 #![cfg(feature = "jack")]
 
@@ -24,14 +24,43 @@ track kick drums
 track bass channel 2 program synth-bass-1
   output bass
   play \"c2 e2\"
+  cc cutoff \"20 60 90 120\"
 ";
 
-/// The note and program messages a port recorded, as bytes, in order.
+/// Whether `b` is a note, program or controller message of the song (not the All Notes Off
+/// and the like that end play).
+fn of_the_song(b: &[u8]) -> bool {
+    match b[0] & 0xf0 {
+        0x80 | 0x90 | 0xc0 => true,
+        0xb0 => b[1] < 120,
+        _ => false,
+    }
+}
+
+/// The note, program and controller messages a port recorded, as bytes, in order.
 fn heard(rec: &mut Recorder, port: usize) -> Vec<Vec<u8>> {
     rec.port(port)
         .iter()
         .map(|r| r.bytes().to_vec())
-        .filter(|b| matches!(b[0] & 0xf0, 0x80 | 0x90 | 0xc0))
+        .filter(|b| of_the_song(b))
+        .collect()
+}
+
+/// The frames of the controller changes port `port` recorded, from its first note or
+/// controller message on.
+fn cc_frames(rec: &mut Recorder, port: usize) -> Vec<i64> {
+    let recs: Vec<Rec> = rec
+        .port(port)
+        .into_iter()
+        .filter(|r| of_the_song(r.bytes()))
+        .collect();
+    let first = recs
+        .iter()
+        .find(|r| r.bytes()[0] & 0xf0 != 0xc0)
+        .map_or(0, |r| r.frame);
+    recs.iter()
+        .filter(|r| r.bytes()[0] & 0xf0 == 0xb0)
+        .map(|r| i64::from(r.frame.wrapping_sub(first) as i32))
         .collect()
 }
 
@@ -65,9 +94,15 @@ fn each_named_output_gets_its_own_tracks_and_an_unnamed_one_gets_all() {
     let dir = scratch("routing");
     let file = dir.join("song.flam");
     std::fs::write(&file, SONG).expect("write song");
+    exact_unless_xruns("routed outputs", || routed(&file));
+}
+
+/// Plays the song to three ports; checks what each got, and (without xruns) that every
+/// controller change landed on its step's frame. Returns the xruns while it played.
+fn routed(file: &std::path::Path) -> u32 {
     let mut rec = Recorder::new(3);
     let child = play(
-        &file,
+        file,
         &[
             "--out",
             "drums=jack:rec:in0",
@@ -104,6 +139,19 @@ fn each_named_output_gets_its_own_tracks_and_an_unnamed_one_gets_all() {
         );
         assert!(!all_off.is_empty(), "port {port}: All Notes Off at the end");
     }
+    let xruns = rec.xruns_while_playing();
+    if xruns > 0 {
+        return xruns;
+    }
+    // A bar is 1 s at 240 BPM: the cutoff's steps every quarter of it, two bars.
+    let quarter = i64::from(RATE) / 4;
+    let want: Vec<i64> = (0..8).map(|i| i * quarter).collect();
+    assert_eq!(
+        cc_frames(&mut rec, 1),
+        want,
+        "each change on its step's frame"
+    );
+    0
 }
 
 #[test]

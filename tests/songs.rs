@@ -111,7 +111,7 @@ fn rudiment_groove_json_carries_accents_taps_and_graces() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("patterns/rudiment-groove.flam");
     let s = song::compile(&std::fs::read_to_string(file).unwrap()).unwrap();
     let events = timeline::events(&s, Time::from_integer(3), Time::from_integer(4));
-    let doc: serde_json::Value = serde_json::from_str(&to_json(&s, 3, 4, &events)).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&to_json(&s, 3, 4, &events, &[])).unwrap();
     let fill: Vec<&serde_json::Value> = doc["events"]
         .as_array()
         .unwrap()

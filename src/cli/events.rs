@@ -9,6 +9,7 @@ use serde_json::json;
 use super::cycles;
 use super::failure::Failure;
 use super::source;
+use crate::engine::changes::{Change, changes};
 use crate::engine::timeline::{self, Event};
 use crate::lang::mini::conformance::fraction;
 use crate::lang::song::Song;
@@ -19,11 +20,15 @@ use crate::theory::{gm, note};
 pub fn run(path: &Path, cycles: &str, as_json: bool) -> Result<ExitCode, Failure> {
     let (from, to) = cycles::parse(cycles)?;
     let song = source::compile(path)?;
-    let events = timeline::events(&song, Time::from_integer(from), Time::from_integer(to));
+    let (start, end) = (Time::from_integer(from), Time::from_integer(to));
+    let events = timeline::events(&song, start, end);
+    let controls = changes(&song, start, end);
     let text = if as_json {
-        to_json(&song, from, to, &events)
+        to_json(&song, from, to, &events, &controls)
     } else {
-        table(&song, &events)
+        let mut text = table(&song, &events);
+        text.push_str(&controls_table(&song, &controls));
+        text
     };
     std::io::stdout()
         .lock()
@@ -33,7 +38,7 @@ pub fn run(path: &Path, cycles: &str, as_json: bool) -> Result<ExitCode, Failure
 }
 
 /// The event list as one JSON document (the form is documented in docs/cli.md).
-pub fn to_json(song: &Song, from: i64, to: i64, events: &[Event]) -> String {
+pub fn to_json(song: &Song, from: i64, to: i64, events: &[Event], controls: &[Change]) -> String {
     let tracks: Vec<_> = song
         .tracks
         .iter()
@@ -63,13 +68,29 @@ pub fn to_json(song: &Song, from: i64, to: i64, events: &[Event]) -> String {
             })
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "tempo": song.tempo.bpm,
         "meter": format!("{}/{}", song.tempo.meter.beats, song.tempo.meter.unit),
         "cycles": [from, to],
         "tracks": tracks,
         "events": list,
     });
+    // Only songs with controller lanes have the key, so other listings stay as they were.
+    if !controls.is_empty() {
+        doc["controls"] = controls
+            .iter()
+            .map(|c| {
+                json!({
+                    "cycle": fraction(c.cycle),
+                    "time": round6(c.seconds),
+                    "track": song.tracks[c.track].name,
+                    "channel": c.channel,
+                    "controller": c.controller,
+                    "value": c.value,
+                })
+            })
+            .collect();
+    }
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
@@ -87,6 +108,37 @@ fn key_name(song: &Song, e: &Event) -> String {
         return d.to_string();
     }
     note::note_name(e.key)
+}
+
+/// The controller changes as a table for people; nothing for a song without lanes.
+pub fn controls_table(song: &Song, controls: &[Change]) -> String {
+    if controls.is_empty() {
+        return String::new();
+    }
+    let width = song
+        .tracks
+        .iter()
+        .map(|t| t.name.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let mut out = format!(
+        "\n{:<10} {:>9}  {:<width$}  {:>2}  {:>3}  {:>5}\n",
+        "cycle", "time", "track", "ch", "cc", "value"
+    );
+    for c in controls {
+        out.push_str(&format!(
+            "{:<10} {:>9.4}  {:<width$}  {:>2}  {:>3}  {:>5}\n",
+            c.cycle.to_string(),
+            c.seconds,
+            song.tracks[c.track].name,
+            c.channel,
+            c.controller,
+            c.value
+        ));
+    }
+    out.push_str(&format!("{} controller changes\n", controls.len()));
+    out
 }
 
 /// The event list as a table for people.

@@ -6,6 +6,7 @@
 //! and hands it to its [`sink::Sink`]; it neither allocates nor locks.
 
 pub mod anchor;
+pub mod changes;
 pub mod clock_follower;
 pub mod clock_source;
 pub mod cue;

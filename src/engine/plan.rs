@@ -2,6 +2,7 @@
 //! note-ons and their note-offs. Live playback, WAV rendering and MIDI file export all read
 //! this one list, so what plays is what renders and what exports.
 
+use super::changes::changes;
 use super::message::Message;
 use super::overlaps::Overlaps;
 use super::timeline::{self, Event};
@@ -62,7 +63,44 @@ pub fn setup(song: &Song) -> Vec<Timed> {
 /// its own later note-off is dropped, so every note-on has exactly one note-off and no
 /// note is cut short by a stale note-off.
 pub fn notes(song: &Song, from: Time, to: Time) -> Vec<Timed> {
-    messages_for(&timeline::events(song, from, to))
+    let notes = messages_for(&timeline::events(song, from, to));
+    let controls = controls(song, from, to);
+    if controls.is_empty() {
+        return notes;
+    }
+    // Merged without sorting the notes again: their order already holds the overlap
+    // resolution. A change goes after what comes before it and the note-offs of its moment,
+    // before that moment's note-ons.
+    let mut list = Vec::with_capacity(notes.len() + controls.len());
+    let mut notes = notes.into_iter().peekable();
+    for change in controls {
+        while let Some(n) = notes.next_if(|n| {
+            n.seconds < change.seconds
+                || (n.seconds == change.seconds && !matches!(n.message, Message::NoteOn { .. }))
+        }) {
+            list.push(n);
+        }
+        list.push(change);
+    }
+    list.extend(notes);
+    list
+}
+
+/// The controller changes of the steps that start in `[from, to)` (see [`changes`]).
+pub fn controls(song: &Song, from: Time, to: Time) -> Vec<Timed> {
+    changes(song, from, to)
+        .into_iter()
+        .map(|c| Timed {
+            seconds: c.seconds,
+            cycle: c.cycle,
+            track: c.track,
+            message: Message::Control {
+                channel: c.channel,
+                controller: c.controller,
+                value: c.value,
+            },
+        })
+        .collect()
 }
 
 /// Note-ons and note-offs for a list of events (see [`notes`]).
@@ -102,12 +140,18 @@ pub fn pairs(events: &[Event]) -> Vec<Timed> {
     out
 }
 
-/// Sorts messages as they are sent: by time, note-offs first at equal times, then by track.
+/// Sorts messages as they are sent: by time; at equal times note-offs, then controller
+/// changes (so a note starts with the value of its step), then note-ons; then by track.
 pub fn order(list: &mut [Timed]) {
+    let rank = |t: &Timed| match t.message {
+        Message::NoteOff { .. } => 0,
+        Message::NoteOn { .. } => 2,
+        _ => 1,
+    };
     list.sort_by(|a, b| {
         a.seconds
             .total_cmp(&b.seconds)
-            .then(b.message.is_note_off().cmp(&a.message.is_note_off()))
+            .then(rank(a).cmp(&rank(b)))
             .then(a.track.cmp(&b.track))
     });
 }

@@ -27,6 +27,8 @@ impl Planned {
     pub const SETUP: u8 = 2;
     /// Rank of note-offs: before note-ons at the same time, so a repeated note restarts.
     pub const NOTE_OFF: u8 = 3;
+    /// Rank of controller changes: after note-offs, before the note-ons of their step.
+    pub const CONTROL: u8 = 4;
     /// Rank of note-ons.
-    pub const NOTE_ON: u8 = 4;
+    pub const NOTE_ON: u8 = 5;
 }

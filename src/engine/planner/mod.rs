@@ -303,6 +303,21 @@ impl Planner {
                 midi: Midi::Channel(t.message),
             })
             .collect();
+        out.extend(
+            plan::controls(
+                &self.song,
+                Time::from_integer(bar),
+                Time::from_integer(bar + 1),
+            )
+            .iter()
+            .map(|t| Planned {
+                at: self.anchor.play_time(t.seconds),
+                rank: Planned::CONTROL,
+                track: t.track,
+                generation: self.generation,
+                midi: Midi::Channel(t.message),
+            }),
+        );
         if self.options.clock {
             let meter = self.song.tempo.meter;
             // 24 per quarter note: 96 per whole note, and a bar is beats/unit whole notes.

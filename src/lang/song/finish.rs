@@ -221,6 +221,7 @@ impl Compiler {
             tracks.push(Track {
                 input,
                 output: draft.output,
+                lanes: draft.lanes,
                 name: draft.name,
                 channel,
                 program: draft.program,

@@ -19,6 +19,22 @@ pub const SONG_KEYWORDS: &[&str] = &[
     "tempo", "bpm", "meter", "time", "swing", "title", "map", "track", "section", "arrange",
 ];
 
+/// Controllers a `cc` line may name, with their numbers (the General MIDI names).
+pub const CONTROLLER_NAMES: &[(&str, u8)] = &[
+    ("mod", 1),
+    ("breath", 2),
+    ("volume", 7),
+    ("pan", 10),
+    ("expression", 11),
+    ("sustain", 64),
+    ("resonance", 71),
+    ("release", 72),
+    ("attack", 73),
+    ("cutoff", 74),
+    ("reverb", 91),
+    ("chorus", 93),
+];
+
 /// The words a line inside a track may start with (listed, in this order, by the help for an
 /// unknown one).
 pub const TRACK_KEYWORDS: &[&str] = &[
@@ -50,6 +66,9 @@ pub const TRACK_KEYWORDS: &[&str] = &[
     "arp",
     "input",
     "output",
+    "cc",
+    "volume",
+    "pan",
     "track",
 ];
 

@@ -3,6 +3,7 @@
 pub mod compile;
 pub mod form;
 pub mod keywords;
+pub mod lane;
 pub mod mapping;
 pub mod resolve;
 // The `Song` type is this module's namesake, so it lives in the file named after it.
@@ -17,6 +18,7 @@ pub mod warning;
 mod arps;
 mod finish;
 mod inputs;
+mod lanes;
 mod limits;
 mod rudiments;
 mod sections;

@@ -1,5 +1,6 @@
 //! One track of a song: where its notes go and the pattern that plays them.
 
+use super::lane::Lane;
 use super::track_input::TrackInput;
 use crate::pattern::{Note, Pattern};
 use crate::theory::time::Time;
@@ -31,4 +32,6 @@ pub struct Track {
     /// The named output it goes to (`output drums`, matched with `--out drums=PORT`); `None`
     /// goes to the outputs without a name.
     pub output: Option<String>,
+    /// Controller lanes (`cc`, `volume`, `pan`), sent on the track's channel.
+    pub lanes: Vec<Lane>,
 }

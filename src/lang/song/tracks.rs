@@ -60,6 +60,8 @@ pub(super) struct TrackDraft {
     pub(super) input: Option<(InputDraft, Range<usize>)>,
     /// `output NAME`: the named output it goes to.
     pub(super) output: Option<String>,
+    /// `cc`, `volume` and `pan` lines: one lane per controller, the last line for it winning.
+    pub(super) lanes: Vec<super::lane::Lane>,
 }
 
 impl Compiler {
@@ -259,6 +261,7 @@ impl Compiler {
                     )
                 })
             }
+            "cc" | "volume" | "pan" => self.lane_line(stmt),
             "rudiment" => self.rudiment_line(stmt),
             "arp" => self.arp_line(stmt),
             "input" => self.input_line(stmt),

