@@ -160,3 +160,61 @@ fn events_list_the_controller_changes_and_the_midi_file_carries_them_on_their_ti
         [(0, 1, 20), (q, 1, 40), (2 * q, 1, 60), (3 * q, 1, 80)]
     );
 }
+
+/// The values controller `cc` of the first track takes over `bars` bars, with their bars.
+fn lane(src: &str, cc: u8, bars: i64) -> Vec<(String, u8)> {
+    let song = compile(src).unwrap_or_else(|e| panic!("{e:?}"));
+    flam::engine::changes::changes(&song, Time::ZERO, Time::from_integer(bars))
+        .into_iter()
+        .filter(|c| c.controller == cc)
+        .map(|c| (c.cycle.to_string(), c.value))
+        .collect()
+}
+
+fn pairs(list: &[(&str, u8)]) -> Vec<(String, u8)> {
+    list.iter().map(|(c, v)| (c.to_string(), *v)).collect()
+}
+
+#[test]
+fn a_saw_sweeps_the_filter_open_over_two_bars_in_quarter_steps() {
+    let src = "track bass\n  play \"c2*4\"\n  cc cutoff saw range 20 100 segment 4 slow 2\n";
+    assert_eq!(
+        lane(src, 74, 2),
+        pairs(&[
+            ("0", 20),
+            ("1/4", 30),
+            ("1/2", 40),
+            ("3/4", 50),
+            ("1", 60),
+            ("5/4", 70),
+            ("3/2", 80),
+            ("7/4", 90),
+        ])
+    );
+}
+
+#[test]
+fn a_sine_on_the_mod_wheel_rises_and_falls_and_a_square_on_sustain_holds_half_a_bar() {
+    let sine = lane("track lead\n  play \"c5\"\n  cc mod sine segment 4\n", 1, 1);
+    assert_eq!(
+        sine,
+        pairs(&[("0", 64), ("1/4", 127), ("1/2", 64), ("3/4", 0)])
+    );
+    let square = lane("track keys\n  play \"c4\"\n  cc sustain square\n", 64, 1);
+    assert_eq!(
+        square,
+        pairs(&[("0", 0), ("1/2", 127)]),
+        "sent on change only"
+    );
+}
+
+#[test]
+fn a_signal_lanes_unknown_setting_is_refused_with_what_it_takes() {
+    let src = "track bass\n  play \"c2\"\n  cc cutoff sine depth 3\n";
+    assert_eq!(
+        errors(src),
+        [
+            "3: a signal lane has no setting `depth` (a signal takes `range LO HI`, `segment N`, `slow N` or `fast N`)"
+        ]
+    );
+}

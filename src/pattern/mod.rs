@@ -15,6 +15,7 @@ pub mod rudiment;
 pub mod rudiment_pattern;
 pub mod rudiment_steps;
 pub mod rudiments_table;
+pub mod signal;
 pub mod span;
 pub mod stroke;
 pub mod transform;

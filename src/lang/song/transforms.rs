@@ -249,7 +249,7 @@ impl Compiler {
 }
 
 /// A constant `fast` or `slow` factor: a number or a fraction, above 0 and up to [`MAX_SPEED`].
-fn speed(tok: &Token, kw: &str) -> Result<Time, Diagnostic> {
+pub(super) fn speed(tok: &Token, kw: &str) -> Result<Time, Diagnostic> {
     let max = Time::from_integer(MAX_SPEED);
     match parse_decimal(&tok.text)
         .or_else(|| parse_rate(&tok.text).filter(|_| tok.text.contains('/')))
