@@ -6,6 +6,7 @@ use std::process::Command;
 
 use flam::engine::plan;
 use flam::lang::song::compile;
+use flam::lang::song::lane::Target;
 use flam::theory::time::Time;
 
 /// A bass whose filter opens over the bar, at half volume, panned a little left.
@@ -43,7 +44,7 @@ fn a_misspelled_controller_or_a_value_out_of_range_is_refused_with_a_hint() {
             "3: unknown controller `cutof` (did you mean `cutoff`?)",
             "4: a controller value is a whole number 0–127, got `200` (for example `cc cutoff \"<20 60 100>\"`)",
             "5: a controller number must be a whole number from 0 to 119, got `123` (use a whole number from 0 to 119)",
-            "6: a controller value must be a whole number from 0 to 127, got `loud` (use a whole number from 0 to 127)",
+            "6: a controller value is a whole number 0–127, got `loud` (for example `volume 100`)",
         ]
     );
 }
@@ -161,17 +162,22 @@ fn events_list_the_controller_changes_and_the_midi_file_carries_them_on_their_ti
     );
 }
 
-/// The values controller `cc` of the first track takes over `bars` bars, with their bars.
-fn lane(src: &str, cc: u8, bars: i64) -> Vec<(String, u8)> {
+/// The values `target` takes over `bars` bars, with where each is sent.
+fn moves(src: &str, target: Target, bars: i64) -> Vec<(String, u16)> {
     let song = compile(src).unwrap_or_else(|e| panic!("{e:?}"));
     flam::engine::changes::changes(&song, Time::ZERO, Time::from_integer(bars))
         .into_iter()
-        .filter(|c| c.controller == cc)
+        .filter(|c| c.target == target)
         .map(|c| (c.cycle.to_string(), c.value))
         .collect()
 }
 
-fn pairs(list: &[(&str, u8)]) -> Vec<(String, u8)> {
+/// The values controller `cc` takes over `bars` bars.
+fn lane(src: &str, cc: u8, bars: i64) -> Vec<(String, u16)> {
+    moves(src, Target::Control(cc), bars)
+}
+
+fn pairs(list: &[(&str, u16)]) -> Vec<(String, u16)> {
     list.iter().map(|(c, v)| (c.to_string(), *v)).collect()
 }
 
@@ -217,4 +223,103 @@ fn a_signal_lanes_unknown_setting_is_refused_with_what_it_takes() {
             "3: a signal lane has no setting `depth` (a signal takes `range LO HI`, `segment N`, `slow N` or `fast N`)"
         ]
     );
+}
+
+#[test]
+fn a_bend_pattern_moves_the_wheel_around_its_middle_and_bend_range_is_set_first() {
+    let src = "track lead channel 4\n  play \"c5\"\n  bend \"0 0.5 -1 1\"\n  bend-range 12\n";
+    assert_eq!(
+        moves(src, Target::Bend, 1),
+        pairs(&[("0", 8192), ("1/4", 12288), ("1/2", 0), ("3/4", 16383)])
+    );
+    let song = compile(src).unwrap();
+    let setup: Vec<Vec<u8>> = plan::setup(&song)
+        .iter()
+        .map(|t| {
+            let (b, n) = t.message.bytes();
+            b[..n].to_vec()
+        })
+        .collect();
+    // RPN 0 selected, 12 semitones, then RPN null so no later data entry changes it.
+    assert_eq!(
+        setup,
+        [
+            vec![0xb3, 101, 0],
+            vec![0xb3, 100, 0],
+            vec![0xb3, 6, 12],
+            vec![0xb3, 38, 0],
+            vec![0xb3, 101, 127],
+            vec![0xb3, 100, 127],
+        ]
+    );
+}
+
+#[test]
+fn a_sine_bends_half_a_wheel_each_way_and_pressure_follows_its_pattern() {
+    let bend = moves(
+        "track lead\n  play \"c5\"\n  bend sine range -0.5 0.5 segment 4\n",
+        Target::Bend,
+        1,
+    );
+    assert_eq!(
+        bend,
+        pairs(&[("0", 8192), ("1/4", 12288), ("1/2", 8192), ("3/4", 4096)])
+    );
+    let pressure = moves(
+        "track pad\n  play \"c4\"\n  pressure \"0 64 127\"\n",
+        Target::Pressure,
+        1,
+    );
+    assert_eq!(pressure, pairs(&[("0", 0), ("1/3", 64), ("2/3", 127)]));
+    let wrong = "track lead\n  play \"c5\"\n  bend \"0 2\"\n";
+    assert_eq!(
+        errors(wrong),
+        [
+            "3: a bend is a number from -1 to 1, got `2` (for example `bend \"0 0.5 1 0\" or bend sine range -0.5 0.5`)"
+        ]
+    );
+}
+
+#[test]
+fn the_midi_file_carries_the_bend_and_the_pressure() {
+    let dir = scratch("bend");
+    let file = dir.join("song.flam");
+    std::fs::write(
+        &file,
+        "track lead channel 4\n  play \"c5\"\n  bend \"0 1\"\n  pressure \"90\"\n",
+    )
+    .unwrap();
+    let mid = dir.join("song.mid");
+    let out = flam(&[
+        "export",
+        file.to_str().unwrap(),
+        "--bars",
+        "1",
+        "-o",
+        mid.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&mid).unwrap();
+    let smf = midly::Smf::parse(&bytes).unwrap();
+    let mut bends = Vec::new();
+    let mut pressures = Vec::new();
+    for e in smf.tracks.iter().flatten() {
+        if let midly::TrackEventKind::Midi { channel, message } = e.kind {
+            match message {
+                midly::MidiMessage::PitchBend { bend } => {
+                    bends.push((channel.as_int(), bend.0.as_int()))
+                }
+                midly::MidiMessage::ChannelAftertouch { vel } => {
+                    pressures.push((channel.as_int(), vel.as_int()))
+                }
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(bends, [(3, 8192), (3, 16383)]);
+    assert_eq!(pressures, [(3, 90)]);
 }

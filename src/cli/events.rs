@@ -13,6 +13,7 @@ use crate::engine::changes::{Change, changes};
 use crate::engine::timeline::{self, Event};
 use crate::lang::mini::conformance::fraction;
 use crate::lang::song::Song;
+use crate::lang::song::lane::Target;
 use crate::theory::time::Time;
 use crate::theory::{gm, note};
 
@@ -80,14 +81,19 @@ pub fn to_json(song: &Song, from: i64, to: i64, events: &[Event], controls: &[Ch
         doc["controls"] = controls
             .iter()
             .map(|c| {
-                json!({
+                let mut entry = json!({
                     "cycle": fraction(c.cycle),
                     "time": round6(c.seconds),
                     "track": song.tracks[c.track].name,
                     "channel": c.channel,
-                    "controller": c.controller,
                     "value": c.value,
-                })
+                });
+                match c.target {
+                    Target::Control(n) => entry["controller"] = json!(n),
+                    Target::Bend => entry["bend"] = json!(true),
+                    Target::Pressure => entry["pressure"] = json!(true),
+                }
+                entry
             })
             .collect();
     }
@@ -123,17 +129,21 @@ pub fn controls_table(song: &Song, controls: &[Change]) -> String {
         .unwrap_or(5)
         .max(5);
     let mut out = format!(
-        "\n{:<10} {:>9}  {:<width$}  {:>2}  {:>3}  {:>5}\n",
-        "cycle", "time", "track", "ch", "cc", "value"
+        "\n{:<10} {:>9}  {:<width$}  {:>2}  {:<8}  {:>5}\n",
+        "cycle", "time", "track", "ch", "what", "value"
     );
     for c in controls {
         out.push_str(&format!(
-            "{:<10} {:>9.4}  {:<width$}  {:>2}  {:>3}  {:>5}\n",
+            "{:<10} {:>9.4}  {:<width$}  {:>2}  {:<8}  {:>5}\n",
             c.cycle.to_string(),
             c.seconds,
             song.tracks[c.track].name,
             c.channel,
-            c.controller,
+            match c.target {
+                Target::Control(n) => format!("cc {n}"),
+                Target::Bend => "bend".to_string(),
+                Target::Pressure => "pressure".to_string(),
+            },
             c.value
         ));
     }

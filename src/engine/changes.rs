@@ -2,6 +2,7 @@
 //! values, for the planner, the renderer, the exporter and `flam events` alike.
 
 use crate::lang::song::Song;
+use crate::lang::song::lane::Target;
 use crate::pattern::{Hap, Span};
 use crate::theory::time::Time;
 
@@ -16,10 +17,10 @@ pub struct Change {
     pub track: usize,
     /// MIDI channel, 1–16.
     pub channel: u8,
-    /// The controller number.
-    pub controller: u8,
-    /// The value, 0–127.
-    pub value: u8,
+    /// What it moves: a controller, the pitch wheel, channel pressure.
+    pub target: Target,
+    /// The value: 0–127, or 0–16383 for the pitch wheel.
+    pub value: u16,
 }
 
 /// The controller values whose steps start in `[from, to)`, sorted by time. A value equal to
@@ -28,7 +29,7 @@ pub struct Change {
 /// the engine plays, so what is listed is what is sent. Muted tracks are left out.
 pub fn changes(song: &Song, from: Time, to: Time) -> Vec<Change> {
     let mut out = Vec::new();
-    let mut haps: Vec<Hap<u8>> = Vec::new();
+    let mut haps: Vec<Hap<u16>> = Vec::new();
     let seconds_per_cycle = song.tempo.seconds_per_cycle();
     for (index, track) in song.tracks.iter().enumerate() {
         if track.muted {
@@ -51,7 +52,7 @@ pub fn changes(song: &Song, from: Time, to: Time) -> Vec<Change> {
                         seconds: h.part.begin.to_f64() * seconds_per_cycle,
                         track: index,
                         channel: track.channel,
-                        controller: lane.controller,
+                        target: lane.target,
                         value: h.value,
                     });
                 }
@@ -62,7 +63,7 @@ pub fn changes(song: &Song, from: Time, to: Time) -> Vec<Change> {
         a.seconds
             .total_cmp(&b.seconds)
             .then(a.track.cmp(&b.track))
-            .then(a.controller.cmp(&b.controller))
+            .then(a.target.cmp(&b.target))
     });
     out
 }
@@ -76,9 +77,9 @@ mod tests {
     fn a_cutoff_pattern_sends_each_new_value_at_its_step_and_repeats_none_in_a_bar() {
         let song = compile("track bass\n  play \"c2*4\"\n  cc cutoff \"20 20 60 100\"\n")
             .expect("compiles");
-        let got: Vec<(String, u8, u8)> = changes(&song, Time::ZERO, Time::from_integer(2))
+        let got: Vec<(String, Target, u16)> = changes(&song, Time::ZERO, Time::from_integer(2))
             .iter()
-            .map(|c| (c.cycle.to_string(), c.controller, c.value))
+            .map(|c| (c.cycle.to_string(), c.target, c.value))
             .collect();
         let want = [
             ("0", 74, 20),
@@ -88,9 +89,9 @@ mod tests {
             ("3/2", 74, 60),
             ("7/4", 74, 100),
         ];
-        let want: Vec<(String, u8, u8)> = want
+        let want: Vec<(String, Target, u16)> = want
             .iter()
-            .map(|(c, n, v)| (c.to_string(), *n, *v))
+            .map(|(c, n, v)| (c.to_string(), Target::Control(*n), *v))
             .collect();
         assert_eq!(got, want, "the second 20 of a bar is not sent again");
     }
@@ -99,20 +100,19 @@ mod tests {
     fn volume_and_pan_are_sent_once_a_bar_on_the_tracks_channel() {
         let song = compile("track pad channel 3\n  play \"c4\"\n  volume 90\n  pan 20\n")
             .expect("compiles");
-        let got: Vec<(i64, u8, u8, u8)> = changes(&song, Time::ZERO, Time::from_integer(2))
+        let got: Vec<(i64, u8, Target, u16)> = changes(&song, Time::ZERO, Time::from_integer(2))
             .iter()
-            .map(|c| {
-                (
-                    c.cycle.floor().to_integer(),
-                    c.channel,
-                    c.controller,
-                    c.value,
-                )
-            })
+            .map(|c| (c.cycle.floor().to_integer(), c.channel, c.target, c.value))
             .collect();
+        let (volume, pan) = (Target::Control(7), Target::Control(10));
         assert_eq!(
             got,
-            [(0, 3, 7, 90), (0, 3, 10, 20), (1, 3, 7, 90), (1, 3, 10, 20)]
+            [
+                (0, 3, volume, 90),
+                (0, 3, pan, 20),
+                (1, 3, volume, 90),
+                (1, 3, pan, 20)
+            ]
         );
     }
 }

@@ -9,6 +9,10 @@ pub struct Ledger {
     counts: [[u16; 128]; 16],
     used: u16,
     sounding: u32,
+    /// Channels whose pitch wheel is off the middle.
+    bent: u16,
+    /// Channels whose sustain pedal is down.
+    held: u16,
 }
 
 impl Default for Ledger {
@@ -17,6 +21,8 @@ impl Default for Ledger {
             counts: [[0; 128]; 16],
             used: 0,
             sounding: 0,
+            bent: 0,
+            held: 0,
         }
     }
 }
@@ -41,7 +47,31 @@ impl Ledger {
                     self.sounding = self.sounding.saturating_sub(1);
                 }
             }
-            Message::ProgramChange { channel, .. } | Message::Control { channel, .. } => {
+            Message::PitchBend { channel, value } => {
+                let bit = 1 << (channel.clamp(1, 16) - 1);
+                self.used |= bit;
+                if value == 8192 {
+                    self.bent &= !bit;
+                } else {
+                    self.bent |= bit;
+                }
+            }
+            Message::Control {
+                channel,
+                controller: 64,
+                value,
+            } => {
+                let bit = 1 << (channel.clamp(1, 16) - 1);
+                self.used |= bit;
+                if value >= 64 {
+                    self.held |= bit;
+                } else {
+                    self.held &= !bit;
+                }
+            }
+            Message::ProgramChange { channel, .. }
+            | Message::Control { channel, .. }
+            | Message::ChannelPressure { channel, .. } => {
                 self.used |= 1 << (channel.clamp(1, 16) - 1);
             }
         }
@@ -57,8 +87,10 @@ impl Ledger {
         (1..=16).contains(&channel) && self.used & (1 << (channel - 1)) != 0
     }
 
-    /// Calls `off` with a note-off for every sounding note (once per sounding copy), then
-    /// All Notes Off (CC 123) for every channel used, and forgets them.
+    /// Calls `off` with a note-off for every sounding note (once per sounding copy), the
+    /// sustain pedal up and the pitch wheel back to the middle where a lane left them (a held
+    /// pedal would keep the notes ringing, a bent wheel leaves the next song out of tune),
+    /// then All Notes Off (CC 123) for every channel used, and forgets them.
     pub fn release(&mut self, mut off: impl FnMut(Message)) {
         for (c, keys) in self.counts.iter_mut().enumerate() {
             let channel = c as u8 + 1;
@@ -73,6 +105,23 @@ impl Ledger {
             }
         }
         self.sounding = 0;
+        for channel in 1..=16u8 {
+            let bit = 1 << (channel - 1);
+            if self.held & bit != 0 {
+                off(Message::Control {
+                    channel,
+                    controller: 64,
+                    value: 0,
+                });
+            }
+            if self.bent & bit != 0 {
+                off(Message::PitchBend {
+                    channel,
+                    value: 8192,
+                });
+            }
+        }
+        (self.held, self.bent) = (0, 0);
         for channel in 1..=16u8 {
             if self.used(channel) {
                 off(Message::Control {
@@ -131,6 +180,46 @@ mod tests {
             ]
         );
         assert_eq!(ledger.sounding(), 0);
+    }
+
+    #[test]
+    fn a_held_pedal_goes_up_and_a_bent_wheel_comes_back_to_the_middle_on_release() {
+        let mut ledger = Ledger::default();
+        ledger.record(&Message::Control {
+            channel: 1,
+            controller: 64,
+            value: 127,
+        });
+        ledger.record(&Message::PitchBend {
+            channel: 2,
+            value: 12_000,
+        });
+        ledger.record(&Message::PitchBend {
+            channel: 3,
+            value: 8192,
+        });
+        let mut sent = Vec::new();
+        ledger.release(|m| sent.push(m));
+        assert_eq!(
+            sent[..2],
+            [
+                Message::Control {
+                    channel: 1,
+                    controller: 64,
+                    value: 0
+                },
+                Message::PitchBend {
+                    channel: 2,
+                    value: 8192
+                },
+            ],
+            "channel 3 is already in the middle"
+        );
+        assert_eq!(
+            sent.len(),
+            5,
+            "then All Notes Off on the three channels used"
+        );
     }
 
     #[test]

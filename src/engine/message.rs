@@ -35,6 +35,20 @@ pub enum Message {
         /// Value 0–127.
         value: u8,
     },
+    /// The pitch wheel: 0–16383, 8192 in the middle.
+    PitchBend {
+        /// Channel 1–16.
+        channel: u8,
+        /// The 14-bit position.
+        value: u16,
+    },
+    /// How hard the keys are pressed down, for the whole channel.
+    ChannelPressure {
+        /// Channel 1–16.
+        channel: u8,
+        /// Pressure 0–127.
+        value: u8,
+    },
 }
 
 impl Message {
@@ -56,6 +70,16 @@ impl Message {
                 controller,
                 value,
             } => ([0xb0 | ch(channel), controller & 0x7f, value & 0x7f], 3),
+            Message::PitchBend { channel, value } => {
+                let value = value.min(16383);
+                (
+                    [0xe0 | ch(channel), (value & 0x7f) as u8, (value >> 7) as u8],
+                    3,
+                )
+            }
+            Message::ChannelPressure { channel, value } => {
+                ([0xd0 | ch(channel), value & 0x7f, 0], 2)
+            }
         }
     }
 

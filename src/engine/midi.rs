@@ -60,6 +60,14 @@ impl Midi {
                 channel,
                 program: data(1)?,
             }),
+            0xd0..=0xdf => Midi::Channel(Message::ChannelPressure {
+                channel,
+                value: data(1)?,
+            }),
+            0xe0..=0xef => Midi::Channel(Message::PitchBend {
+                channel,
+                value: u16::from(data(1)?) | (u16::from(data(2)?) << 7),
+            }),
             _ => return None,
         })
     }
@@ -94,6 +102,14 @@ mod tests {
             Midi::Channel(Message::ProgramChange {
                 channel: 2,
                 program: 33,
+            }),
+            Midi::Channel(Message::PitchBend {
+                channel: 3,
+                value: 12_345,
+            }),
+            Midi::Channel(Message::ChannelPressure {
+                channel: 4,
+                value: 99,
             }),
         ];
         for m in all {

@@ -51,6 +51,24 @@ pub fn setup(song: &Song) -> Vec<Timed> {
                 program,
             }));
         }
+        if let Some(semitones) = t.bend_range {
+            // RPN 0 (pitch bend sensitivity): select it, set it, then deselect (RPN null) so
+            // a later data entry changes nothing.
+            for (controller, value) in [
+                (101, 0),
+                (100, 0),
+                (6, semitones),
+                (38, 0),
+                (101, 127),
+                (100, 127),
+            ] {
+                out.push(at(Message::Control {
+                    channel: t.channel,
+                    controller,
+                    value,
+                }));
+            }
+        }
     }
     out
 }
@@ -94,11 +112,7 @@ pub fn controls(song: &Song, from: Time, to: Time) -> Vec<Timed> {
             seconds: c.seconds,
             cycle: c.cycle,
             track: c.track,
-            message: Message::Control {
-                channel: c.channel,
-                controller: c.controller,
-                value: c.value,
-            },
+            message: c.target.message(c.channel, c.value),
         })
         .collect()
 }

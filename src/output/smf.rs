@@ -201,6 +201,12 @@ pub fn export(song: &Song, length: Length) -> Export {
                     controller: u7::new(a),
                     value: u7::new(b),
                 },
+                Message::PitchBend { value, .. } => MidiMessage::PitchBend {
+                    bend: midly::PitchBend(midly::num::u14::new(value.min(16383))),
+                },
+                Message::ChannelPressure { .. } => {
+                    MidiMessage::ChannelAftertouch { vel: u7::new(a) }
+                }
             };
             events.push(TrackEvent {
                 delta: delta(now, &mut last),

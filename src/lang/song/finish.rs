@@ -222,6 +222,7 @@ impl Compiler {
                 input,
                 output: draft.output,
                 lanes: draft.lanes,
+                bend_range: draft.bend_range,
                 name: draft.name,
                 channel,
                 program: draft.program,

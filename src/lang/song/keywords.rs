@@ -69,6 +69,9 @@ pub const TRACK_KEYWORDS: &[&str] = &[
     "cc",
     "volume",
     "pan",
+    "bend",
+    "bend-range",
+    "pressure",
     "track",
 ];
 

@@ -3,6 +3,7 @@
 
 use super::compile::Compiler;
 use super::keywords::CONTROLLER_NAMES;
+use super::lane::{Lane, Target};
 use super::syntax::{Statement, Token};
 use super::transforms::speed as speed_of;
 use super::values::{arg, err, int};
@@ -15,53 +16,76 @@ use crate::theory::time::Time;
 /// and its kin), which flam sends itself.
 const HIGHEST_CONTROLLER: i64 = 119;
 
-/// A controller value written as a whole number 0–127.
-pub(super) fn controller_value(v: &Value) -> Option<u8> {
-    let f = v.as_f64()?;
-    (f.fract() == 0.0 && (0.0..=127.0).contains(&f)).then_some(f as u8)
+/// Whether `v`, as written, is a value `target` takes: a whole number 0–127, or −1 to 1 for
+/// the pitch wheel.
+fn written_ok(target: Target, v: f64) -> bool {
+    match target {
+        Target::Bend => (-1.0..=1.0).contains(&v),
+        _ => v.fract() == 0.0 && (0.0..=127.0).contains(&v),
+    }
+}
+
+/// A value as written turned into what goes on the wire: 0–127, or the 14-bit wheel
+/// position (−1 is 0, 0 the middle 8192, 1 is 16383).
+fn wire(target: Target, v: f64) -> u16 {
+    match target {
+        // The middle is exact: 8192 below it to the bottom, 8191 above it to the top.
+        Target::Bend => {
+            let v = v.clamp(-1.0, 1.0);
+            let reach = if v < 0.0 { 8192.0 } else { 8191.0 };
+            (8192.0 + v * reach).round() as u16
+        }
+        _ => v.round().clamp(0.0, 127.0) as u16,
+    }
+}
+
+/// What a value of `target` looks like, for messages.
+fn what(target: Target) -> &'static str {
+    match target {
+        Target::Bend => "a bend is a number from -1 to 1",
+        Target::Pressure => "a pressure is a whole number 0–127",
+        Target::Control(_) => "a controller value is a whole number 0–127",
+    }
 }
 
 impl Compiler {
-    /// `cc`, `volume` or `pan`: a controller lane for the track being read.
+    /// `cc`, `volume`, `pan`, `bend` or `pressure`: a lane for the track being read.
     pub(super) fn lane_line(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
         let kw = stmt.keyword();
-        let (controller, value_at) = match kw.as_str() {
-            "volume" => (7, 0),
-            "pan" => (10, 0),
+        let (target, value_at) = match kw.as_str() {
+            "volume" => (Target::Control(7), 0),
+            "pan" => (Target::Control(10), 0),
+            "bend" => (Target::Bend, 0),
+            "pressure" => (Target::Pressure, 0),
             _ => {
                 let tok = arg(stmt, 0, "a controller", "cc cutoff \"<20 60 100>\"")?;
-                (controller(tok)?, 1)
+                (Target::Control(controller(tok)?), 1)
             }
         };
         let example = match kw.as_str() {
             "volume" => "volume 100",
             "pan" => "pan 32 (0 is left, 64 the middle, 127 right)",
+            "bend" => "bend \"0 0.5 1 0\" or bend sine range -0.5 0.5",
+            "pressure" => "pressure \"0 40 80 127\"",
             _ => "cc cutoff \"<20 60 100>\"",
         };
-        let tok = arg(
-            stmt,
-            value_at,
-            "a value 0–127 or a pattern of them",
-            example,
-        )?;
+        let tok = arg(stmt, value_at, "a value or a pattern of them", example)?;
         if !tok.quoted
             && let Some(wave) = signal::named(&tok.text.to_ascii_lowercase())
         {
-            let pattern = signal_lane(stmt, value_at + 1, wave)?;
-            self.set_lane(controller, pattern);
+            let pattern = signal_lane(stmt, value_at + 1, wave, target)?;
+            self.set_lane(target, pattern);
             return Ok(());
         }
         let pattern = if tok.quoted {
             let play = self.mini(tok)?;
             for atom in &play.atoms {
-                if controller_value(&Value::from_atom(&atom.text)).is_none() {
+                let value = Value::from_atom(&atom.text).as_f64();
+                if !value.is_some_and(|v| written_ok(target, v)) {
                     let span = atom.span.start + play.offset..atom.span.end + play.offset;
                     return Err(err(
                         &span,
-                        format!(
-                            "a controller value is a whole number 0–127, got `{}`",
-                            atom.text
-                        ),
+                        format!("{}, got `{}`", what(target), atom.text),
                         "not a value",
                         format!("for example `{example}`"),
                     ));
@@ -69,31 +93,48 @@ impl Compiler {
             }
             play.compiled
                 .pattern
-                .fmap(|v| controller_value(v).unwrap_or(0))
+                .fmap(move |v| wire(target, v.as_f64().unwrap_or(0.0)))
         } else {
-            Pattern::pure(int(tok, 0, 127, "a controller value")? as u8)
+            match tok.text.parse::<f64>() {
+                Ok(v) if written_ok(target, v) => Pattern::pure(wire(target, v)),
+                _ => {
+                    return Err(err(
+                        &tok.span,
+                        format!("{}, got `{}`", what(target), tok.text),
+                        "not a value",
+                        format!("for example `{example}`"),
+                    ));
+                }
+            }
         };
-        self.set_lane(controller, pattern);
+        self.set_lane(target, pattern);
         self.no_more(stmt, value_at + 1)
     }
 
-    /// Gives the track being read `pattern` for `controller`, replacing an earlier line's.
-    fn set_lane(&mut self, controller: u8, pattern: Pattern<u8>) {
+    /// Gives the track being read `pattern` for `target`, replacing an earlier line's.
+    fn set_lane(&mut self, target: Target, pattern: Pattern<u16>) {
         if let Some(d) = self.tracks.last_mut() {
-            d.lanes.retain(|l| l.controller != controller);
-            d.lanes.push(super::lane::Lane {
-                controller,
-                pattern,
-            });
+            d.lanes.retain(|l| l.target != target);
+            d.lanes.push(Lane { target, pattern });
         }
     }
 }
 
-/// A signal as a lane: its settings from token `at` on (`range LO HI`, default 0–127;
-/// `segment N` steps a cycle, default 16; `slow N` / `fast N`), sampled at each step's start.
-fn signal_lane(stmt: &Statement, at: usize, wave: Pattern<f64>) -> Result<Pattern<u8>, Diagnostic> {
+/// A signal as a lane: its settings from token `at` on (`range LO HI`, default the whole of
+/// what `target` takes; `segment N` steps a cycle, default 16; `slow N` / `fast N`), sampled
+/// at each step's start.
+fn signal_lane(
+    stmt: &Statement,
+    at: usize,
+    wave: Pattern<f64>,
+    target: Target,
+) -> Result<Pattern<u16>, Diagnostic> {
     let args = stmt.args();
-    let (mut lo, mut hi, mut steps) = (0.0, 127.0, 16);
+    let (mut lo, mut hi) = match target {
+        Target::Bend => (-1.0, 1.0),
+        _ => (0.0, 127.0),
+    };
+    let mut steps = 16;
     let mut speed: Option<(bool, Time)> = None;
     let mut i = at;
     while let Some(key) = args.get(i) {
@@ -107,10 +148,21 @@ fn signal_lane(stmt: &Statement, at: usize, wave: Pattern<f64>) -> Result<Patter
                 )
             })
         };
+        let end = |tok: &Token| -> Result<f64, Diagnostic> {
+            match tok.text.parse::<f64>() {
+                Ok(v) if written_ok(target, v) => Ok(v),
+                _ => Err(err(
+                    &tok.span,
+                    format!("{}, got `{}`", what(target), tok.text),
+                    "not a value",
+                    "for example `range 20 100` (or `range -0.5 0.5` for a bend)",
+                )),
+            }
+        };
         match key.text.as_str() {
             "range" => {
-                lo = int(value(1, "range 20 100")?, 0, 127, "the low end of a range")? as f64;
-                hi = int(value(2, "range 20 100")?, 0, 127, "the high end of a range")? as f64;
+                lo = end(value(1, "range 20 100")?)?;
+                hi = end(value(2, "range 20 100")?)?;
                 i += 3;
             }
             "segment" => {
@@ -139,7 +191,7 @@ fn signal_lane(stmt: &Statement, at: usize, wave: Pattern<f64>) -> Result<Patter
     };
     Ok(wave
         .segment(steps)
-        .fmap(move |v| (v * (hi - lo) + lo).round().clamp(0.0, 127.0) as u8))
+        .fmap(move |v| wire(target, v * (hi - lo) + lo)))
 }
 
 /// A controller by number (0–119) or by name (`cutoff`, `mod`, `sustain` …).

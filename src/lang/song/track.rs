@@ -32,6 +32,8 @@ pub struct Track {
     /// The named output it goes to (`output drums`, matched with `--out drums=PORT`); `None`
     /// goes to the outputs without a name.
     pub output: Option<String>,
-    /// Controller lanes (`cc`, `volume`, `pan`), sent on the track's channel.
+    /// Controller, pitch wheel and pressure lanes, sent on the track's channel.
     pub lanes: Vec<Lane>,
+    /// The pitch wheel's reach in semitones (`bend-range`), set through RPN 0 at the start.
+    pub bend_range: Option<u8>,
 }

@@ -60,8 +60,11 @@ pub(super) struct TrackDraft {
     pub(super) input: Option<(InputDraft, Range<usize>)>,
     /// `output NAME`: the named output it goes to.
     pub(super) output: Option<String>,
-    /// `cc`, `volume` and `pan` lines: one lane per controller, the last line for it winning.
+    /// `cc`, `volume`, `pan`, `bend` and `pressure` lines: one lane per target, the last
+    /// line for it winning.
     pub(super) lanes: Vec<super::lane::Lane>,
+    /// `bend-range N`: the pitch wheel's reach in semitones, set through RPN 0.
+    pub(super) bend_range: Option<u8>,
 }
 
 impl Compiler {
@@ -261,7 +264,15 @@ impl Compiler {
                     )
                 })
             }
-            "cc" | "volume" | "pan" => self.lane_line(stmt),
+            "cc" | "volume" | "pan" | "bend" | "pressure" => self.lane_line(stmt),
+            "bend-range" => {
+                let tok = arg(stmt, 0, "semitones", "bend-range 12")?;
+                let semitones = int(tok, 1, 48, "a bend range in semitones")? as u8;
+                if let Some(d) = self.tracks.last_mut() {
+                    d.bend_range = Some(semitones);
+                }
+                self.no_more(stmt, 1)
+            }
             "rudiment" => self.rudiment_line(stmt),
             "arp" => self.arp_line(stmt),
             "input" => self.input_line(stmt),
