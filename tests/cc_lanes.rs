@@ -4,6 +4,9 @@
 
 use std::process::Command;
 
+#[path = "support/tool.rs"]
+mod tool;
+
 use flam::engine::plan;
 use flam::lang::song::compile;
 use flam::lang::song::lane::Target;
@@ -322,4 +325,78 @@ fn the_midi_file_carries_the_bend_and_the_pressure() {
     }
     assert_eq!(bends, [(3, 8192), (3, 16383)]);
     assert_eq!(pressures, [(3, 90)]);
+}
+
+/// Prints every controller, pitch wheel and pressure message as mido reads them: the kind,
+/// absolute tick, channel (1–16) and values.
+const MIDO_LANES: &str = r#"import sys, mido
+m = mido.MidiFile(sys.argv[1])
+print(m.ticks_per_beat)
+for t in m.tracks:
+    tick = 0
+    for e in t:
+        tick += e.time
+        if e.type == 'control_change': print('cc', tick, e.channel + 1, e.control, e.value)
+        if e.type == 'pitchwheel': print('bend', tick, e.channel + 1, e.pitch)
+        if e.type == 'aftertouch': print('pressure', tick, e.channel + 1, e.value)
+"#;
+
+/// Python's mido reads the exported lanes back on their own: every controller change, bend
+/// and pressure, with its tick worked out here from the bar position.
+#[test]
+fn mido_reads_back_every_lane_message_on_its_tick() {
+    let Some(python) = tool::python_with_mido() else {
+        tool::unavailable(
+            "Python's mido",
+            "scripts/setup installs it: apt-get install python3-mido",
+        );
+        return;
+    };
+    let dir = scratch("mido");
+    let file = dir.join("song.flam");
+    std::fs::write(
+        &file,
+        "tempo 100\ntrack lead channel 5\n  play \"c5*2\"\n  cc cutoff \"10 90\"\n  bend \"-1 0.5\"\n  pressure 30\n",
+    )
+    .unwrap();
+    let mid = dir.join("song.mid");
+    let out = flam(&[
+        "export",
+        file.to_str().unwrap(),
+        "--bars",
+        "2",
+        "-o",
+        mid.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(python)
+        .args(["-c", MIDO_LANES])
+        .arg(&mid)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "mido: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    let ppq: u64 = lines.next().unwrap().parse().unwrap();
+    let half = 2 * ppq; // half a 4/4 bar
+    let got: Vec<&str> = lines.collect();
+    let mut want = Vec::new();
+    for bar in 0..2u64 {
+        let at = bar * 4 * ppq;
+        // At each step: the controller, then the wheel, then the pressure (once a bar).
+        want.push(format!("cc {at} 5 74 10"));
+        want.push(format!("bend {at} 5 -8192"));
+        want.push(format!("pressure {at} 5 30"));
+        want.push(format!("cc {} 5 74 90", at + half));
+        want.push(format!("bend {} 5 4096", at + half));
+    }
+    assert_eq!(got, want);
 }
