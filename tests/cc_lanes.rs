@@ -400,3 +400,31 @@ fn mido_reads_back_every_lane_message_on_its_tick() {
     }
     assert_eq!(got, want);
 }
+
+#[test]
+fn a_program_pattern_changes_the_sound_each_bar_just_before_its_first_note() {
+    let src = "track keys channel 1\n  program \"<1 organ>\"\n  play \"c4 e4\"\n";
+    let song = compile(src).unwrap();
+    assert!(
+        plan::setup(&song).is_empty(),
+        "the pattern sends the program itself"
+    );
+    let list: Vec<Vec<u8>> = plan::notes(&song, Time::ZERO, Time::from_integer(2))
+        .iter()
+        .map(|t| {
+            let (b, n) = t.message.bytes();
+            b[..n].to_vec()
+        })
+        .collect();
+    // Piano (1) in bar 1, drawbar organ (17) in bar 2, each before the bar's first note.
+    assert_eq!(list[0], [0xc0, 0]);
+    assert_eq!(list[1], [0x90, 60, 100]);
+    // (The e4 of bar 1 ends as bar 2 begins, before the change.)
+    assert_eq!(list[4], [0x80, 64, 0]);
+    assert_eq!(list[5], [0xc0, 16]);
+    assert_eq!(list[6], [0x90, 60, 100]);
+    assert_eq!(
+        errors("track keys\n  program \"<1 orgn>\"\n  play \"c4\"\n"),
+        ["2: unknown General MIDI program `orgn` (did you mean `organ`?)"]
+    );
+}

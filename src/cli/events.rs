@@ -92,6 +92,7 @@ pub fn to_json(song: &Song, from: i64, to: i64, events: &[Event], controls: &[Ch
                     Target::Control(n) => entry["controller"] = json!(n),
                     Target::Bend => entry["bend"] = json!(true),
                     Target::Pressure => entry["pressure"] = json!(true),
+                    Target::Program => entry["program"] = json!(true),
                 }
                 entry
             })
@@ -143,6 +144,7 @@ pub fn controls_table(song: &Song, controls: &[Change]) -> String {
                 Target::Control(n) => format!("cc {n}"),
                 Target::Bend => "bend".to_string(),
                 Target::Pressure => "pressure".to_string(),
+                Target::Program => "program".to_string(),
             },
             c.value
         ));

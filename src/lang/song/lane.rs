@@ -14,6 +14,8 @@ pub enum Target {
     Bend,
     /// Channel pressure (aftertouch); values 0–127.
     Pressure,
+    /// The program (sound); values 0–127 (General MIDI's 1–128).
+    Program,
 }
 
 impl Target {
@@ -32,6 +34,10 @@ impl Target {
             Target::Pressure => Message::ChannelPressure {
                 channel,
                 value: value.min(127) as u8,
+            },
+            Target::Program => Message::ProgramChange {
+                channel,
+                program: value.min(127) as u8,
             },
         }
     }

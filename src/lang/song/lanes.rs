@@ -44,6 +44,7 @@ fn what(target: Target) -> &'static str {
     match target {
         Target::Bend => "a bend is a number from -1 to 1",
         Target::Pressure => "a pressure is a whole number 0–127",
+        Target::Program => "a program is a number 1–128 or a General MIDI name",
         Target::Control(_) => "a controller value is a whole number 0–127",
     }
 }

@@ -7,6 +7,7 @@ use std::ops::Range;
 use super::compile::Compiler;
 use super::inputs::InputDraft;
 use super::keywords::{TRACK_OPTIONS, keyword_help};
+use super::lane::{Lane, Target};
 use super::rudiments::RudimentDraft;
 use super::syntax::{Statement, Token};
 use super::transforms::Transform;
@@ -28,6 +29,37 @@ pub(super) struct Play {
     pub(super) atoms: Vec<mini::ast::Atom>,
     /// Where the string starts in the file: atoms' spans count from there.
     pub(super) offset: usize,
+}
+
+/// A General MIDI program by number (1–128) or name, 0-based.
+fn program_of(text: &str, span: &Range<usize>) -> Result<u8, Diagnostic> {
+    if let Ok(n) = text.parse::<i64>() {
+        return if (1..=128).contains(&n) {
+            Ok(n as u8 - 1)
+        } else {
+            Err(err(
+                span,
+                format!(
+                    "a General MIDI program number must be a whole number from 1 to 128, got `{text}`"
+                ),
+                "out of range",
+                "use a whole number from 1 to 128",
+            ))
+        };
+    }
+    gm::program_by_name(text).ok_or_else(|| {
+        let names = gm::program_names();
+        let guess = suggest::nearest(&gm::kebab_case(text), names.iter().copied());
+        err(
+            span,
+            format!("unknown General MIDI program `{text}`"),
+            "unknown program",
+            match guess {
+                Some(g) => format!("did you mean `{g}`?"),
+                None => "write a number from 1 to 128 or a name such as `acoustic-grand-piano`, `electric-bass-finger`, `pad`".to_string(),
+            },
+        )
+    })
 }
 
 /// A track as its lines have set it so far; [`Compiler::finish`] builds the [`Track`](super::track::Track).
@@ -129,6 +161,11 @@ impl Compiler {
                 )
             })
         };
+        if matches!(kw.as_str(), "program" | "prog")
+            && let Some(tok) = value.filter(|t| t.quoted)
+        {
+            return self.program_pattern(tok).map(|()| 2);
+        }
         let Some(draft) = self.tracks.last_mut() else {
             return Ok(1);
         };
@@ -149,23 +186,7 @@ impl Compiler {
             }
             "program" | "prog" => {
                 let tok = need("a General MIDI program", "program electric-piano-1")?;
-                let program = match tok.text.parse::<i64>() {
-                    Ok(_) => int(tok, 1, 128, "a General MIDI program number")? as u8 - 1,
-                    Err(_) => gm::program_by_name(&tok.text).ok_or_else(|| {
-                        let names = gm::program_names();
-                        let guess = suggest::nearest(&gm::kebab_case(&tok.text), names.iter().copied());
-                        err(
-                            &tok.span,
-                            format!("unknown General MIDI program `{}`", tok.text),
-                            "unknown program",
-                            match guess {
-                                Some(g) => format!("did you mean `{g}`?"),
-                                None => "write a number from 1 to 128 or a name such as `acoustic-grand-piano`, `electric-bass-finger`, `pad`".to_string(),
-                            },
-                        )
-                    })?,
-                };
-                draft.program = Some(program);
+                draft.program = Some(program_of(&tok.text, &tok.span)?);
                 Ok(2)
             }
             "bank" => {
@@ -180,6 +201,29 @@ impl Compiler {
                 keyword_help(&kw, true),
             )),
         }
+    }
+
+    /// `program "<1 electric-piano-1>"`: the program as a pattern, sent at each step's start
+    /// (per bar with `<…>`), before that step's notes.
+    fn program_pattern(&mut self, tok: &Token) -> Result<(), Diagnostic> {
+        let play = self.mini(tok)?;
+        for atom in &play.atoms {
+            let span = atom.span.start + play.offset..atom.span.end + play.offset;
+            program_of(&atom.text, &span)?;
+        }
+        let pattern = play.compiled.pattern.fmap(|v| {
+            let text = v.to_string();
+            u16::from(program_of(&text, &(0..0)).unwrap_or(0))
+        });
+        if let Some(d) = self.tracks.last_mut() {
+            d.program = None;
+            d.lanes.retain(|l| l.target != Target::Program);
+            d.lanes.push(Lane {
+                target: Target::Program,
+                pattern,
+            });
+        }
+        Ok(())
     }
 
     /// A line inside a track.
