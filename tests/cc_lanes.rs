@@ -428,3 +428,68 @@ fn a_program_pattern_changes_the_sound_each_bar_just_before_its_first_note() {
         ["2: unknown General MIDI program `orgn` (did you mean `organ`?)"]
     );
 }
+
+/// How bright a mono-mixed WAV sounds: the RMS of its sample-to-sample change over the RMS
+/// of the signal (a first difference weighs each frequency by how high it is), from 0.2 s to
+/// 1.6 s.
+fn brightness(wav: &std::path::Path) -> f64 {
+    let mut reader = hound::WavReader::open(wav).unwrap();
+    let spec = reader.spec();
+    let samples: Vec<f64> = reader
+        .samples::<i16>()
+        .map(|s| f64::from(s.unwrap()))
+        .collect();
+    let channels = usize::from(spec.channels);
+    let mono: Vec<f64> = samples
+        .chunks_exact(channels)
+        .map(|f| f.iter().sum::<f64>() / channels as f64)
+        .collect();
+    let rate = spec.sample_rate as usize;
+    let part = &mono[rate / 5..rate * 8 / 5];
+    let rms = |x: &mut dyn Iterator<Item = f64>| {
+        let (sum, n) = x.fold((0.0, 0usize), |(s, n), v| (s + v * v, n + 1));
+        (sum / n.max(1) as f64).sqrt()
+    };
+    let level = rms(&mut part.iter().copied());
+    let change = rms(&mut part.windows(2).map(|w| w[1] - w[0]));
+    change / level.max(1e-9)
+}
+
+#[test]
+fn closing_the_filter_with_cc_74_takes_the_top_off_the_rendered_sawtooth() {
+    let dir = scratch("cutoff");
+    let mut measured = Vec::new();
+    for cutoff in [8, 64, 120] {
+        let file = dir.join(format!("saw-{cutoff}.flam"));
+        std::fs::write(
+            &file,
+            format!(
+                "tempo 120\ntrack lead channel 1 program lead-2-sawtooth\n  play \"c4\"\n  cc cutoff {cutoff}\n"
+            ),
+        )
+        .unwrap();
+        let wav = dir.join(format!("saw-{cutoff}.wav"));
+        let out = flam(&[
+            "render",
+            file.to_str().unwrap(),
+            "--bars",
+            "1",
+            "--no-effects",
+            "-o",
+            wav.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        measured.push(brightness(&wav));
+    }
+    let (closed, middle, open) = (measured[0], measured[1], measured[2]);
+    assert!(
+        closed < middle * 0.5,
+        "closed {closed} vs as written {middle}"
+    );
+    // This preset's filter is open as written: opening it further changes next to nothing.
+    assert!(open >= middle * 0.95, "open {open} vs as written {middle}");
+}

@@ -24,6 +24,11 @@ pub(crate) struct Channel {
     reverb_send: u8,
     chorus_send: u8,
 
+    // flam: CC 74 (brightness) and CC 71 (harmonic content), 64 leaving the SoundFont's
+    // filter as it is.
+    brightness: u8,
+    harmonic: u8,
+
     rpn: i16,
     pitch_bend_range: i16,
     coarse_tune: i16,
@@ -47,6 +52,8 @@ impl Channel {
             hold_pedal: false,
             reverb_send: 0,
             chorus_send: 0,
+            brightness: 64,
+            harmonic: 64,
             rpn: 0,
             pitch_bend_range: 0,
             coarse_tune: 0,
@@ -72,6 +79,8 @@ impl Channel {
 
         self.reverb_send = 40;
         self.chorus_send = 0;
+        self.brightness = 64;
+        self.harmonic = 64;
 
         self.rpn = -1;
         self.pitch_bend_range = 2 << 7;
@@ -82,6 +91,8 @@ impl Channel {
     }
 
     pub(crate) fn reset_all_controllers(&mut self) {
+        self.brightness = 64;
+        self.harmonic = 64;
         self.modulation = 0;
         self.expression = 127 << 7;
         self.hold_pedal = false;
@@ -229,6 +240,27 @@ impl Channel {
 
     pub(crate) fn get_chorus_send(&self) -> f32 {
         (1_f32 / 127_f32) * self.chorus_send as f32
+    }
+
+    /// flam: CC 74 (brightness).
+    pub(crate) fn set_brightness(&mut self, value: i32) {
+        self.brightness = value.clamp(0, 127) as u8;
+    }
+
+    /// flam: CC 71 (harmonic content, the filter's resonance).
+    pub(crate) fn set_harmonic(&mut self, value: i32) {
+        self.harmonic = value.clamp(0, 127) as u8;
+    }
+
+    /// flam: how far CC 74 moves the filter's cutoff, in cents: 75 a step, so 0 is four
+    /// octaves down and 127 nearly four up.
+    pub(crate) fn get_cutoff_cents(&self) -> f32 {
+        75_f32 * (self.brightness as f32 - 64_f32)
+    }
+
+    /// flam: how much CC 71 adds to the filter's resonance, in decibels: 0.2 a step.
+    pub(crate) fn get_resonance_decibels(&self) -> f32 {
+        0.2_f32 * (self.harmonic as f32 - 64_f32)
     }
 
     pub(crate) fn get_pitch_bend_range(&self) -> f32 {

@@ -58,6 +58,10 @@ pub(crate) struct Voice {
 
     cutoff: f32,
     resonance: f32,
+    // flam: the SoundFont's resonance in decibels, for CC 71 to add to; and whether the
+    // channel's CC 74 or CC 71 moved the filter in the last block.
+    resonance_decibels: f32,
+    shaped: bool,
 
     vib_lfo_to_pitch: f32,
     mod_lfo_to_pitch: f32,
@@ -115,6 +119,8 @@ impl Voice {
             note_gain: 0_f32,
             cutoff: 0_f32,
             resonance: 0_f32,
+            resonance_decibels: 0_f32,
+            shaped: false,
             vib_lfo_to_pitch: 0_f32,
             mod_lfo_to_pitch: 0_f32,
             mod_env_to_pitch: 0_f32,
@@ -157,7 +163,9 @@ impl Voice {
         }
 
         self.cutoff = region.get_initial_filter_cutoff_frequency();
-        self.resonance = SoundFontMath::decibels_to_linear(region.get_initial_filter_q());
+        self.resonance_decibels = region.get_initial_filter_q();
+        self.resonance = SoundFontMath::decibels_to_linear(self.resonance_decibels);
+        self.shaped = false;
 
         self.vib_lfo_to_pitch = 0.01_f32 * region.get_vibrato_lfo_to_pitch() as f32;
         self.mod_lfo_to_pitch = 0.01_f32 * region.get_modulation_lfo_to_pitch() as f32;
@@ -250,22 +258,42 @@ impl Voice {
             return false;
         }
 
-        if self.dynamic_cutoff {
-            let cents = self.mod_lfo_to_cutoff as f32 * self.mod_lfo.get_value()
-                + self.mod_env_to_cutoff as f32 * self.mod_env.get_value();
-            let factor = SoundFontMath::cents_to_multiplying_factor(cents);
-            let new_cutoff = factor * self.cutoff;
-
-            // The cutoff change is limited within x0.5 and x2 to reduce pop noise.
-            let lower_limit = 0.5_f32 * self.smoothed_cutoff;
-            let upper_limit = 2_f32 * self.smoothed_cutoff;
-            self.smoothed_cutoff = new_cutoff.clamp(lower_limit, upper_limit);
-
-            self.filter
-                .set_low_pass_filter(self.smoothed_cutoff, self.resonance);
-        }
+        self.update_filter(channel_info);
         self.pending_length = length;
         true
+    }
+
+    /// The filter for this block: the SoundFont's modulators and (flam) the channel's CC 74
+    /// and CC 71. Recomputed only while something moves it, and once more after the channel's
+    /// controllers come back to the middle.
+    fn update_filter(&mut self, channel_info: &Channel) {
+        let channel_cents = channel_info.get_cutoff_cents();
+        let channel_q = channel_info.get_resonance_decibels();
+        let shaped = channel_cents != 0_f32 || channel_q != 0_f32;
+        if !(self.dynamic_cutoff || shaped || self.shaped) {
+            return;
+        }
+        self.shaped = shaped;
+        let mut cents = channel_cents;
+        if self.dynamic_cutoff {
+            cents += self.mod_lfo_to_cutoff as f32 * self.mod_lfo.get_value()
+                + self.mod_env_to_cutoff as f32 * self.mod_env.get_value();
+        }
+        let factor = SoundFontMath::cents_to_multiplying_factor(cents);
+        let new_cutoff = factor * self.cutoff;
+
+        // The cutoff change is limited within x0.5 and x2 to reduce pop noise.
+        let lower_limit = 0.5_f32 * self.smoothed_cutoff;
+        let upper_limit = 2_f32 * self.smoothed_cutoff;
+        self.smoothed_cutoff = new_cutoff.clamp(lower_limit, upper_limit);
+
+        let resonance = if channel_q == 0_f32 {
+            self.resonance
+        } else {
+            SoundFontMath::decibels_to_linear((self.resonance_decibels + channel_q).max(0_f32))
+        };
+        self.filter
+            .set_low_pass_filter(self.smoothed_cutoff, resonance);
     }
 
     /// flam: the voice's filter and its block, to filter (between `process_source` and
