@@ -493,3 +493,33 @@ fn closing_the_filter_with_cc_74_takes_the_top_off_the_rendered_sawtooth() {
     // This preset's filter is open as written: opening it further changes next to nothing.
     assert!(open >= middle * 0.95, "open {open} vs as written {middle}");
 }
+
+#[test]
+fn a_lane_too_busy_for_a_din_cable_is_warned_about_and_an_ordinary_one_is_not() {
+    use flam::lang::song::warning::warnings;
+    // Eight synths, each sweeping its filter in 128 steps a bar at 240 BPM: 3,072 bytes a
+    // second of controllers and 768 of notes.
+    let mut text = String::from("tempo 240\n");
+    for i in 1..=8 {
+        text.push_str(&format!(
+            "track synth{i} channel {i}\n  play \"c5*16\"\n  cc cutoff saw segment 128\n"
+        ));
+    }
+    let busy = compile(&text).unwrap();
+    let found = warnings(&busy);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .message
+            .contains("more than a 5-pin DIN cable carries (3125)"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        found[0].message.starts_with("bar 1 needs 3840 bytes"),
+        "{}",
+        found[0].message
+    );
+    let calm = compile(SONG).unwrap();
+    assert!(warnings(&calm).is_empty());
+}

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::Song;
+use super::lane::Target;
 use crate::pattern::{Hap, Note, Span};
 use crate::theory::time::Time;
 
@@ -36,9 +37,61 @@ impl Warning {
     }
 }
 
+/// What a 5-pin DIN MIDI cable carries: 31,250 baud, ten bits a byte.
+pub const DIN_BYTES_PER_SECOND: f64 = 3125.0;
+
 /// Everything about `song` that will not sound as written.
 pub fn warnings(song: &Song) -> Vec<Warning> {
-    choked_hats(song).into_iter().collect()
+    choked_hats(song)
+        .into_iter()
+        .chain(crowded_wire(song))
+        .collect()
+}
+
+/// A bar, in the first [`BARS_CHECKED`], whose notes and lane messages together need more
+/// bytes a second than a DIN cable carries: over USB or JACK it plays as written, on an old
+/// 5-pin port the messages would queue up and come late.
+fn crowded_wire(song: &Song) -> Option<Warning> {
+    let seconds = song.tempo.seconds_per_cycle();
+    let mut notes: Vec<Hap<Note>> = Vec::new();
+    let mut values: Vec<Hap<u16>> = Vec::new();
+    for bar in 0..BARS_CHECKED {
+        let span = Span::new(Time::from_integer(bar), Time::from_integer(bar + 1));
+        let mut bytes = 0usize;
+        let mut busiest = (0usize, 0usize);
+        for track in song.tracks.iter().filter(|t| !t.muted) {
+            notes.clear();
+            track.pattern.query_into(span, &mut notes);
+            // A note-on and a note-off, three bytes each.
+            let mut own = 6 * notes.iter().filter(|h| h.has_onset()).count();
+            for lane in &track.lanes {
+                values.clear();
+                lane.pattern.query_into(span, &mut values);
+                let size = match lane.target {
+                    Target::Pressure | Target::Program => 2,
+                    _ => 3,
+                };
+                own += size * values.iter().filter(|h| h.has_onset()).count();
+            }
+            bytes += own;
+            if own > busiest.0 {
+                busiest = (own, track.line);
+            }
+        }
+        let rate = bytes as f64 / seconds;
+        if rate > DIN_BYTES_PER_SECOND {
+            return Some(Warning {
+                line: busiest.1,
+                message: format!(
+                    "bar {} needs {:.0} bytes a second of MIDI, more than a 5-pin DIN cable carries ({DIN_BYTES_PER_SECOND:.0})",
+                    bar + 1,
+                    rate
+                ),
+                help: "over USB or JACK it plays as written; for a DIN port, send fewer lane steps (`segment 8`) or slow the pattern down".to_string(),
+            });
+        }
+    }
+    None
 }
 
 /// Hi-hats of one choke group struck at the same moment on one channel, the first time it
