@@ -2,6 +2,9 @@
 //! filter or set a part's level, checked in the song, in `flam events`, in the exported
 //! MIDI file and, through JACK, on the exact frames of their steps.
 
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{errors, flam, scratch};
 use std::process::Command;
 
 #[path = "support/tool.rs"]
@@ -20,22 +23,6 @@ track bass channel 2
   volume 64
   pan 40
 ";
-
-/// Every error in `src`, as "line: message (help)".
-fn errors(src: &str) -> Vec<String> {
-    compile(src)
-        .expect_err("should not compile")
-        .iter()
-        .map(|e| {
-            let line = src[..e.span.start].matches('\n').count() + 1;
-            format!(
-                "{line}: {} ({})",
-                e.message,
-                e.help.clone().unwrap_or_default()
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn a_misspelled_controller_or_a_value_out_of_range_is_refused_with_a_hint() {
@@ -89,22 +76,9 @@ fn each_step_sends_its_value_before_the_note_of_the_same_step() {
     assert_eq!(cutoffs, [(0.0, 20), (0.5, 40), (1.0, 60), (1.5, 80)]);
 }
 
-fn flam(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_flam"))
-        .args(args)
-        .output()
-        .expect("flam runs")
-}
-
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("flam-cc-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn events_list_the_controller_changes_and_the_midi_file_carries_them_on_their_ticks() {
-    let dir = scratch("export");
+    let dir = scratch("cc-export");
     let file = dir.join("song.flam");
     std::fs::write(&file, SONG).unwrap();
     let out = flam(&[
@@ -285,7 +259,7 @@ fn a_sine_bends_half_a_wheel_each_way_and_pressure_follows_its_pattern() {
 
 #[test]
 fn the_midi_file_carries_the_bend_and_the_pressure() {
-    let dir = scratch("bend");
+    let dir = scratch("cc-bend");
     let file = dir.join("song.flam");
     std::fs::write(
         &file,
@@ -352,7 +326,7 @@ fn mido_reads_back_every_lane_message_on_its_tick() {
         );
         return;
     };
-    let dir = scratch("mido");
+    let dir = scratch("cc-mido");
     let file = dir.join("song.flam");
     std::fs::write(
         &file,
@@ -457,7 +431,7 @@ fn brightness(wav: &std::path::Path) -> f64 {
 
 #[test]
 fn closing_the_filter_with_cc_74_takes_the_top_off_the_rendered_sawtooth() {
-    let dir = scratch("cutoff");
+    let dir = scratch("cc-cutoff");
     let mut measured = Vec::new();
     for cutoff in [8, 64, 120] {
         let file = dir.join(format!("saw-{cutoff}.flam"));

@@ -1,7 +1,9 @@
 //! Song form: sections and an arrangement in one file, from intro to outro, and the commands
 //! that play, render and export it whole or one section at a time.
 
-use std::process::Command;
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{errors, flam, scratch};
 
 use flam::engine::timeline::{Event, events};
 use flam::lang::song::form::Placement;
@@ -134,22 +136,6 @@ fn a_looped_section_plays_round_and_round() {
     );
 }
 
-/// Every error in `src`, as "line: message (help)".
-fn errors(src: &str) -> Vec<String> {
-    let errors = compile(src).expect_err("should not compile");
-    errors
-        .iter()
-        .map(|e| {
-            let line = src[..e.span.start].matches('\n').count() + 1;
-            format!(
-                "{line}: {} ({})",
-                e.message,
-                e.help.clone().unwrap_or_default()
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn mistakes_in_song_form_are_reported_at_once_with_a_hint() {
     let src = "track kick drums
@@ -207,22 +193,9 @@ fn a_pad_can_jump_to_a_section_and_a_misspelled_one_is_caught() {
     );
 }
 
-fn flam(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_flam"))
-        .args(args)
-        .output()
-        .expect("flam runs")
-}
-
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("flam-form-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn render_and_export_cover_the_arrangement_start_to_end_without_bars() {
-    let dir = scratch("whole");
+    let dir = scratch("form-whole");
     let file = dir.join("song.flam");
     std::fs::write(&file, SONG).unwrap();
     let wav = dir.join("song.wav");
@@ -270,7 +243,7 @@ fn render_and_export_cover_the_arrangement_start_to_end_without_bars() {
 
 #[test]
 fn one_section_renders_exports_and_is_refused_by_name_when_it_is_not_there() {
-    let dir = scratch("section");
+    let dir = scratch("form-section");
     let file = dir.join("song.flam");
     std::fs::write(&file, SONG).unwrap();
     let mid = dir.join("chorus.mid");
@@ -309,7 +282,7 @@ fn one_section_renders_exports_and_is_refused_by_name_when_it_is_not_there() {
 
 #[test]
 fn playing_past_the_end_of_the_arrangement_is_refused_before_anything_sounds() {
-    let dir = scratch("from");
+    let dir = scratch("form-from");
     let file = dir.join("song.flam");
     std::fs::write(&file, SONG).unwrap();
     let out = flam(&[

@@ -117,18 +117,22 @@ fn key_name(song: &Song, e: &Event) -> String {
     note::note_name(e.key)
 }
 
+/// The width of the track column: the longest name, at least as wide as its heading.
+fn name_width(song: &Song) -> usize {
+    song.tracks
+        .iter()
+        .map(|t| t.name.len())
+        .max()
+        .unwrap_or(5)
+        .max(5)
+}
+
 /// The controller changes as a table for people; nothing for a song without lanes.
 pub fn controls_table(song: &Song, controls: &[Change]) -> String {
     if controls.is_empty() {
         return String::new();
     }
-    let width = song
-        .tracks
-        .iter()
-        .map(|t| t.name.len())
-        .max()
-        .unwrap_or(5)
-        .max(5);
+    let width = name_width(song);
     let mut out = format!(
         "\n{:<10} {:>9}  {:<width$}  {:>2}  {:<8}  {:>5}\n",
         "cycle", "time", "track", "ch", "what", "value"
@@ -155,13 +159,7 @@ pub fn controls_table(song: &Song, controls: &[Change]) -> String {
 
 /// The event list as a table for people.
 pub fn table(song: &Song, events: &[Event]) -> String {
-    let width = song
-        .tracks
-        .iter()
-        .map(|t| t.name.len())
-        .max()
-        .unwrap_or(5)
-        .max(5);
+    let width = name_width(song);
     let mut out = format!(
         "{:<10} {:>9}  {:<width$}  {:>2}  {:>3} {:<4} {:>3}  {:>8}\n",
         "cycle", "time", "track", "ch", "key", "", "vel", "duration"

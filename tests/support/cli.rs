@@ -1,0 +1,36 @@
+//! Running the `flam` binary and reading a song's errors, for tests of the command line and
+//! the language.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// Runs `flam` with `args` and waits for it.
+pub fn flam(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flam"))
+        .args(args)
+        .output()
+        .expect("flam runs")
+}
+
+/// A fresh folder of this test process's own, named `name`.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("flam-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+/// Every error compiling `src` reports, as "line: message (help)".
+pub fn errors(src: &str) -> Vec<String> {
+    flam::lang::song::compile(src)
+        .expect_err("should not compile")
+        .iter()
+        .map(|e| {
+            let line = src[..e.span.start].matches('\n').count() + 1;
+            format!(
+                "{line}: {} ({})",
+                e.message,
+                e.help.clone().unwrap_or_default()
+            )
+        })
+        .collect()
+}
