@@ -87,6 +87,10 @@ enum Command {
         /// Send this many ms early for an output that sounds late (once for all, or per --out).
         #[arg(long, value_name = "MS")]
         latency: Vec<f64>,
+        /// The MIDI outputs feed 5-pin DIN gear: keep each within the 3,125 bytes a second a DIN
+        /// cable carries, thinning lane values (notes always go).
+        #[arg(long)]
+        din: bool,
         /// Play this many bars, then stop [default: an arranged song's length; else on and on].
         #[arg(long, value_name = "N")]
         bars: Option<u32>,
@@ -264,6 +268,7 @@ pub fn run() -> ExitCode {
             input,
             sync,
             latency,
+            din,
             bars,
             section,
             from,
@@ -280,6 +285,7 @@ pub fn run() -> ExitCode {
             input,
             sync,
             latency_ms: latency,
+            din,
             bars,
             section,
             from,

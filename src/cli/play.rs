@@ -20,6 +20,7 @@ use crate::engine::midi_clock::MidiClock;
 use crate::engine::outcome::Outcome;
 use crate::engine::sink::Sink;
 use crate::lang::song::Song;
+use crate::lang::song::warning::DIN_BYTES_PER_SECOND;
 use crate::output::audio_host::AudioHost;
 use crate::output::input_target::InputTarget;
 use crate::output::synth_meters::SynthMeters;
@@ -57,6 +58,8 @@ pub struct PlayArgs {
     pub sync: Option<String>,
     /// `--latency MS` values: one for all outputs, or one per output.
     pub latency_ms: Vec<f64>,
+    /// `--din`.
+    pub din: bool,
     /// `--bars N`.
     pub bars: Option<u32>,
     /// `--section NAME`.
@@ -227,6 +230,13 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
             Sync::Internal => PlayOptions::default().lookahead,
         },
         routes,
+        wires: targets
+            .iter()
+            .map(|t| {
+                (args.din && matches!(t, Target::Alsa(_) | Target::Jack(_)))
+                    .then_some(DIN_BYTES_PER_SECOND)
+            })
+            .collect(),
         ..PlayOptions::default()
     };
     let ears = Listening {

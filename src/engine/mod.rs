@@ -31,3 +31,4 @@ pub mod stats;
 pub mod system;
 pub mod timeline;
 pub mod wait;
+pub mod wire;

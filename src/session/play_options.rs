@@ -17,6 +17,9 @@ pub struct PlayOptions {
     /// Each output's name, in the order of the outputs (`--out drums=PORT`); an output
     /// without a name, or missing here, takes every track.
     pub routes: Vec<Option<String>>,
+    /// Each output's cable, in bytes a second, when it is a slow one (`--din`: 3,125); lane
+    /// values are thinned to fit it.
+    pub wires: Vec<Option<f64>>,
 }
 
 impl Default for PlayOptions {
@@ -28,6 +31,7 @@ impl Default for PlayOptions {
             lookahead: 0.25,
             announce_swaps: true,
             routes: Vec::new(),
+            wires: Vec::new(),
         }
     }
 }

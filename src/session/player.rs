@@ -138,6 +138,7 @@ impl Player {
             producers,
         );
         planner.set_routes(options.routes.clone());
+        planner.set_wires(&options.wires);
         let lead = outputs
             .iter()
             .map(|(sink, latency)| sink.lead() + latency.max(0.0))

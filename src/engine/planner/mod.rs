@@ -15,6 +15,7 @@ use super::planned::Planned;
 use super::planner_options::PlannerOptions;
 use super::system::System;
 use super::timeline;
+use super::wire::Wire;
 use crate::lang::song::Song;
 use crate::pattern::{Note, Pattern};
 use crate::theory::time::Time;
@@ -71,6 +72,8 @@ pub struct Planner {
     held: Option<f64>,
     /// Each ring's output name, for routing tracks (`None`: everything).
     routes: Vec<Option<String>>,
+    /// Each ring's cable, when it is a slow one.
+    wires: Vec<Option<Wire>>,
 }
 
 impl Planner {
@@ -103,6 +106,7 @@ impl Planner {
             held: None,
             last_on: Vec::new(),
             routes: Vec::new(),
+            wires: Vec::new(),
         };
         planner.begin();
         planner
@@ -165,6 +169,19 @@ impl Planner {
         self.end_bar.min(self.song.end_bar().unwrap_or(i64::MAX))
     }
 
+    /// Gives outputs a slow cable (bytes a second, in the order of the rings; `None` for a
+    /// fast one): lane values are thinned to what it carries, notes always go.
+    pub fn set_wires(&mut self, rates: &[Option<f64>]) {
+        self.wires = (0..self.outs.len())
+            .map(|i| rates.get(i).copied().flatten().map(Wire::new))
+            .collect();
+    }
+
+    /// Lane values dropped for a newer one on a slow cable, over every output.
+    pub fn thinned(&self) -> u64 {
+        self.wires.iter().flatten().map(Wire::thinned).sum()
+    }
+
     /// Names the outputs, in the order of the rings: a track with `output NAME` goes to the
     /// outputs of that name and to those without one; a track without goes to those without.
     pub fn set_routes(&mut self, routes: Vec<Option<String>>) {
@@ -213,28 +230,69 @@ impl Planner {
             f64::INFINITY
         };
         self.emit(limit.min(horizon));
-        self.next_bar < self.end() || !self.pending.is_empty()
+        self.next_bar < self.end()
+            || !self.pending.is_empty()
+            || self.wires.iter().flatten().any(|w| w.waiting() > 0)
     }
 
     /// Hands everything planned before `limit` to the senders, in order, as far as the rings
     /// have room.
     fn emit(&mut self, limit: f64) {
         let limit = self.held.map_or(limit, |held| limit.min(held));
+        self.emit_before(limit);
+        // Lane values a slow cable held back go out as it frees up.
+        for (out, wire) in self.outs.iter_mut().zip(self.wires.iter_mut()) {
+            if let Some(wire) = wire
+                && out.slots() >= wire.waiting()
+            {
+                wire.flush(limit, &mut |midi, at| {
+                    let _ = out.push(Cue { at, midi });
+                });
+            }
+        }
+    }
+
+    /// [`Planner::emit`]'s own part: what is planned before `limit`, through each output's
+    /// route and cable.
+    fn emit_before(&mut self, limit: f64) {
         while let Some(front) = self.pending.front() {
-            // Each message can become two (an overlap's early note-off), so wait for room for two.
-            if front.at >= limit || self.outs.iter().any(|o| o.slots() < 2) {
+            // Each message can become two (an overlap's early note-off), and a slow cable may
+            // let what it held go first, so wait for room for all of them.
+            let room = |i: usize| {
+                2 + self
+                    .wires
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .map_or(0, Wire::waiting)
+            };
+            if front.at >= limit
+                || self
+                    .outs
+                    .iter()
+                    .enumerate()
+                    .any(|(i, o)| o.slots() < room(i))
+            {
                 return;
             }
             let Some(p) = self.pending.pop_front() else {
                 return;
             };
             let outs = &mut self.outs;
+            let wires = &mut self.wires;
             let (routes, song) = (&self.routes, &self.song);
             let mut push = |midi: Midi, at: f64, track: usize| {
                 for (i, out) in outs.iter_mut().enumerate() {
-                    if reaches(routes, i, song, track) {
-                        // Room was checked above; a full ring cannot happen here.
-                        let _ = out.push(Cue { at, midi });
+                    if !reaches(routes, i, song, track) {
+                        continue;
+                    }
+                    // Room was checked above; a full ring cannot happen here.
+                    match wires.get_mut(i).and_then(Option::as_mut) {
+                        Some(wire) => wire.pass(midi, at, limit, &mut |midi, at| {
+                            let _ = out.push(Cue { at, midi });
+                        }),
+                        None => {
+                            let _ = out.push(Cue { at, midi });
+                        }
                     }
                 }
             };
@@ -1057,6 +1115,68 @@ mod tests {
         assert_eq!(late[1..], [0.625, 0.75]);
         // Pressed after the step had gone: the next step, on time.
         assert_eq!(first_steps_after_a_key(0.51, 0.515)[0], 0.625);
+    }
+
+    #[test]
+    fn a_din_cable_gets_every_note_on_time_and_as_many_lane_values_as_it_carries() {
+        // Six lanes of 128 steps a bar at two bars a second: 4,608 bytes a second of values.
+        let s = song(
+            "tempo 480\ntrack lead\n  play \"c5*8\"\n  cc cutoff saw segment 128\n  cc mod sine segment 128\n  cc 20 tri segment 128\n  cc 21 isaw segment 128\n  cc resonance cosine segment 128\n  cc expression saw segment 128 fast 2\n",
+        );
+        let (mut p, mut c) = planner(
+            s.clone(),
+            PlannerOptions {
+                bars: Some(2),
+                ..Default::default()
+            },
+        );
+        p.set_wires(&[Some(3125.0)]);
+        let cues = drive(&mut p, &mut c, 10.0, |_, _| {});
+        let planned = plan::notes(&s, Time::ZERO, Time::from_integer(2));
+        let want: Vec<(f64, Message)> = planned
+            .iter()
+            .filter(|t| matches!(t.message, Message::NoteOn { .. } | Message::NoteOff { .. }))
+            .map(|t| (t.seconds, t.message))
+            .collect();
+        assert_eq!(notes_of(&cues), want, "every note, on its time");
+        let values: Vec<&Cue> = cues
+            .iter()
+            .filter(|c| matches!(c.midi, Midi::Channel(Message::Control { .. })))
+            .collect();
+        let planned_values = planned.len() - want.len();
+        assert!(
+            values.len() < planned_values * 3 / 4,
+            "{} of {planned_values} values sent",
+            values.len()
+        );
+        assert_eq!(p.thinned() as usize, planned_values - values.len());
+        // What was sent fits the cable: 3 bytes a message, at most 3,125 bytes a second.
+        let bytes = 3 * cues.len();
+        let span = cues.iter().map(|c| c.at).fold(0.0, f64::max);
+        assert!(
+            bytes as f64 <= 3125.0 * (span + 0.01),
+            "{bytes} bytes in {span} s"
+        );
+        // Each lane's last value of the song arrives, so the synth ends where the song does.
+        for controller in [74, 1, 20, 21, 71, 11] {
+            let last_planned = planned.iter().rev().find_map(|t| match t.message {
+                Message::Control {
+                    controller: c,
+                    value,
+                    ..
+                } if c == controller => Some(value),
+                _ => None,
+            });
+            let last_sent = values.iter().rev().find_map(|cue| match cue.midi {
+                Midi::Channel(Message::Control {
+                    controller: c,
+                    value,
+                    ..
+                }) if c == controller => Some(value),
+                _ => None,
+            });
+            assert_eq!(last_sent, last_planned, "controller {controller}");
+        }
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn crowded_wire(song: &Song) -> Option<Warning> {
                     bar + 1,
                     rate
                 ),
-                help: "over USB or JACK it plays as written; for a DIN port, send fewer lane steps (`segment 8`) or slow the pattern down".to_string(),
+                help: "over USB or JACK it plays as written; for a DIN port, `flam play --din` thins the lane values to fit (notes always go), or send fewer steps (`segment 8`)".to_string(),
             });
         }
     }
