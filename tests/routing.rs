@@ -1,7 +1,8 @@
 //! Tracks routed to named outputs (`output drums` in the song, `--out drums=PORT` on the
 //! command line), end to end through JACK: each port gets its own tracks' notes and programs
 //! and no other's; an output without a name gets everything; a track that would reach no
-//! output is refused before anything plays; a controller lane lands on its steps' frames.
+//! output is refused before anything plays; a controller lane lands on its steps' frames;
+//! the clock goes only to the output that asks for it.
 
 #![cfg(feature = "jack")]
 
@@ -110,6 +111,7 @@ fn routed(file: &std::path::Path) -> u32 {
             "bass=jack:rec:in1",
             "--out",
             "jack:rec:in2",
+            "--clock=drums",
             "--bars",
             "2",
         ],
@@ -129,6 +131,19 @@ fn routed(file: &std::path::Path) -> u32 {
         planned(1, 2),
         "the bass synth: the bass only"
     );
+    // Only the drum machine asked for the clock: 24 pulses a quarter note, Start and Stop.
+    let clock = |rec: &mut Recorder, port: usize| {
+        rec.port(port)
+            .iter()
+            .filter(|r| r.bytes()[0] >= 0xf8)
+            .map(|r| r.bytes()[0])
+            .collect::<Vec<u8>>()
+    };
+    let drums_clock = clock(&mut rec, 0);
+    assert_eq!(drums_clock.iter().filter(|&&b| b == 0xf8).count(), 2 * 96);
+    assert_eq!(drums_clock.first(), Some(&0xfa), "Start first");
+    assert_eq!(drums_clock.last(), Some(&0xfc), "Stop last");
+    assert!(clock(&mut rec, 1).is_empty() && clock(&mut rec, 2).is_empty());
     let everything = heard(&mut rec, 2);
     assert_eq!(everything.len(), planned(0, 2).len() + planned(1, 2).len());
     for port in 0..3 {
@@ -175,4 +190,26 @@ fn a_track_that_would_reach_no_output_is_refused_before_anything_plays() {
         "{err}"
     );
     assert!(err.contains("add an --out without a name"), "{err}");
+}
+
+#[test]
+fn a_clock_for_an_output_no_out_names_is_refused() {
+    let dir = scratch("clock-name");
+    let file = dir.join("song.flam");
+    std::fs::write(&file, SONG).expect("write song");
+    let out = flam()
+        .args([
+            "play",
+            file.to_str().expect("path"),
+            "--out",
+            "drums=jack:nowhere",
+            "--out",
+            "bass=jack:nowhere",
+            "--clock=tr8",
+        ])
+        .output()
+        .expect("flam runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--clock=tr8: no --out is named `tr8`"), "{err}");
 }

@@ -72,9 +72,11 @@ enum Command {
         /// Reload the file when it changes; the new version takes over at the next bar line.
         #[arg(long)]
         watch: bool,
-        /// Send MIDI clock (24 per quarter note) with Start and Stop.
-        #[arg(long)]
-        clock: bool,
+        /// Send MIDI clock (24 per quarter note) with Start and Stop: to every output, or with
+        /// `--clock=drums,bass` to the named outputs only.
+        #[arg(long, value_name = "NAMES", num_args = 0..=1, require_equals = true,
+              default_missing_value = "")]
+        clock: Option<String>,
         /// Listen to a MIDI input: `midi:PORT` (ALSA, by name or number), `midi` (a virtual
         /// ALSA port of flam's own), `jack:PORT` (a JACK MIDI output) or `jack` (flam's own
         /// port `flam-in:in`).

@@ -50,8 +50,8 @@ pub struct PlayArgs {
     pub virtual_name: Option<String>,
     /// `--watch`.
     pub watch: bool,
-    /// `--clock`.
-    pub clock: bool,
+    /// `--clock` (`Some("")`: every output) or `--clock=NAMES`.
+    pub clock: Option<String>,
     /// `--in INPUT`.
     pub input: Option<String>,
     /// `--sync CLOCK`.
@@ -82,6 +82,7 @@ const MONITOR_EVERY: u32 = 10;
 pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
     let (routes, targets) = targets(args)?;
+    let clocks = clocks(args.clock.as_deref(), &routes)?;
     let latencies = latencies(args, targets.len())?;
     let input = match args.input.as_deref() {
         Some(text) => Some(InputTarget::parse(text).map_err(Failure::input)?),
@@ -221,7 +222,8 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         // Bars count from 1 on the command line and the status line, from 0 inside.
         from_bar: i64::from(args.from) - 1,
         bars,
-        clock: args.clock,
+        clock: args.clock.is_some(),
+        clocks,
         // A master's Stop ends the notes at the lookahead's edge: keep it short when following
         // one (the JACK and synth sinks take messages 80 ms early, so 120 ms still keeps every
         // message on time).
@@ -411,6 +413,26 @@ fn targets(args: &PlayArgs) -> Result<(Vec<Option<String>>, Vec<Target>), Failur
         targets.push(Target::Alsa(None));
     }
     Ok((routes, targets))
+}
+
+/// Which outputs get MIDI clock: all for `--clock`, the named ones for `--clock=drums,bass`
+/// (each must name an `--out`), none without it.
+fn clocks(clock: Option<&str>, routes: &[Option<String>]) -> Result<Vec<bool>, Failure> {
+    let Some(names) = clock.filter(|n| !n.trim().is_empty()) else {
+        return Ok(vec![clock.is_some(); routes.len()]);
+    };
+    let names: Vec<&str> = names.split(',').map(str::trim).collect();
+    for name in &names {
+        if !routes.iter().flatten().any(|r| r == name) {
+            return Err(Failure::input(format!(
+                "error: --clock={name}: no --out is named `{name}`\n  = help: name the output that takes the clock, e.g. `--out {name}=jack:TR-8 --clock={name}`"
+            )));
+        }
+    }
+    Ok(routes
+        .iter()
+        .map(|r| r.as_deref().is_some_and(|r| names.contains(&r)))
+        .collect())
 }
 
 /// Refuses a song whose tracks would reach no output: a track with `output NAME` needs an

@@ -20,6 +20,9 @@ pub struct PlayOptions {
     /// Each output's cable, in bytes a second, when it is a slow one (`--din`: 3,125); lane
     /// values are thinned to fit it.
     pub wires: Vec<Option<f64>>,
+    /// Which outputs get the clock and transport messages when `clock` is on (in the order of
+    /// the outputs; missing entries do).
+    pub clocks: Vec<bool>,
 }
 
 impl Default for PlayOptions {
@@ -32,6 +35,7 @@ impl Default for PlayOptions {
             announce_swaps: true,
             routes: Vec::new(),
             wires: Vec::new(),
+            clocks: Vec::new(),
         }
     }
 }

@@ -139,6 +139,7 @@ impl Player {
         );
         planner.set_routes(options.routes.clone());
         planner.set_wires(&options.wires);
+        planner.set_clocks(&options.clocks);
         let lead = outputs
             .iter()
             .map(|(sink, latency)| sink.lead() + latency.max(0.0))
@@ -149,9 +150,9 @@ impl Player {
 
         let mut senders = Vec::new();
         let mut stats = Vec::new();
-        for ((sink, latency), consumer) in outputs.into_iter().zip(consumers) {
-            let mut sender =
-                Sender::new(sink, consumer, stop.clone(), epoch, latency, options.clock);
+        for (i, ((sink, latency), consumer)) in outputs.into_iter().zip(consumers).enumerate() {
+            let clock = options.clock && options.clocks.get(i).copied().unwrap_or(true);
+            let mut sender = Sender::new(sink, consumer, stop.clone(), epoch, latency, clock);
             stats.push(sender.stats());
             let all = stop.clone();
             let handle = std::thread::Builder::new()

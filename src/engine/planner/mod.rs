@@ -74,6 +74,8 @@ pub struct Planner {
     routes: Vec<Option<String>>,
     /// Each ring's cable, when it is a slow one.
     wires: Vec<Option<Wire>>,
+    /// Whether each ring gets clock and transport messages.
+    clocks: Vec<bool>,
 }
 
 impl Planner {
@@ -107,6 +109,7 @@ impl Planner {
             last_on: Vec::new(),
             routes: Vec::new(),
             wires: Vec::new(),
+            clocks: Vec::new(),
         };
         planner.begin();
         planner
@@ -175,6 +178,12 @@ impl Planner {
         self.wires = (0..self.outs.len())
             .map(|i| rates.get(i).copied().flatten().map(Wire::new))
             .collect();
+    }
+
+    /// Which outputs get clock and transport messages (in the order of the rings; missing
+    /// entries do).
+    pub fn set_clocks(&mut self, clocks: &[bool]) {
+        self.clocks = clocks.to_vec();
     }
 
     /// Lane values dropped for a newer one on a slow cable, over every output.
@@ -279,10 +288,14 @@ impl Planner {
             };
             let outs = &mut self.outs;
             let wires = &mut self.wires;
-            let (routes, song) = (&self.routes, &self.song);
+            let (routes, song, clocks) = (&self.routes, &self.song, &self.clocks);
             let mut push = |midi: Midi, at: f64, track: usize| {
                 for (i, out) in outs.iter_mut().enumerate() {
-                    if !reaches(routes, i, song, track) {
+                    let takes = match midi {
+                        Midi::System(_) => clocks.get(i).copied().unwrap_or(true),
+                        Midi::Channel(_) => reaches(routes, i, song, track),
+                    };
+                    if !takes {
                         continue;
                     }
                     // Room was checked above; a full ring cannot happen here.
