@@ -211,5 +211,8 @@ fn a_clock_for_an_output_no_out_names_is_refused() {
         .expect("flam runs");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--clock=tr8: no --out is named `tr8`"), "{err}");
+    assert!(
+        err.contains("--clock=tr8: no --out is named `tr8`"),
+        "{err}"
+    );
 }

@@ -29,7 +29,9 @@ pub fn run(files: &[PathBuf], soundfont: Option<&str>) -> Result<ExitCode, Failu
                 if let Some((source, font)) = loaded {
                     source::warn_font(file, &song, source, font);
                 }
-                println!("{}: ok ({} tracks)", file.display(), song.tracks.len());
+                let n = song.tracks.len();
+                let noun = if n == 1 { "track" } else { "tracks" };
+                println!("{}: ok ({n} {noun})", file.display());
             }
             Err(f) => {
                 eprint!("{}", f.message);
