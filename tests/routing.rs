@@ -216,3 +216,44 @@ fn a_clock_for_an_output_no_out_names_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn the_song_can_say_where_its_named_outputs_go() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let dir = scratch("song-outputs");
+    let file = dir.join("song.flam");
+    let text = format!("output drums jack:rec:in0\noutput bass jack:rec:in1\n{SONG}");
+    std::fs::write(&file, text).expect("write song");
+    let mut rec = Recorder::new(2);
+    let child = play(&file, &["--bars", "2"]).spawn().expect("flam runs");
+    let (status, stderr) = finish(child, Duration::from_secs(30));
+    assert!(status.success(), "{stderr}");
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(
+        heard(&mut rec, 0),
+        planned(0, 2),
+        "the kick to the drum machine"
+    );
+    assert_eq!(
+        heard(&mut rec, 1),
+        planned(1, 2),
+        "the bass to the bass synth"
+    );
+}
+
+#[test]
+fn a_song_output_to_an_unknown_kind_of_port_is_refused_with_its_line() {
+    let dir = scratch("song-output-bad");
+    let file = dir.join("song.flam");
+    std::fs::write(&file, format!("output drums usb:TR-8\n{SONG}")).expect("write song");
+    let out = flam()
+        .args(["play", file.to_str().expect("path")])
+        .output()
+        .expect("flam runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("song.flam:1: output drums usb:TR-8"), "{err}");
+}

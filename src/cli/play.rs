@@ -81,9 +81,9 @@ const MONITOR_EVERY: u32 = 10;
 /// out, whatever ends it.
 pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
-    let (routes, targets) = targets(args)?;
-    let clocks = clocks(args.clock.as_deref(), &routes)?;
-    let latencies = latencies(args, targets.len())?;
+    let (mut routes, mut targets) = targets(args)?;
+    let mut clocks = clocks(args.clock.as_deref(), &routes)?;
+    let mut latencies = latencies(args, targets.len())?;
     let input = match args.input.as_deref() {
         Some(text) => Some(InputTarget::parse(text).map_err(Failure::input)?),
         None => None,
@@ -114,7 +114,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         })
         .map_err(|e| Failure::io(format!("error: cannot start compiling: {e}")))?;
     let probing = Instant::now();
-    let prepared = rig::prepare(&targets, &rig);
+    let mut prepared = rig::prepare(&targets, &rig);
     let probed_in = probing.elapsed();
     let (song, compiled_in) = compiling.join().map_err(|_| {
         Failure::io(
@@ -128,6 +128,16 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     };
     source::warn(&args.file, &song);
     let (song, _) = section::place(&args.file, song, args.section.as_deref())?;
+    // The song says where its named outputs go, and the command line named none: those.
+    if args.out.is_empty() && !song.outputs.is_empty() {
+        (routes, targets) = song_targets(&args.file, &song)?;
+        clocks = self::clocks(args.clock.as_deref(), &routes)?;
+        latencies = self::latencies(args, targets.len())?;
+        prepared = rig::prepare(&targets, &rig);
+        if font.is_none() && targets.iter().any(|t| rig.wants_synth(t)) {
+            font = Some(FontPreload::start(args.soundfont.clone()));
+        }
+    }
     check_routes(&args.file, &song, &routes)?;
     // An arranged song ends with its arrangement.
     let bars = match (args.bars, song.length_bars()) {
@@ -411,6 +421,24 @@ fn targets(args: &PlayArgs) -> Result<(Vec<Option<String>>, Vec<Target>), Failur
     if args.virtual_name.is_some() && !names_a_port {
         routes.push(None);
         targets.push(Target::Alsa(None));
+    }
+    Ok((routes, targets))
+}
+
+/// The outputs the song's `output NAME PORT` lines name, each port read as `--out` reads it.
+fn song_targets(file: &Path, song: &Song) -> Result<(Vec<Option<String>>, Vec<Target>), Failure> {
+    let mut routes = Vec::new();
+    let mut targets = Vec::new();
+    for (name, port, line) in &song.outputs {
+        let target = Target::parse(port).map_err(|e| {
+            Failure::input(format!(
+                "error: {}:{line}: output {name} {port}: {}",
+                file.display(),
+                e.trim_start_matches("error: ")
+            ))
+        })?;
+        routes.push(Some(name.clone()));
+        targets.push(target);
     }
     Ok((routes, targets))
 }

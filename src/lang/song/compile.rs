@@ -56,6 +56,7 @@ pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
         tracks,
         maps,
         form,
+        outputs: std::mem::take(&mut c.outputs),
     })
 }
 
@@ -87,6 +88,8 @@ pub(super) struct Compiler {
     pub(super) awaiting_track: bool,
     /// What finishing the tracks left for building the form.
     pub(super) finished: Finished,
+    /// `output NAME PORT` lines: where named outputs go.
+    pub(super) outputs: Vec<(String, String, usize)>,
 }
 
 impl Compiler {
@@ -115,6 +118,7 @@ impl Compiler {
             "tempo" | "bpm" => return self.tempo_line(stmt),
             "meter" | "time" => return self.meter_line(stmt),
             "title" => return self.song_only(stmt),
+            "output" if self.tracks.is_empty() => return self.output_binding(stmt),
             "swing" if self.tracks.is_empty() => return self.song_swing_line(stmt),
             _ => {}
         }

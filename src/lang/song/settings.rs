@@ -82,6 +82,24 @@ impl Compiler {
         ))
     }
 
+    /// `output NAME PORT` before the tracks: where the tracks with `output NAME` go when the
+    /// command line names no output (the port is checked when the song plays).
+    pub(super) fn output_binding(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
+        let name = arg(stmt, 0, "an output's name", "output drums jack:TR-8")?;
+        let port = arg(stmt, 1, "where it goes", "output drums jack:TR-8")?;
+        if let Some((_, _, line)) = self.outputs.iter().find(|o| o.0 == name.text) {
+            return Err(err(
+                &name.span,
+                format!("output `{}` is already set (line {line})", name.text),
+                "set twice",
+                "give each output one port",
+            ));
+        }
+        self.outputs
+            .push((name.text.clone(), port.text.clone(), stmt.line));
+        self.no_more(stmt, 2)
+    }
+
     /// The amount and step of a `swing` line, song or track.
     pub(super) fn swing_args(&self, stmt: &Statement) -> Result<(Time, Time), Diagnostic> {
         let amount = share(arg(stmt, 0, "an amount", "swing 58%")?, 0.5, 0.75, "swing")?;

@@ -17,6 +17,9 @@ pub struct Song {
     /// Its sections and their arrangement, when it has any; the tracks' patterns then play
     /// the arrangement as placed.
     pub form: Option<Form>,
+    /// Where named outputs go when the command line names none (`output drums jack:TR-8`):
+    /// the name, the port as written, and the line.
+    pub outputs: Vec<(String, String, usize)>,
 }
 
 impl Song {
