@@ -134,6 +134,33 @@ mod tests {
     }
 
     #[test]
+    fn perlin_eases_from_one_random_value_to_the_next_over_each_cycle() {
+        let at = |t: Time| {
+            perlin()
+                .query(Span::new(t, t))
+                .first()
+                .map(|h| h.value)
+                .expect("a value")
+        };
+        let (here, next) = (
+            rand_at(Time::from_integer(3)),
+            rand_at(Time::from_integer(4)),
+        );
+        // The ease 6u⁵ − 15u⁴ + 10u³ is 0.5 half way and 53/512 a quarter of the way.
+        let half = at(Time::new(7, 2));
+        let quarter = at(Time::new(13, 4));
+        assert!(
+            (half - (here + 0.5 * (next - here))).abs() < 1e-12,
+            "{half}"
+        );
+        let ease = 53.0 / 512.0;
+        assert!(
+            (quarter - (here + ease * (next - here))).abs() < 1e-12,
+            "{quarter}"
+        );
+    }
+
+    #[test]
     fn every_name_is_a_signal() {
         for name in NAMES {
             assert!(named(name).is_some(), "{name}");
