@@ -681,7 +681,7 @@ fn plan(
                                     .song()
                                     .form
                                     .as_ref()
-                                    .and_then(|f| f.section(&name).and_then(|s| f.entry_of(s)));
+                                    .and_then(|f| f.entry_named(&name));
                                 if let Some(entry) = entry {
                                     let change = Move::Jump(entry);
                                     place(&mut planner, &mut written, &mut keyboard, change, now);

@@ -660,20 +660,18 @@ impl App {
                 }
                 None => self.status = strings::NO_SECTIONS.to_string(),
             },
-            Action::LoopSection => {
-                let looping = self.spot().is_some_and(|(_, p)| p.looping);
-                match self.spot() {
-                    Some(_) => {
-                        self.transport.place(Move::Loop(!looping));
-                        self.status = if looping {
-                            "the arrangement goes on from the next bar".to_string()
-                        } else {
-                            "this section loops from the next bar".to_string()
-                        };
+            Action::LoopSection => match self.spot() {
+                Some((_, placement)) => {
+                    self.transport.place(Move::Loop(!placement.looping));
+                    self.status = if placement.looping {
+                        strings::LOOP_LEFT
+                    } else {
+                        strings::LOOP_SET
                     }
-                    None => self.status = strings::NO_SECTIONS.to_string(),
+                    .to_string();
                 }
-            }
+                None => self.status = strings::NO_SECTIONS.to_string(),
+            },
             Action::Learn => self.start_learning(),
             Action::NextError => {
                 // Each press goes on to the next error after the cursor, round to the first.
@@ -998,7 +996,7 @@ impl App {
             .song
             .as_ref()
             .and_then(|s| s.form.as_ref())
-            .and_then(|f| f.section(name).and_then(|s| f.entry_of(s)));
+            .and_then(|f| f.entry_named(name));
         let Some(entry) = entry else {
             self.status = format!("section `{name}` is not in the arrangement");
             return;

@@ -68,6 +68,12 @@ pub const SECTIONS_TITLE: &str = " jump to a section at the next bar ";
 pub const NO_SECTIONS: &str =
     "the song has no sections: write `section NAME BARS` lines and an `arrange` line";
 
+/// Alt-O: the section playing loops.
+pub const LOOP_SET: &str = "this section loops from the next bar";
+
+/// Alt-O again: the loop is left.
+pub const LOOP_LEFT: &str = "the arrangement goes on from the next bar";
+
 /// A jump queued: the section and the bar (from 1) it starts on.
 pub fn jump_queued(section: &str, bar: i64) -> String {
     format!("→ {section} at bar {bar}")

@@ -154,6 +154,12 @@ impl Form {
         }
     }
 
+    /// The entry that first plays the section called `name`; `None` when there is no such
+    /// section or the arrangement leaves it out.
+    pub fn entry_named(&self, name: &str) -> Option<usize> {
+        self.section(name).and_then(|s| self.entry_of(s))
+    }
+
     /// The entry that first plays section `section`.
     pub fn entry_of(&self, section: usize) -> Option<usize> {
         self.order.iter().position(|&s| s == section)
