@@ -862,7 +862,7 @@ impl App {
         let target = match action {
             Action::Mute | Action::Solo => {
                 let Some(name) = self.track_in_focus() else {
-                    self.status = "no track here to map".to_string();
+                    self.status = strings::NO_TRACK_TO_MAP.to_string();
                     return true;
                 };
                 if action == Action::Mute {
@@ -998,7 +998,7 @@ impl App {
             .and_then(|s| s.form.as_ref())
             .and_then(|f| f.entry_named(name));
         let Some(entry) = entry else {
-            self.status = format!("section `{name}` is not in the arrangement");
+            self.status = strings::not_arranged(name);
             return;
         };
         self.transport.place(Move::Jump(entry));

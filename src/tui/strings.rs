@@ -68,6 +68,14 @@ pub const SECTIONS_TITLE: &str = " jump to a section at the next bar ";
 pub const NO_SECTIONS: &str =
     "the song has no sections: write `section NAME BARS` lines and an `arrange` line";
 
+/// Learning chose mute or solo with no track under the cursor.
+pub const NO_TRACK_TO_MAP: &str = "no track here to map";
+
+/// A jump to a section the arrangement does not play.
+pub fn not_arranged(section: &str) -> String {
+    format!("section `{section}` is not in the arrangement")
+}
+
 /// Alt-O: the section playing loops.
 pub const LOOP_SET: &str = "this section loops from the next bar";
 
