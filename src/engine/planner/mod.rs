@@ -50,6 +50,9 @@ pub struct Planner {
     options: PlannerOptions,
     next_bar: i64,
     end_bar: i64,
+    /// Where the song's arrangement, as placed, ends (`i64::MAX` when it plays on): worked
+    /// out when the song comes in, not on every tick.
+    song_end: i64,
     pending: VecDeque<Planned>,
     overlaps: Overlaps,
     preview: Option<(i64, Vec<Planned>)>,
@@ -90,6 +93,7 @@ impl Planner {
         let end_bar = options
             .bars
             .map_or(i64::MAX, |n| options.from_bar.saturating_add(n.max(0)));
+        let song_end = song.end_bar().unwrap_or(i64::MAX);
         let mut planner = Planner {
             song,
             generation: 0,
@@ -97,6 +101,7 @@ impl Planner {
             options,
             next_bar: options.from_bar,
             end_bar,
+            song_end,
             pending: VecDeque::new(),
             overlaps: Overlaps::default(),
             preview: None,
@@ -169,7 +174,7 @@ impl Planner {
     /// The bar planning stops before: `--bars` counted from the first bar, or where the song's
     /// arrangement ends (as placed now, so a jump moves it), whichever comes first.
     fn end(&self) -> i64 {
-        self.end_bar.min(self.song.end_bar().unwrap_or(i64::MAX))
+        self.end_bar.min(self.song_end)
     }
 
     /// Gives outputs a slow cable (bytes a second, in the order of the rings; `None` for a
@@ -438,6 +443,7 @@ impl Planner {
         let bar = self.next_bar;
         self.swapped_at = bar;
         let at_bar = self.anchor.bar_at(bar);
+        self.song_end = song.end_bar().unwrap_or(i64::MAX);
         let old = std::mem::replace(&mut self.song, song);
         let old_generation = self.generation;
         self.generation += 1;
