@@ -969,12 +969,10 @@ impl App {
     /// from; `None` for a song without sections or before its music.
     pub fn spot(&self) -> Option<(Spot, Placement)> {
         let bar = self.telemetry.position.max(0.0).floor() as i64;
-        let song = self.song_in_bar(bar)?;
-        let mut form = song.form.clone()?;
-        if let Some(placement) = self.telemetry.placement {
-            form.placement = placement;
-        }
-        form.spot(bar).map(|spot| (spot, form.placement))
+        let form = self.song_in_bar(bar)?.form.as_ref()?;
+        let placement = self.telemetry.placement.unwrap_or(form.placement);
+        form.spot_placed(placement, bar)
+            .map(|spot| (spot, placement))
     }
 
     /// Where the arrangement is, for the top line: `verse 2/4`, and a jump waiting.

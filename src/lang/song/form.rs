@@ -89,14 +89,15 @@ impl Form {
             .sum()
     }
 
-    /// The entries one pass of the placed music plays, in order, and whether it goes round.
-    fn pass(&self) -> (Vec<usize>, bool) {
+    /// The entries one pass of the music placed by `placement` plays, in order, and whether it
+    /// goes round.
+    fn pass(&self, placement: Placement) -> (Vec<usize>, bool) {
         let Placement {
             from,
             looping,
             round,
             ..
-        } = self.placement;
+        } = placement;
         let from = from.min(self.order.len());
         if looping {
             return ((from..self.order.len()).take(1).collect(), true);
@@ -111,7 +112,7 @@ impl Form {
 
     /// How many bars the placed music lasts from its start: `None` when it goes round.
     pub fn remaining_bars(&self) -> Option<i64> {
-        let (pass, cycles) = self.pass();
+        let (pass, cycles) = self.pass(self.placement);
         (!cycles).then(|| pass.iter().map(|&e| self.entry_bars(e)).sum())
     }
 
@@ -167,9 +168,15 @@ impl Form {
 
     /// Where play-time bar `bar` falls; `None` before the placed music or after its end.
     pub fn spot(&self, bar: i64) -> Option<Spot> {
-        let (pass, cycles) = self.pass();
+        self.spot_placed(self.placement, bar)
+    }
+
+    /// [`Form::spot`] for the arrangement placed by `placement` (as the engine reports it),
+    /// without placing a copy.
+    pub fn spot_placed(&self, placement: Placement, bar: i64) -> Option<Spot> {
+        let (pass, cycles) = self.pass(placement);
         let total: i64 = pass.iter().map(|&e| self.entry_bars(e)).sum();
-        let mut into = bar - self.placement.at;
+        let mut into = bar - placement.at;
         if into < 0 || total == 0 || (!cycles && into >= total) {
             return None;
         }
@@ -190,7 +197,7 @@ impl Form {
 
     /// Track `track`'s pattern as placed: its part in each section, one after another.
     pub fn pattern(&self, track: usize) -> Pattern<Note> {
-        let (pass, cycles) = self.pass();
+        let (pass, cycles) = self.pass(self.placement);
         let pieces: Vec<Piece<Note>> = pass
             .iter()
             .map(|&entry| {
