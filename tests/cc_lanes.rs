@@ -76,6 +76,48 @@ fn each_step_sends_its_value_before_the_note_of_the_same_step() {
     assert_eq!(cutoffs, [(0.0, 20), (0.5, 40), (1.0, 60), (1.5, 80)]);
 }
 
+/// Exports `file` over `bars` bars beside it, as `song.mid`, and says where.
+fn exported(file: &std::path::Path, bars: u32) -> std::path::PathBuf {
+    let mid = file.with_file_name("song.mid");
+    let bars = bars.to_string();
+    let out = flam(&[
+        "export",
+        file.to_str().unwrap(),
+        "--bars",
+        &bars,
+        "-o",
+        mid.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    mid
+}
+
+/// A MIDI file as midly reads it: its ticks per quarter note, and every channel message with
+/// its absolute tick and channel (0–15), track by track.
+fn midi_messages(mid: &std::path::Path) -> (u32, Vec<(u32, u8, midly::MidiMessage)>) {
+    let bytes = std::fs::read(mid).unwrap();
+    let smf = midly::Smf::parse(&bytes).unwrap();
+    let ppq = match smf.header.timing {
+        midly::Timing::Metrical(t) => u32::from(t.as_int()),
+        other => panic!("{other:?}"),
+    };
+    let mut out = Vec::new();
+    for track in &smf.tracks {
+        let mut tick = 0u32;
+        for e in track {
+            tick += e.delta.as_int();
+            if let midly::TrackEventKind::Midi { channel, message } = e.kind {
+                out.push((tick, channel.as_int(), message));
+            }
+        }
+    }
+    (ppq, out)
+}
+
 #[test]
 fn events_list_the_controller_changes_and_the_midi_file_carries_them_on_their_ticks() {
     let dir = scratch("cc-export");
@@ -96,41 +138,17 @@ fn events_list_the_controller_changes_and_the_midi_file_carries_them_on_their_ti
     assert_eq!(controls[5]["cycle"], "3/4");
     assert_eq!(controls[5]["value"], 80);
 
-    let mid = dir.join("song.mid");
-    let out = flam(&[
-        "export",
-        file.to_str().unwrap(),
-        "--bars",
-        "1",
-        "-o",
-        mid.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let bytes = std::fs::read(&mid).unwrap();
-    let smf = midly::Smf::parse(&bytes).unwrap();
-    let ppq = match smf.header.timing {
-        midly::Timing::Metrical(t) => u32::from(t.as_int()),
-        other => panic!("{other:?}"),
-    };
-    let mut cutoffs = Vec::new();
-    for track in &smf.tracks {
-        let mut tick = 0u32;
-        for e in track {
-            tick += e.delta.as_int();
-            if let midly::TrackEventKind::Midi {
-                channel,
-                message: midly::MidiMessage::Controller { controller, value },
-            } = e.kind
-                && controller.as_int() == 74
-            {
-                cutoffs.push((tick, channel.as_int(), value.as_int()));
+    let mid = exported(&file, 1);
+    let (ppq, messages) = midi_messages(&mid);
+    let cutoffs: Vec<(u32, u8, u8)> = messages
+        .iter()
+        .filter_map(|&(tick, channel, message)| match message {
+            midly::MidiMessage::Controller { controller, value } if controller.as_int() == 74 => {
+                Some((tick, channel, value.as_int()))
             }
-        }
-    }
+            _ => None,
+        })
+        .collect();
     // A quarter note apart in 4/4, on channel 2 (1 counted from 0).
     let q = ppq;
     assert_eq!(
@@ -266,35 +284,17 @@ fn the_midi_file_carries_the_bend_and_the_pressure() {
         "track lead channel 4\n  play \"c5\"\n  bend \"0 1\"\n  pressure \"90\"\n",
     )
     .unwrap();
-    let mid = dir.join("song.mid");
-    let out = flam(&[
-        "export",
-        file.to_str().unwrap(),
-        "--bars",
-        "1",
-        "-o",
-        mid.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let bytes = std::fs::read(&mid).unwrap();
-    let smf = midly::Smf::parse(&bytes).unwrap();
+    let mid = exported(&file, 1);
+    let (_, messages) = midi_messages(&mid);
     let mut bends = Vec::new();
     let mut pressures = Vec::new();
-    for e in smf.tracks.iter().flatten() {
-        if let midly::TrackEventKind::Midi { channel, message } = e.kind {
-            match message {
-                midly::MidiMessage::PitchBend { bend } => {
-                    bends.push((channel.as_int(), bend.0.as_int()))
-                }
-                midly::MidiMessage::ChannelAftertouch { vel } => {
-                    pressures.push((channel.as_int(), vel.as_int()))
-                }
-                _ => {}
+    for &(_, channel, message) in &messages {
+        match message {
+            midly::MidiMessage::PitchBend { bend } => bends.push((channel, bend.0.as_int())),
+            midly::MidiMessage::ChannelAftertouch { vel } => {
+                pressures.push((channel, vel.as_int()))
             }
+            _ => {}
         }
     }
     assert_eq!(bends, [(3, 8192), (3, 16383)]);
@@ -333,20 +333,7 @@ fn mido_reads_back_every_lane_message_on_its_tick() {
         "tempo 100\ntrack lead channel 5\n  play \"c5*2\"\n  cc cutoff \"10 90\"\n  bend \"-1 0.5\"\n  pressure 30\n",
     )
     .unwrap();
-    let mid = dir.join("song.mid");
-    let out = flam(&[
-        "export",
-        file.to_str().unwrap(),
-        "--bars",
-        "2",
-        "-o",
-        mid.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mid = exported(&file, 2);
     let out = Command::new(python)
         .args(["-c", MIDO_LANES])
         .arg(&mid)
