@@ -4,7 +4,7 @@
 
 #[path = "support/cli.rs"]
 mod cli;
-use cli::{errors, flam, scratch};
+use cli::{errors, flam_ok, scratch};
 use std::process::Command;
 
 #[path = "support/tool.rs"]
@@ -80,7 +80,7 @@ fn each_step_sends_its_value_before_the_note_of_the_same_step() {
 fn exported(file: &std::path::Path, bars: u32) -> std::path::PathBuf {
     let mid = file.with_file_name("song.mid");
     let bars = bars.to_string();
-    let out = flam(&[
+    flam_ok(&[
         "export",
         file.to_str().unwrap(),
         "--bars",
@@ -88,11 +88,6 @@ fn exported(file: &std::path::Path, bars: u32) -> std::path::PathBuf {
         "-o",
         mid.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     mid
 }
 
@@ -123,14 +118,13 @@ fn events_list_the_controller_changes_and_the_midi_file_carries_them_on_their_ti
     let dir = scratch("cc-export");
     let file = dir.join("song.flam");
     std::fs::write(&file, SONG).unwrap();
-    let out = flam(&[
+    let out = flam_ok(&[
         "events",
         file.to_str().unwrap(),
         "--cycles",
         "0..1",
         "--json",
     ]);
-    assert!(out.status.success());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let controls = doc["controls"].as_array().expect("a controls list");
     assert_eq!(controls.len(), 6, "volume, pan and four cutoffs");
@@ -430,7 +424,7 @@ fn closing_the_filter_with_cc_74_takes_the_top_off_the_rendered_sawtooth() {
         )
         .unwrap();
         let wav = dir.join(format!("saw-{cutoff}.wav"));
-        let out = flam(&[
+        flam_ok(&[
             "render",
             file.to_str().unwrap(),
             "--bars",
@@ -439,11 +433,6 @@ fn closing_the_filter_with_cc_74_takes_the_top_off_the_rendered_sawtooth() {
             "-o",
             wav.to_str().unwrap(),
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
         measured.push(brightness(&wav));
     }
     let (closed, middle, open) = (measured[0], measured[1], measured[2]);

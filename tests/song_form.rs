@@ -3,7 +3,7 @@
 
 #[path = "support/cli.rs"]
 mod cli;
-use cli::{errors, flam, scratch};
+use cli::{errors, flam, flam_ok, scratch};
 
 use flam::engine::timeline::{Event, events};
 use flam::lang::song::form::Placement;
@@ -199,34 +199,24 @@ fn render_and_export_cover_the_arrangement_start_to_end_without_bars() {
     let file = dir.join("song.flam");
     std::fs::write(&file, SONG).unwrap();
     let wav = dir.join("song.wav");
-    let out = flam(&[
+    flam_ok(&[
         "render",
         file.to_str().unwrap(),
         "-o",
         wav.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let reader = hound::WavReader::open(&wav).unwrap();
     let seconds = f64::from(reader.duration()) / f64::from(reader.spec().sample_rate);
     // Six bars of 2 s, and the release tail the renderer adds after the last note.
     assert!((12.0..14.0).contains(&seconds), "{seconds} s");
 
     let mid = dir.join("song.mid");
-    let out = flam(&[
+    flam_ok(&[
         "export",
         file.to_str().unwrap(),
         "-o",
         mid.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let bytes = std::fs::read(&mid).unwrap();
     let smf = midly::Smf::parse(&bytes).unwrap();
     let ons = smf
@@ -247,7 +237,7 @@ fn one_section_renders_exports_and_is_refused_by_name_when_it_is_not_there() {
     let file = dir.join("song.flam");
     std::fs::write(&file, SONG).unwrap();
     let mid = dir.join("chorus.mid");
-    let out = flam(&[
+    let out = flam_ok(&[
         "export",
         file.to_str().unwrap(),
         "--section",
@@ -255,11 +245,6 @@ fn one_section_renders_exports_and_is_refused_by_name_when_it_is_not_there() {
         "-o",
         mid.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("11 notes"),
         "the chorus once: 8 kicks, a bass note, two lead notes: {}",

@@ -12,6 +12,19 @@ pub fn flam(args: &[&str]) -> Output {
         .expect("flam runs")
 }
 
+/// Runs `flam` with `args`, which must succeed (its stderr says why not), and returns what
+/// it printed.
+pub fn flam_ok(args: &[&str]) -> Output {
+    let out = flam(args);
+    assert!(
+        out.status.success(),
+        "flam {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// A fresh folder of this test process's own, named `name`.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("flam-{name}-{}", std::process::id()));
