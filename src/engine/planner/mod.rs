@@ -729,8 +729,9 @@ fn take(notes: &mut Vec<(usize, u8, u8)>, note: (usize, u8, u8)) -> bool {
     }
 }
 
-/// Whether output `out` takes track `track`'s messages: an output without a name takes
-/// everything; a named one takes its tracks' (and messages of no track: clock, All Notes Off).
+/// Whether output `out` takes track `track`'s channel messages: an output without a name
+/// takes everything; a named one takes its tracks' (and those of no track, such as All Notes
+/// Off for a channel no longer used). Clock and transport follow `clocks` instead.
 fn reaches(routes: &[Option<String>], out: usize, song: &Song, track: usize) -> bool {
     let Some(Some(name)) = routes.get(out) else {
         return true;
