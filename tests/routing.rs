@@ -47,6 +47,15 @@ fn heard(rec: &mut Recorder, port: usize) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// The clock and transport bytes a port recorded, in order.
+fn clock_bytes(rec: &mut Recorder, port: usize) -> Vec<u8> {
+    rec.port(port)
+        .iter()
+        .filter(|r| r.bytes()[0] >= 0xf8)
+        .map(|r| r.bytes()[0])
+        .collect()
+}
+
 /// The frames of the controller changes port `port` recorded, from its first note or
 /// controller message on.
 fn cc_frames(rec: &mut Recorder, port: usize) -> Vec<i64> {
@@ -132,18 +141,11 @@ fn routed(file: &std::path::Path) -> u32 {
         "the bass synth: the bass only"
     );
     // Only the drum machine asked for the clock: 24 pulses a quarter note, Start and Stop.
-    let clock = |rec: &mut Recorder, port: usize| {
-        rec.port(port)
-            .iter()
-            .filter(|r| r.bytes()[0] >= 0xf8)
-            .map(|r| r.bytes()[0])
-            .collect::<Vec<u8>>()
-    };
-    let drums_clock = clock(&mut rec, 0);
+    let drums_clock = clock_bytes(&mut rec, 0);
     assert_eq!(drums_clock.iter().filter(|&&b| b == 0xf8).count(), 2 * 96);
     assert_eq!(drums_clock.first(), Some(&0xfa), "Start first");
     assert_eq!(drums_clock.last(), Some(&0xfc), "Stop last");
-    assert!(clock(&mut rec, 1).is_empty() && clock(&mut rec, 2).is_empty());
+    assert!(clock_bytes(&mut rec, 1).is_empty() && clock_bytes(&mut rec, 2).is_empty());
     let everything = heard(&mut rec, 2);
     assert_eq!(everything.len(), planned(0, 2).len() + planned(1, 2).len());
     for port in 0..3 {
@@ -228,7 +230,9 @@ fn the_song_can_say_where_its_named_outputs_go() {
     let text = format!("output drums jack:rec:in0\noutput bass jack:rec:in1\n{SONG}");
     std::fs::write(&file, text).expect("write song");
     let mut rec = Recorder::new(2);
-    let child = play(&file, &["--bars", "2"]).spawn().expect("flam runs");
+    let child = play(&file, &["--bars", "2", "--clock=drums"])
+        .spawn()
+        .expect("flam runs");
     let (status, stderr) = finish(child, Duration::from_secs(30));
     assert!(status.success(), "{stderr}");
     std::thread::sleep(Duration::from_millis(50));
@@ -242,6 +246,10 @@ fn the_song_can_say_where_its_named_outputs_go() {
         planned(1, 2),
         "the bass to the bass synth"
     );
+    // The clock goes to the song's output that --clock names, and no other.
+    let drums_clock = clock_bytes(&mut rec, 0);
+    assert_eq!(drums_clock.iter().filter(|&&b| b == 0xf8).count(), 2 * 96);
+    assert!(clock_bytes(&mut rec, 1).is_empty());
 }
 
 #[test]

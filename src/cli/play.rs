@@ -82,7 +82,12 @@ const MONITOR_EVERY: u32 = 10;
 pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
     let (mut routes, mut targets) = targets(args)?;
-    let mut clocks = clocks(args.clock.as_deref(), &routes)?;
+    // Output names come from --out, or (without one) from the song: checked once known.
+    let mut clocks = if args.out.is_empty() {
+        Vec::new()
+    } else {
+        clocks(args.clock.as_deref(), &routes)?
+    };
     let mut latencies = latencies(args, targets.len())?;
     let input = match args.input.as_deref() {
         Some(text) => Some(InputTarget::parse(text).map_err(Failure::input)?),
@@ -131,12 +136,14 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     // The song says where its named outputs go, and the command line named none: those.
     if args.out.is_empty() && !song.outputs.is_empty() {
         (routes, targets) = song_targets(&args.file, &song)?;
-        clocks = self::clocks(args.clock.as_deref(), &routes)?;
         latencies = self::latencies(args, targets.len())?;
         prepared = rig::prepare(&targets, &rig);
         if font.is_none() && targets.iter().any(|t| rig.wants_synth(t)) {
             font = Some(FontPreload::start(args.soundfont.clone()));
         }
+    }
+    if args.out.is_empty() {
+        clocks = self::clocks(args.clock.as_deref(), &routes)?;
     }
     check_routes(&args.file, &song, &routes)?;
     // An arranged song ends with its arrangement.
