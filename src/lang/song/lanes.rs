@@ -1,5 +1,6 @@
-//! Controller lines inside a track: `cc NUMBER|NAME VALUE|"PATTERN"`, and `volume` and `pan`
-//! for the two every mixer has (CC 7 and CC 10).
+//! Lane lines inside a track: `cc NUMBER|NAME`, `volume` and `pan` (CC 7 and CC 10, the two
+//! every mixer has), `bend` and `pressure`, each with a value, a `"pattern"` or a signal
+//! (`sine range 20 100 segment 8`).
 
 use super::compile::Compiler;
 use super::keywords::CONTROLLER_NAMES;
@@ -113,7 +114,7 @@ impl Compiler {
     }
 
     /// Gives the track being read `pattern` for `target`, replacing an earlier line's.
-    fn set_lane(&mut self, target: Target, pattern: Pattern<u16>) {
+    pub(super) fn set_lane(&mut self, target: Target, pattern: Pattern<u16>) {
         if let Some(d) = self.tracks.last_mut() {
             d.lanes.retain(|l| l.target != target);
             d.lanes.push(Lane { target, pattern });

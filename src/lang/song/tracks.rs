@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::compile::Compiler;
 use super::inputs::InputDraft;
 use super::keywords::{TRACK_OPTIONS, keyword_help};
-use super::lane::{Lane, Target};
+use super::lane::Target;
 use super::rudiments::RudimentDraft;
 use super::syntax::{Statement, Token};
 use super::transforms::Transform;
@@ -217,12 +217,8 @@ impl Compiler {
         });
         if let Some(d) = self.tracks.last_mut() {
             d.program = None;
-            d.lanes.retain(|l| l.target != Target::Program);
-            d.lanes.push(Lane {
-                target: Target::Program,
-                pattern,
-            });
         }
+        self.set_lane(Target::Program, pattern);
         Ok(())
     }
 
