@@ -21,6 +21,10 @@ use rtrb::{Consumer, Producer, RingBuffer};
 
 pub const RATE: u32 = 48_000;
 
+/// The dummy driver's period. 1024 frames (21 ms) give a dozen clients on two loaded cores
+/// room to finish each cycle.
+pub const PERIOD: u32 = 1024;
+
 /// JACK clients in this process find their server through JACK_DEFAULT_SERVER, so tests that
 /// talk to JACK take turns.
 pub static JACK: Mutex<()> = Mutex::new(());
@@ -47,15 +51,12 @@ impl Server {
 
     /// [`Server::start`] with extra dummy-driver options (`-m` gives `system:monitor_*`
     /// ports that repeat what reaches `system:playback_*`).
+    ///
+    /// Every test server is synchronous (`-S`): a cycle ends only when every client has run,
+    /// so a client that runs late delays the cycle (an xrun) instead of its MIDI being lost.
+    /// Asynchronous JACK drops a late cycle's MIDI for the clients after it, which is JACK's
+    /// behaviour, not flam's, and would make a note count depend on the machine's load.
     pub fn start_with(driver: &[&str]) -> Option<Server> {
-        Server::launch(&[], driver)
-    }
-
-    /// [`Server::start_with`] in synchronous mode (`-S`): each cycle ends only when every
-    /// client has run, so a client that runs late delays the cycle (an xrun) instead of its
-    /// MIDI being lost. Asynchronous JACK drops a late cycle's MIDI for the clients after it,
-    /// which is JACK's behaviour, not flam's, and would make a note count depend on the load.
-    pub fn start_synchronous(driver: &[&str]) -> Option<Server> {
         Server::launch(&["-S"], driver)
     }
 
@@ -76,10 +77,17 @@ impl Server {
             if realtime {
                 cmd.arg("-R");
             }
-            cmd.args(["-d", "dummy", "-r", &RATE.to_string(), "-p", "256"])
-                .args(driver)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null());
+            cmd.args([
+                "-d",
+                "dummy",
+                "-r",
+                &RATE.to_string(),
+                "-p",
+                &PERIOD.to_string(),
+            ])
+            .args(driver)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
             let child = cmd.spawn().expect("jackd starts");
             let server = Server { child };
             let up = Command::new("jack_wait")
@@ -145,7 +153,7 @@ fn xrun_count() -> (Arc<Mutex<Vec<u32>>>, XrunCount) {
 /// a period of slack either side); those before the music starts (often when clients join
 /// the graph) or after it ends touch no recorded frame.
 pub fn xruns_between(frames: &[u32], first: u32, last: u32) -> u32 {
-    let slack = 2 * 256;
+    let slack = 2 * PERIOD;
     frames
         .iter()
         .filter(|&&x| {
