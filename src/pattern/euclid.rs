@@ -58,6 +58,33 @@ impl<T: Payload> Pattern<T> {
         }
     }
 
+    /// [`Pattern::euclid`] with each hit held until the next (Strudel's `euclidLegato`).
+    pub fn euclid_legato(&self, onsets: i64, steps: i64, rotation: i64) -> Self {
+        let Some(hits) = euclid_steps(onsets, steps, rotation) else {
+            return Pattern::silence();
+        };
+        let Some(first) = hits.iter().position(|h| *h) else {
+            return Pattern::silence();
+        };
+        // Rotate so the cycle starts on a hit, give each hit the steps up to the next, then
+        // shift back to where the first hit was.
+        let n = hits.len();
+        let mut parts = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let mut len = 1;
+            while i + len < n && !hits[(first + i + len) % n] {
+                len += 1;
+            }
+            parts.push((Time::from_integer(len as i64), Pattern::pure(())));
+            i += len;
+        }
+        let step = Time::new(1, n as i64);
+        Pattern::timecat(parts)
+            .late(step * Time::from_integer(first as i64))
+            .app_left(self, |_, v| v.clone())
+    }
+
     /// Keeps this pattern's values on a structure of one step per bool, hits where true.
     pub fn struct_bools(&self, hits: &[bool]) -> Self {
         let n = hits.len() as i64;

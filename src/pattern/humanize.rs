@@ -2,12 +2,12 @@
 
 use std::sync::OnceLock;
 
-use super::note::Note;
 use super::pattern::Pattern;
 use super::random::{rand_at_float, seed_offset};
+use super::tone::Tone;
 use crate::theory::time::Time;
 
-impl Pattern<Note> {
+impl Pattern<Tone> {
     /// Moves each note by up to ±`ms` milliseconds and changes its velocity by up to
     /// ±`velocity`, the same way every time for the same `seed`.
     ///
@@ -27,22 +27,31 @@ impl Pattern<Note> {
         let offsets: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
         self.update_haps(move |h| {
             let at = h.whole_or_part().begin.to_f64();
+            let key = h.value.pitch.round().clamp(0.0, 127.0) as u8;
             let (timing, force) = offsets
                 .get_or_init(|| (0..=127).map(apart).collect())
-                .get(usize::from(h.value.key))
+                .get(usize::from(key))
                 .copied()
-                .unwrap_or_else(|| apart(h.value.key));
+                .unwrap_or_else(|| apart(key));
             let dt = (rand_at_float(at + timing) * 2.0 - 1.0) as f32 * ms;
             let dv = ((rand_at_float(at + force) * 2.0 - 1.0) * f64::from(velocity)).round() as i32;
             h.value.nudge_ms += dt;
-            h.value.velocity = (i32::from(h.value.velocity) + dv).clamp(1, 127) as u8;
+            let was = (h.value.velocity * 127.0).round() as i32;
+            h.value.velocity = f64::from((was + dv).clamp(1, 127)) / 127.0;
         })
     }
 
-    /// Shifts every note by `semitones`, dropping notes that would leave the MIDI range.
+    /// Shifts every note by `semitones`; a scale degree is shifted once its scale places it.
+    /// A note pushed off the keyboard is silent.
     pub fn transpose(&self, semitones: i32) -> Self {
-        self.filter_values(move |n| (0..=127).contains(&(i32::from(n.key) + semitones)))
-            .update_haps(move |h| h.value.key = (i32::from(h.value.key) + semitones) as u8)
+        self.update_haps(move |h| {
+            let t = &mut h.value;
+            if t.degree {
+                t.accidental = (i32::from(t.accidental) + semitones).clamp(-128, 127) as i8;
+            } else {
+                t.pitch += f64::from(semitones);
+            }
+        })
     }
 
     /// Moves every note by `ms` milliseconds (negative: earlier), at any tempo.
@@ -56,8 +65,8 @@ mod tests {
     use super::*;
     use crate::pattern::Span;
 
-    fn hits() -> Pattern<Note> {
-        Pattern::pure(Note::new(38, 100)).fast(Time::from_integer(16))
+    fn hits() -> Pattern<Tone> {
+        Pattern::pure(Tone::key(38.0, 100)).fast(Time::from_integer(16))
     }
 
     #[test]
@@ -67,7 +76,10 @@ mod tests {
         let b = hits().humanize(8.0, 10, 7).query(span);
         assert_eq!(a, b);
         assert!(a.iter().all(|h| h.value.nudge_ms.abs() <= 8.0));
-        assert!(a.iter().all(|h| (90..=110).contains(&h.value.velocity)));
+        assert!(
+            a.iter()
+                .all(|h| (90..=110).contains(&h.value.to_note().map_or(0, |n| n.velocity)))
+        );
         assert!(a.iter().any(|h| h.value.nudge_ms != 0.0));
         let c = hits().humanize(8.0, 10, 8).query(span);
         assert_ne!(a, c);
@@ -77,17 +89,21 @@ mod tests {
     fn transposing_past_the_top_of_the_keyboard_drops_the_note() {
         let span = Span::new(Time::from_integer(0), Time::from_integer(1));
         assert_eq!(
-            Pattern::pure(Note::new(120, 100))
+            Pattern::pure(Tone::key(120.0, 100))
                 .transpose(12)
-                .query(span)
-                .len(),
-            0
+                .query(span)[0]
+                .value
+                .to_note(),
+            None
         );
         assert_eq!(
-            Pattern::pure(Note::new(60, 100)).transpose(-12).query(span)[0]
+            Pattern::pure(Tone::key(60.0, 100))
+                .transpose(-12)
+                .query(span)[0]
                 .value
-                .key,
-            48
+                .to_note()
+                .map(|n| n.key),
+            Some(48)
         );
     }
 }

@@ -15,8 +15,9 @@ pub struct Scale {
     pub intervals: &'static [u8],
 }
 
-/// Every scale: its canonical name first, then other names it answers to.
-const SCALES: [(&[&str], &[u8]); 15] = [
+/// Every scale: its canonical name first, then other names it answers to. These are the
+/// scales of Strudel's tonal package that musicians reach for, with its step patterns.
+const SCALES: [(&[&str], &[u8]); 37] = [
     (&["major", "ionian"], &[0, 2, 4, 5, 7, 9, 11]),
     (&["minor", "aeolian"], &[0, 2, 3, 5, 7, 8, 10]),
     (&["dorian"], &[0, 2, 3, 5, 7, 9, 10]),
@@ -32,6 +33,31 @@ const SCALES: [(&[&str], &[u8]); 15] = [
     (&["whole-tone", "wholetone"], &[0, 2, 4, 6, 8, 10]),
     (&["chromatic"], &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
     (&["major-blues"], &[0, 2, 3, 4, 7, 9]),
+    (&["phrygian-dominant", "spanish"], &[0, 1, 4, 5, 7, 8, 10]),
+    (&["bebop", "bebop-dominant"], &[0, 2, 4, 5, 7, 9, 10, 11]),
+    (&["bebop-major"], &[0, 2, 4, 5, 7, 8, 9, 11]),
+    (&["bebop-minor"], &[0, 2, 3, 4, 5, 7, 9, 10]),
+    (&["harmonic-major"], &[0, 2, 4, 5, 7, 8, 11]),
+    (&["double-harmonic-major"], &[0, 1, 4, 5, 7, 8, 11]),
+    (&["hungarian-minor"], &[0, 2, 3, 6, 7, 8, 11]),
+    (&["hungarian-major"], &[0, 3, 4, 6, 7, 9, 10]),
+    (&["lydian-dominant"], &[0, 2, 4, 6, 7, 9, 10]),
+    (&["lydian-augmented"], &[0, 2, 4, 6, 8, 9, 11]),
+    (&["altered", "super-locrian"], &[0, 1, 3, 4, 6, 8, 10]),
+    (&["locrian-#2", "half-diminished"], &[0, 2, 3, 5, 6, 8, 10]),
+    (&["neapolitan-major"], &[0, 1, 3, 5, 7, 9, 11]),
+    (&["neapolitan-minor"], &[0, 1, 3, 5, 7, 8, 11]),
+    (
+        &["diminished", "whole-half-diminished"],
+        &[0, 2, 3, 5, 6, 8, 9, 11],
+    ),
+    (&["augmented"], &[0, 3, 4, 7, 8, 11]),
+    (&["ritusen"], &[0, 2, 5, 7, 9]),
+    (&["hirajoshi"], &[0, 2, 3, 7, 8]),
+    (&["in-sen"], &[0, 1, 5, 7, 10]),
+    (&["iwato"], &[0, 1, 5, 6, 10]),
+    (&["egyptian"], &[0, 2, 5, 7, 10]),
+    (&["persian"], &[0, 1, 4, 5, 6, 8, 11]),
 ];
 
 /// Reduces a scale name to letters and digits, so `harmonic minor`, `harmonicMinor` and
@@ -89,6 +115,39 @@ impl RootedScale {
     /// The MIDI note of a degree, as [`scale_degree`] counts them.
     pub fn degree(&self, degree: i32) -> Option<u8> {
         scale_degree(self.root, self.scale, degree)
+    }
+
+    /// The key of any degree, as Strudel's `scale` places it: a degree between two steps
+    /// rounds up (1.2 is degree 2), and the key may leave the MIDI range.
+    pub fn key_of(&self, degree: f64) -> f64 {
+        let len = self.scale.intervals.len().max(1) as f64;
+        let step = degree.ceil();
+        let octave = (step / len).floor();
+        let index = step - octave * len;
+        let interval = self
+            .scale
+            .intervals
+            .get(index as usize)
+            .copied()
+            .unwrap_or(0);
+        f64::from(self.root) + 12.0 * octave + f64::from(interval)
+    }
+
+    /// The degree of the scale note nearest to `key`, a tie going up (Strudel snaps a note
+    /// name to the scale this way).
+    pub fn nearest_degree(&self, key: f64) -> f64 {
+        let len = self.scale.intervals.len().max(1) as f64;
+        // Start an octave below the key's octave and walk up to the first note at or above it.
+        let mut d = ((key - f64::from(self.root)) / 12.0).floor() * len - len;
+        while self.key_of(d + 1.0) <= key {
+            d += 1.0;
+        }
+        let (below, above) = (self.key_of(d), self.key_of(d + 1.0));
+        if below == key || key - below < above - key {
+            d
+        } else {
+            d + 1.0
+        }
     }
 }
 

@@ -8,23 +8,35 @@ use super::resolve::{self, Unknown};
 use super::track::Track;
 use super::track_input::TrackInput;
 use super::tracks::TrackDraft;
-use super::transforms::apply;
-use super::values::{err, unknown_to_diagnostic, velocity_of};
+use super::transforms::{Context, apply};
+use super::values::{err, unknown_to_diagnostic, velocity_fraction};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::mini;
 use crate::lang::mini::ast::AtomRole;
 use crate::pattern::rudiment_steps::play_rudiment_steps;
-use crate::pattern::{Note, Pattern, Value, find_rudiment_step};
+use crate::pattern::{Note, Pattern, Tone, Value, find_rudiment_step};
 use crate::theory::time::{Time, parse_decimal};
+
+/// The MIDI velocity of a note that no `vel` line sets.
+const DEFAULT_VELOCITY: u8 = 100;
+
+/// [`DEFAULT_VELOCITY`] as a fraction.
+const DEFAULT: f64 = DEFAULT_VELOCITY as f64 / 127.0;
 
 /// Checks that every word `draft` plays means a note (or drum, or rudiment) on a track that
 /// plays drums or not; reports each that does not, and says whether all did.
 fn words_resolve(draft: &TrackDraft, drums: bool, errors: &mut Vec<Diagnostic>) -> bool {
     let mut ok = true;
+    let degrees = draft.plays_degrees();
     for play in &draft.plays {
         for atom in &play.atoms {
             let span = atom.span.start + play.offset..atom.span.end + play.offset;
             let checked = match atom.role {
+                AtomRole::Head
+                    if degrees && resolve::degree_of(&Value::from_atom(&atom.text)).is_some() =>
+                {
+                    Ok(())
+                }
                 AtomRole::Head if find_rudiment_step(&atom.text).is_some() => Ok(()),
                 AtomRole::Head => resolve::keys(&Value::from_atom(&atom.text), drums).map(|_| ()),
                 AtomRole::Tail if drums => Err(Unknown {
@@ -272,10 +284,13 @@ impl Compiler {
                 .map(|p| p.compiled.pattern.clone())
                 .collect(),
         );
+        // In a track with a scale, `3#` is a degree, never a rudiment.
+        let degrees = draft.plays_degrees();
         let names: Vec<&str> = draft
             .plays
             .iter()
             .flat_map(|p| p.atoms.iter())
+            .filter(|a| !(degrees && resolve::degree_of(&Value::from_atom(&a.text)).is_some()))
             .filter_map(|a| find_rudiment_step(&a.text).map(|_| a.text.as_str()))
             .collect();
         let rudiments = (!names.is_empty())
@@ -290,15 +305,22 @@ impl Compiler {
                 _ => true,
             })
         };
-        let played = match &draft.arp {
+        let played: Pattern<Tone> = match &draft.arp {
             // The settings were checked when the line was read, so this cannot fail here.
             Some(settings) => plain
                 .fmap(move |v| resolve::keys(v, drums).unwrap_or_default())
                 .arp(settings)
-                .unwrap_or_else(|_| Pattern::silence()),
-            None => plain.flat_map_values(move |v, notes| {
+                .unwrap_or_else(|_| Pattern::silence())
+                .fmap(Tone::from_note),
+            None => plain.flat_map_values(move |v, tones| {
+                if degrees && let Some((degree, accidental)) = resolve::degree_of(v) {
+                    tones.push(Tone::degree(degree, accidental, DEFAULT_VELOCITY));
+                    return;
+                }
                 // Unknown words were reported when the song compiled; here they stay silent.
-                let _ = resolve::each_key(v, drums, |k| notes.push(Note::new(k, 100)));
+                let _ = resolve::each_key(v, drums, |k| {
+                    tones.push(Tone::key(f64::from(k), DEFAULT_VELOCITY))
+                });
             }),
         };
         let played = match &draft.velocity {
@@ -308,23 +330,27 @@ impl Compiler {
                 .as_slice()
             {
                 [only] if draft.velocity_is_constant => {
-                    let velocity = velocity_of(&only.value).unwrap_or(100);
+                    let velocity = velocity_fraction(&only.value).unwrap_or(DEFAULT);
                     played.update_haps(move |h| h.value.velocity = velocity)
                 }
-                _ => played.app_left_discrete(vel, |n, v| Note {
-                    velocity: velocity_of(v).unwrap_or(n.velocity),
-                    ..*n
+                _ => played.app_left_discrete(vel, |t, v| Tone {
+                    velocity: velocity_fraction(v).unwrap_or(t.velocity),
+                    ..*t
                 }),
             },
             None => played,
         };
-        let mut notes = match rudiments {
-            Some(r) => Pattern::stack(vec![r, played]),
+        let mut tones = match rudiments {
+            Some(r) => Pattern::stack(vec![r.fmap(Tone::from_note), played]),
             None => played,
         };
+        let cx = Context {
+            humanize: seed,
+            chance: draft.chance_seed(),
+        };
         for t in &draft.transforms {
-            notes = apply(t, &notes, seed);
+            tones = apply(t, &tones, cx);
         }
-        notes
+        tones.flat_map_values(|t, notes| notes.extend(t.to_note()))
     }
 }

@@ -72,6 +72,52 @@ pub const TRACK_KEYWORDS: &[&str] = &[
     "bend",
     "bend-range",
     "pressure",
+    "first-of",
+    "last-of",
+    "when",
+    "whenmod",
+    "off",
+    "superimpose",
+    "layer",
+    "iter",
+    "iter-back",
+    "palindrome",
+    "brak",
+    "chunk",
+    "chunk-back",
+    "sometimes-by",
+    "sometimes",
+    "often",
+    "rarely",
+    "almost-never",
+    "almost-always",
+    "always",
+    "never",
+    "some-cycles-by",
+    "some-cycles",
+    "degrade-by",
+    "undegrade-by",
+    "echo",
+    "stut",
+    "struct",
+    "mask",
+    "euclid-rot",
+    "euclid-legato",
+    "segment",
+    "linger",
+    "inside",
+    "outside",
+    "early",
+    "late",
+    "hurry",
+    "swing-by",
+    "gain",
+    "add",
+    "sub",
+    "scale",
+    "scale-transpose",
+    "seed",
+    "id",
     "track",
 ];
 
@@ -93,6 +139,53 @@ pub const TRANSFORMS: &[&str] = &[
     "humanize",
     "transpose",
     "octave",
+    // Strudel's toolbox.
+    "first-of",
+    "last-of",
+    "when",
+    "whenmod",
+    "off",
+    "superimpose",
+    "layer",
+    "iter",
+    "iter-back",
+    "palindrome",
+    "brak",
+    "chunk",
+    "chunk-back",
+    "sometimes-by",
+    "sometimes",
+    "often",
+    "rarely",
+    "almost-never",
+    "almost-always",
+    "always",
+    "never",
+    "some-cycles-by",
+    "some-cycles",
+    "degrade-by",
+    "undegrade-by",
+    "echo",
+    "stut",
+    "struct",
+    "mask",
+    "euclid-rot",
+    "euclid-legato",
+    "segment",
+    "linger",
+    "inside",
+    "outside",
+    "early",
+    "late",
+    "hurry",
+    "swing-by",
+    "gain",
+    "add",
+    "sub",
+    "scale",
+    "scale-transpose",
+    "seed",
+    "id",
 ];
 
 /// The settings a `rudiment` line takes.
@@ -139,10 +232,19 @@ pub(super) fn keyword_help(word: &str, in_track: bool) -> String {
     };
     match suggest::nearest(word, candidates.iter().copied()) {
         Some(k) => format!("did you mean `{k}`?"),
-        None if in_track => format!(
-            "a track line starts with one of: {}",
-            TRACK_KEYWORDS.join(", ")
-        ),
+        None if in_track => {
+            let settings: Vec<&str> = TRACK_KEYWORDS
+                .iter()
+                .copied()
+                .filter(|k| !TRANSFORMS.contains(k))
+                .collect();
+            format!(
+                "a track line starts with a setting ({}) or one of {} transforms such as \
+                 fast, every, off, sometimes or scale (docs/language.md lists them all)",
+                settings.join(", "),
+                TRANSFORMS.len()
+            )
+        }
         None => {
             "a song starts with `tempo`, `meter` or `swing`, then `track NAME` blocks".to_string()
         }

@@ -46,37 +46,162 @@ fn cost(t: &Transform) -> Cost {
             grid: grid_cost(*x),
         },
         Transform::Fast(Factor::Pattern(_, c)) | Transform::Slow(Factor::Pattern(_, c)) => *c,
-        // Only some cycles change, so the worse of changed and unchanged holds.
-        Transform::Every(_, inner) => {
-            let c = cost(inner);
-            Cost {
-                scale: c.scale.max(1.0),
-                extra: c.extra.max(0.0),
-                grid: c.grid.max(1.0),
-            }
-        }
+        // Only some cycles or notes change, so the worse of changed and unchanged holds.
+        Transform::Every(_, inner)
+        | Transform::LastOf(_, inner)
+        | Transform::When(_, inner)
+        | Transform::WhenMod(_, _, inner)
+        | Transform::SometimesBy(_, inner)
+        | Transform::SomeCyclesBy(_, inner) => either(cost(inner)),
         // A hit on each step may cut the notes it overlaps.
-        Transform::Euclid(_, n, _) => Cost {
+        Transform::Euclid(_, n, _) | Transform::EuclidLegato(_, n, _) => Cost {
             scale: 1.0,
             extra: *n as f64,
             grid: *n as f64,
         },
-        Transform::Ply(n) => Cost {
-            scale: *n as f64,
-            extra: 0.0,
+        Transform::Segment(n) => Cost {
+            scale: 1.0,
+            extra: *n as f64,
             grid: *n as f64,
         },
+        Transform::Ply(n) => {
+            let n = n.bounds().1.to_f64().max(1.0);
+            Cost {
+                scale: n,
+                extra: 0.0,
+                grid: n,
+            }
+        }
         // A shifted cycle holds parts of two; a shift only adds its denominator to the grid.
-        Transform::NudgeNote(t) => Cost {
+        Transform::NudgeNote(t) => shifted(*t),
+        Transform::Early(by) | Transform::Late(by) | Transform::Off(by, _) => {
+            let (lo, hi) = by.bounds();
+            let c = Cost {
+                scale: 2.0,
+                extra: 0.0,
+                grid: (*lo.denom()).max(*hi.denom()) as f64,
+            };
+            match t {
+                Transform::Off(_, inner) => both(&[Cost::NONE, then(c, cost(inner))]),
+                _ => c,
+            }
+        }
+        Transform::Chain(ts) => ts.iter().fold(Cost::NONE, |c, t| then(c, cost(t))),
+        Transform::Superimpose(ts) => {
+            let mut all: Vec<Cost> = ts.iter().map(cost).collect();
+            all.push(Cost::NONE);
+            both(&all)
+        }
+        Transform::Layer(ts) => both(&ts.iter().map(cost).collect::<Vec<_>>()),
+        Transform::Echo(n, time, _) => Cost {
+            scale: 2.0 * *n as f64,
+            extra: 0.0,
+            grid: *time.denom() as f64,
+        },
+        // Pieces of a cycle moved about: each piece may cut a note in two.
+        Transform::Iter(n, _) => {
+            let n = n.bounds().1.to_f64().max(1.0);
+            Cost {
+                scale: 2.0,
+                extra: 0.0,
+                grid: n,
+            }
+        }
+        Transform::Chunk(n, inner, _) => {
+            let c = either(cost(inner));
+            Cost {
+                scale: c.scale * 2.0,
+                extra: c.extra + *n as f64,
+                grid: c.grid * *n as f64,
+            }
+        }
+        Transform::Linger(by) => {
+            let (lo, hi) = by.bounds();
+            let least = lo.abs().min(hi.abs());
+            let times = if least.is_zero() {
+                1.0
+            } else {
+                least.recip().ceil().to_f64()
+            };
+            Cost {
+                scale: times,
+                extra: times,
+                grid: (*lo.denom()).max(*hi.denom()) as f64,
+            }
+        }
+        Transform::Inside(n, inner) => {
+            let c = cost(inner);
+            Cost {
+                scale: c.scale * 2.0,
+                extra: c.extra * n.ceil().to_f64().max(1.0),
+                grid: c.grid * (*n.numer()).max(*n.denom()) as f64,
+            }
+        }
+        Transform::Brak => Cost {
             scale: 2.0,
             extra: 0.0,
-            grid: *t.denom() as f64,
+            grid: 4.0,
+        },
+        Transform::SwingBy(amount, n) => Cost {
+            scale: 2.0,
+            extra: 0.0,
+            grid: (*amount.denom() * 2 * *n) as f64,
+        },
+        Transform::Struct(_) | Transform::Mask(_) | Transform::Arp(_) => Cost {
+            scale: 2.0,
+            extra: 16.0,
+            grid: 16.0,
         },
         Transform::Rev
+        | Transform::Palindrome
         | Transform::Degrade(_)
+        | Transform::Undegrade(_)
         | Transform::NudgeMs(_)
         | Transform::Humanize(..)
-        | Transform::Transpose(_) => Cost::NONE,
+        | Transform::Transpose(_)
+        | Transform::Scale(_)
+        | Transform::ScaleTranspose(_)
+        | Transform::Add(_)
+        | Transform::Sub(_)
+        | Transform::Velocity(_)
+        | Transform::Gain(_)
+        | Transform::Seed(_) => Cost::NONE,
+    }
+}
+
+/// The worse of a changed and an unchanged pattern.
+fn either(c: Cost) -> Cost {
+    Cost {
+        scale: c.scale.max(1.0),
+        extra: c.extra.max(0.0),
+        grid: c.grid.max(1.0),
+    }
+}
+
+/// Layers played together: their events add up, their grids combine.
+fn both(layers: &[Cost]) -> Cost {
+    Cost {
+        scale: layers.iter().map(|c| c.scale).sum(),
+        extra: layers.iter().map(|c| c.extra).sum(),
+        grid: layers.iter().map(|c| c.grid).fold(1.0, f64::max),
+    }
+}
+
+/// One cost after another.
+fn then(a: Cost, b: Cost) -> Cost {
+    Cost {
+        scale: a.scale * b.scale,
+        extra: a.extra * b.scale + b.extra,
+        grid: a.grid * b.grid,
+    }
+}
+
+/// A shift by `t`: parts of two cycles in one.
+fn shifted(t: Time) -> Cost {
+    Cost {
+        scale: 2.0,
+        extra: 0.0,
+        grid: *t.denom() as f64,
     }
 }
 

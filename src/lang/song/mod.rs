@@ -15,6 +15,7 @@ pub mod track_input;
 pub mod warning;
 
 // The compiler, split by concept: each kind of line in the file named after it.
+mod arguments;
 mod arps;
 mod finish;
 mod inputs;

@@ -23,6 +23,24 @@ pub fn is_drum(word: &str) -> bool {
     gm::drum_note(word).is_some()
 }
 
+/// A scale degree as a track with a `scale` reads it: a number, or a whole number with
+/// accidentals after it (`1b` is a semitone under degree 1, `3#` one over degree 3).
+pub fn degree_of(value: &Value) -> Option<(f64, i8)> {
+    match value {
+        Value::Num { float, .. } => Some((*float, 0)),
+        Value::Word(w) => {
+            let body = w.trim_end_matches(['b', '#']);
+            let marks = &w[body.len()..];
+            let number: i64 = body.parse().ok()?;
+            let sharps = marks.matches('#').count() as i64;
+            let flats = marks.matches('b').count() as i64;
+            let accidental = i8::try_from(sharps - flats).ok()?;
+            Some((number as f64, accidental))
+        }
+        Value::List(_) => None,
+    }
+}
+
 /// The MIDI notes of a value on a drum or melodic track, or why it has none.
 pub fn keys(value: &Value, drums: bool) -> Result<Vec<u8>, Unknown> {
     let mut keys = Vec::new();

@@ -102,13 +102,27 @@ fn tokenize(line: &str, base: usize) -> Result<Vec<Token>, Diagnostic> {
             i = start + len + 1;
             continue;
         }
+        // A parenthesis is a word of its own: `off 1/8 (add 7)` groups a transform.
+        if c == b'(' || c == b')' {
+            tokens.push(Token {
+                text: (c as char).to_string(),
+                quoted: false,
+                span: base + i..base + i + 1,
+            });
+            i += 1;
+            continue;
+        }
         let start = i;
         while i < bytes.len()
             && !bytes[i].is_ascii_whitespace()
             && bytes[i] != b'"'
             && bytes[i] != b'`'
+            && bytes[i] != b'('
+            && bytes[i] != b')'
         {
-            if bytes[i] == b'#' || (bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/')) {
+            // A `#` inside a word is a sharp (`scale f#3:dorian`); only one that starts a
+            // word starts a comment.
+            if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/') {
                 break;
             }
             i += 1;

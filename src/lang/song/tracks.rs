@@ -238,6 +238,15 @@ impl Compiler {
                 }
                 self.no_more(stmt, 1)
             }
+            // A signal (`velocity sine range 0.3 1`) is sampled where each note starts after
+            // the transforms above it, so it is a transform.
+            "vel" | "velocity"
+                if stmt.args().first().is_some_and(|t| {
+                    !t.quoted && t.text.parse::<f64>().is_err() && t.text != "("
+                }) =>
+            {
+                self.transform_line(stmt)
+            }
             "vel" | "velocity" => {
                 let tok = arg(
                     stmt,
@@ -314,6 +323,9 @@ impl Compiler {
                 self.no_more(stmt, 1)
             }
             "rudiment" => self.rudiment_line(stmt),
+            // `arp "0 1 2 1"` picks chord notes by number, as Strudel's does; `arp up` is the
+            // arpeggiator.
+            "arp" if stmt.args().first().is_some_and(|t| t.quoted) => self.transform_line(stmt),
             "arp" => self.arp_line(stmt),
             "input" => self.input_line(stmt),
             _ => self.transform_line(stmt),

@@ -9,7 +9,13 @@ use super::syntax::{Statement, Token};
 use super::values::{err, int, ms_value, share};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::mini::compile::grid_cost;
-use crate::pattern::{Note, Pattern, Value};
+use std::sync::Arc;
+
+use super::arguments::{Num, Span};
+use super::tracks::TrackDraft;
+use crate::pattern::cycles::Func;
+use crate::pattern::{Pattern, Tone, Value};
+use crate::theory::scale::RootedScale;
 use crate::theory::tempo::parse_rate;
 use crate::theory::time::{Time, parse_decimal};
 
@@ -26,14 +32,93 @@ pub(super) enum Transform {
     Fast(Factor),
     Slow(Factor),
     Rev,
-    Every(i64, Box<Transform>),
-    Euclid(i64, i64, i64),
-    Degrade(f64),
-    Ply(i64),
+    /// `every N f` and `first-of N f`: `f` on cycles 0, N, 2N… (Strudel's `every` is its
+    /// `firstOf`); N may be a pattern.
+    Every(Span, Box<Transform>),
+    LastOf(Span, Box<Transform>),
+    When(Pattern<bool>, Box<Transform>),
+    WhenMod(i64, i64, Box<Transform>),
+    Euclid(Span, i64, i64),
+    EuclidLegato(Span, i64, i64),
+    /// `degrade P`, `degrade-by P`: drops notes with chance P; `undegrade-by` keeps those.
+    Degrade(Num),
+    Undegrade(Num),
+    Ply(Span),
     NudgeMs(f32),
     NudgeNote(Time),
     Humanize(f32, u8),
     Transpose(i32),
+    /// Transforms in a row, as written in parentheses: `(add 12 degrade-by 0.5)`.
+    Chain(Vec<Transform>),
+    Scale(Pattern<RootedScale>),
+    ScaleTranspose(Num),
+    Add(Num),
+    Sub(Num),
+    Off(Span, Box<Transform>),
+    Superimpose(Vec<Transform>),
+    Layer(Vec<Transform>),
+    Iter(Span, bool),
+    Palindrome,
+    Chunk(i64, Box<Transform>, bool),
+    SometimesBy(Num, Box<Transform>),
+    SomeCyclesBy(Num, Box<Transform>),
+    Echo(i64, Time, f64),
+    Struct(Pattern<bool>),
+    Mask(Pattern<bool>),
+    Segment(i64),
+    Linger(Span),
+    Inside(Time, Box<Transform>),
+    Brak,
+    Early(Span),
+    Late(Span),
+    SwingBy(Time, i64),
+    Velocity(Num),
+    Gain(Num),
+    /// Strudel's `arp "0 1 2 1"`: the notes of each chord picked by index, in its rhythm.
+    Arp(Pattern<f64>),
+    /// `seed N`: where the song's random numbers are read (Strudel's `.seed(n)`).
+    Seed(f64),
+}
+
+impl Transform {
+    /// Whether this transform, or one inside it, places scale degrees.
+    pub(super) fn has_scale(&self) -> bool {
+        match self {
+            Transform::Scale(_) => true,
+            Transform::Chain(ts) | Transform::Superimpose(ts) | Transform::Layer(ts) => {
+                ts.iter().any(Transform::has_scale)
+            }
+            Transform::Every(_, t)
+            | Transform::LastOf(_, t)
+            | Transform::When(_, t)
+            | Transform::WhenMod(_, _, t)
+            | Transform::Off(_, t)
+            | Transform::Chunk(_, t, _)
+            | Transform::SometimesBy(_, t)
+            | Transform::SomeCyclesBy(_, t)
+            | Transform::Inside(_, t) => t.has_scale(),
+            _ => false,
+        }
+    }
+}
+
+impl TrackDraft {
+    /// Whether the track's numbers are scale degrees: it has a `scale` line.
+    pub(super) fn plays_degrees(&self) -> bool {
+        self.transforms.iter().any(Transform::has_scale)
+    }
+
+    /// The seed its random transforms read (`seed N`; Strudel's default 0).
+    pub(super) fn chance_seed(&self) -> f64 {
+        self.transforms
+            .iter()
+            .rev()
+            .find_map(|t| match t {
+                Transform::Seed(s) => Some(*s),
+                _ => None,
+            })
+            .unwrap_or(0.0)
+    }
 }
 
 /// A speed: a constant or a mini-notation pattern of numbers (`fast "<1 2>"`).
@@ -48,6 +133,19 @@ impl Compiler {
     /// A line starting with a transform, added to the track's.
     pub(super) fn transform_line(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
         let (t, used) = self.transform(stmt, 0)?;
+        if stmt.keyword() == "scale-transpose"
+            && !self
+                .tracks
+                .last()
+                .is_some_and(|d| d.transforms.iter().any(Transform::has_scale))
+        {
+            return Err(err(
+                &stmt.tokens[0].span,
+                "`scale-transpose` steps along a scale, and no `scale` line comes before it",
+                "no scale yet",
+                "put a line such as `scale c:minor` above it",
+            ));
+        }
         self.no_more(stmt, used)?;
         if let Some(d) = self.tracks.last_mut() {
             if d.transforms.len() >= MAX_TRANSFORMS {
@@ -84,7 +182,7 @@ impl Compiler {
         };
         let used = at;
         match kw.as_str() {
-            "fast" | "slow" => {
+            "fast" | "slow" | "hurry" => {
                 let tok = need(0, "a factor", "fast 2")?;
                 let factor = if tok.quoted {
                     let play = self.mini(tok)?;
@@ -112,7 +210,7 @@ impl Compiler {
                         }
                         if let Some(t) = parse_decimal(&atom.text) {
                             cost.grid = cost.grid.max(grid_cost(t));
-                            cost.scale = cost.scale.max(speed_up(t, kw == "fast"));
+                            cost.scale = cost.scale.max(speed_up(t, kw != "slow"));
                         }
                     }
                     Factor::Pattern(play.compiled.pattern, cost)
@@ -120,46 +218,313 @@ impl Compiler {
                     Factor::Const(speed(tok, &kw)?)
                 };
                 Ok((
-                    if kw == "fast" {
-                        Transform::Fast(factor)
-                    } else {
+                    if kw == "slow" {
                         Transform::Slow(factor)
+                    } else {
+                        Transform::Fast(factor)
                     },
                     used + 1,
                 ))
             }
             "rev" => Ok((Transform::Rev, used)),
-            "every" => {
-                let n = int(
-                    need(0, "a number of cycles and a transform", "every 4 rev")?,
+            "every" | "first-of" | "last-of" => {
+                let example = format!("{kw} 4 rev");
+                let n = self.count_arg(stmt, at + 1, (1, 1024), &example)?;
+                need(1, "a transform after the number", &example)?;
+                let (inner, last) = self.func(stmt, at + 2)?;
+                Ok((
+                    if kw == "last-of" {
+                        Transform::LastOf(n, Box::new(inner))
+                    } else {
+                        Transform::Every(n, Box::new(inner))
+                    },
+                    last,
+                ))
+            }
+            "when" => {
+                let switch = self.hits_arg(stmt, at + 1, "when \"<0 0 1 1>\" rev")?;
+                need(1, "a transform after the pattern", "when \"<0 0 1 1>\" rev")?;
+                let (inner, last) = self.func(stmt, at + 2)?;
+                Ok((Transform::When(switch, Box::new(inner)), last))
+            }
+            "whenmod" => {
+                let example = "whenmod 4 2 rev";
+                let a = int(
+                    need(0, "a cycle count and a start", example)?,
                     1,
                     1024,
-                    "`every`",
+                    "the cycle count",
                 )?;
-                need(1, "a transform after the number", "every 4 rev")?;
-                let inner_at = at + 2;
-                let inner_kw = stmt.tokens[inner_at].text.to_ascii_lowercase();
-                if matches!(
-                    inner_kw.as_str(),
-                    "every" | "gate" | "legato" | "swing" | "play" | "vel" | "velocity" | "mute"
-                ) {
+                let b = int(
+                    need(1, "the cycle to start on", example)?,
+                    0,
+                    1024,
+                    "the start",
+                )?;
+                need(2, "a transform", example)?;
+                let (inner, last) = self.func(stmt, at + 3)?;
+                Ok((Transform::WhenMod(a, b, Box::new(inner)), last))
+            }
+            "off" => {
+                let example = "off 1/8 (add 7)";
+                let t = self.time_arg(stmt, at + 1, example)?;
+                need(1, "a transform after the time", example)?;
+                let (inner, last) = self.func(stmt, at + 2)?;
+                Ok((Transform::Off(t, Box::new(inner)), last))
+            }
+            "superimpose" | "layer" => {
+                let example = format!("{kw} (add 12) (fast 2)");
+                need(0, "one or more transforms", &example)?;
+                let mut fs = Vec::new();
+                let mut last = at;
+                while last + 1 < stmt.tokens.len() && stmt.tokens[last + 1].text != ")" {
+                    let (f, l) = self.func(stmt, last + 1)?;
+                    fs.push(f);
+                    last = l;
+                }
+                Ok((
+                    if kw == "layer" {
+                        Transform::Layer(fs)
+                    } else {
+                        Transform::Superimpose(fs)
+                    },
+                    last,
+                ))
+            }
+            "iter" | "iter-back" => {
+                let n = self.count_arg(stmt, at + 1, (1, 64), &format!("{kw} 4"))?;
+                Ok((Transform::Iter(n, kw == "iter-back"), at + 1))
+            }
+            "palindrome" => Ok((Transform::Palindrome, at)),
+            "id" => Ok((Transform::Chain(Vec::new()), at)),
+            "brak" => Ok((Transform::Brak, at)),
+            "chunk" | "chunk-back" => {
+                let example = format!("{kw} 4 (add 7)");
+                let n = int(
+                    need(0, "a number of parts", &example)?,
+                    1,
+                    64,
+                    "the number of parts",
+                )?;
+                need(1, "a transform", &example)?;
+                let (inner, last) = self.func(stmt, at + 2)?;
+                Ok((
+                    Transform::Chunk(n, Box::new(inner), kw == "chunk-back"),
+                    last,
+                ))
+            }
+            "sometimes-by" | "some-cycles-by" => {
+                let example = format!("{kw} 0.3 (velocity 0.5)");
+                let (p, at_p) = self.num_arg(stmt, at + 1, &example)?;
+                chance_ok(stmt, at + 1, &p)?;
+                need(at_p - at, "a transform after the chance", &example)?;
+                let (inner, last) = self.func(stmt, at_p + 1)?;
+                Ok((
+                    if kw == "some-cycles-by" {
+                        Transform::SomeCyclesBy(p, Box::new(inner))
+                    } else {
+                        Transform::SometimesBy(p, Box::new(inner))
+                    },
+                    last,
+                ))
+            }
+            "sometimes" | "often" | "rarely" | "almost-never" | "almost-always" | "always"
+            | "never" | "some-cycles" => {
+                let example = format!("{kw} (velocity 0.5)");
+                need(0, "a transform", &example)?;
+                let (inner, last) = self.func(stmt, at + 1)?;
+                let chance = match kw.as_str() {
+                    "often" => 0.75,
+                    "rarely" => 0.25,
+                    "almost-never" => 0.1,
+                    "almost-always" => 0.9,
+                    _ => 0.5,
+                };
+                Ok((
+                    match kw.as_str() {
+                        "always" => inner,
+                        "never" => Transform::Chain(Vec::new()),
+                        "some-cycles" => {
+                            Transform::SomeCyclesBy(Num::Const(chance), Box::new(inner))
+                        }
+                        _ => Transform::SometimesBy(Num::Const(chance), Box::new(inner)),
+                    },
+                    last,
+                ))
+            }
+            "echo" | "stut" => {
+                let example = if kw == "echo" {
+                    "echo 3 1/8 0.6"
+                } else {
+                    "stut 3 0.6 1/8"
+                };
+                let count = int(
+                    need(0, "a number of echoes", example)?,
+                    1,
+                    16,
+                    "the number of echoes",
+                )?;
+                let (time_at, fb_at) = if kw == "echo" { (1, 2) } else { (2, 1) };
+                let time = match self.time_arg(stmt, at + 1 + time_at, example)? {
+                    Span::Const(t) => t,
+                    Span::Pattern(_) => {
+                        return Err(err(
+                            &stmt.tokens[at + 1 + time_at].span,
+                            "an echo's time is one number",
+                            "not a time",
+                            format!("for example `{example}`"),
+                        ));
+                    }
+                };
+                let fb_tok = need(fb_at, "a feedback (0 to 1)", example)?;
+                let fb = share(fb_tok, 0.0, 1.0, "the feedback")?.to_f64();
+                Ok((Transform::Echo(count, time, fb), at + 3))
+            }
+            "struct" | "mask" => {
+                let example = format!("{kw} \"x ~ x x\"");
+                let hits = self.hits_arg(stmt, at + 1, &example)?;
+                Ok((
+                    if kw == "mask" {
+                        Transform::Mask(hits)
+                    } else {
+                        Transform::Struct(hits)
+                    },
+                    at + 1,
+                ))
+            }
+            "segment" => {
+                let n = int(
+                    need(0, "steps a cycle", "segment 8")?,
+                    1,
+                    256,
+                    "steps a cycle",
+                )?;
+                Ok((Transform::Segment(n), at + 1))
+            }
+            "linger" => {
+                let t = self.time_arg(stmt, at + 1, "linger 1/4")?;
+                if let Span::Const(t) = &t
+                    && (t.is_zero() || t.abs() > Time::ONE)
+                {
                     return Err(err(
-                        &stmt.tokens[inner_at].span,
-                        format!("`{inner_kw}` cannot be used inside `every`"),
-                        "not a transform",
-                        "every N takes a transform such as rev, fast 2, degrade 0.5, transpose 12",
+                        &stmt.tokens[at + 1].span,
+                        "`linger` takes a part of a cycle, from -1 to 1 and not 0",
+                        "not a part",
+                        "for example `linger 1/4`",
                     ));
                 }
-                let (inner, inner_used) = self.transform(stmt, inner_at)?;
-                Ok((Transform::Every(n, Box::new(inner)), inner_used))
+                Ok((Transform::Linger(t), at + 1))
             }
-            "euclid" => {
-                let k = int(
-                    need(0, "hits and steps", "euclid 3 8")?,
-                    -4096,
-                    4096,
-                    "the number of hits",
-                )?;
+            "inside" | "outside" => {
+                let example = format!("{kw} 4 rev");
+                let n = speed(need(0, "a factor", &example)?, &kw)?;
+                need(1, "a transform", &example)?;
+                let (inner, last) = self.func(stmt, at + 2)?;
+                let n = if kw == "outside" { n.recip() } else { n };
+                Ok((Transform::Inside(n, Box::new(inner)), last))
+            }
+            "early" | "late" => {
+                let t = self.time_arg(stmt, at + 1, &format!("{kw} 1/8"))?;
+                Ok((
+                    if kw == "early" {
+                        Transform::Early(t)
+                    } else {
+                        Transform::Late(t)
+                    },
+                    at + 1,
+                ))
+            }
+            "swing-by" => {
+                let example = "swing-by 1/3 4";
+                let amount = match self.time_arg(stmt, at + 1, example)? {
+                    Span::Const(t) => t,
+                    Span::Pattern(_) => {
+                        return Err(err(
+                            &stmt.tokens[at + 1].span,
+                            "a swing amount is one number",
+                            "not an amount",
+                            format!("for example `{example}`"),
+                        ));
+                    }
+                };
+                let n = int(need(1, "steps a cycle", example)?, 1, 64, "steps a cycle")?;
+                Ok((Transform::SwingBy(amount, n), at + 2))
+            }
+            "velocity" | "gain" => {
+                let example = format!("{kw} 0.5");
+                let (v, last) = self.num_arg(stmt, at + 1, &example)?;
+                if let Num::Const(x) = v
+                    && !(0.0..=if kw == "gain" { 4.0 } else { 1.0 }).contains(&x)
+                {
+                    return Err(err(
+                        &stmt.tokens[at + 1].span,
+                        format!(
+                            "`{kw}` here is a fraction, from 0 to 1, got `{}`",
+                            stmt.tokens[at + 1].text
+                        ),
+                        "not a fraction",
+                        format!("for example `{example}`"),
+                    ));
+                }
+                Ok((
+                    if kw == "gain" {
+                        Transform::Gain(v)
+                    } else {
+                        Transform::Velocity(v)
+                    },
+                    last,
+                ))
+            }
+            "add" | "sub" => {
+                let example = format!("{kw} 7");
+                let (v, last) = self.num_arg(stmt, at + 1, &example)?;
+                Ok((
+                    if kw == "sub" {
+                        Transform::Sub(v)
+                    } else {
+                        Transform::Add(v)
+                    },
+                    last,
+                ))
+            }
+            "scale" => Ok((Transform::Scale(self.scale_arg(stmt, at + 1)?), at + 1)),
+            "scale-transpose" => {
+                let (v, last) = self.num_arg(stmt, at + 1, "scale-transpose 2")?;
+                Ok((Transform::ScaleTranspose(v), last))
+            }
+            "arp" => {
+                let tok = need(0, "the chord notes to play, by number", "arp \"0 1 2 1\"")?;
+                if !tok.quoted {
+                    return Err(err(
+                        &tok.span,
+                        "inside a transform, `arp` takes the chord notes by number in quotes",
+                        "not a pattern",
+                        "for example `arp \"0 [1 2] 1\"`; the arpeggiator's modes (`arp up`) go on their own line",
+                    ));
+                }
+                let (v, _) = self.num_arg(stmt, at + 1, "arp \"0 1 2 1\"")?;
+                Ok((Transform::Arp(v.pattern()), at + 1))
+            }
+            "seed" => {
+                let n = int(need(0, "a number", "seed 3")?, 0, 1_000_000, "a seed")?;
+                Ok((Transform::Seed(n as f64), at + 1))
+            }
+            "(" => {
+                let (t, last) = self.func(stmt, at)?;
+                Ok((t, last))
+            }
+            "euclid" | "euclid-rot" | "euclid-legato" => {
+                let hits = need(0, "hits and steps", "euclid 3 8")?;
+                let k = if hits.quoted {
+                    self.count_arg(stmt, at + 1, (-4096, 4096), "euclid \"<3 5>\" 8")?
+                } else {
+                    Span::Const(Time::from_integer(int(
+                        hits,
+                        -4096,
+                        4096,
+                        "the number of hits",
+                    )?))
+                };
                 let n = int(
                     need(1, "a number of steps", "euclid 3 8")?,
                     1,
@@ -170,20 +535,44 @@ impl Compiler {
                     Some(tok) => (int(tok, -4096, 4096, "the rotation")?, 1),
                     None => (0, 0),
                 };
-                Ok((Transform::Euclid(k, n, r), used + 2 + extra))
+                Ok((
+                    if kw == "euclid-legato" {
+                        Transform::EuclidLegato(k, n, r)
+                    } else {
+                        Transform::Euclid(k, n, r)
+                    },
+                    used + 2 + extra,
+                ))
             }
-            "degrade" => match args.first() {
-                Some(tok) => Ok((
-                    Transform::Degrade(
-                        share(tok, 0.0, 1.0, "the share of notes to drop")?.to_f64(),
+            "degrade" | "degrade-by" | "undegrade-by" => {
+                let given = args
+                    .first()
+                    .filter(|t| t.quoted || t.text.parse::<f64>().is_ok() || t.text.ends_with('%'));
+                let (p, last) = match given {
+                    Some(t) if t.text.ends_with('%') && !t.quoted => (
+                        Num::Const(share(t, 0.0, 1.0, "the share of notes to drop")?.to_f64()),
+                        at + 1,
                     ),
-                    used + 1,
-                )),
-                None => Ok((Transform::Degrade(0.5), used)),
-            },
+                    Some(_) => self.num_arg(stmt, at + 1, &format!("{kw} 0.5"))?,
+                    None if kw == "degrade" => (Num::Const(0.5), at),
+                    None => {
+                        need(0, "a chance from 0 to 1", &format!("{kw} 0.5"))?;
+                        (Num::Const(0.5), at)
+                    }
+                };
+                chance_ok(stmt, at + 1, &p)?;
+                Ok((
+                    if kw == "undegrade-by" {
+                        Transform::Undegrade(p)
+                    } else {
+                        Transform::Degrade(p)
+                    },
+                    last,
+                ))
+            }
             "ply" => {
-                let n = int(need(0, "a number of repeats", "ply 2")?, 1, 16, "`ply`")?;
-                Ok((Transform::Ply(n), used + 1))
+                let n = self.count_arg(stmt, at + 1, (1, 16), "ply 2")?;
+                Ok((Transform::Ply(n), at + 1))
             }
             "nudge" => {
                 let tok = need(0, "an offset", "nudge -10ms")?;
@@ -248,6 +637,80 @@ impl Compiler {
     }
 }
 
+impl Compiler {
+    /// A transform given to another (`every 4 rev`, `off 1/8 (add 7)`): one transform, or
+    /// transforms in a row inside parentheses. Returns it and the index of its last token.
+    fn func(&self, stmt: &Statement, at: usize) -> Result<(Transform, usize), Diagnostic> {
+        let open = &stmt.tokens[at];
+        if open.quoted || open.text != "(" {
+            let kw = open.text.to_ascii_lowercase();
+            if !open.quoted && NOT_INSIDE.contains(&kw.as_str()) {
+                return Err(err(
+                    &open.span,
+                    format!(
+                        "`{kw}` cannot be used inside `{}`",
+                        stmt.tokens[at.saturating_sub(2)].text.to_ascii_lowercase()
+                    ),
+                    "not a transform",
+                    "every N takes a transform such as rev, fast 2, degrade 0.5, transpose 12",
+                ));
+            }
+            return self.transform(stmt, at);
+        }
+        let mut chain = Vec::new();
+        let mut last = at;
+        loop {
+            match stmt.tokens.get(last + 1) {
+                Some(t) if !t.quoted && t.text == ")" => {
+                    if chain.is_empty() {
+                        return Err(err(
+                            &(open.span.start..t.span.end),
+                            "these parentheses hold no transform",
+                            "empty",
+                            "write a transform inside them, as in `(add 7)`",
+                        ));
+                    }
+                    let t = if chain.len() == 1 {
+                        chain.remove(0)
+                    } else {
+                        Transform::Chain(chain)
+                    };
+                    return Ok((t, last + 1));
+                }
+                Some(_) => {
+                    let (t, l) = self.transform(stmt, last + 1)?;
+                    chain.push(t);
+                    last = l;
+                }
+                None => {
+                    return Err(err(
+                        &open.span,
+                        "this parenthesis is never closed",
+                        "unclosed",
+                        "end the transforms it holds with `)` on the same line",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Lines that are not transforms, so cannot be given to one.
+const NOT_INSIDE: &[&str] = &["every", "gate", "legato", "swing", "play", "vel", "mute"];
+
+/// A chance argument must lie from 0 to 1.
+fn chance_ok(stmt: &Statement, at: usize, p: &Num) -> Result<(), Diagnostic> {
+    match p {
+        Num::Const(x) if !(0.0..=1.0).contains(x) => Err(err(
+            &stmt.tokens[at].span,
+            format!("a chance is from 0 to 1, got `{}`", stmt.tokens[at].text),
+            "not a chance",
+            "for example `0.25` for one note in four",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A constant `fast` or `slow` factor: a number or a fraction, above 0 and up to [`MAX_SPEED`].
 pub(super) fn speed(tok: &Token, kw: &str) -> Result<Time, Diagnostic> {
     let max = Time::from_integer(MAX_SPEED);
@@ -267,8 +730,22 @@ pub(super) fn speed(tok: &Token, kw: &str) -> Result<Time, Diagnostic> {
     }
 }
 
-/// Applies one transform to what a track plays; `seed` is the track's own random stream.
-pub(super) fn apply(t: &Transform, p: &Pattern<Note>, seed: u32) -> Pattern<Note> {
+/// What a track's transforms need besides the pattern: its humanize seed, and the seed its
+/// chances read (Strudel's, 0 unless `seed N`).
+#[derive(Clone, Copy)]
+pub(super) struct Context {
+    pub(super) humanize: u32,
+    pub(super) chance: f64,
+}
+
+/// A transform as a function, to hand to another transform.
+fn func(t: &Transform, cx: Context) -> Func<Tone> {
+    let t = t.clone();
+    Arc::new(move |p: &Pattern<Tone>| apply(&t, p, cx))
+}
+
+/// Applies one transform to what a track plays.
+pub(super) fn apply(t: &Transform, p: &Pattern<Tone>, cx: Context) -> Pattern<Tone> {
     match t {
         Transform::Fast(f) | Transform::Slow(f) => {
             let fast = matches!(t, Transform::Fast(_));
@@ -286,14 +763,163 @@ pub(super) fn apply(t: &Transform, p: &Pattern<Note>, seed: u32) -> Pattern<Note
             }
         }
         Transform::Rev => p.rev(),
-        Transform::Every(n, inner) => p.every(*n, |q| apply(inner, q, seed)),
-        Transform::Euclid(k, n, r) => p.euclid(*k, *n, *r),
-        Transform::Degrade(amount) => p.degrade_by(*amount, seed),
-        Transform::Ply(n) => p.ply(*n),
+        Transform::Every(n, inner) | Transform::LastOf(n, inner) => {
+            let f = func(inner, cx);
+            let p = p.clone();
+            let last = matches!(t, Transform::LastOf(..));
+            n.each(move |n| {
+                if last {
+                    p.last_of(n.to_integer(), &f)
+                } else {
+                    p.first_of(n.to_integer(), &f)
+                }
+            })
+        }
+        Transform::When(switch, inner) => p.when_true(switch, &func(inner, cx)),
+        Transform::WhenMod(a, b, inner) => p.when_mod(*a, *b, &func(inner, cx)),
+        Transform::Euclid(k, n, r) | Transform::EuclidLegato(k, n, r) => {
+            let (p, n, r) = (p.clone(), *n, *r);
+            let legato = matches!(t, Transform::EuclidLegato(..));
+            k.each(move |k| {
+                if legato {
+                    p.euclid_legato(k.to_integer(), n, r)
+                } else {
+                    p.euclid(k.to_integer(), n, r)
+                }
+            })
+        }
+        Transform::Degrade(chance) | Transform::Undegrade(chance) => {
+            let undo = matches!(t, Transform::Undegrade(_));
+            per_number(chance, p, move |p, x| {
+                if undo {
+                    p.undegrade_chance(x, cx.chance)
+                } else {
+                    p.degrade_chance(x, cx.chance)
+                }
+            })
+        }
+        Transform::Ply(n) => {
+            let p = p.clone();
+            n.each(move |n| p.ply(n.to_integer()))
+        }
         Transform::NudgeMs(ms) => p.nudge_ms(*ms),
         Transform::NudgeNote(t) => p.late(*t),
-        Transform::Humanize(ms, vel) => p.humanize(*ms, *vel, seed),
+        Transform::Humanize(ms, vel) => p.humanize(*ms, *vel, cx.humanize),
         Transform::Transpose(n) => p.transpose(*n),
+        Transform::Chain(ts) => ts.iter().fold(p.clone(), |p, t| apply(t, &p, cx)),
+        Transform::Scale(scales) => p.scale(scales),
+        Transform::ScaleTranspose(steps) => arithmetic(p, steps, |tone, k| match tone.scale {
+            Some(scale) => Tone {
+                pitch: scale.key_of(scale.nearest_degree(tone.pitch) + k),
+                ..tone
+            },
+            None => tone,
+        }),
+        Transform::Add(v) => arithmetic(p, v, |tone, x| Tone {
+            pitch: tone.pitch + x,
+            ..tone
+        }),
+        Transform::Sub(v) => arithmetic(p, v, |tone, x| Tone {
+            pitch: tone.pitch - x,
+            ..tone
+        }),
+        Transform::Velocity(v) => arithmetic(p, v, |tone, x| Tone {
+            velocity: x,
+            ..tone
+        }),
+        Transform::Gain(v) => arithmetic(p, v, |tone, x| Tone { gain: x, ..tone }),
+        Transform::Off(time, inner) => {
+            let f = func(inner, cx);
+            let p = p.clone();
+            time.each(move |t| p.off(t, &f))
+        }
+        Transform::Superimpose(ts) | Transform::Layer(ts) => {
+            let fs: Vec<Func<Tone>> = ts.iter().map(|t| func(t, cx)).collect();
+            if matches!(t, Transform::Layer(_)) {
+                p.layer(&fs)
+            } else {
+                p.superimpose(&fs)
+            }
+        }
+        Transform::Iter(n, back) => {
+            let (p, back) = (p.clone(), *back);
+            n.each(move |n| p.iter_by(n.to_integer(), back))
+        }
+        Transform::Palindrome => {
+            p.last_of(2, &(Arc::new(|p: &Pattern<Tone>| p.rev()) as Func<Tone>))
+        }
+        Transform::Chunk(n, inner, back) => p.chunk(*n, &func(inner, cx), *back),
+        Transform::SometimesBy(chance, inner) | Transform::SomeCyclesBy(chance, inner) => {
+            let f = func(inner, cx);
+            let cycles = matches!(t, Transform::SomeCyclesBy(..));
+            per_number(chance, p, move |p, x| {
+                if cycles {
+                    p.some_cycles_by(x, &f, cx.chance)
+                } else {
+                    p.sometimes_by(x, &f, cx.chance)
+                }
+            })
+        }
+        Transform::Echo(count, time, feedback) => p.echo(*count, *time, *feedback),
+        Transform::Struct(hits) => p.structure(hits),
+        Transform::Mask(hits) => p.mask(hits),
+        Transform::Segment(n) => p.segment(*n),
+        Transform::Linger(t) => {
+            let p = p.clone();
+            t.each(move |t| p.linger(t))
+        }
+        Transform::Inside(n, inner) => p.inside(*n, &func(inner, cx)),
+        Transform::Brak => p.brak(),
+        Transform::Early(by) | Transform::Late(by) => {
+            let (p, early) = (p.clone(), matches!(t, Transform::Early(_)));
+            by.each(move |t| if early { p.early(t) } else { p.late(t) })
+        }
+        Transform::SwingBy(amount, n) => {
+            let half = *amount / Time::from_integer(2);
+            let shift = Span::Pattern(Pattern::fastcat(vec![
+                Pattern::pure(Time::ZERO),
+                Pattern::pure(half),
+            ]));
+            let f: Func<Tone> = Arc::new(move |p: &Pattern<Tone>| {
+                let p = p.clone();
+                shift.each(move |t| p.late(t))
+            });
+            p.inside(Time::from_integer(*n), &f)
+        }
+        Transform::Arp(indices) => p.arp_indices(indices),
+        Transform::Seed(_) => p.clone(),
+    }
+}
+
+/// `f` of the pattern with each number `n` holds: one number, or read per cycle.
+fn per_number(
+    n: &Num,
+    p: &Pattern<Tone>,
+    f: impl Fn(&Pattern<Tone>, f64) -> Pattern<Tone> + Send + Sync + 'static,
+) -> Pattern<Tone> {
+    match n {
+        Num::Const(x) => f(p, *x),
+        Num::Pattern(xs) | Num::Signal(xs) => {
+            let p = p.clone();
+            xs.inner_bind(move |x| f(&p, *x))
+        }
+    }
+}
+
+/// Each note combined with the number `v` holds where the note starts; the notes keep their
+/// own rhythm (Strudel's arithmetic and its controls such as `velocity`).
+fn arithmetic(
+    p: &Pattern<Tone>,
+    v: &Num,
+    f: impl Fn(Tone, f64) -> Tone + Send + Sync + 'static,
+) -> Pattern<Tone> {
+    match v {
+        Num::Const(x) => {
+            let x = *x;
+            p.update_haps(move |h| h.value = f(h.value, x))
+        }
+        Num::Pattern(xs) => p.app_left_discrete(xs, move |t, x| f(*t, *x)),
+        Num::Signal(xs) => p.app_left(xs, move |t, x| f(*t, *x)),
     }
 }
 

@@ -164,3 +164,16 @@ pub(super) fn velocity_of(v: &Value) -> Option<u8> {
     }
     (f > 0.0 && f <= 1.0).then(|| ((f * 127.0).round() as u8).max(1))
 }
+
+/// [`velocity_of`] as a fraction of 127, keeping a written fraction (`0.8`) exact.
+pub(super) fn velocity_fraction(v: &Value) -> Option<f64> {
+    let midi = velocity_of(v)?;
+    let f = v.as_f64()?;
+    Some(
+        if f <= 1.0 && !v.as_time().is_some_and(|t| t.is_integer()) {
+            f
+        } else {
+            f64::from(midi) / 127.0
+        },
+    )
+}
