@@ -324,6 +324,21 @@ impl<T: Payload> Pattern<T> {
         self.filter_haps(move |h| keep(&h.value))
     }
 
+    /// Replaces each event by the events `f` makes of it (none, itself changed, several).
+    pub fn flat_map_haps<U: Payload>(
+        &self,
+        f: impl Fn(&Hap<T>, &mut Vec<Hap<U>>) + Send + Sync + 'static,
+    ) -> Pattern<U> {
+        let pat = self.clone();
+        Pattern::new(move |span, out| {
+            let mut haps = Vec::new();
+            pat.query_into(span, &mut haps);
+            for h in &haps {
+                f(h, out);
+            }
+        })
+    }
+
     /// Keeps only fragments that start their event, so each note sounds once.
     pub fn onsets_only(&self) -> Self {
         self.filter_haps(|h| h.has_onset())

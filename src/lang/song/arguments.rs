@@ -86,6 +86,7 @@ fn time_text(text: &str) -> Option<Time> {
 /// The signal names the toolbox knows: Strudel's continuous ones and the random choosers.
 pub(super) const SIGNAL_WORDS: &[&str] = &[
     "sine", "cosine", "saw", "isaw", "tri", "square", "rand", "perlin", "irand", "choose",
+    "wchoose",
 ];
 
 impl Compiler {
@@ -296,6 +297,53 @@ impl Compiler {
                 signal::rand().fmap(move |r| {
                     let k = ((r * xs.len() as f64).floor() as usize).min(xs.len() - 1);
                     xs[k]
+                })
+            }
+            "wchoose" => {
+                let mut pairs = Vec::new();
+                while let Some(t) = toks
+                    .get(i + 1)
+                    .filter(|t| !t.quoted && t.text.contains(':'))
+                {
+                    let pair = t
+                        .text
+                        .split_once(':')
+                        .and_then(|(v, w)| Some((v.parse::<f64>().ok()?, w.parse::<f64>().ok()?)));
+                    match pair {
+                        Some((v, w)) if v.is_finite() && w.is_finite() && w >= 0.0 => {
+                            pairs.push((v, w))
+                        }
+                        _ => {
+                            return Err(err(
+                                &t.span,
+                                format!("expected VALUE:WEIGHT, got `{}`", t.text),
+                                "not a weighted value",
+                                "for example `wchoose 0.3:1 0.6:2 1:4`",
+                            ));
+                        }
+                    }
+                    i += 1;
+                }
+                let total: f64 = pairs.iter().map(|p| p.1).sum();
+                if pairs.is_empty() || total <= 0.0 {
+                    return Err(err(
+                        &name_tok.span,
+                        "`wchoose` needs values with weights above 0",
+                        "nothing to choose",
+                        "for example `wchoose 0.3:1 0.6:2 1:4`",
+                    ));
+                }
+                // The first value whose running weight passes the roll, as Strudel picks.
+                signal::rand().fmap(move |r| {
+                    let goal = r * total;
+                    let mut sum = 0.0;
+                    for (v, w) in &pairs {
+                        sum += w;
+                        if sum > goal {
+                            return *v;
+                        }
+                    }
+                    pairs[pairs.len() - 1].0
                 })
             }
             other => signal::named(other).ok_or_else(|| {

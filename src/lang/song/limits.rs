@@ -165,6 +165,7 @@ fn cost(t: &Transform) -> Cost {
         | Transform::Sub(_)
         | Transform::Velocity(_)
         | Transform::Gain(_)
+        | Transform::Legato(_)
         | Transform::Seed(_) => Cost::NONE,
     }
 }

@@ -230,6 +230,18 @@ impl Compiler {
                 let used = self.track_option(&stmt.tokens[0], stmt.args().first())?;
                 self.no_more(stmt, used - 1)
             }
+            "play"
+                if stmt
+                    .args()
+                    .first()
+                    .is_some_and(|t| !t.quoted && t.text.eq_ignore_ascii_case("choose-cycles")) =>
+            {
+                let play = self.choose_cycles(stmt)?;
+                if let Some(d) = self.tracks.last_mut() {
+                    d.plays.push(play);
+                }
+                Ok(())
+            }
             "play" => {
                 let tok = arg(stmt, 0, "a pattern in quotes", "play \"bd sn\"")?;
                 let play = self.mini(tok)?;
@@ -277,6 +289,9 @@ impl Compiler {
                 }
                 self.no_more(stmt, 1)
             }
+            // A pattern of lengths (`legato "<1 0.5>"`) sets each note's own, as Strudel's
+            // `legato` does; one number is the track's gate.
+            "legato" if stmt.args().first().is_some_and(|t| t.quoted) => self.transform_line(stmt),
             "gate" | "legato" => {
                 let tok = arg(
                     stmt,
@@ -330,6 +345,50 @@ impl Compiler {
             "input" => self.input_line(stmt),
             _ => self.transform_line(stmt),
         }
+    }
+
+    /// `play choose-cycles "a b" "c d" …`: one of the patterns each cycle, picked by
+    /// Strudel's dice at the cycle's start (its `chooseCycles`).
+    fn choose_cycles(&self, stmt: &Statement) -> Result<Play, Diagnostic> {
+        let example = "play choose-cycles \"c3 e3 g3\" \"a2 c3 e3\"";
+        let choices = &stmt.args()[1..];
+        if choices.is_empty() {
+            arg(stmt, 1, "the patterns to choose from, in quotes", example)?;
+        }
+        let mut plays = Vec::new();
+        for tok in choices {
+            if !tok.quoted {
+                return Err(err(
+                    &tok.span,
+                    format!("expected a pattern in quotes, got `{}`", tok.text),
+                    "not a pattern",
+                    format!("for example `{example}`"),
+                ));
+            }
+            plays.push(self.mini(tok)?);
+        }
+        let offset = plays[0].offset;
+        let atoms = plays
+            .iter()
+            .flat_map(|p| {
+                p.atoms.iter().map(move |a| mini::ast::Atom {
+                    span: a.span.start + p.offset - offset..a.span.end + p.offset - offset,
+                    ..a.clone()
+                })
+            })
+            .collect();
+        let density = plays.iter().map(|p| p.compiled.density).fold(0.0, f64::max);
+        let pattern =
+            Pattern::choose_cycle(plays.into_iter().map(|p| p.compiled.pattern).collect(), 0);
+        Ok(Play {
+            compiled: mini::compile::Compiled {
+                pattern,
+                steps: None,
+                density,
+            },
+            atoms,
+            offset,
+        })
     }
 
     /// Parses a pattern string in quotes, its spans placed in the file.

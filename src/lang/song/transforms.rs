@@ -76,6 +76,8 @@ pub(super) enum Transform {
     Gain(Num),
     /// Strudel's `arp "0 1 2 1"`: the notes of each chord picked by index, in its rhythm.
     Arp(Pattern<f64>),
+    /// `legato "<1 0.5>"`: each note lasts this share of its step (Strudel's `legato`).
+    Legato(Num),
     /// `seed N`: where the song's random numbers are read (Strudel's `.seed(n)`).
     Seed(f64),
 }
@@ -505,6 +507,10 @@ impl Compiler {
                 let (v, _) = self.num_arg(stmt, at + 1, "arp \"0 1 2 1\"")?;
                 Ok((Transform::Arp(v.pattern()), at + 1))
             }
+            "legato" => {
+                let (v, last) = self.num_arg(stmt, at + 1, "legato \"<1 0.5>\"")?;
+                Ok((Transform::Legato(v), last))
+            }
             "seed" => {
                 let n = int(need(0, "a number", "seed 3")?, 0, 1_000_000, "a seed")?;
                 Ok((Transform::Seed(n as f64), at + 1))
@@ -887,8 +893,39 @@ pub(super) fn apply(t: &Transform, p: &Pattern<Tone>, cx: Context) -> Pattern<To
             p.inside(Time::from_integer(*n), &f)
         }
         Transform::Arp(indices) => p.arp_indices(indices),
+        Transform::Legato(lengths) => {
+            let tones = p.fmap(|t| (*t, 1.0));
+            let with = match lengths {
+                Num::Const(x) => {
+                    let x = *x;
+                    tones.fmap(move |(t, _)| (*t, x))
+                }
+                Num::Pattern(xs) => tones.app_left_discrete(xs, |(t, _), x| (*t, *x)),
+                Num::Signal(xs) => tones.app_left(xs, |(t, _), x| (*t, *x)),
+            };
+            with.flat_map_haps(|h, out| {
+                let Some(whole) = h.whole else {
+                    out.push(h.with_value(h.value.0));
+                    return;
+                };
+                let Some(share) = exact(h.value.1).filter(|s| *s > Time::ZERO) else {
+                    return;
+                };
+                let end = whole.begin + whole.duration() * share;
+                let whole = crate::pattern::Span::new(whole.begin, end);
+                if let Some(part) = h.part.intersection(&whole).filter(|p| p.begin < p.end) {
+                    out.push(crate::pattern::Hap::new(Some(whole), part, h.value.0));
+                }
+            })
+        }
         Transform::Seed(_) => p.clone(),
     }
+}
+
+/// A share as an exact time, to a thousandth.
+fn exact(x: f64) -> Option<Time> {
+    x.is_finite()
+        .then(|| Time::new((x * 1000.0).round() as i64, 1000))
 }
 
 /// `f` of the pattern with each number `n` holds: one number, or read per cycle.
