@@ -13,22 +13,9 @@ use flam::pattern::Span;
 use flam::theory::time::Time;
 use serde_json::Value as Json;
 
-/// A note as both sides play it: onset, end, key, MIDI velocity.
+/// A note as both sides play it: onset, note-off, key, MIDI velocity. The note-off is the
+/// end of its whole, shortened or lengthened by Strudel's `clip` (flam's `legato`).
 type Played = (Time, Time, u8, u8);
-
-/// Strudel's cases that flam does not play yet, each with the reason; the test fails when
-/// one of them starts to pass (so the list cannot go stale) or another one fails.
-const NOT_YET: &[(&str, &str)] = &[
-    (
-        "choose-003",
-        "chooseCycles of whole sequences has no flam form yet",
-    ),
-    ("choose-004", "wchoose has no flam form yet"),
-    (
-        "legato-001",
-        "a per-note legato (Strudel's clip) has no flam form yet",
-    ),
-];
 
 /// Cases Strudel 1.2.6 rejects that flam plays on purpose, with the case whose notes they
 /// must play instead: Strudel lost Tidal's `whenmod`, which its `when("<0 0 1 1>", f)`
@@ -75,7 +62,10 @@ fn strudel_notes(case: &Json) -> Vec<Played> {
             continue;
         }
         let whole = e["whole"].as_array().expect("whole");
-        out.push((fraction(&whole[0]), fraction(&whole[1]), key, midi));
+        let (begin, end) = (fraction(&whole[0]), fraction(&whole[1]));
+        let clip = v.get("clip").and_then(Json::as_f64).unwrap_or(1.0);
+        let clip = Time::new((clip * 1000.0).round() as i64, 1000);
+        out.push((begin, begin + (end - begin) * clip, key, midi));
     }
     out.sort();
     out
@@ -142,10 +132,14 @@ fn every_toolbox_case_plays_the_notes_strudel_plays() {
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| l.split_once('\t').expect("ID<TAB>flam"))
         .collect();
+    // Every public case is here, and every translation belongs to one.
+    assert_eq!(expected.len(), 168, "the public toolbox cases");
+    for id in translations.keys() {
+        assert!(expected.contains_key(*id), "{id} translates no case");
+    }
     let mut failures = Vec::new();
     let mut passed = 0;
     for (id, case) in &expected {
-        let pending = NOT_YET.iter().any(|(p, _)| p == id);
         let outcome = match translations.get(id.as_str()) {
             None => Err("no translation".to_string()),
             Some(flam) => {
@@ -169,11 +163,9 @@ fn every_toolbox_case_plays_the_notes_strudel_plays() {
                 }
             }
         };
-        match (outcome, pending) {
-            (Ok(()), false) => passed += 1,
-            (Err(_), true) => {}
-            (Ok(()), true) => failures.push(format!("{id}: passes now; take it off NOT_YET")),
-            (Err(e), false) => failures.push(format!("{id}: {e}")),
+        match outcome {
+            Ok(()) => passed += 1,
+            Err(e) => failures.push(format!("{id}: {e}")),
         }
     }
     assert!(
