@@ -304,7 +304,7 @@ impl Compiler {
                     )
                 })
             }
-            "cc" | "volume" | "pan" | "bend" | "pressure" => self.lane_line(stmt),
+            "cc" | "volume" | "pan" | "bend" | "pressure" | "nrpn" => self.lane_line(stmt),
             "bend-range" => {
                 let tok = arg(stmt, 0, "semitones", "bend-range 12")?;
                 let semitones = int(tok, 1, 48, "a bend range in semitones")? as u8;
