@@ -18,8 +18,13 @@
 //!     played at once instead, and counted apart with how late it came; skipped steps are
 //!     counted too. Target: the next step, plus < 2 ms where the step is far enough away.
 //!
-//! Run with `cargo bench --bench engine`. Parts (a) and (c) need `jackd` (they start their
-//! own server).
+//! (e) A dense song: eight tracks, each with a controller signal sent 32 times a bar
+//!     (`cc cutoff sine segment 32` and its kin) beside its notes, at the tempo of (a) and
+//!     (b): the JACK frame error of every note and value, and the sender's error, beside
+//!     the plain song's. Target: frame error 0, the sender's p99 as the plain song's.
+//!
+//! Run with `cargo bench --bench engine` (`-- dense` runs part (e) alone). Parts (a), (c) and
+//! (e) need `jackd` (they start their own server).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,8 +60,30 @@ const BARS: i64 = 20;
 /// 32nd-note hats and a bass line at 600 BPM: 0.4 s bars, about 70 messages a bar.
 const SONG: &str = "tempo 600\ntrack hats drums\n  play \"hh*32\"\n  vel \"100 60 80 60\"\ntrack bass channel 2 program 33\n  play \"c2 [e2 g2] c2 ~\"\n";
 
-fn song() -> Song {
-    compile(SONG).expect("the benchmark song compiles")
+/// The dense song of (e): eight tracks at the same tempo, each a signal on its filter at 32
+/// steps a bar beside eighth notes, on its own channel.
+fn dense() -> String {
+    let mut src = String::from("tempo 600\n");
+    let signals = [
+        "sine", "cosine", "saw", "isaw", "tri", "square", "rand", "perlin",
+    ];
+    for (i, signal) in signals.iter().enumerate() {
+        src.push_str(&format!(
+            "track synth{i} channel {}\n  play \"c4*8\"\n  cc cutoff {signal} segment 32\n",
+            i + 1
+        ));
+    }
+    src
+}
+
+fn compiled(src: &str) -> Song {
+    compile(src).expect("the benchmark song compiles")
+}
+
+/// Whether a recorded message is one the song plays: a note or a lane's value (not the
+/// setup's program, nor the All Notes Off of the end).
+fn played(bytes: &[u8]) -> bool {
+    support::is_note(bytes) || (bytes[0] & 0xf0 == 0xb0 && bytes[1] < 120)
 }
 
 /// Two threads spinning until dropped, to load both cores.
@@ -105,9 +132,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 // ---------------------------------------------------------------------------------------
 // (a) JACK
 
-fn jack_run(label: &str) {
+fn jack_run(label: &str, src: &str) {
     let mut rec = Recorder::new(1);
-    let song = song();
+    let song = compiled(src);
     let opened = flam::output::open(&Target::Jack(Some("rec:in0".into())), Some(label))
         .expect("flam's JACK output opens");
     let player = Player::start(
@@ -123,7 +150,7 @@ fn jack_run(label: &str) {
     let got: Vec<(i64, [u8; 3])> = rec
         .port(0)
         .iter()
-        .filter(|r| support::is_note(r.bytes()))
+        .filter(|r| played(r.bytes()))
         .map(|r| (i64::from(r.frame), r.bytes))
         .collect();
     let want: Vec<(i64, [u8; 3])> = plan::notes(&song, Time::ZERO, Time::from_integer(BARS))
@@ -169,17 +196,17 @@ fn bench_jack() {
         println!("  skipped: could not start jackd (apt-get install jackd2)");
         return;
     };
-    jack_run("idle");
+    jack_run("idle", SONG);
     let load = Load::start();
-    jack_run("two busy threads");
+    jack_run("two busy threads", SONG);
     drop(load);
 }
 
 // ---------------------------------------------------------------------------------------
 // (b) the sender's own timing (what ALSA output gets)
 
-fn sender_run(label: &str, promote: bool) {
-    let song = song();
+fn sender_run(label: &str, promote: bool, src: &str) {
+    let song = compiled(src);
     let (producer, consumer) = RingBuffer::new(1 << 16);
     let mut planner = Planner::new(
         song,
@@ -221,6 +248,10 @@ fn sender_run(label: &str, promote: bool) {
                 && matches!(
                     r.midi,
                     Midi::Channel(Message::NoteOn { .. } | Message::NoteOff { .. })
+                        | Midi::Channel(Message::Control {
+                            controller: 0..120,
+                            ..
+                        })
                 )
         })
         .map(|r| (r.actual - r.intended) * 1e6)
@@ -239,14 +270,14 @@ fn sender_run(label: &str, promote: bool) {
 
 fn bench_sender() {
     println!("(b) sender (ALSA-style path): capture timestamp at send vs ideal deadline");
-    sender_run("idle", true);
+    sender_run("idle", true, SONG);
     {
         let _load = Load::start();
-        sender_run("two busy threads", true);
+        sender_run("two busy threads", true, SONG);
     }
     {
         let _load = Load::start();
-        sender_run("two busy threads, no RT priority", false);
+        sender_run("two busy threads, no RT priority", false, SONG);
     }
 }
 
@@ -471,6 +502,22 @@ fn bench_keys() {
     );
 }
 
+// ---------------------------------------------------------------------------------------
+// (e) A dense song: eight controller signals at 32 steps a bar
+
+fn bench_dense() {
+    let dense = dense();
+    println!("(e) dense song: 8 tracks, a cc signal on each at segment 32, beside the plain song");
+    sender_run("sender, plain song", true, SONG);
+    sender_run("sender, dense song", true, &dense);
+    let Some(_server) = Server::start() else {
+        println!("  skipped JACK: could not start jackd (apt-get install jackd2)");
+        return;
+    };
+    jack_run("JACK, plain song", SONG);
+    jack_run("JACK, dense song", &dense);
+}
+
 fn main() {
     // `cargo bench` passes --bench; under `cargo test --benches` (no flag) only check that
     // the benchmark builds, since it takes half a minute and starts a JACK server.
@@ -481,6 +528,10 @@ fn main() {
     // `cargo bench --bench engine -- clock` or `-- keys` runs that part alone.
     let clock = std::env::args().any(|a| a == "clock");
     let keys = std::env::args().any(|a| a == "keys");
+    if std::env::args().any(|a| a == "dense") {
+        bench_dense();
+        return;
+    }
     if !clock && !keys {
         bench_sender();
         bench_jack();
@@ -490,5 +541,6 @@ fn main() {
     }
     if !clock {
         bench_keys();
+        bench_dense();
     }
 }

@@ -473,3 +473,146 @@ fn a_lane_too_busy_for_a_din_cable_is_warned_about_and_an_ordinary_one_is_not() 
     let calm = compile(SONG).unwrap();
     assert!(warnings(&calm).is_empty());
 }
+
+/// A synth's NRPN 1025 (say, a filter's envelope amount) jumping to its top half way through
+/// the bar, and NRPN 300 rising on a signal, on channel 3.
+const NRPN_SONG: &str = "tempo 120
+track synth channel 3
+  play \"c4*2\"
+  nrpn 1025 \"0 16383\"
+  nrpn 300 saw range 0 8192 segment 2
+";
+
+#[test]
+fn an_nrpn_value_is_listed_once_and_sent_as_its_four_controllers_in_order() {
+    let dir = scratch("nrpn-events");
+    let file = dir.join("song.flam");
+    std::fs::write(&file, NRPN_SONG).unwrap();
+    let out = flam_ok(&[
+        "events",
+        file.to_str().unwrap(),
+        "--cycles",
+        "0..1",
+        "--json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let listed: Vec<(String, u64, u64)> = doc["controls"]
+        .as_array()
+        .expect("a controls list")
+        .iter()
+        .map(|c| {
+            (
+                c["cycle"].as_str().unwrap().to_string(),
+                c["nrpn"].as_u64().unwrap(),
+                c["value"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let listed: Vec<(&str, u64, u64)> = listed
+        .iter()
+        .map(|(c, p, v)| (c.as_str(), *p, *v))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("0/1", 300, 0),
+            ("0/1", 1025, 0),
+            ("1/2", 300, 4096),
+            ("1/2", 1025, 16383)
+        ]
+    );
+
+    let song = compile(NRPN_SONG).unwrap();
+    let sent: Vec<Vec<u8>> = plan::controls(&song, Time::ZERO, Time::ONE)
+        .iter()
+        .map(|t| {
+            let (b, n) = t.message.bytes();
+            b[..n].to_vec()
+        })
+        .collect();
+    let cc = |controller: u8, value: u8| vec![0xb2, controller, value];
+    // Parameter MSB and LSB (1025 is 8 and 1), then the value's MSB and LSB.
+    assert_eq!(
+        sent,
+        [
+            cc(99, 2),
+            cc(98, 44),
+            cc(6, 0),
+            cc(38, 0),
+            cc(99, 8),
+            cc(98, 1),
+            cc(6, 0),
+            cc(38, 0),
+            cc(99, 2),
+            cc(98, 44),
+            cc(6, 32),
+            cc(38, 0),
+            cc(99, 8),
+            cc(98, 1),
+            cc(6, 127),
+            cc(38, 127),
+        ]
+    );
+}
+
+#[test]
+fn mido_reads_the_nrpn_controllers_back_in_order_on_their_ticks() {
+    let Some(python) = tool::python_with_mido() else {
+        tool::unavailable(
+            "Python's mido",
+            "scripts/setup installs it: apt-get install python3-mido",
+        );
+        return;
+    };
+    let dir = scratch("nrpn-mido");
+    let file = dir.join("song.flam");
+    std::fs::write(
+        &file,
+        "track synth channel 3\n  play \"c4*2\"\n  nrpn 1025 \"0 16383\"\n",
+    )
+    .unwrap();
+    let mid = exported(&file, 1);
+    let out = Command::new(python)
+        .args(["-c", MIDO_LANES])
+        .arg(&mid)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "mido: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    let ppq: u64 = lines.next().unwrap().parse().unwrap();
+    let half = 2 * ppq;
+    let got: Vec<&str> = lines.collect();
+    let want: Vec<String> = [
+        (0, 99, 8),
+        (0, 98, 1),
+        (0, 6, 0),
+        (0, 38, 0),
+        (half, 99, 8),
+        (half, 98, 1),
+        (half, 6, 127),
+        (half, 38, 127),
+    ]
+    .iter()
+    .map(|(tick, controller, value)| format!("cc {tick} 3 {controller} {value}"))
+    .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn an_nrpn_out_of_fourteen_bits_is_refused_with_a_hint() {
+    let src = "track synth\n  play \"c4\"\n  nrpn 16384 0\n  nrpn 1025 \"0 20000\"\n  nrpn 1025 saw range 0 16384\n  nrpn\n";
+    assert_eq!(
+        errors(src),
+        [
+            "3: an NRPN parameter must be a whole number from 0 to 16383, got `16384` (use a whole number from 0 to 16383)",
+            "4: an NRPN value is a whole number 0–16383, got `20000` (for example `nrpn 1025 \"0 8192 16383\" or nrpn 1025 saw range 0 16383`)",
+            "5: an NRPN value is a whole number 0–16383, got `16384` (for example `range 20 100` (`range -0.5 0.5` for a bend, `range 0 16383` for an NRPN))",
+            "6: `nrpn` needs a parameter number (for example `nrpn 1025 \"0 8192 16383\"`)",
+        ]
+    );
+}

@@ -389,3 +389,102 @@ arrange intro x2, verse x8, chorus
         assert!(ended, "every note ended");
     }
 }
+
+/// A bass whose filter stays closed in the verse, opens over the chorus and whose pan the
+/// chorus keeps; the break leaves the bass out, and its lanes with it.
+const LANES_SONG: &str = "tempo 120
+track bass channel 2 program synth-bass-1
+  play \"c2*4\"
+  cc cutoff 30
+  pan 40
+track kick drums
+  play \"bd*4\"
+
+section verse 1
+  track bass
+  track kick
+section chorus 1
+  track bass
+    cc cutoff saw range 60 120 segment 4
+  track kick
+section break 1
+  track kick
+
+arrange verse, chorus, break, verse
+";
+
+#[test]
+fn the_chorus_opens_the_filter_the_verse_keeps_closed_and_the_break_sends_nothing() {
+    let dir = scratch("form-lanes");
+    let file = dir.join("song.flam");
+    std::fs::write(&file, LANES_SONG).unwrap();
+    let out = flam_ok(&[
+        "events",
+        file.to_str().unwrap(),
+        "--cycles",
+        "0..4",
+        "--json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<String> = doc["controls"]
+        .as_array()
+        .expect("a controls list")
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} cc {} = {}",
+                c["cycle"].as_str().unwrap(),
+                c["track"].as_str().unwrap(),
+                c["controller"],
+                c["value"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "0/1 bass cc 10 = 40",
+            "0/1 bass cc 74 = 30",
+            // The chorus: the pan as written above, the filter its own.
+            "1/1 bass cc 10 = 40",
+            "1/1 bass cc 74 = 60",
+            "5/4 bass cc 74 = 75",
+            "3/2 bass cc 74 = 90",
+            "7/4 bass cc 74 = 105",
+            // The break (bar 3) has no bass; the verse comes back closed.
+            "3/1 bass cc 10 = 40",
+            "3/1 bass cc 74 = 30",
+        ]
+    );
+}
+
+#[test]
+fn a_jump_to_the_chorus_brings_its_filter_with_it() {
+    let s = song(LANES_SONG);
+    let chorus = s.form.as_ref().unwrap().entry_named("chorus").unwrap();
+    let placed = s.placed(Placement {
+        at: 0,
+        from: chorus,
+        looping: true,
+        round: false,
+    });
+    let cutoffs: Vec<u16> =
+        flam::engine::changes::changes(&placed, Time::ZERO, Time::from_integer(2))
+            .iter()
+            .filter(|c| c.target == flam::lang::song::lane::Target::Control(74))
+            .map(|c| c.value)
+            .collect();
+    assert_eq!(cutoffs, [60, 75, 90, 105, 60, 75, 90, 105]);
+}
+
+#[test]
+fn a_section_cannot_move_a_track_to_another_output_or_change_its_bend_range() {
+    let src = "track bass\n  play \"c2\"\n  output synths\nsection a 1\n  track bass\n    output drums\n    bend-range 12\n";
+    assert_eq!(
+        errors(src),
+        [
+            "6: `output` holds for the whole song, so a section cannot change it (put `output` under `track bass` on line 1, where the track is first written)",
+            "7: `bend-range` holds for the whole song, so a section cannot change it (put `bend-range` under `track bass` on line 1, where the track is first written)",
+        ]
+    );
+}

@@ -93,6 +93,7 @@ pub fn to_json(song: &Song, from: i64, to: i64, events: &[Event], controls: &[Ch
                     Target::Bend => entry["bend"] = json!(true),
                     Target::Pressure => entry["pressure"] = json!(true),
                     Target::Program => entry["program"] = json!(true),
+                    Target::Nrpn(param) => entry["nrpn"] = json!(param),
                 }
                 entry
             })
@@ -149,6 +150,7 @@ pub fn controls_table(song: &Song, controls: &[Change]) -> String {
                 Target::Bend => "bend".to_string(),
                 Target::Pressure => "pressure".to_string(),
                 Target::Program => "program".to_string(),
+                Target::Nrpn(param) => format!("nrpn {param}"),
             },
             c.value
         ));

@@ -108,11 +108,14 @@ pub fn notes(song: &Song, from: Time, to: Time) -> Vec<Timed> {
 pub fn controls(song: &Song, from: Time, to: Time) -> Vec<Timed> {
     changes(song, from, to)
         .into_iter()
-        .map(|c| Timed {
-            seconds: c.seconds,
-            cycle: c.cycle,
-            track: c.track,
-            message: c.target.message(c.channel, c.value),
+        .flat_map(|c| {
+            let (messages, used) = c.target.messages(c.channel, c.value);
+            messages.into_iter().take(used).map(move |message| Timed {
+                seconds: c.seconds,
+                cycle: c.cycle,
+                track: c.track,
+                message,
+            })
         })
         .collect()
 }

@@ -46,6 +46,7 @@ pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
     if let Some(form) = &form {
         for (i, track) in tracks.iter_mut().enumerate() {
             track.pattern = form.pattern(i);
+            track.lanes = form.lanes(i);
         }
     }
     Ok(Song {

@@ -69,6 +69,10 @@ fn over(mut base: TrackDraft, version: TrackDraft) -> TrackDraft {
     if !version.transforms.is_empty() {
         base.transforms = version.transforms;
     }
+    for lane in version.lanes {
+        base.lanes.retain(|l| l.target != lane.target);
+        base.lanes.push(lane);
+    }
     base.gate = version.gate.or(base.gate);
     base.swing = version.swing.or(base.swing);
     base.arp = version.arp.or(base.arp);
@@ -270,6 +274,7 @@ impl Compiler {
                 pattern = pattern.swing(amount, step);
             }
             self.finished.variants.insert(index, pattern);
+            self.finished.variant_lanes.insert(index, merged.lanes);
         }
         tracks
     }

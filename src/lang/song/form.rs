@@ -2,7 +2,9 @@
 //! song with sections plays each track's section pattern while that section plays, each
 //! section from its own first bar, as a drum machine's song mode or a DAW's arrangement does.
 
+use super::lane::{Lane, Target};
 use crate::pattern::arrangement::{Piece, arrange};
+use crate::pattern::pattern::Payload;
 use crate::pattern::{Note, Pattern};
 
 /// One section: its name, length, and what each of the song's tracks plays in it.
@@ -17,6 +19,9 @@ pub struct Section {
     /// Per track of the song (in the song's track order): what it plays here; `None` when
     /// the section leaves it out.
     pub patterns: Vec<Option<Pattern<Note>>>,
+    /// Per track of the song: its lanes here (its own from above, with the section's lines
+    /// in place of those for the same target); empty when the section leaves it out.
+    pub lanes: Vec<Vec<Lane>>,
 }
 
 /// Where the song's arrangement is placed in play time: which entry plays from which bar,
@@ -197,19 +202,46 @@ impl Form {
 
     /// Track `track`'s pattern as placed: its part in each section, one after another.
     pub fn pattern(&self, track: usize) -> Pattern<Note> {
+        self.placed(|s| s.patterns.get(track).cloned().flatten())
+    }
+
+    /// Track `track`'s lanes as placed: one for each target any section moves, playing that
+    /// section's values while it plays and nothing in the sections without it, so a chorus
+    /// can open a filter the verse keeps closed.
+    pub fn lanes(&self, track: usize) -> Vec<Lane> {
+        let mut targets: Vec<Target> = self
+            .sections
+            .iter()
+            .filter_map(|s| s.lanes.get(track))
+            .flatten()
+            .map(|l| l.target)
+            .collect();
+        targets.sort();
+        targets.dedup();
+        targets
+            .into_iter()
+            .map(|target| Lane {
+                target,
+                pattern: self.placed(|s| {
+                    let lanes = s.lanes.get(track)?;
+                    let lane = lanes.iter().find(|l| l.target == target)?;
+                    Some(lane.pattern.clone())
+                }),
+            })
+            .collect()
+    }
+
+    /// What `part` gives for each section, one section after another as placed; silence
+    /// where it gives nothing.
+    fn placed<T: Payload>(&self, part: impl Fn(&Section) -> Option<Pattern<T>>) -> Pattern<T> {
         let (pass, cycles) = self.pass(self.placement);
-        let pieces: Vec<Piece<Note>> = pass
+        let pieces: Vec<Piece<T>> = pass
             .iter()
             .map(|&entry| {
                 let s = &self.sections[self.order[entry]];
                 Piece {
                     bars: s.bars,
-                    pattern: s
-                        .patterns
-                        .get(track)
-                        .cloned()
-                        .flatten()
-                        .unwrap_or_else(Pattern::silence),
+                    pattern: part(s).unwrap_or_else(Pattern::silence),
                 }
             })
             .collect();
@@ -236,12 +268,14 @@ mod tests {
                     bars: 1,
                     line: 1,
                     patterns: vec![Some(hit(36)), None],
+                    lanes: vec![Vec::new(), Vec::new()],
                 },
                 Section {
                     name: "verse".into(),
                     bars: 2,
                     line: 5,
                     patterns: vec![Some(hit(36)), Some(hit(40))],
+                    lanes: vec![Vec::new(), Vec::new()],
                 },
             ],
             order: vec![0, 1, 1],

@@ -72,6 +72,7 @@ pub const TRACK_KEYWORDS: &[&str] = &[
     "bend",
     "bend-range",
     "pressure",
+    "nrpn",
     "first-of",
     "last-of",
     "when",

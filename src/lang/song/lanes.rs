@@ -1,6 +1,6 @@
 //! Lane lines inside a track: `cc NUMBER|NAME`, `volume` and `pan` (CC 7 and CC 10, the two
-//! every mixer has), `bend` and `pressure`, each with a value, a `"pattern"` or a signal
-//! (`sine range 20 100 segment 8`).
+//! every mixer has), `bend`, `pressure` and `nrpn PARAM`, each with a value, a `"pattern"` or
+//! a signal (`sine range 20 100 segment 8`).
 
 use super::compile::Compiler;
 use super::keywords::CONTROLLER_NAMES;
@@ -17,17 +17,21 @@ use crate::theory::time::Time;
 /// and its kin), which flam sends itself.
 const HIGHEST_CONTROLLER: i64 = 119;
 
-/// Whether `v`, as written, is a value `target` takes: a whole number 0–127, or −1 to 1 for
-/// the pitch wheel.
+/// The highest NRPN parameter and value: 14 bits, two 7-bit halves.
+const HIGHEST_14_BIT: i64 = 16383;
+
+/// Whether `v`, as written, is a value `target` takes: a whole number 0–127 (0–16383 for an
+/// NRPN), or −1 to 1 for the pitch wheel.
 fn written_ok(target: Target, v: f64) -> bool {
     match target {
         Target::Bend => (-1.0..=1.0).contains(&v),
+        Target::Nrpn(_) => v.fract() == 0.0 && (0.0..=HIGHEST_14_BIT as f64).contains(&v),
         _ => v.fract() == 0.0 && (0.0..=127.0).contains(&v),
     }
 }
 
-/// A value as written turned into what goes on the wire: 0–127, or the 14-bit wheel
-/// position (−1 is 0, 0 the middle 8192, 1 is 16383).
+/// A value as written turned into what goes on the wire: 0–127, 0–16383 for an NRPN, or the
+/// 14-bit wheel position (−1 is 0, 0 the middle 8192, 1 is 16383).
 fn wire(target: Target, v: f64) -> u16 {
     match target {
         // The middle is exact: 8192 below it to the bottom, 8191 above it to the top.
@@ -36,6 +40,7 @@ fn wire(target: Target, v: f64) -> u16 {
             let reach = if v < 0.0 { 8192.0 } else { 8191.0 };
             (8192.0 + v * reach).round() as u16
         }
+        Target::Nrpn(_) => v.round().clamp(0.0, HIGHEST_14_BIT as f64) as u16,
         _ => v.round().clamp(0.0, 127.0) as u16,
     }
 }
@@ -47,11 +52,12 @@ fn what(target: Target) -> &'static str {
         Target::Pressure => "a pressure is a whole number 0–127",
         Target::Program => "a program is a number 1–128 or a General MIDI name",
         Target::Control(_) => "a controller value is a whole number 0–127",
+        Target::Nrpn(_) => "an NRPN value is a whole number 0–16383",
     }
 }
 
 impl Compiler {
-    /// `cc`, `volume`, `pan`, `bend` or `pressure`: a lane for the track being read.
+    /// `cc`, `volume`, `pan`, `bend`, `pressure` or `nrpn`: a lane for the track being read.
     pub(super) fn lane_line(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
         let kw = stmt.keyword();
         let (target, value_at) = match kw.as_str() {
@@ -59,6 +65,11 @@ impl Compiler {
             "pan" => (Target::Control(10), 0),
             "bend" => (Target::Bend, 0),
             "pressure" => (Target::Pressure, 0),
+            "nrpn" => {
+                let tok = arg(stmt, 0, "a parameter number", "nrpn 1025 \"0 8192 16383\"")?;
+                let param = int(tok, 0, HIGHEST_14_BIT, "an NRPN parameter")?;
+                (Target::Nrpn(param as u16), 1)
+            }
             _ => {
                 let tok = arg(stmt, 0, "a controller", "cc cutoff \"<20 60 100>\"")?;
                 (Target::Control(controller(tok)?), 1)
@@ -69,6 +80,7 @@ impl Compiler {
             "pan" => "pan 32 (0 is left, 64 the middle, 127 right)",
             "bend" => "bend \"0 0.5 1 0\" or bend sine range -0.5 0.5",
             "pressure" => "pressure \"0 40 80 127\"",
+            "nrpn" => "nrpn 1025 \"0 8192 16383\" or nrpn 1025 saw range 0 16383",
             _ => "cc cutoff \"<20 60 100>\"",
         };
         let tok = arg(stmt, value_at, "a value or a pattern of them", example)?;
@@ -123,7 +135,7 @@ impl Compiler {
 }
 
 /// A signal as a lane: its settings from token `at` on (`range LO HI`, default the whole of
-/// what `target` takes; `segment N` steps a cycle, default 16; `slow N` / `fast N`), sampled
+/// what `target` takes, 0–16383 for an NRPN; `segment N` steps a cycle, default 16; `slow N` / `fast N`), sampled
 /// at each step's start.
 fn signal_lane(
     stmt: &Statement,
@@ -134,6 +146,7 @@ fn signal_lane(
     let args = stmt.args();
     let (mut lo, mut hi) = match target {
         Target::Bend => (-1.0, 1.0),
+        Target::Nrpn(_) => (0.0, HIGHEST_14_BIT as f64),
         _ => (0.0, 127.0),
     };
     let mut steps = 16;
@@ -157,7 +170,7 @@ fn signal_lane(
                     &tok.span,
                     format!("{}, got `{}`", what(target), tok.text),
                     "not a value",
-                    "for example `range 20 100` (or `range -0.5 0.5` for a bend)",
+                    "for example `range 20 100` (`range -0.5 0.5` for a bend, `range 0 16383` for an NRPN)",
                 )),
             }
         };

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use super::compile::Compiler;
 use super::form::{Form, Placement, Section};
+use super::lane::Lane;
 use super::syntax::Statement;
 use super::track::Track;
 use super::tracks::TrackDraft;
@@ -37,6 +38,9 @@ pub(super) struct Finished {
     pub(super) bases: Vec<Option<usize>>,
     pub(super) of_draft: HashMap<usize, usize>,
     pub(super) variants: HashMap<usize, Pattern<Note>>,
+    /// Each section version's lanes (by draft): the track's own with the version's lines
+    /// in place of those for the same target.
+    pub(super) variant_lanes: HashMap<usize, Vec<Lane>>,
 }
 
 /// One entry of the `arrange` line as written.
@@ -207,6 +211,7 @@ impl Compiler {
             bases,
             of_draft,
             variants,
+            variant_lanes,
         } = &self.finished;
         if self.sections.is_empty() {
             if let Some((line, entries)) = &self.arrangement
@@ -226,15 +231,23 @@ impl Compiler {
             .iter()
             .map(|s| {
                 let mut patterns: Vec<Option<Pattern<Note>>> = vec![None; tracks.len()];
+                let mut lanes: Vec<Vec<Lane>> = vec![Vec::new(); tracks.len()];
                 for &member in &s.members {
                     let base = bases.get(member).copied().flatten();
                     let track = of_draft.get(&base.unwrap_or(member)).copied();
-                    let pattern = match base {
-                        Some(_) => variants.get(&member).cloned(),
-                        None => track.map(|t| tracks[t].pattern.clone()),
+                    let (pattern, own) = match base {
+                        Some(_) => (
+                            variants.get(&member).cloned(),
+                            variant_lanes.get(&member).cloned(),
+                        ),
+                        None => (
+                            track.map(|t| tracks[t].pattern.clone()),
+                            track.map(|t| tracks[t].lanes.clone()),
+                        ),
                     };
                     if let (Some(t), Some(p)) = (track, pattern) {
                         patterns[t] = Some(p);
+                        lanes[t] = own.unwrap_or_default();
                     }
                 }
                 Section {
@@ -242,6 +255,7 @@ impl Compiler {
                     bars: s.bars,
                     line: s.line,
                     patterns,
+                    lanes,
                 }
             })
             .collect();

@@ -47,6 +47,7 @@ impl Song {
             form.placement = placement;
             for (i, track) in song.tracks.iter_mut().enumerate() {
                 track.pattern = form.pattern(i);
+                track.lanes = form.lanes(i);
             }
         }
         song

@@ -317,6 +317,9 @@ impl Compiler {
                 Ok(())
             }
             "tempo" | "bpm" | "meter" | "time" | "title" => self.song_only(stmt),
+            "output" | "bend-range" if self.tracks.last().is_some_and(|d| d.base.is_some()) => {
+                Err(self.setup_in_section(stmt))
+            }
             "output" => {
                 let tok = arg(stmt, 0, "an output's name", "output drums")?;
                 if let Some(d) = self.tracks.last_mut() {
@@ -328,7 +331,7 @@ impl Compiler {
                     )
                 })
             }
-            "cc" | "volume" | "pan" | "bend" | "pressure" => self.lane_line(stmt),
+            "cc" | "volume" | "pan" | "bend" | "pressure" | "nrpn" => self.lane_line(stmt),
             "bend-range" => {
                 let tok = arg(stmt, 0, "semitones", "bend-range 12")?;
                 let semitones = int(tok, 1, 48, "a bend range in semitones")? as u8;
@@ -389,6 +392,29 @@ impl Compiler {
             atoms,
             offset,
         })
+    }
+
+    /// An `output` or `bend-range` line under a track a section plays: both hold for the
+    /// whole song (the port is opened, the wheel's reach set, before the first note).
+    fn setup_in_section(&self, stmt: &Statement) -> Diagnostic {
+        let kw = stmt.keyword();
+        let (name, line) = match self.tracks.last() {
+            Some(d) => (
+                d.name.as_str(),
+                d.base
+                    .and_then(|b| self.tracks.get(b))
+                    .map_or(0, |b| b.line),
+            ),
+            None => ("", 0),
+        };
+        err(
+            &stmt.tokens[0].span,
+            format!("`{kw}` holds for the whole song, so a section cannot change it"),
+            "set for the whole song",
+            format!(
+                "put `{kw}` under `track {name}` on line {line}, where the track is first written"
+            ),
+        )
     }
 
     /// Parses a pattern string in quotes, its spans placed in the file.

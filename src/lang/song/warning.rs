@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use super::Song;
-use super::lane::Target;
 use crate::pattern::{Hap, Note, Span};
 use crate::theory::time::Time;
 
@@ -67,11 +66,7 @@ fn crowded_wire(song: &Song) -> Option<Warning> {
             for lane in &track.lanes {
                 values.clear();
                 lane.pattern.query_into(span, &mut values);
-                let size = match lane.target {
-                    Target::Pressure | Target::Program => 2,
-                    _ => 3,
-                };
-                own += size * values.iter().filter(|h| h.has_onset()).count();
+                own += lane.target.bytes() * values.iter().filter(|h| h.has_onset()).count();
             }
             bytes += own;
             if own > busiest.0 {

@@ -28,6 +28,8 @@ pub(crate) struct Channel {
     // filter as it is.
     brightness: u8,
     harmonic: u8,
+    // flam: channel pressure (aftertouch), 0-127.
+    pressure: u8,
 
     rpn: i16,
     pitch_bend_range: i16,
@@ -54,6 +56,7 @@ impl Channel {
             chorus_send: 0,
             brightness: 64,
             harmonic: 64,
+            pressure: 0,
             rpn: 0,
             pitch_bend_range: 0,
             coarse_tune: 0,
@@ -81,6 +84,7 @@ impl Channel {
         self.chorus_send = 0;
         self.brightness = 64;
         self.harmonic = 64;
+        self.pressure = 0;
 
         self.rpn = -1;
         self.pitch_bend_range = 2 << 7;
@@ -93,6 +97,7 @@ impl Channel {
     pub(crate) fn reset_all_controllers(&mut self) {
         self.brightness = 64;
         self.harmonic = 64;
+        self.pressure = 0;
         self.modulation = 0;
         self.expression = 127 << 7;
         self.hold_pedal = false;
@@ -250,6 +255,17 @@ impl Channel {
     /// flam: CC 71 (harmonic content, the filter's resonance).
     pub(crate) fn set_harmonic(&mut self, value: i32) {
         self.harmonic = value.clamp(0, 127) as u8;
+    }
+
+    /// flam: channel pressure (aftertouch).
+    pub(crate) fn set_pressure(&mut self, value: i32) {
+        self.pressure = value.clamp(0, 127) as u8;
+    }
+
+    /// flam: how deep channel pressure makes the vibrato, in cents: up to 50 at full pressure,
+    /// FluidSynth's default modulator (channel pressure to vibrato LFO pitch depth).
+    pub(crate) fn get_pressure_vibrato(&self) -> f32 {
+        (50_f32 / 127_f32) * self.pressure as f32
     }
 
     /// flam: how far CC 74 moves the filter's cutoff, in cents: 75 a step, so 0 is four

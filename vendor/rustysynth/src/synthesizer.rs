@@ -169,6 +169,7 @@ impl Synthesizer {
                 _ => (),
             },
             0xC0 => channel_info.set_patch(data1), // Program Change
+            0xD0 => channel_info.set_pressure(data1), // flam: Channel Pressure
             0xE0 => channel_info.set_pitch_bend(data1, data2), // Pitch Bend
             _ => (),
         }

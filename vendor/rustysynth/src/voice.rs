@@ -247,8 +247,11 @@ impl Voice {
         self.vib_lfo.process();
         self.mod_lfo.process();
 
-        let vib_pitch_change = (0.01_f32 * channel_info.get_modulation() + self.vib_lfo_to_pitch)
-            * self.vib_lfo.get_value();
+        // flam: channel pressure deepens the vibrato as the mod wheel does.
+        let wheel_and_pressure =
+            channel_info.get_modulation() + channel_info.get_pressure_vibrato();
+        let vib_pitch_change =
+            (0.01_f32 * wheel_and_pressure + self.vib_lfo_to_pitch) * self.vib_lfo.get_value();
         let mod_pitch_change = self.mod_lfo_to_pitch * self.mod_lfo.get_value()
             + self.mod_env_to_pitch * self.mod_env.get_value();
         let channel_pitch_change = channel_info.get_tune() + channel_info.get_pitch_bend();
