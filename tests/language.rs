@@ -161,3 +161,45 @@ fn random_drops_are_the_same_every_time_the_bar_is_played() {
     assert_eq!(onsets(&bars(&s, 0, 1)), onsets(&bars(&s, 0, 1)));
     assert!(bars(&s, 0, 1).len() < 16);
 }
+
+#[test]
+fn an_arpeggio_over_scale_degrees_climbs_the_scale_in_real_octaves() {
+    let s = song("track keys\n  play \"[0,2,4]\"\n  scale c:minor\n  arp up octaves 2 rate 1/8\n");
+    let keys: Vec<u8> = bars(&s, 0, 1).iter().map(|e| e.key).collect();
+    // C minor's triad (c3 eb3 g3), then the same an octave up, then round again.
+    assert_eq!(keys, vec![48, 51, 55, 60, 63, 67, 48, 51]);
+}
+
+#[test]
+fn every_with_an_offset_changes_the_second_bar_of_each_group() {
+    let s = song("track t\n  play \"c3 e3\"\n  every 4 1 (transpose 12)\n");
+    let first_keys = |bar: i64| bars(&s, bar, bar + 1)[0].key;
+    assert_eq!(
+        (0..5).map(first_keys).collect::<Vec<_>>(),
+        vec![48, 60, 48, 48, 48]
+    );
+}
+
+#[test]
+fn lines_before_the_scale_move_degrees_and_lines_after_it_move_semitones() {
+    let degrees = song("track t\n  play \"0\"\n  add 2\n  scale c:major\n");
+    let semitones = song("track t\n  play \"0\"\n  scale c:major\n  add 2\n");
+    // Degree 2 of C major is e3; c3 two semitones up is d3.
+    assert_eq!(bars(&degrees, 0, 1)[0].key, 52);
+    assert_eq!(bars(&semitones, 0, 1)[0].key, 50);
+}
+
+#[test]
+fn an_echo_repeats_a_note_softer_each_time() {
+    let s = song("track t\n  play \"c3 ~ ~ ~\"\n  vel 100\n  echo 3 1/8 0.5\n");
+    let list = bars(&s, 0, 1);
+    let heard: Vec<(Time, u8)> = list.iter().map(|e| (e.cycle, e.velocity)).collect();
+    assert_eq!(
+        heard,
+        vec![
+            (Time::ZERO, 100),
+            (Time::new(1, 8), 50),
+            (Time::new(1, 4), 25)
+        ]
+    );
+}

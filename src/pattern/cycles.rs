@@ -32,21 +32,22 @@ impl<T: Payload> Pattern<T> {
 
     /// `f` on cycles 0, n, 2n…, as it is on Strudel's `firstOf` and `every`.
     pub fn first_of(&self, n: i64, f: &Func<T>) -> Self {
-        if n <= 0 {
-            return self.clone();
-        }
-        Pattern::per_cycle(vec![f(self), self.clone()], move |c| {
-            usize::from(c.rem_euclid(n) != 0)
-        })
+        self.one_of(n, 0, f)
     }
 
     /// `f` on the last of every `n` cycles (Strudel's `lastOf`).
     pub fn last_of(&self, n: i64, f: &Func<T>) -> Self {
+        self.one_of(n, n - 1, f)
+    }
+
+    /// `f` on the cycles `at` more than a multiple of `n` (Tidal's `every' n at`).
+    pub fn one_of(&self, n: i64, at: i64, f: &Func<T>) -> Self {
         if n <= 0 {
             return self.clone();
         }
+        let at = at.rem_euclid(n);
         Pattern::per_cycle(vec![f(self), self.clone()], move |c| {
-            usize::from(c.rem_euclid(n) != n - 1)
+            usize::from(c.rem_euclid(n) != at)
         })
     }
 

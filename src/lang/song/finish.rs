@@ -310,14 +310,31 @@ impl Compiler {
                 _ => true,
             })
         };
-        let played: Pattern<Tone> = match &draft.arp {
+        let played: Pattern<Tone> = match (&draft.arp, draft.first_scale()) {
+            // Degrees go through the arpeggiator as the keys their scale makes, so its
+            // octaves are real octaves; the scale line later leaves them where they are.
+            (Some(settings), Some(scale)) if degrees => plain
+                .flat_map_values(move |v, tones| {
+                    if let Some((degree, accidental)) = resolve::degree_of(v) {
+                        tones.push(Tone::degree(degree, accidental, DEFAULT_VELOCITY));
+                    } else {
+                        let _ = resolve::each_key(v, drums, |k| {
+                            tones.push(Tone::key(f64::from(k), DEFAULT_VELOCITY))
+                        });
+                    }
+                })
+                .scale(&scale)
+                .fmap(|t| t.to_note().map(|n| vec![n.key]).unwrap_or_default())
+                .arp(settings)
+                .unwrap_or_else(|_| Pattern::silence())
+                .fmap(Tone::from_note),
             // The settings were checked when the line was read, so this cannot fail here.
-            Some(settings) => plain
+            (Some(settings), _) => plain
                 .fmap(move |v| resolve::keys(v, drums).unwrap_or_default())
                 .arp(settings)
                 .unwrap_or_else(|_| Pattern::silence())
                 .fmap(Tone::from_note),
-            None => plain.flat_map_values(move |v, tones| {
+            (None, _) => plain.flat_map_values(move |v, tones| {
                 if degrees && let Some((degree, accidental)) = resolve::degree_of(v) {
                     tones.push(Tone::degree(degree, accidental, DEFAULT_VELOCITY));
                     return;

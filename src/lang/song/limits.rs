@@ -47,8 +47,8 @@ fn cost(t: &Transform) -> Cost {
         },
         Transform::Fast(Factor::Pattern(_, c)) | Transform::Slow(Factor::Pattern(_, c)) => *c,
         // Only some cycles or notes change, so the worse of changed and unchanged holds.
-        Transform::Every(_, inner)
-        | Transform::LastOf(_, inner)
+        Transform::Every(_, _, inner)
+        | Transform::LastOf(_, _, inner)
         | Transform::When(_, inner)
         | Transform::WhenMod(_, _, inner)
         | Transform::SometimesBy(_, inner)

@@ -34,8 +34,8 @@ pub(super) enum Transform {
     Rev,
     /// `every N f` and `first-of N f`: `f` on cycles 0, N, 2N… (Strudel's `every` is its
     /// `firstOf`); N may be a pattern.
-    Every(Span, Box<Transform>),
-    LastOf(Span, Box<Transform>),
+    Every(Span, i64, Box<Transform>),
+    LastOf(Span, i64, Box<Transform>),
     When(Pattern<bool>, Box<Transform>),
     WhenMod(i64, i64, Box<Transform>),
     Euclid(Span, i64, i64),
@@ -90,8 +90,8 @@ impl Transform {
             Transform::Chain(ts) | Transform::Superimpose(ts) | Transform::Layer(ts) => {
                 ts.iter().any(Transform::has_scale)
             }
-            Transform::Every(_, t)
-            | Transform::LastOf(_, t)
+            Transform::Every(_, _, t)
+            | Transform::LastOf(_, _, t)
             | Transform::When(_, t)
             | Transform::WhenMod(_, _, t)
             | Transform::Off(_, t)
@@ -108,6 +108,14 @@ impl TrackDraft {
     /// Whether the track's numbers are scale degrees: it has a `scale` line.
     pub(super) fn plays_degrees(&self) -> bool {
         self.transforms.iter().any(Transform::has_scale)
+    }
+
+    /// The scale of its first `scale` line, which an arpeggiator places degrees by.
+    pub(super) fn first_scale(&self) -> Option<Pattern<RootedScale>> {
+        self.transforms.iter().find_map(|t| match t {
+            Transform::Scale(s) => Some(s.clone()),
+            _ => None,
+        })
     }
 
     /// The seed its random transforms read (`seed N`; Strudel's default 0).
@@ -233,12 +241,20 @@ impl Compiler {
                 let example = format!("{kw} 4 rev");
                 let n = self.count_arg(stmt, at + 1, (1, 1024), &example)?;
                 need(1, "a transform after the number", &example)?;
-                let (inner, last) = self.func(stmt, at + 2)?;
+                // A second number shifts which cycle of each group changes (`every 4 1 rev`).
+                let (offset, f_at) = match args.get(1).filter(|t| !t.quoted) {
+                    Some(tok) if tok.text.parse::<i64>().is_ok() => {
+                        (int(tok, 0, 1023, "the offset")?, at + 3)
+                    }
+                    _ => (0, at + 2),
+                };
+                need(f_at - at - 1, "a transform after the offset", &example)?;
+                let (inner, last) = self.func(stmt, f_at)?;
                 Ok((
                     if kw == "last-of" {
-                        Transform::LastOf(n, Box::new(inner))
+                        Transform::LastOf(n, offset, Box::new(inner))
                     } else {
-                        Transform::Every(n, Box::new(inner))
+                        Transform::Every(n, offset, Box::new(inner))
                     },
                     last,
                 ))
@@ -769,16 +785,13 @@ pub(super) fn apply(t: &Transform, p: &Pattern<Tone>, cx: Context) -> Pattern<To
             }
         }
         Transform::Rev => p.rev(),
-        Transform::Every(n, inner) | Transform::LastOf(n, inner) => {
+        Transform::Every(n, offset, inner) | Transform::LastOf(n, offset, inner) => {
             let f = func(inner, cx);
-            let p = p.clone();
+            let (p, offset) = (p.clone(), *offset);
             let last = matches!(t, Transform::LastOf(..));
             n.each(move |n| {
-                if last {
-                    p.last_of(n.to_integer(), &f)
-                } else {
-                    p.first_of(n.to_integer(), &f)
-                }
+                let n = n.to_integer();
+                p.one_of(n, if last { n - 1 + offset } else { offset }, &f)
             })
         }
         Transform::When(switch, inner) => p.when_true(switch, &func(inner, cx)),
