@@ -1398,3 +1398,170 @@ proptest! {
         prop_assert!(!err.contains("panicked"), "{}", err);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Strudel's toolbox: transforms that take transforms, signals and scales
+// ---------------------------------------------------------------------------------------------
+
+/// One word of a toolbox line: a transform, a number, a time, a parenthesis, a signal, a
+/// scale or a pattern, so generated lines nest and chain the way people write them (and the
+/// ways they get them wrong).
+fn toolbox_word() -> impl Strategy<Value = String> {
+    let words: Vec<&'static str> = song::keywords::TRANSFORMS
+        .iter()
+        .copied()
+        .chain([
+            "(",
+            "(",
+            ")",
+            ")",
+            "0",
+            "1",
+            "2",
+            "3",
+            "4",
+            "-1",
+            "0.5",
+            "1/8",
+            "1/3",
+            "-1/4",
+            "0.25",
+            "16",
+            "1024",
+            "99999",
+            "nan",
+            "1e9",
+            "sine",
+            "saw",
+            "irand",
+            "choose",
+            "wchoose",
+            "0.3:1",
+            "1:0",
+            "perlin",
+            "range",
+            "segment",
+            "c:minor",
+            "a2:harmonic:minor",
+            "h:x",
+            "\"<0 2>\"",
+            "\"x ~ x\"",
+            "\"<1 [0 1]>\"",
+            "\"<c:major a:minor>\"",
+            "\"0 .. 7\"",
+            "\"[0,2,4]\"",
+            "\"<0.2 0.8>\"",
+            "\"\"",
+            "\"~\"",
+            "\"<-1 0>\"",
+        ])
+        .collect();
+    select(words).prop_map(str::to_string)
+}
+
+/// A track whose lines are generated toolbox lines, over degrees, notes or drums.
+fn toolbox_song() -> impl Strategy<Value = String> {
+    (
+        select(
+            &[
+                "\"0 2 4 <6 7>\"",
+                "\"c3 e3 g3\"",
+                "\"bd*2 [~ sd]\"",
+                "\"[0,2,4] 3\"",
+            ][..],
+        ),
+        any::<bool>(),
+        prop::collection::vec(prop::collection::vec(toolbox_word(), 1..9), 1..6),
+    )
+        .prop_map(|(play, scale, lines)| {
+            let mut text = format!("track t\n  play {play}\n");
+            if scale {
+                text.push_str("  scale c:minor\n");
+            }
+            for words in lines {
+                text.push_str("  ");
+                text.push_str(&words.join(" "));
+                text.push('\n');
+            }
+            text
+        })
+}
+
+proptest! {
+    #![proptest_config(config(3_000))]
+
+    #[test]
+    fn generated_toolbox_lines_never_break_the_compiler_or_timeline(src in toolbox_song()) {
+        song_case(src).map_err(fail)?;
+    }
+}
+
+/// The lines of the toolbox translations, valid flam: seeds to edit.
+fn toolbox_lines() -> &'static [String] {
+    static LINES: OnceLock<Vec<String>> = OnceLock::new();
+    LINES.get_or_init(|| {
+        include_str!("toolbox/flam.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .flat_map(|(_, body)| body.split(" ; ").map(str::to_string).collect::<Vec<_>>())
+            .filter(|l| !matches!(l.as_str(), "drums" | "song") && !l.starts_with("track"))
+            .collect()
+    })
+}
+
+/// A few translation lines in a new order, one of them perhaps with a word swapped for
+/// another toolbox word or dropped.
+fn edited_toolbox_song() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(select(toolbox_lines()), 1..6),
+        any::<prop::sample::Index>(),
+        any::<prop::sample::Index>(),
+        prop::option::of(prop::option::of(toolbox_word())),
+    )
+        .prop_map(|(lines, line_at, word_at, edit)| {
+            let mut lines: Vec<Vec<String>> = lines.iter().map(|l| quoted_words(l)).collect();
+            let which = line_at.index(lines.len());
+            let words = &mut lines[which];
+            let i = word_at.index(words.len());
+            match edit {
+                Some(Some(w)) => words[i] = w,
+                Some(None) => {
+                    words.remove(i);
+                }
+                None => {}
+            }
+            let mut text = String::from("track t\n  vel 0.9\n");
+            for words in lines {
+                text.push_str("  ");
+                text.push_str(&words.join(" "));
+                text.push('\n');
+            }
+            text
+        })
+}
+
+proptest! {
+    #![proptest_config(config(3_000))]
+
+    #[test]
+    fn edited_toolbox_songs_never_break_the_compiler_or_timeline(src in edited_toolbox_song()) {
+        song_case(src).map_err(fail)?;
+    }
+}
+
+/// The words of a line, a quoted pattern being one word.
+fn quoted_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut rest = line.trim();
+    while !rest.is_empty() {
+        let end = if let Some(body) = rest.strip_prefix('"') {
+            body.find('"').map_or(rest.len(), |i| i + 2)
+        } else {
+            rest.find(' ').unwrap_or(rest.len())
+        };
+        words.push(rest[..end].to_string());
+        rest = rest[end..].trim_start();
+    }
+    words
+}
