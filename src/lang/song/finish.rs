@@ -8,7 +8,7 @@ use super::resolve::{self, Unknown};
 use super::track::Track;
 use super::track_input::TrackInput;
 use super::tracks::TrackDraft;
-use super::transforms::{Context, apply};
+use super::transforms::{Context, Transform, apply};
 use super::values::{err, unknown_to_diagnostic, velocity_fraction};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::mini;
@@ -67,7 +67,17 @@ fn over(mut base: TrackDraft, version: TrackDraft) -> TrackDraft {
         base.velocity_density = version.velocity_density;
     }
     if !version.transforms.is_empty() {
-        base.transforms = version.transforms;
+        // The track's scale stays unless the section names its own: a section's transforms
+        // change how the part plays, not which notes its degrees are.
+        let scale = (!version.transforms.iter().any(Transform::has_scale))
+            .then(|| {
+                base.transforms
+                    .iter()
+                    .find(|t| matches!(t, Transform::Scale(_)))
+                    .cloned()
+            })
+            .flatten();
+        base.transforms = scale.into_iter().chain(version.transforms).collect();
     }
     for lane in version.lanes {
         base.lanes.retain(|l| l.target != lane.target);
@@ -260,10 +270,12 @@ impl Compiler {
                 continue;
             };
             let drums = tracks[track].drums;
-            if !words_resolve(&version, drums, errors) {
+            let own_plays = !version.plays.is_empty();
+            let merged = over(copy.clone(), version);
+            // Checked as merged: the track's scale decides whether its numbers are degrees.
+            if own_plays && !words_resolve(&merged, drums, errors) {
                 continue;
             }
-            let merged = over(copy.clone(), version);
             let swing = merged.swing.or(self.swing);
             if let Err(e) = self.check_cost(&merged, swing, song_density) {
                 errors.push(e);
