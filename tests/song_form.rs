@@ -488,3 +488,19 @@ fn a_section_cannot_move_a_track_to_another_output_or_change_its_bend_range() {
         ]
     );
 }
+
+#[test]
+fn a_section_that_changes_how_a_part_plays_keeps_its_scale() {
+    let s = song(
+        "track pad channel 2\n  play \"[0,2,4]\"\n  scale c:minor\nsection a\n  track pad\nsection b 2\n  track pad\n    play \"[0,2,4] [3,5,7]\"\n    slow 2\narrange a, b\n",
+    );
+    // C minor's triad in both sections; section b plays its two chords over two bars.
+    let chord = |bar: i64| -> Vec<u8> { bars(&s, bar, bar + 1).iter().map(|e| e.key).collect() };
+    assert_eq!(chord(0), vec![48, 51, 55]);
+    assert_eq!(chord(1), vec![48, 51, 55]);
+    assert_eq!(
+        chord(2),
+        vec![53, 56, 60],
+        "f3 ab3 c4: degrees 3 5 7 of C minor"
+    );
+}
