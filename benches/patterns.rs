@@ -2,7 +2,8 @@
 //!
 //! 1. Mini-notation: every conformance pattern queried cycle by cycle, as the engine does.
 //! 2. Rudiments and arpeggios: the tracks of the rudiment and arp example songs.
-//! 3. Compile time of a 200-line song.
+//! 3. Strudel's toolbox: every translated case of `tests/toolbox/flam.txt`.
+//! 4. Compile time of a 200-line song, and of a 200-line song of toolbox lines.
 //!
 //! Run with `cargo bench --bench patterns`.
 
@@ -14,6 +15,7 @@ use flam::pattern::{Hap, Note, Pattern, Span, Value};
 use flam::theory::time::Time;
 
 const EXPECTED: &str = include_str!("../tests/conformance/mini/expected.jsonl");
+const TOOLBOX: &str = include_str!("../tests/toolbox/flam.txt");
 const CYCLES: i64 = 2_000;
 
 /// Queries each pattern one cycle at a time and returns the onsets found and the seconds taken.
@@ -95,24 +97,91 @@ fn main() {
         onsets as f64 / secs / 1e6
     );
 
-    let big = two_hundred_line_song();
-    assert_eq!(big.lines().count(), 200);
+    let toolbox: Vec<Pattern<Note>> = toolbox_songs()
+        .iter()
+        .filter_map(|text| song::compile(text).ok())
+        .flat_map(|s| s.tracks.into_iter().map(|t| t.pattern))
+        .collect();
+    let (onsets, secs) = best_of(&toolbox);
+    println!(
+        "toolbox: {} tracks of Strudel's toolbox cases x {CYCLES} cycles: {onsets} onsets in {secs:.3} s = {:.2} million onsets/s (one core)",
+        toolbox.len(),
+        onsets as f64 / secs / 1e6
+    );
+
+    compile_time("a 200-line song", &two_hundred_line_song());
+    compile_time("a 200-line toolbox song", &two_hundred_toolbox_lines());
+}
+
+/// The song of each toolbox translation (as tests/toolbox.rs builds it).
+fn toolbox_songs() -> Vec<String> {
+    TOOLBOX
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(_, body)| {
+            let lines: Vec<&str> = body.split(" ; ").collect();
+            if lines[0] == "song" {
+                return lines[1..].join("\n") + "\n";
+            }
+            let (header, body) = if lines[0] == "drums" {
+                ("track t drums", &lines[1..])
+            } else {
+                ("track t", &lines[..])
+            };
+            format!("{header}\n  vel 0.9\n  {}\n", body.join("\n  "))
+        })
+        .collect()
+}
+
+/// 200 lines of toolbox tracks: the translations' lines, a track every eight lines.
+fn two_hundred_toolbox_lines() -> String {
+    let lines: Vec<String> = toolbox_songs()
+        .iter()
+        .flat_map(|s| s.lines().map(str::to_string).collect::<Vec<_>>())
+        .filter(|l| l.starts_with("  ") && !l.contains("vel 0.9") && !l.contains("play "))
+        .filter(|l| {
+            song::compile(&format!(
+                "track t\n  play \"0 2 4\"\n  scale c:minor\n{l}\n"
+            ))
+            .is_ok()
+        })
+        .collect();
+    let mut s = String::new();
+    let mut k = 0;
+    for t in 0..25 {
+        s.push_str(&format!(
+            "track t{t} channel {}\n  play \"0 2 4 <6 7>\"\n  scale c:minor\n",
+            t % 16 + 1
+        ));
+        for _ in 0..5 {
+            s.push_str(&lines[k % lines.len()]);
+            s.push('\n');
+            k += 1;
+        }
+    }
+    s
+}
+
+/// Prints how long `text` takes to compile, best and mean of 200 runs.
+fn compile_time(what: &str, big: &str) {
+    assert_eq!(big.lines().count(), 200, "{what}");
     let runs = 200;
     let mut best = f64::MAX;
     for _ in 0..runs {
         let start = Instant::now();
-        let compiled = song::compile(black_box(&big));
+        let compiled = song::compile(black_box(big));
         let elapsed = start.elapsed().as_secs_f64();
-        assert!(compiled.is_ok());
+        assert!(compiled.is_ok(), "{what}: {:?}", compiled.err());
         best = best.min(elapsed);
     }
     let start = Instant::now();
     for _ in 0..runs {
-        black_box(song::compile(black_box(&big)).is_ok());
+        black_box(song::compile(black_box(big)).is_ok());
     }
     let mean = start.elapsed().as_secs_f64() / runs as f64;
     println!(
-        "compile a 200-line song: mean {:.3} ms, best {:.3} ms",
+        "compile {what}: mean {:.3} ms, best {:.3} ms",
         mean * 1e3,
         best * 1e3
     );
