@@ -268,6 +268,26 @@ impl<T: Payload> Pattern<T> {
         .with_steps(self.steps)
     }
 
+    /// Replaces every value by what `f` makes of it, dropping the events it makes nothing of.
+    pub fn filter_map_values<U: Payload>(
+        &self,
+        f: impl Fn(&T) -> Option<U> + Send + Sync + 'static,
+    ) -> Pattern<U> {
+        let pat = self.clone();
+        Pattern::new(move |span, out| {
+            let mut haps = Vec::new();
+            pat.query_into(span, &mut haps);
+            out.extend(haps.into_iter().filter_map(|h| {
+                Some(Hap {
+                    whole: h.whole,
+                    part: h.part,
+                    value: f(&h.value)?,
+                })
+            }));
+        })
+        .with_steps(self.steps)
+    }
+
     /// Replaces every event by one event per value `f` appends to its buffer (none drops it).
     /// The buffer is reused from event to event, so a query allocates only twice.
     pub fn flat_map_values<U: Payload>(

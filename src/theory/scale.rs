@@ -17,7 +17,7 @@ pub struct Scale {
 
 /// Every scale: its canonical name first, then other names it answers to. These are the
 /// scales of Strudel's tonal package that musicians reach for, with its step patterns.
-const SCALES: [(&[&str], &[u8]); 37] = [
+const SCALES: [(&[&str], &[u8]); 56] = [
     (&["major", "ionian"], &[0, 2, 4, 5, 7, 9, 11]),
     (&["minor", "aeolian"], &[0, 2, 3, 5, 7, 8, 10]),
     (&["dorian"], &[0, 2, 3, 5, 7, 9, 10]),
@@ -58,6 +58,28 @@ const SCALES: [(&[&str], &[u8]); 37] = [
     (&["iwato"], &[0, 1, 5, 6, 10]),
     (&["egyptian"], &[0, 2, 5, 7, 10]),
     (&["persian"], &[0, 1, 4, 5, 6, 8, 11]),
+    (&["ionian-pentatonic"], &[0, 4, 5, 7, 11]),
+    (&["mixolydian-pentatonic"], &[0, 4, 5, 7, 10]),
+    (&["lydian-pentatonic", "chinese"], &[0, 4, 6, 7, 11]),
+    (&["locrian-pentatonic"], &[0, 3, 5, 6, 10]),
+    (&["minor-six-pentatonic"], &[0, 3, 5, 7, 9]),
+    (&["kumoijoshi"], &[0, 1, 5, 7, 8]),
+    (&["pelog", "balinese"], &[0, 1, 3, 7, 8]),
+    (&["scriabin"], &[0, 1, 4, 7, 9]),
+    (&["prometheus"], &[0, 2, 4, 6, 9, 10]),
+    (&["six-tone-symmetric"], &[0, 1, 4, 5, 8, 9]),
+    (&["enigmatic"], &[0, 1, 4, 6, 8, 10, 11]),
+    (&["flamenco"], &[0, 1, 3, 4, 6, 7, 10]),
+    (
+        &["romanian-minor", "ukrainian-dorian"],
+        &[0, 2, 3, 6, 7, 9, 10],
+    ),
+    (&["oriental"], &[0, 1, 4, 5, 6, 9, 10]),
+    (&["leading-whole-tone"], &[0, 2, 4, 6, 8, 10, 11]),
+    (&["lydian-minor"], &[0, 2, 4, 6, 7, 8, 10]),
+    (&["locrian-major", "arabian"], &[0, 2, 4, 5, 6, 8, 10]),
+    (&["dorian-b2", "phrygian-#6"], &[0, 1, 3, 5, 7, 9, 10]),
+    (&["mixolydian-b6", "hindu"], &[0, 2, 4, 5, 7, 8, 10]),
 ];
 
 /// Reduces a scale name to letters and digits, so `harmonic minor`, `harmonicMinor` and
@@ -201,7 +223,12 @@ pub fn parse_scale_parts(parts: &[&str]) -> Result<RootedScale, ScaleError> {
 /// The error for an unknown scale name, suggesting the closest known ones.
 fn unknown_scale(name: &str) -> ScaleError {
     let names = scale_names();
-    let close = close_matches(name, names.iter().copied(), 3);
+    let mut close = close_matches(name, names.iter().copied(), 3);
+    // Only the closest: `mixolidian` is mixolydian, not mixolydian-b6 as well.
+    let distance = |c: &&str| super::suggest::suggestion_distance(name, c);
+    if let Some(best) = close.first().and_then(distance) {
+        close.retain(|c| distance(c) == Some(best));
+    }
     let hint = if close.is_empty() {
         format!("known scales: {}", names.join(" "))
     } else {

@@ -31,7 +31,7 @@ pub fn max_distance(word: &str) -> usize {
 /// all: the word itself (suggesting what was typed helps nobody), anything further than
 /// [`max_distance`], and, for words of three letters or fewer, a changed letter (one added
 /// or dropped is a slip, `snr` for `sn`; one changed is another word, `hat` is not `hft`).
-fn suggestion_distance(word: &str, candidate: &str) -> Option<usize> {
+pub(crate) fn suggestion_distance(word: &str, candidate: &str) -> Option<usize> {
     if word == candidate {
         return None;
     }

@@ -385,6 +385,6 @@ impl Compiler {
         for t in &draft.transforms {
             tones = apply(t, &tones, cx);
         }
-        tones.flat_map_values(|t, notes| notes.extend(t.to_note()))
+        tones.filter_map_values(Tone::to_note)
     }
 }
