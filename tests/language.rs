@@ -203,3 +203,43 @@ fn an_echo_repeats_a_note_softer_each_time() {
         ]
     );
 }
+
+#[test]
+fn swing_with_a_whole_number_is_strudels_swing() {
+    let strudel = song("track t drums\n  play \"hh*8\"\n  swing 4\n");
+    let spelled = song("track t drums\n  play \"hh*8\"\n  swing-by 1/3 4\n");
+    assert_eq!(onsets(&bars(&strudel, 0, 2)), onsets(&bars(&spelled, 0, 2)));
+    // The second eighth of each quarter comes a third of its half late: a 24th of a bar.
+    assert_eq!(
+        bars(&strudel, 0, 1)[1].cycle,
+        Time::new(1, 8) + Time::new(1, 24)
+    );
+}
+
+#[test]
+fn a_seed_moves_the_dice_of_random_signals_too() {
+    let plain = song("track t drums\n  play \"hh*8\"\n  velocity rand range 0.2 1\n");
+    let seeded = song("track t drums\n  play \"hh*8\"\n  velocity rand range 0.2 1\n  seed 2\n");
+    let velocities = |s: &Song| bars(s, 0, 1).iter().map(|e| e.velocity).collect::<Vec<_>>();
+    assert_ne!(velocities(&plain), velocities(&seeded));
+    // Strudel's seed adds to time: bar 0 seeded 2 rolls what bar 2 rolls unseeded.
+    let bar2: Vec<u8> = bars(&plain, 2, 3).iter().map(|e| e.velocity).collect();
+    assert_eq!(velocities(&seeded), bar2);
+}
+
+#[test]
+fn chunk_takes_a_pattern_of_part_counts() {
+    let s = song("track t\n  play \"c3 d3 e3 f3\"\n  chunk \"<2 4>\" (transpose 12)\n");
+    let keys = |bar: i64| {
+        bars(&s, bar, bar + 1)
+            .iter()
+            .map(|e| e.key)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(0),
+        vec![60, 62, 52, 53],
+        "bar 0: the first half, up an octave"
+    );
+    assert_eq!(keys(1), vec![48, 62, 52, 53], "bar 1: the second quarter");
+}

@@ -108,11 +108,12 @@ fn cost(t: &Transform) -> Cost {
             }
         }
         Transform::Chunk(n, inner, _) => {
+            let n = n.bounds().1.to_f64().max(1.0);
             let c = either(cost(inner));
             Cost {
                 scale: c.scale * 2.0,
-                extra: c.extra + *n as f64,
-                grid: c.grid * *n as f64,
+                extra: c.extra + n,
+                grid: c.grid * n,
             }
         }
         Transform::Linger(by) => {
@@ -129,7 +130,10 @@ fn cost(t: &Transform) -> Cost {
                 grid: (*lo.denom()).max(*hi.denom()) as f64,
             }
         }
-        Transform::Inside(n, inner) => {
+        Transform::Inside(by, _, inner) => {
+            let (lo, hi) = by.bounds();
+            // The most a bar is stretched or squeezed, either way.
+            let n = hi.max(lo.recip());
             let c = cost(inner);
             Cost {
                 scale: c.scale * 2.0,

@@ -309,6 +309,13 @@ impl Compiler {
                 }
                 self.no_more(stmt, 1)
             }
+            // `swing 4` (a whole number alone) is Strudel's `swing(4)`: a transform in order.
+            "swing"
+                if stmt.args().len() == 1
+                    && stmt.args()[0].text.parse::<i64>().is_ok_and(|n| n >= 1) =>
+            {
+                self.transform_line(stmt)
+            }
             "swing" => {
                 let s = self.swing_args(stmt)?;
                 if let Some(d) = self.tracks.last_mut() {

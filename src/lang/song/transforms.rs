@@ -59,7 +59,7 @@ pub(super) enum Transform {
     Layer(Vec<Transform>),
     Iter(Span, bool),
     Palindrome,
-    Chunk(i64, Box<Transform>, bool),
+    Chunk(Span, Box<Transform>, bool),
     SometimesBy(Num, Box<Transform>),
     SomeCyclesBy(Num, Box<Transform>),
     Echo(i64, Time, f64),
@@ -67,7 +67,8 @@ pub(super) enum Transform {
     Mask(Pattern<bool>),
     Segment(i64),
     Linger(Span),
-    Inside(Time, Box<Transform>),
+    /// `inside N F`, or `outside N F` when the flag is set.
+    Inside(Span, bool, Box<Transform>),
     Brak,
     Early(Span),
     Late(Span),
@@ -98,7 +99,7 @@ impl Transform {
             | Transform::Chunk(_, t, _)
             | Transform::SometimesBy(_, t)
             | Transform::SomeCyclesBy(_, t)
-            | Transform::Inside(_, t) => t.has_scale(),
+            | Transform::Inside(_, _, t) => t.has_scale(),
             _ => false,
         }
     }
@@ -318,12 +319,7 @@ impl Compiler {
             "brak" => Ok((Transform::Brak, at)),
             "chunk" | "chunk-back" => {
                 let example = format!("{kw} 4 (add 7)");
-                let n = int(
-                    need(0, "a number of parts", &example)?,
-                    1,
-                    64,
-                    "the number of parts",
-                )?;
+                let n = self.count_arg(stmt, at + 1, (1, 64), &example)?;
                 need(1, "a transform", &example)?;
                 let (inner, last) = self.func(stmt, at + 2)?;
                 Ok((
@@ -435,11 +431,18 @@ impl Compiler {
             }
             "inside" | "outside" => {
                 let example = format!("{kw} 4 rev");
-                let n = speed(need(0, "a factor", &example)?, &kw)?;
+                let tok = need(0, "a factor", &example)?;
+                let n = if tok.quoted {
+                    match self.time_arg(stmt, at + 1, &example)? {
+                        Span::Pattern(p) => Span::Pattern(p.filter_values(|t| *t > Time::ZERO)),
+                        c => c,
+                    }
+                } else {
+                    Span::Const(speed(tok, &kw)?)
+                };
                 need(1, "a transform", &example)?;
                 let (inner, last) = self.func(stmt, at + 2)?;
-                let n = if kw == "outside" { n.recip() } else { n };
-                Ok((Transform::Inside(n, Box::new(inner)), last))
+                Ok((Transform::Inside(n, kw == "outside", Box::new(inner)), last))
             }
             "early" | "late" => {
                 let t = self.time_arg(stmt, at + 1, &format!("{kw} 1/8"))?;
@@ -451,6 +454,10 @@ impl Compiler {
                     },
                     at + 1,
                 ))
+            }
+            "swing" => {
+                let n = int(need(0, "steps a cycle", "swing 4")?, 1, 64, "steps a cycle")?;
+                Ok((Transform::SwingBy(Time::new(1, 3), n), at + 1))
             }
             "swing-by" => {
                 let example = "swing-by 1/3 4";
@@ -827,26 +834,30 @@ pub(super) fn apply(t: &Transform, p: &Pattern<Tone>, cx: Context) -> Pattern<To
         Transform::Transpose(n) => p.transpose(*n),
         Transform::Chain(ts) => ts.iter().fold(p.clone(), |p, t| apply(t, &p, cx)),
         Transform::Scale(scales) => p.scale(scales),
-        Transform::ScaleTranspose(steps) => arithmetic(p, steps, |tone, k| match tone.scale {
-            Some(scale) => Tone {
-                pitch: scale.key_of(scale.nearest_degree(tone.pitch) + k),
-                ..tone
-            },
-            None => tone,
-        }),
-        Transform::Add(v) => arithmetic(p, v, |tone, x| Tone {
+        Transform::ScaleTranspose(steps) => {
+            arithmetic(p, &seeded(steps, cx.chance), |tone, k| match tone.scale {
+                Some(scale) => Tone {
+                    pitch: scale.key_of(scale.nearest_degree(tone.pitch) + k),
+                    ..tone
+                },
+                None => tone,
+            })
+        }
+        Transform::Add(v) => arithmetic(p, &seeded(v, cx.chance), |tone, x| Tone {
             pitch: tone.pitch + x,
             ..tone
         }),
-        Transform::Sub(v) => arithmetic(p, v, |tone, x| Tone {
+        Transform::Sub(v) => arithmetic(p, &seeded(v, cx.chance), |tone, x| Tone {
             pitch: tone.pitch - x,
             ..tone
         }),
-        Transform::Velocity(v) => arithmetic(p, v, |tone, x| Tone {
+        Transform::Velocity(v) => arithmetic(p, &seeded(v, cx.chance), |tone, x| Tone {
             velocity: x,
             ..tone
         }),
-        Transform::Gain(v) => arithmetic(p, v, |tone, x| Tone { gain: x, ..tone }),
+        Transform::Gain(v) => {
+            arithmetic(p, &seeded(v, cx.chance), |tone, x| Tone { gain: x, ..tone })
+        }
         Transform::Off(time, inner) => {
             let f = func(inner, cx);
             let p = p.clone();
@@ -867,7 +878,10 @@ pub(super) fn apply(t: &Transform, p: &Pattern<Tone>, cx: Context) -> Pattern<To
         Transform::Palindrome => {
             p.last_of(2, &(Arc::new(|p: &Pattern<Tone>| p.rev()) as Func<Tone>))
         }
-        Transform::Chunk(n, inner, back) => p.chunk(*n, &func(inner, cx), *back),
+        Transform::Chunk(n, inner, back) => {
+            let (f, p, back) = (func(inner, cx), p.clone(), *back);
+            n.each(move |n| p.chunk(n.to_integer(), &f, back))
+        }
         Transform::SometimesBy(chance, inner) | Transform::SomeCyclesBy(chance, inner) => {
             let f = func(inner, cx);
             let cycles = matches!(t, Transform::SomeCyclesBy(..));
@@ -887,7 +901,10 @@ pub(super) fn apply(t: &Transform, p: &Pattern<Tone>, cx: Context) -> Pattern<To
             let p = p.clone();
             t.each(move |t| p.linger(t))
         }
-        Transform::Inside(n, inner) => p.inside(*n, &func(inner, cx)),
+        Transform::Inside(n, outside, inner) => {
+            let (f, p, outside) = (func(inner, cx), p.clone(), *outside);
+            n.each(move |n| p.inside(if outside { n.recip() } else { n }, &f))
+        }
         Transform::Brak => p.brak(),
         Transform::Early(by) | Transform::Late(by) => {
             let (p, early) = (p.clone(), matches!(t, Transform::Early(_)));
@@ -970,6 +987,16 @@ fn arithmetic(
         }
         Num::Pattern(xs) => p.app_left_discrete(xs, move |t, x| f(*t, *x)),
         Num::Signal(xs) => p.app_left(xs, move |t, x| f(*t, *x)),
+    }
+}
+
+/// A signal read from where the song's seed puts Strudel's dice: `seed N` adds N to the time
+/// random signals read at. The other signals repeat every cycle, so a whole-cycle shift
+/// leaves them as they are.
+fn seeded(v: &Num, seed: f64) -> Num {
+    match v {
+        Num::Signal(xs) if seed != 0.0 => Num::Signal(xs.early(Time::from_integer(seed as i64))),
+        other => other.clone(),
     }
 }
 
