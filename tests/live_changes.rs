@@ -154,3 +154,62 @@ fn a_mute_while_playing_silences_the_track_before_the_next_bar_line_and_no_other
         assert!((kicks[i] - **h).abs() < 1e-9, "kick {i} with its hat");
     }
 }
+
+/// A pad of two long notes a bar (1.5 bars each, so each still sounds when the next begins),
+/// sent to the box named `a`.
+const PAD_ON_A: &str = "tempo 240\ntrack pad\n  output a\n  play \"c4 c4\"\n  legato 3\n";
+
+/// Note-ons (by intended time) and how many notes were left sounding on one port.
+fn ons_and_left_sounding(rx: &mpsc::Receiver<(Midi, f64)>) -> (Vec<f64>, i64) {
+    let mut ons = Vec::new();
+    let mut sounding = 0i64;
+    for (midi, at) in rx.try_iter() {
+        match midi {
+            Midi::Channel(Message::NoteOn { .. }) => {
+                ons.push(at);
+                sounding += 1;
+            }
+            Midi::Channel(Message::NoteOff { .. }) if sounding > 0 => sounding -= 1,
+            Midi::Channel(Message::NoteOff { .. }) => panic!("a note-off for no note at {at}"),
+            _ => {}
+        }
+    }
+    (ons, sounding)
+}
+
+#[test]
+fn a_track_sent_to_another_box_moves_at_the_next_bar_line_and_leaves_no_note_hanging() {
+    let (to_a, heard_a) = mpsc::channel();
+    let (to_b, heard_b) = mpsc::channel();
+    let song = compile(PAD_ON_A).expect("compiles");
+    let outputs: Vec<(Box<dyn Sink>, f64)> =
+        vec![(Box::new(Relay(to_a)), 0.0), (Box::new(Relay(to_b)), 0.0)];
+    let options = PlayOptions {
+        routes: vec![Some("a".into()), Some("b".into())],
+        ..PlayOptions::default()
+    };
+    let player = Player::start(song, outputs, &options);
+    let asked = early_in_a_bar(&player);
+    player.set_output("pad", Some("b".into()));
+    std::thread::sleep(Duration::from_millis(1500));
+    player.stop();
+    let _ = player.wait();
+    let (on_a, left_a) = ons_and_left_sounding(&heard_a);
+    let (on_b, left_b) = ons_and_left_sounding(&heard_b);
+    assert_eq!(left_a, 0, "box a: every note-on has its note-off there");
+    assert_eq!(left_b, 0, "box b: every note-on has its note-off there");
+    let bar_line = asked.ceil();
+    println!("move asked for at {asked:.3} s; box a {on_a:?}, box b {on_b:?}");
+    // Box a plays every half bar up to the bar line, box b every half bar from it on.
+    assert!(on_a.len() >= 2 && on_b.len() >= 2, "{on_a:?} {on_b:?}");
+    for (i, at) in on_a.iter().enumerate() {
+        assert!((at - i as f64 * 0.5).abs() < 1e-9, "box a note {i} at {at}");
+    }
+    assert!((on_a[on_a.len() - 1] - (bar_line - 0.5)).abs() < 1e-9);
+    for (i, at) in on_b.iter().enumerate() {
+        assert!(
+            (at - (bar_line + i as f64 * 0.5)).abs() < 1e-9,
+            "box b note {i} at {at}"
+        );
+    }
+}

@@ -32,6 +32,7 @@ fn action() -> impl Strategy<Value = Action> {
         Action::Solo,
         Action::NextPane,
         Action::Outputs,
+        Action::NextOutput,
         Action::Quit,
         Action::Panic,
         Action::Undo,

@@ -984,3 +984,82 @@ fn alt_o_loops_the_section_playing_and_the_top_line_marks_it() {
     });
     assert!(top(&app).contains("verse 3/4 ⟳"), "{}", top(&app));
 }
+
+/// A rig of hardware boxes: drums on a TR-8, the bass on a Volca, the keys on the synth.
+const RIG: &str = "tempo 120\n\ntrack kick\n  output drums\n  play \"bd*4\"\n\ntrack hats\n  output drums\n  play \"hh*8\"\n\ntrack bass channel 2\n  output bass\n  play \"c2 e2\"\n\ntrack keys channel 3\n  output keys\n  play \"c4:maj7\"\n";
+
+/// The live UI on [`RIG`], its transport pretending to have `routes` open.
+fn rig(routes: &[(Option<&str>, &str)]) -> App {
+    use flam::tui::transport::Route;
+    let mut transport = SilentTransport::new();
+    transport.routes = routes
+        .iter()
+        .map(|(name, port)| Route {
+            name: name.map(str::to_string),
+            port: port.to_string(),
+        })
+        .collect();
+    let path = PathBuf::from("/nonexistent/rig.flam");
+    let mut app = App::new(path, RIG, Box::new(transport));
+    let song = flam::lang::song::compile(RIG).unwrap();
+    app.compiled(app.generation, Ok(song));
+    app
+}
+
+const BOXES: &[(Option<&str>, &str)] = &[
+    (Some("drums"), "jack:TR-8"),
+    (Some("bass"), "midi:Volca Bass"),
+    (Some("keys"), "synth"),
+];
+
+#[test]
+fn each_track_shows_the_box_it_plays_and_p_sends_the_bass_to_the_next_one_from_the_next_bar() {
+    let mut app = rig(BOXES);
+    playing(&mut app, 1.5);
+    app.telemetry.next_bar = Some(2);
+    app.handle(Action::NextPane);
+    app.handle(Action::Down);
+    app.handle(Action::Down);
+    app.handle(Action::NextOutput);
+    assert_eq!(app.status, "bass → keys from bar 3");
+    assert_eq!(app.output_of(2).as_deref(), Some("keys"));
+    insta::assert_snapshot!("routed_tracks", screen(&app, 100, 30).backend());
+    // Round the named outputs and back to the Volca.
+    app.handle(Action::NextOutput);
+    app.handle(Action::NextOutput);
+    assert_eq!(app.output_of(2).as_deref(), Some("bass"));
+}
+
+#[test]
+fn beside_an_output_without_a_name_a_track_shows_it_plays_there_too_and_can_go_only_there() {
+    let mut app = rig(&[(Some("drums"), "jack:TR-8"), (None, "synth")]);
+    assert_eq!(
+        app.output_line(0).as_deref(),
+        Some("drums → jack:TR-8, synth")
+    );
+    // `bass` and `keys` name outputs that are not open: the synth still plays them.
+    assert_eq!(app.output_line(2).as_deref(), Some("bass → synth"));
+    app.handle(Action::NextPane);
+    app.handle(Action::NextOutput);
+    assert_eq!(
+        app.output_of(0),
+        None,
+        "from drums round to the main output"
+    );
+    assert_eq!(app.output_line(0).as_deref(), Some("main → synth"));
+    app.handle(Action::NextOutput);
+    assert_eq!(app.output_of(0).as_deref(), Some("drums"));
+}
+
+#[test]
+fn with_one_output_the_track_list_stays_as_it_was_and_p_says_why_nothing_moves() {
+    let mut app = app();
+    assert_eq!(app.output_line(0), None);
+    app.handle(Action::NextPane);
+    app.handle(Action::NextOutput);
+    assert!(
+        app.status.starts_with("one output is open"),
+        "{}",
+        app.status
+    );
+}

@@ -16,8 +16,8 @@ use crate::tui::run::run as run_ui;
 pub struct LiveArgs {
     /// The song file.
     pub file: PathBuf,
-    /// `--out OUTPUT`.
-    pub out: Option<String>,
+    /// `--out OUTPUT` or `--out NAME=OUTPUT`, once per output.
+    pub out: Vec<String>,
     /// `--latency MS`.
     pub latency_ms: f64,
     /// `--as-you-type`.
@@ -49,7 +49,7 @@ pub fn run(args: &LiveArgs) -> Result<ExitCode, Failure> {
         Some(flag) => Some(soundfonts::load(Some(flag))?.1),
         None => None,
     };
-    let transport = PlayerTransport::new(args.out.as_deref(), latency_ms, font)
+    let transport = PlayerTransport::new(&args.out, latency_ms, font)
         .map_err(Failure::input)?
         .listening(input, follow);
     let text = if path.exists() {

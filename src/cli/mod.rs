@@ -228,10 +228,12 @@ enum Command {
     Live {
         /// The song file (created on the first save if it does not exist).
         file: PathBuf,
-        /// Where to play: `jack`, `jack:PORT`, `midi`, `midi:PORT` (default: JACK if a server
-        /// is running, else ALSA). F4 switches while jamming.
-        #[arg(long)]
-        out: Option<String>,
+        /// Where to play: `jack`, `jack:PORT`, `midi`, `midi:PORT`, `synth` (default: the
+        /// song's `output NAME PORT` lines, else JACK if a server is running, else ALSA).
+        /// Repeat for several outputs; `--out drums=jack:TR-8` names one for the tracks with
+        /// `output drums`. F4 switches while jamming; Alt-P sends a track to another output.
+        #[arg(long, value_name = "OUTPUT")]
+        out: Vec<String>,
         /// Send this many milliseconds early, for an output that sounds late.
         #[arg(long, default_value_t = 0.0)]
         latency: f64,

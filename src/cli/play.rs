@@ -406,19 +406,9 @@ fn targets(args: &PlayArgs) -> Result<(Vec<Option<String>>, Vec<Target>), Failur
     let mut routes = Vec::new();
     let mut targets = Vec::new();
     for out in &args.out {
-        let (name, target) = match out.split_once('=') {
-            Some((name, target))
-                if !name.is_empty()
-                    && name
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-            {
-                (Some(name.to_string()), target)
-            }
-            _ => (None, out.as_str()),
-        };
+        let (name, target) = Target::parse_named(out).map_err(Failure::input)?;
         routes.push(name);
-        targets.push(Target::parse(target).map_err(Failure::input)?);
+        targets.push(target);
     }
     // `--virtual NAME` names flam's own port; when every --out is someone else's ALSA port,
     // it adds a virtual ALSA port beside them.

@@ -15,6 +15,22 @@ pub enum Target {
 }
 
 impl Target {
+    /// An `--out` value, named (`drums=jack:TR-8`, for the tracks with `output drums`) or
+    /// not (`jack:TR-8`, for every track): the name, if any, and the output.
+    pub fn parse_named(text: &str) -> Result<(Option<String>, Target), String> {
+        match text.split_once('=') {
+            Some((name, target))
+                if !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+            {
+                Ok((Some(name.to_string()), Target::parse(target)?))
+            }
+            _ => Ok((None, Target::parse(text)?)),
+        }
+    }
+
     /// Reads `midi:PORT`, `midi`, `jack:PORT`, `jack` or `synth`.
     pub fn parse(text: &str) -> Result<Target, String> {
         let (kind, rest) = match text.split_once(':') {

@@ -2,7 +2,7 @@
 //! playing (tempo, mutes, solos). A new version of the song keeps it; the song as it should
 //! sound is the compiled song with the performance applied.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::lang::song::{Song, Track};
 
@@ -13,6 +13,8 @@ pub struct Performance {
     pub muted: HashSet<String>,
     /// Tracks soloed live.
     pub soloed: HashSet<String>,
+    /// Tracks sent to another output live: the output's name (`None`: the unnamed ones).
+    pub outputs: HashMap<String, Option<String>>,
     /// The tempo playing now (the song's, or one set live).
     pub bpm: f64,
     /// The tempo the song's text last said: a new text tempo wins over a live one.
@@ -65,18 +67,30 @@ impl Performance {
             || (!self.soloed.is_empty() && !self.soloed.contains(&track.name))
     }
 
+    /// The output `track` plays through now: the one chosen live, else its `output` line.
+    pub fn output_of<'a>(&'a self, track: &'a Track) -> Option<&'a str> {
+        match self.outputs.get(&track.name) {
+            Some(chosen) => chosen.as_deref(),
+            None => track.output.as_deref(),
+        }
+    }
+
     /// One flag per track of `song`: whether it is silent.
     pub fn mutes(&self, song: &Song) -> Vec<bool> {
         song.tracks.iter().map(|t| self.silenced(t)).collect()
     }
 
-    /// `song` as it should sound now: the live tempo, the live mutes and solos.
+    /// `song` as it should sound now: the live tempo, the live mutes and solos, the outputs
+    /// chosen live.
     pub fn applied_to(&self, song: &Song) -> Song {
         let mut live = song.clone();
         live.tempo.bpm = self.bpm;
         let mutes = self.mutes(song);
         for (track, muted) in live.tracks.iter_mut().zip(mutes) {
             track.muted = muted;
+            if let Some(output) = self.outputs.get(&track.name) {
+                track.output = output.clone();
+            }
         }
         live
     }

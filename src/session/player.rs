@@ -57,6 +57,8 @@ enum LiveChange {
     Resume,
     /// Move in the song's arrangement at the next bar line.
     Place(Move),
+    /// Send a track (by name) to another output from the next bar line on.
+    Output(String, Option<String>),
 }
 
 /// What the player hears while it plays: an input's messages (clock for the clock source,
@@ -256,6 +258,14 @@ impl Player {
     /// line; a song without sections is left as it is.
     pub fn place(&self, change: Move) {
         let _ = self.live.send(LiveChange::Place(change));
+    }
+
+    /// Sends track `track` to the outputs named `output` (`None`: only those without a name)
+    /// from the next bar line on; notes begun before it end where they began.
+    pub fn set_output(&self, track: &str, output: Option<String>) {
+        let _ = self
+            .live
+            .send(LiveChange::Output(track.to_string(), output));
     }
 
     /// A handle for swapping songs in from another thread (the file watcher).
@@ -637,6 +647,12 @@ fn plan(
                 }
                 LiveChange::Place(change) => {
                     place(&mut planner, &mut written, &mut keyboard, change, now);
+                }
+                LiveChange::Output(name, output) => {
+                    let track = planner.song().tracks.iter().position(|t| t.name == name);
+                    if track.and_then(|i| planner.reroute(i, output)).is_some() {
+                        adopt(&mut planner, &mut written, &mut keyboard, now);
+                    }
                 }
             }
         }

@@ -9,7 +9,7 @@ use super::editor::Editor;
 use super::grid::{self, Grid};
 use super::keymap::{Action, Focus};
 use super::strings;
-use super::transport::{Telemetry, Transport};
+use super::transport::{Route, Telemetry, Transport};
 use crate::lang::diagnostic::{Diagnostic, line_col};
 use crate::lang::song::Song;
 use crate::lang::song::form::{Move, Placement, Spot};
@@ -69,6 +69,8 @@ pub struct TrackView {
     pub program: Option<u8>,
     /// Muted in the source (`mute`).
     pub muted_in_source: bool,
+    /// The output its `output` line names (`None`: the unnamed ones).
+    pub output: Option<String>,
     /// Activity meter, 0–1, decaying.
     pub meter: f32,
 }
@@ -397,6 +399,7 @@ impl App {
                 channel: t.channel,
                 program: t.program,
                 muted_in_source: t.muted,
+                output: t.output.clone(),
                 meter: self
                     .tracks
                     .iter()
@@ -557,16 +560,101 @@ impl App {
         }
     }
 
+    /// The outputs tracks can be sent to.
+    pub fn routes(&self) -> Vec<Route> {
+        self.transport.routes()
+    }
+
+    /// The output the track at `index` plays through now (`None`: the unnamed ones).
+    pub fn output_of(&self, index: usize) -> Option<String> {
+        let view = self.tracks.get(index)?;
+        match self.performance.outputs.get(&view.name) {
+            Some(chosen) => chosen.clone(),
+            None => view.output.clone(),
+        }
+    }
+
+    /// The outputs the track list offers: the unnamed ones (when one is open), then each
+    /// name, once, in the order the outputs open.
+    fn output_choices(routes: &[Route]) -> Vec<Option<String>> {
+        let mut choices: Vec<Option<String>> = Vec::new();
+        if routes.iter().any(|r| r.name.is_none()) {
+            choices.push(None);
+        }
+        for name in routes.iter().filter_map(|r| r.name.clone()) {
+            if !choices.contains(&Some(name.clone())) {
+                choices.push(Some(name));
+            }
+        }
+        choices
+    }
+
+    /// Where the track at `index` goes, for its line in the track list (`drums →
+    /// jack:TR-8`); `None` when there is one unnamed output and no track names one, so
+    /// every track goes to the output the top line shows.
+    pub fn output_line(&self, index: usize) -> Option<String> {
+        let routes = self.routes();
+        let named = routes.iter().any(|r| r.name.is_some())
+            || (0..self.tracks.len()).any(|i| self.output_of(i).is_some());
+        if !named && routes.len() <= 1 {
+            return None;
+        }
+        let output = self.output_of(index);
+        let ports: Vec<&str> = routes
+            .iter()
+            .filter(|r| r.name.is_none() || r.name == output)
+            .map(|r| r.port.as_str())
+            .collect();
+        Some(strings::track_output(output.as_deref(), &ports))
+    }
+
+    /// Sends the track in focus to the next open output, from the next bar line on.
+    fn next_output(&mut self) {
+        let Some(index) = self.track_index_in_focus() else {
+            self.status = strings::NO_TRACK_TO_ROUTE.to_string();
+            return;
+        };
+        let choices = Self::output_choices(&self.routes());
+        let current = self.output_of(index);
+        let next = match choices.iter().position(|c| *c == current) {
+            Some(_) if choices.len() < 2 => {
+                self.status = strings::ONE_OUTPUT.to_string();
+                return;
+            }
+            Some(at) => choices[(at + 1) % choices.len()].clone(),
+            None => match choices.first() {
+                Some(first) => first.clone(),
+                None => {
+                    self.status = strings::ONE_OUTPUT.to_string();
+                    return;
+                }
+            },
+        };
+        let name = self.tracks[index].name.clone();
+        self.performance.outputs.insert(name.clone(), next.clone());
+        self.transport.set_track_output(&name, next.clone());
+        let bar = self
+            .telemetry
+            .next_bar
+            .unwrap_or_else(|| self.telemetry.position.max(0.0).floor() as i64 + 1);
+        self.status = strings::track_moved(&name, next.as_deref(), bar + 1);
+    }
+
     /// The track a key means: in the editor the one under the cursor, else the selected one.
     fn track_in_focus(&self) -> Option<String> {
+        self.track_index_in_focus()
+            .and_then(|i| self.tracks.get(i))
+            .map(|t| t.name.clone())
+    }
+
+    /// [`App::track_in_focus`]'s place in the track list.
+    fn track_index_in_focus(&self) -> Option<usize> {
         let index = if self.focus == Focus::Editor {
             self.track_at_cursor()
         } else {
             Some(self.selected)
         };
-        index
-            .and_then(|i| self.tracks.get(i))
-            .map(|t| t.name.clone())
+        index.filter(|&i| i < self.tracks.len())
     }
 
     /// The track whose block holds the editor's cursor.
@@ -637,6 +725,7 @@ impl App {
                 let at = outputs.iter().position(|o| *o == current).unwrap_or(0);
                 self.overlay = Some(Overlay::Outputs(outputs, at));
             }
+            Action::NextOutput => self.next_output(),
             Action::Save => self.save(),
             Action::Quit => {
                 if self.dirty() {

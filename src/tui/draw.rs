@@ -260,11 +260,9 @@ fn draw_tracks(frame: &mut Frame, app: &App, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let name_width = inner.width.saturating_sub(16).max(4) as usize;
-    let lines: Vec<Line> = app
-        .tracks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, t) in app.tracks.iter().enumerate() {
+        lines.push({
             let selected = i == app.selected && app.focus == Focus::Tracks;
             let silent = app.is_silent(i);
             let name_style = if silent {
@@ -307,8 +305,21 @@ fn draw_tracks(frame: &mut Frame, app: &App, area: Rect) {
                     Style::new().fg(Color::Green),
                 ),
             ])
-        })
-        .collect();
+        });
+        // Under the track, where it goes: a long port list is cut short, never wrapped.
+        if let Some(output) = app.output_line(i) {
+            let room = usize::from(inner.width).saturating_sub(3);
+            let mut text: String = output.chars().take(room).collect();
+            if output.chars().count() > room && room > 0 {
+                text.pop();
+                text.push('…');
+            }
+            lines.push(Line::styled(
+                format!("   {text}"),
+                Style::new().fg(Color::DarkGray),
+            ));
+        }
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

@@ -22,6 +22,9 @@ pub enum Action {
     NextPane,
     /// Open the output picker.
     Outputs,
+    /// Send the selected track (in the editor: the track under the cursor) to the next open
+    /// output, from the next bar line.
+    NextOutput,
     /// Save the file (atomically).
     Save,
     /// Quit (asks first when there are unsaved changes).
@@ -124,6 +127,7 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         KeyCode::Char('r') if alt => Some(Action::RecordSettings),
         KeyCode::Char('j') if alt => Some(Action::Sections),
         KeyCode::Char('o') if alt => Some(Action::LoopSection),
+        KeyCode::Char('p') if alt => Some(Action::NextOutput),
         KeyCode::Up if ctrl => Some(Action::TempoUp),
         KeyCode::Down if ctrl => Some(Action::TempoDown),
         KeyCode::Up => Some(Action::Up),
@@ -157,6 +161,7 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         (Focus::Tracks, KeyCode::Char('-')) => Some(Action::TempoDown),
         (Focus::Tracks, KeyCode::Char('t')) => Some(Action::TapTempo),
         (Focus::Tracks, KeyCode::Char('o')) => Some(Action::Outputs),
+        (Focus::Tracks, KeyCode::Char('p')) => Some(Action::NextOutput),
         (Focus::Tracks, KeyCode::Char('r')) => Some(Action::Record),
         (Focus::Tracks, KeyCode::Char('R')) => Some(Action::RecordSettings),
         (Focus::Tracks, KeyCode::Char('J')) => Some(Action::Sections),
@@ -197,6 +202,10 @@ pub const HELP: &[(&str, &str)] = &[
     ),
     ("Tab", "switch between editor and tracks"),
     ("F4  Ctrl-O  (tracks: o)", "choose the output"),
+    (
+        "Alt-P  (tracks: p)",
+        "track at the cursor to the next output",
+    ),
     ("F3", "keep live tempo, mutes, solos in the song"),
     ("Ctrl-S  F2", "save (atomic write)"),
     ("Ctrl-Z  Ctrl-Y", "undo / redo"),

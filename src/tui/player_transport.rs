@@ -1,11 +1,11 @@
-//! The live UI driving the real engine: a [`Player`] on one output, restarted when the
-//! output changes.
+//! The live UI driving the real engine: a [`Player`] on the outputs asked for (named ones
+//! for the tracks that choose them), restarted when an output changes.
 
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::thread::JoinHandle;
 
-use super::transport::{Telemetry, Transport};
+use super::transport::{Route, Telemetry, Transport};
 use crate::engine::clock_source::ClockSource;
 use crate::engine::internal_clock::InternalClock;
 use crate::engine::midi_clock::MidiClock;
@@ -31,17 +31,24 @@ use rustysynth::SoundFont;
 /// How an input is named in the output picker.
 pub const INPUT_PREFIX: &str = "in ";
 
-/// Plays through the engine to one output.
+/// An output asked for: its name (for tracks with `output NAME`), where it goes, and that
+/// as the user wrote it.
+type Wanted = (Option<String>, Target, String);
+
+/// Plays through the engine to its outputs.
 pub struct PlayerTransport {
-    target: Target,
-    target_text: String,
+    /// The outputs `--out` asked for; none: the song's `output NAME PORT` lines, or the
+    /// default output.
+    outs: Vec<Wanted>,
+    /// The outputs open now (or last open), with where each goes.
+    routes: Vec<Route>,
     latency: f64,
     song: Option<Song>,
     player: Option<Player>,
     /// Songs handed to the current player, so telemetry can tell when it took the newest.
     handed: u64,
-    delivery: Option<Arc<DeliveryCounts>>,
-    synth: Option<Arc<SynthMeters>>,
+    delivery: Vec<Arc<DeliveryCounts>>,
+    synth: Vec<Arc<SynthMeters>>,
     /// Loaded once, the first time the synth plays (or up front, for `--soundfont`); swaps
     /// and restarts reuse it.
     font: Option<Arc<SoundFont>>,
@@ -61,35 +68,68 @@ pub struct PlayerTransport {
 }
 
 impl PlayerTransport {
-    /// A transport for `--out` text (`None`: JACK if running, else ALSA); nothing is opened
-    /// until it plays, so the UI comes up even with no output at all.
+    /// A transport for the `--out` values (`drums=jack:TR-8` names one; none: the song's
+    /// `output NAME PORT` lines, else JACK if running, else ALSA); nothing is opened until
+    /// it plays, so the UI comes up even with no output at all.
     pub fn new(
-        out: Option<&str>,
+        outs: &[String],
         latency_ms: f64,
         font: Option<Arc<SoundFont>>,
     ) -> Result<PlayerTransport, String> {
-        let target = match out {
-            Some(text) => Target::parse(text)?,
-            None => Target::Default,
-        };
-        let target_text = out.unwrap_or("auto").to_string();
-        Ok(PlayerTransport {
-            target,
-            description: target_text.clone(),
-            target_text,
+        let outs = outs
+            .iter()
+            .map(|text| Target::parse_named(text).map(|(name, t)| (name, t, port_of(text))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut transport = PlayerTransport {
+            outs,
+            routes: Vec::new(),
+            description: String::new(),
             latency: latency_ms / 1000.0,
             song: None,
             player: None,
             handed: 0,
-            delivery: None,
-            synth: None,
+            delivery: Vec::new(),
+            synth: Vec::new(),
             font,
             stopping: Vec::new(),
             input: None,
             follow: false,
             listening: None,
             controls: None,
-        })
+        };
+        transport.routes = transport.asked_routes();
+        transport.description = describe(&transport.routes);
+        Ok(transport)
+    }
+
+    /// The outputs to open: `--out`'s, else the song's `output NAME PORT` lines (a port that
+    /// does not read is left out; `flam check` says why), else the default.
+    fn wanted(&self) -> Vec<Wanted> {
+        if !self.outs.is_empty() {
+            return self.outs.clone();
+        }
+        let from_song: Vec<Wanted> = self
+            .song
+            .iter()
+            .flat_map(|s| &s.outputs)
+            .filter_map(|(name, port, _)| {
+                let target = Target::parse(port).ok()?;
+                Some((Some(name.clone()), target, port.clone()))
+            })
+            .collect();
+        if from_song.is_empty() {
+            vec![(None, Target::Default, "auto".to_string())]
+        } else {
+            from_song
+        }
+    }
+
+    /// The outputs asked for, as routes, before they open.
+    fn asked_routes(&self) -> Vec<Route> {
+        self.wanted()
+            .into_iter()
+            .map(|(name, _, port)| Route { name, port })
+            .collect()
     }
 
     /// The input listened to, if any.
@@ -185,42 +225,60 @@ impl PlayerTransport {
             Err(e) => Err(e),
         }
         .map_err(|e| e.problem())?;
-        self.description = opened.description;
-        self.delivery = opened.delivery;
-        self.synth = opened.synth;
+        let wanted = self.wanted();
+        self.routes = wanted
+            .iter()
+            .zip(&opened)
+            .map(|((name, _, _), o)| Route {
+                name: name.clone(),
+                port: o.description.clone(),
+            })
+            .collect();
+        self.description = describe(&self.routes);
+        let routes = wanted.into_iter().map(|(name, _, _)| name).collect();
+        let mut outputs = Vec::new();
+        self.delivery.clear();
+        self.synth.clear();
+        for o in opened {
+            self.delivery.extend(o.delivery);
+            self.synth.extend(o.synth);
+            outputs.push((o.sink, self.latency));
+        }
         // A short lookahead lets an edit take over at the nearest bar line it can; the JACK and
         // synth sinks take messages 80 ms early, so 120 ms still keeps every message on time.
         let options = PlayOptions {
             announce_swaps: false,
             lookahead: 0.12,
             from_bar: bar.max(0),
+            routes,
             ..PlayOptions::default()
         };
         let (clock, ears) = self.ears()?;
         self.handed = 0;
         self.player = Some(Player::start_listening(
-            song,
-            vec![(opened.sink, self.latency)],
-            &options,
-            clock,
-            ears,
+            song, outputs, &options, clock, ears,
         ));
         Ok(())
     }
 
-    /// Opens the output through the rig: JACK audio when a server runs, else the sound
-    /// card, else MIDI, as `flam play` falls back.
-    fn open(&mut self) -> Result<Opened, RigError> {
+    /// Opens the outputs through the rig: for the synth, JACK audio when a server runs, else
+    /// the sound card, else MIDI, as `flam play` falls back.
+    fn open(&mut self) -> Result<Vec<Opened>, RigError> {
         let options = RigOptions::for_live();
-        let prepared = rig::prepare(std::slice::from_ref(&self.target), &options);
+        let targets: Vec<Target> = self.wanted().into_iter().map(|(_, t, _)| t).collect();
+        let prepared = rig::prepare(&targets, &options);
         let mut notes = Vec::new();
         let mut opened = Vec::new();
         for p in prepared {
             opened.push(p.open(&options, &mut || self.font(), &mut notes)?);
         }
-        opened.pop().ok_or_else(|| {
-            RigError::Output(OutputError::new(OutputErrorKind::Unavailable, "no output"))
-        })
+        if opened.is_empty() {
+            return Err(RigError::Output(OutputError::new(
+                OutputErrorKind::Unavailable,
+                "no output",
+            )));
+        }
+        Ok(opened)
     }
 }
 
@@ -341,12 +399,19 @@ impl Transport for PlayerTransport {
         } else {
             Target::parse(name)?
         };
-        // Playing goes on from the next bar on the new output, as if nothing had changed.
+        // Playing goes on from the next bar on the new output, as if nothing had changed. With
+        // several outputs the picker changes the one that takes every track (else the first),
+        // keeping its name.
         let next_bar = self.next_bar();
         self.stop();
-        self.target = target;
-        self.target_text = name.to_string();
-        self.description = name.to_string();
+        let mut outs = self.wanted();
+        let at = outs.iter().position(|(n, _, _)| n.is_none()).unwrap_or(0);
+        if let Some(out) = outs.get_mut(at) {
+            *out = (out.0.clone(), target, name.to_string());
+        }
+        self.outs = outs;
+        self.routes = self.asked_routes();
+        self.description = describe(&self.routes);
         match next_bar {
             Some(bar) => self.play_from(bar, true),
             None => Ok(()),
@@ -354,7 +419,33 @@ impl Transport for PlayerTransport {
     }
 
     fn output(&self) -> String {
-        self.description.clone()
+        if self.player.is_some() {
+            self.description.clone()
+        } else {
+            describe(&self.asked_routes())
+        }
+    }
+
+    fn routes(&self) -> Vec<Route> {
+        if self.player.is_some() {
+            self.routes.clone()
+        } else {
+            self.asked_routes()
+        }
+    }
+
+    fn set_track_output(&mut self, track: &str, output: Option<String>) {
+        // The kept song carries the choice into restarts; the player moves it at a bar line.
+        if let Some(t) = self
+            .song
+            .as_mut()
+            .and_then(|s| s.tracks.iter_mut().find(|t| t.name == track))
+        {
+            t.output = output.clone();
+        }
+        if let Some(player) = &self.player {
+            player.set_output(track, output);
+        }
     }
 
     fn poll(&mut self) -> Option<Telemetry> {
@@ -367,8 +458,8 @@ impl Transport for PlayerTransport {
             next_bar: Some(planned.next_bar),
             song_from_bar: (planned.songs_taken >= self.handed).then_some(planned.swapped_at),
             notes: Vec::new(),
-            underruns: self.delivery.as_ref().map_or(0, |d| d.missed())
-                + self.synth.as_ref().map_or(0, |m| m.underruns()),
+            underruns: self.delivery.iter().map(|d| d.missed()).sum::<u64>()
+                + self.synth.iter().map(|m| m.underruns()).sum::<u64>(),
             load: 0.0,
             clock: (planned.clock != Following::Internal).then(|| planned.clock.to_string()),
             controls: self
@@ -378,6 +469,29 @@ impl Transport for PlayerTransport {
                 .unwrap_or_default(),
             placement: planned.placement,
         })
+    }
+}
+
+/// The port part of an `--out` value, as the user wrote it (`drums=jack:TR-8`: `jack:TR-8`).
+fn port_of(text: &str) -> String {
+    match Target::parse_named(text) {
+        Ok((Some(name), _)) => text[name.len() + 1..].to_string(),
+        _ => text.to_string(),
+    }
+}
+
+/// The top line's output: the one port, or each output as `name=port`.
+fn describe(routes: &[Route]) -> String {
+    match routes {
+        [Route { name: None, port }] => port.clone(),
+        _ => routes
+            .iter()
+            .map(|r| match &r.name {
+                Some(name) => format!("{name}={}", r.port),
+                None => r.port.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }
 
@@ -393,7 +507,7 @@ mod tests {
 
     #[test]
     fn an_input_is_picked_from_the_output_list_and_none_lets_it_go() {
-        let mut transport = PlayerTransport::new(Some("jack"), 0.0, None).unwrap();
+        let mut transport = PlayerTransport::new(&["jack".to_string()], 0.0, None).unwrap();
         transport.select_output("in jack:TR-8:out").unwrap();
         assert_eq!(
             transport.input(),
@@ -403,5 +517,38 @@ mod tests {
         transport.select_output("in none").unwrap();
         assert_eq!(transport.input(), None);
         assert!(transport.select_output("in synth").is_err());
+    }
+
+    #[test]
+    fn named_outs_are_the_routes_a_track_can_take_and_the_songs_lines_stand_in_for_none() {
+        let outs = ["drums=jack:TR-8".to_string(), "synth".to_string()];
+        let transport = PlayerTransport::new(&outs, 0.0, None).unwrap();
+        let route = |name: Option<&str>, port: &str| Route {
+            name: name.map(str::to_string),
+            port: port.to_string(),
+        };
+        assert_eq!(
+            transport.routes(),
+            vec![route(Some("drums"), "jack:TR-8"), route(None, "synth")]
+        );
+        assert_eq!(transport.output(), "drums=jack:TR-8 synth");
+
+        let mut transport = PlayerTransport::new(&[], 0.0, None).unwrap();
+        assert_eq!(transport.routes(), vec![route(None, "auto")]);
+        let song = crate::lang::song::compile(
+            "output bass midi:Volca\ntrack bass\n  output bass\n  play \"c2\"\n",
+        )
+        .unwrap();
+        transport.swap(song);
+        assert_eq!(transport.routes(), vec![route(Some("bass"), "midi:Volca")]);
+        // A track sent elsewhere while stopped plays there when playing starts.
+        transport.set_track_output("bass", None);
+        assert_eq!(
+            transport
+                .song
+                .as_ref()
+                .and_then(|s| s.tracks[0].output.clone()),
+            None
+        );
     }
 }

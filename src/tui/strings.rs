@@ -126,3 +126,32 @@ pub fn learning(what: &str) -> String {
 pub fn learned(line: &str) -> String {
     format!("wrote `{line}` at the top (Ctrl-Enter sends it; Ctrl-Z takes it back)")
 }
+
+/// What the track list calls the outputs without a name, which take every track.
+pub const MAIN_OUTPUT: &str = "main";
+
+/// Where a track's output goes when no open output takes it.
+pub const NOT_OPEN: &str = "not open";
+
+/// A track's output under its name in the track list: `drums → jack:TR-8`.
+pub fn track_output(output: Option<&str>, ports: &[&str]) -> String {
+    let name = output.unwrap_or(MAIN_OUTPUT);
+    if ports.is_empty() {
+        format!("{name} → {NOT_OPEN}")
+    } else {
+        format!("{name} → {}", ports.join(", "))
+    }
+}
+
+/// A track sent to another output: where, and the bar (from 1) it moves at.
+pub fn track_moved(track: &str, output: Option<&str>, bar: i64) -> String {
+    let name = output.unwrap_or(MAIN_OUTPUT);
+    format!("{track} → {name} from bar {bar}")
+}
+
+/// Asked to send a track to the next output with only one open.
+pub const ONE_OUTPUT: &str =
+    "one output is open: name more with --out NAME=PORT or `output NAME PORT` lines";
+
+/// Asked to send no track anywhere.
+pub const NO_TRACK_TO_ROUTE: &str = "no track here to send to another output";

@@ -31,6 +31,17 @@ pub struct Telemetry {
     pub placement: Option<Placement>,
 }
 
+/// One output open for playing: its name, when tracks choose it with `output NAME`, and the
+/// port it goes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// The output's name (`--out drums=jack:TR-8`, or `output drums PORT` in the song);
+    /// `None` for one that takes every track.
+    pub name: Option<String>,
+    /// Where it goes (`jack:TR-8`).
+    pub port: String,
+}
+
 /// The engine as the UI drives it.
 pub trait Transport {
     /// Starts playing from the top; an error says why it cannot (no output, nothing compiled).
@@ -59,6 +70,11 @@ pub trait Transport {
     fn select_output(&mut self, name: &str) -> Result<(), String>;
     /// The current output's name.
     fn output(&self) -> String;
+    /// The outputs tracks can be sent to, in the order they open.
+    fn routes(&self) -> Vec<Route>;
+    /// Sends track `track` to the outputs named `output` (`None`: only those without a
+    /// name) from the next bar line on.
+    fn set_track_output(&mut self, track: &str, output: Option<String>);
     /// The latest telemetry, if any arrived since the last call.
     fn poll(&mut self) -> Option<Telemetry>;
 }
@@ -71,6 +87,8 @@ pub struct SilentTransport {
     pub log: Vec<String>,
     /// What `poll` returns next.
     pub next: Option<Telemetry>,
+    /// The outputs it pretends to have open.
+    pub routes: Vec<Route>,
     output: String,
 }
 
@@ -80,6 +98,10 @@ impl SilentTransport {
         SilentTransport {
             log: Vec::new(),
             next: None,
+            routes: vec![Route {
+                name: None,
+                port: "none".to_string(),
+            }],
             output: "none".to_string(),
         }
     }
@@ -129,6 +151,13 @@ impl Transport for SilentTransport {
     }
     fn output(&self) -> String {
         self.output.clone()
+    }
+    fn routes(&self) -> Vec<Route> {
+        self.routes.clone()
+    }
+    fn set_track_output(&mut self, track: &str, output: Option<String>) {
+        let to = output.as_deref().unwrap_or("(unnamed)");
+        self.log.push(format!("route {track} {to}"));
     }
     fn poll(&mut self) -> Option<Telemetry> {
         self.next.take()

@@ -75,6 +75,14 @@ pub struct Planner {
     held: Option<f64>,
     /// Each ring's output name, for routing tracks (`None`: everything).
     routes: Vec<Option<String>>,
+    /// Each song generation's track outputs, for the generations still waiting to go out:
+    /// a message goes where its track went when it was planned, so a track moved to another
+    /// output moves at the bar line its new song takes over at.
+    track_outputs: Vec<(u32, Vec<Option<String>>)>,
+    /// Which rings each sounding note went to, per channel and key (one flag per ring): its
+    /// note-off follows it there, whatever output its track has moved to since. Overlaps
+    /// keep at most one note sounding per channel and key, so one entry is enough.
+    sent_to: Vec<bool>,
     /// Each ring's cable, when it is a slow one.
     wires: Vec<Option<Wire>>,
     /// Whether each ring gets clock and transport messages.
@@ -113,9 +121,12 @@ impl Planner {
             held: None,
             last_on: Vec::new(),
             routes: Vec::new(),
+            track_outputs: Vec::new(),
+            sent_to: Vec::new(),
             wires: Vec::new(),
             clocks: Vec::new(),
         };
+        planner.remember_outputs();
         planner.begin();
         planner
     }
@@ -294,12 +305,44 @@ impl Planner {
             let lane = p.rank == Planned::CONTROL;
             let outs = &mut self.outs;
             let wires = &mut self.wires;
-            let (routes, song, clocks) = (&self.routes, &self.song, &self.clocks);
+            let (routes, clocks) = (&self.routes, &self.clocks);
+            let tracks = self
+                .track_outputs
+                .iter()
+                .find(|(g, _)| *g == p.generation)
+                .or(self.track_outputs.last())
+                .map_or(&[][..], |(_, t)| t.as_slice());
+            let rings = outs.len();
+            if self.sent_to.len() != 16 * 128 * rings {
+                self.sent_to = vec![false; 16 * 128 * rings];
+            }
+            let sent_to = &mut self.sent_to;
             let mut push = |midi: Midi, at: f64, track: usize| {
+                // A note-off goes where its note-on went; one with no note-on on record goes
+                // where its track goes, as everything else does.
+                let note = match midi {
+                    Midi::Channel(Message::NoteOn { channel, key, .. }) => {
+                        Some((slot(channel, key) * rings, true))
+                    }
+                    Midi::Channel(Message::NoteOff { channel, key }) => {
+                        let base = slot(channel, key) * rings;
+                        let on_record = sent_to[base..base + rings].iter().any(|&s| s);
+                        on_record.then_some((base, false))
+                    }
+                    _ => None,
+                };
                 for (i, out) in outs.iter_mut().enumerate() {
-                    let takes = match midi {
-                        Midi::System(_) => clocks.get(i).copied().unwrap_or(true),
-                        Midi::Channel(_) => reaches(routes, i, song, track),
+                    let takes = match (midi, note) {
+                        (Midi::System(_), _) => clocks.get(i).copied().unwrap_or(true),
+                        (Midi::Channel(_), Some((base, false))) => {
+                            std::mem::take(&mut sent_to[base + i])
+                        }
+                        (Midi::Channel(_), Some((base, true))) => {
+                            let takes = reaches(routes, i, tracks, track);
+                            sent_to[base + i] = takes;
+                            takes
+                        }
+                        (Midi::Channel(_), None) => reaches(routes, i, tracks, track),
                     };
                     if !takes {
                         continue;
@@ -448,6 +491,7 @@ impl Planner {
         let old = std::mem::replace(&mut self.song, song);
         let old_generation = self.generation;
         self.generation += 1;
+        self.remember_outputs();
 
         let ended: Vec<usize> = (0..old.tracks.len())
             .filter(|&i| track_changed(&old, i, &self.song, bar))
@@ -484,8 +528,12 @@ impl Planner {
         let setup_at = self.earliest(bar).min(at_bar);
         for t in plan::setup(&self.song) {
             let new = &self.song.tracks[t.track];
+            // A track moved to another output sets up its voice on the box it now plays.
             let same_voice = old.track(&new.name).is_some_and(|o| {
-                o.channel == new.channel && o.program == new.program && o.bank == new.bank
+                o.channel == new.channel
+                    && o.program == new.program
+                    && o.bank == new.bank
+                    && o.output == new.output
             });
             if !same_voice {
                 self.pending.push_back(Planned {
@@ -499,6 +547,29 @@ impl Planner {
         }
         self.sort();
         bar
+    }
+
+    /// Keeps the current song's track outputs for its generation, and forgets those of
+    /// generations with nothing left to send.
+    fn remember_outputs(&mut self) {
+        let outputs = self.song.tracks.iter().map(|t| t.output.clone()).collect();
+        let pending = &self.pending;
+        self.track_outputs
+            .retain(|(g, _)| pending.iter().any(|p| p.generation == *g));
+        self.track_outputs.push((self.generation, outputs));
+    }
+
+    /// Moves track `track` to output `output` (`None`: only the outputs without a name) from
+    /// the next bar line on, as a new version of the song would; returns that bar. Notes
+    /// begun before it end on the output they began on.
+    pub fn reroute(&mut self, track: usize, output: Option<String>) -> Option<i64> {
+        let t = self.song.tracks.get(track)?;
+        if t.output == output {
+            return None;
+        }
+        let mut song = self.song.clone();
+        song.tracks[track].output = output;
+        Some(self.swap(song))
     }
 
     /// Mutes and unmutes tracks now, as a groovebox does, instead of at the next bar line:
@@ -730,17 +801,23 @@ fn take(notes: &mut Vec<(usize, u8, u8)>, note: (usize, u8, u8)) -> bool {
     }
 }
 
-/// Whether output `out` takes track `track`'s channel messages: an output without a name
-/// takes everything; a named one takes its tracks' (and those of no track, such as All Notes
-/// Off for a channel no longer used). Clock and transport follow `clocks` instead.
-fn reaches(routes: &[Option<String>], out: usize, song: &Song, track: usize) -> bool {
+/// Whether output `out` takes track `track`'s channel messages, `tracks` being each track's
+/// output: an output without a name takes everything; a named one takes its tracks' (and
+/// those of no track, such as All Notes Off for a channel no longer used). Clock and
+/// transport follow `clocks` instead.
+fn reaches(routes: &[Option<String>], out: usize, tracks: &[Option<String>], track: usize) -> bool {
     let Some(Some(name)) = routes.get(out) else {
         return true;
     };
-    match song.tracks.get(track) {
-        Some(t) => t.output.as_deref() == Some(name.as_str()),
+    match tracks.get(track) {
+        Some(output) => output.as_deref() == Some(name.as_str()),
         None => true,
     }
+}
+
+/// Where a channel and key's entry is in per-note tables.
+fn slot(channel: u8, key: u8) -> usize {
+    usize::from(channel.clamp(1, 16) - 1) * 128 + usize::from(key & 0x7f)
 }
 
 /// Whether track `i` of `old` is gone from `new`, moved channel, was muted, or plays
@@ -1257,6 +1334,70 @@ mod tests {
                 .iter()
                 .any(|(_, m)| matches!(m, Message::NoteOn { key: 60, .. })),
             "the pad stays muted"
+        );
+    }
+
+    #[test]
+    fn a_pad_moved_to_another_box_plays_there_from_the_next_bar_and_ends_its_notes_where_they_began()
+     {
+        // Two long notes a bar (2 s), each three half-bars long: the note begun at 1 s still
+        // sounds when the next bar's note on the same key starts at 2 s.
+        let s = song("tempo 120\ntrack pad program 5\n  output a\n  play \"c4 c4\"\n  legato 3\n");
+        let (pa, mut ca) = RingBuffer::new(1 << 16);
+        let (pb, mut cb) = RingBuffer::new(1 << 16);
+        let options = PlannerOptions {
+            bars: Some(3),
+            ..Default::default()
+        };
+        let mut p = Planner::new(s, options, vec![pa, pb]);
+        p.set_routes(vec![Some("a".into()), Some("b".into())]);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let mut moved = None;
+        let mut now = -0.5;
+        while p.step(now) {
+            if now >= 0.5 && moved.is_none() {
+                moved = p.reroute(0, Some("b".into()));
+            }
+            a.extend(std::iter::from_fn(|| ca.pop().ok()));
+            b.extend(std::iter::from_fn(|| cb.pop().ok()));
+            now += 0.005;
+        }
+        a.extend(std::iter::from_fn(|| ca.pop().ok()));
+        b.extend(std::iter::from_fn(|| cb.pop().ok()));
+        assert_eq!(moved, Some(1), "the move takes hold at bar 1");
+        let (notes_a, notes_b) = (notes_of(&a), notes_of(&b));
+        assert!(balanced(&notes_a), "box a: {notes_a:?}");
+        assert!(balanced(&notes_b), "box b: {notes_b:?}");
+        let ons = |notes: &[(f64, Message)]| -> Vec<f64> {
+            notes
+                .iter()
+                .filter(|(_, m)| !m.is_note_off())
+                .map(|(at, _)| *at)
+                .collect()
+        };
+        assert_eq!(ons(&notes_a), vec![0.0, 1.0], "bar 0 on box a");
+        assert_eq!(
+            ons(&notes_b),
+            vec![2.0, 3.0, 4.0, 5.0],
+            "bars 1 and 2 on box b"
+        );
+        // The note begun at 1 s on box a is cut there by the next one, at 2 s, not on box b.
+        assert_eq!(
+            notes_a.last().map(|(at, m)| (*at, m.is_note_off())),
+            Some((2.0, true))
+        );
+        // `program 5` counts from 1, as General MIDI's list does; the wire counts from 0.
+        let program = Midi::Channel(Message::ProgramChange {
+            channel: 1,
+            program: 4,
+        });
+        let first_b = b.iter().position(|c| c.midi == program);
+        let first_note_b = b
+            .iter()
+            .position(|c| matches!(c.midi, Midi::Channel(Message::NoteOn { .. })));
+        assert!(
+            first_b.is_some() && first_b < first_note_b,
+            "box b is set up before its first note: {b:?}"
         );
     }
 

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::Song;
+use super::lane::Target;
 use crate::pattern::{Hap, Note, Span};
 use crate::theory::time::Time;
 
@@ -44,7 +45,58 @@ pub fn warnings(song: &Song) -> Vec<Warning> {
     choked_hats(song)
         .into_iter()
         .chain(crowded_wire(song))
+        .chain(shared_levels(song))
         .collect()
+}
+
+/// Two tracks on one channel of one output (a kick and a hat on channel 10) that set
+/// different `volume` or `pan`: the synth or the box has one of each per channel, so each
+/// track's value overwrites the other's and neither sounds as written.
+fn shared_levels(song: &Song) -> Vec<Warning> {
+    let values = |track: &super::Track, controller: u8| -> Option<Vec<(Time, u16)>> {
+        let lane = track
+            .lanes
+            .iter()
+            .find(|l| l.target == Target::Control(controller))?;
+        let span = Span::new(Time::ZERO, Time::from_integer(BARS_CHECKED));
+        let mut haps: Vec<Hap<u16>> = Vec::new();
+        lane.pattern.query_into(span, &mut haps);
+        Some(
+            haps.iter()
+                .filter(|h| h.has_onset())
+                .map(|h| (h.whole_or_part().begin, h.value))
+                .collect(),
+        )
+    };
+    let mut out = Vec::new();
+    let tracks: Vec<&super::Track> = song.tracks.iter().filter(|t| !t.muted).collect();
+    for (i, a) in tracks.iter().enumerate() {
+        for b in &tracks[i + 1..] {
+            if a.channel != b.channel || a.output != b.output {
+                continue;
+            }
+            for (controller, setting) in [(7, "volume"), (10, "pan")] {
+                let (Some(x), Some(y)) = (values(a, controller), values(b, controller)) else {
+                    continue;
+                };
+                if x != y {
+                    out.push(Warning {
+                        line: b.line,
+                        message: format!(
+                            "tracks `{}` and `{}` share channel {} and set different {setting}: \
+                             a channel has one {setting}, so each overwrites the other's",
+                            a.name, b.name, a.channel
+                        ),
+                        help: format!(
+                            "give both the same {setting}, set it on one of them only, or move \
+                             one to a channel of its own (`channel 11`)"
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A bar, in the first [`BARS_CHECKED`], whose notes and lane messages together need more
@@ -195,5 +247,39 @@ mod tests {
         let song = compile("track hats\n  play \"hh*4, <~ ~ [~ ~ ~ oh]>\"\n").unwrap();
         let w = warnings(&song);
         assert!(w[0].message.contains("bar 3, beat 4"), "{:?}", w);
+    }
+
+    #[test]
+    fn a_kick_and_hats_on_channel_10_with_different_pans_are_told_they_fight() {
+        let src = "track kick drums\n  play \"bd*4\"\n  pan 64\ntrack hats drums\n  play \"hh*8\"\n  pan 20\n";
+        let w = warnings(&compile(src).unwrap());
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].line, 4);
+        assert!(
+            w[0].message.contains("`kick` and `hats` share channel 10"),
+            "{w:?}"
+        );
+        assert!(w[0].message.contains("different pan"), "{w:?}");
+        // Louder hats clash the same way.
+        let loud = src
+            .replace("pan 64", "volume 100")
+            .replace("pan 20", "volume 80");
+        assert!(
+            warnings(&compile(&loud).unwrap())[0]
+                .message
+                .contains("different volume")
+        );
+    }
+
+    #[test]
+    fn drums_that_agree_on_pan_or_live_apart_are_left_in_peace() {
+        for src in [
+            "track kick drums\n  play \"bd*4\"\n  pan 64\ntrack hats drums\n  play \"hh*8\"\n  pan 64\n",
+            "track kick drums\n  play \"bd*4\"\n  pan 64\ntrack hats drums\n  play \"hh*8\"\n",
+            "track kick drums\n  play \"bd*4\"\n  pan 64\ntrack hats drums channel 11\n  play \"hh*8\"\n  pan 20\n",
+            "track kick drums\n  output tr8\n  play \"bd*4\"\n  pan 64\ntrack hats drums\n  output tr909\n  play \"hh*8\"\n  pan 20\n",
+        ] {
+            assert!(warnings(&compile(src).unwrap()).is_empty(), "{src}");
+        }
     }
 }
