@@ -3,6 +3,7 @@
 
 use super::hap::Hap;
 use super::pattern::{Pattern, Payload};
+use super::scratch::Scratch;
 use super::span::Span;
 use crate::theory::time::{Time, sam};
 
@@ -47,32 +48,36 @@ impl<T: Payload> Pattern<T> {
     ) -> Pattern<V> {
         let left = self.clone();
         let right = other.clone();
+        let lefts_scratch = Scratch::default();
+        let rights_scratch = Scratch::default();
         Pattern::new(move |span, out| {
-            let mut lefts = Vec::new();
-            let mut rights = Vec::new();
-            left.query_into(span, &mut lefts);
-            let mut wholes = lefts.iter().map(|l| l.whole_or_part());
-            if once && let Some(first) = wholes.next() {
-                let hull = wholes.fold(first, |h, w| {
-                    Span::new(h.begin.min(w.begin), h.end.max(w.end))
-                });
-                right.query_into(hull, &mut rights);
-            }
-            for l in &lefts {
-                if !once {
-                    rights.clear();
-                    right.query_into(l.whole_or_part(), &mut rights);
-                }
-                for r in &rights {
-                    // Cheap rejection first: most pairs lie apart.
-                    if r.part.begin > l.part.end || r.part.end < l.part.begin {
-                        continue;
+            lefts_scratch.with(|lefts| {
+                rights_scratch.with(|rights| {
+                    left.query_into(span, lefts);
+                    let mut wholes = lefts.iter().map(|l| l.whole_or_part());
+                    if once && let Some(first) = wholes.next() {
+                        let hull = wholes.fold(first, |h, w| {
+                            Span::new(h.begin.min(w.begin), h.end.max(w.end))
+                        });
+                        right.query_into(hull, rights);
                     }
-                    if let Some(part) = l.part.intersection(&r.part) {
-                        out.push(Hap::new(l.whole, part, f(&l.value, &r.value)));
+                    for l in lefts.iter() {
+                        if !once {
+                            rights.clear();
+                            right.query_into(l.whole_or_part(), rights);
+                        }
+                        for r in rights.iter() {
+                            // Cheap rejection first: most pairs lie apart.
+                            if r.part.begin > l.part.end || r.part.end < l.part.begin {
+                                continue;
+                            }
+                            if let Some(part) = l.part.intersection(&r.part) {
+                                out.push(Hap::new(l.whole, part, f(&l.value, &r.value)));
+                            }
+                        }
                     }
-                }
-            }
+                })
+            })
         })
         .with_steps(self.steps())
     }
@@ -84,21 +89,23 @@ impl<T: Payload> Pattern<T> {
         f: impl Fn(&T) -> Pattern<U> + Send + Sync + 'static,
     ) -> Pattern<U> {
         let outer = self.clone();
+        let outers_scratch = Scratch::default();
         Pattern::new(move |span, out| {
-            let mut outers = Vec::new();
-            outer.query_into(span, &mut outers);
-            for o in outers.iter().filter(|o| o.whole.is_some()) {
-                let start = out.len();
-                f(&o.value).query_into(o.part, out);
-                // The inner query already stays within the outer fragment; drop any point events
-                // that fall exactly on its end.
-                let mut i = 0;
-                out.retain(|h| {
-                    let keep = i < start || h.part.intersection(&o.part).is_some();
-                    i += 1;
-                    keep
-                });
-            }
+            outers_scratch.with(|outers| {
+                outer.query_into(span, outers);
+                for o in outers.iter().filter(|o| o.whole.is_some()) {
+                    let start = out.len();
+                    f(&o.value).query_into(o.part, out);
+                    // The inner query already stays within the outer fragment; drop any point events
+                    // that fall exactly on its end.
+                    let mut i = 0;
+                    out.retain(|h| {
+                        let keep = i < start || h.part.intersection(&o.part).is_some();
+                        i += 1;
+                        keep
+                    });
+                }
+            })
         })
     }
 

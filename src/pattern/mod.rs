@@ -20,6 +20,7 @@ pub mod rudiment_pattern;
 pub mod rudiment_steps;
 pub mod rudiments_table;
 pub mod scale_degrees;
+pub mod scratch;
 pub mod signal;
 pub mod span;
 pub mod stroke;

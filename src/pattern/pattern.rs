@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use super::hap::Hap;
+use super::scratch::Scratch;
 use super::span::Span;
 use crate::theory::time::{Time, sam};
 
@@ -256,14 +257,16 @@ impl<T: Payload> Pattern<T> {
     /// Applies `f` to every value.
     pub fn fmap<U: Payload>(&self, f: impl Fn(&T) -> U + Send + Sync + 'static) -> Pattern<U> {
         let pat = self.clone();
+        let haps_scratch = Scratch::default();
         Pattern::new(move |span, out| {
-            let mut haps = Vec::new();
-            pat.query_into(span, &mut haps);
-            out.extend(haps.into_iter().map(|h| Hap {
-                whole: h.whole,
-                part: h.part,
-                value: f(&h.value),
-            }));
+            haps_scratch.with(|haps| {
+                pat.query_into(span, haps);
+                out.extend(haps.drain(..).map(|h| Hap {
+                    whole: h.whole,
+                    part: h.part,
+                    value: f(&h.value),
+                }));
+            })
         })
         .with_steps(self.steps)
     }
@@ -274,16 +277,18 @@ impl<T: Payload> Pattern<T> {
         f: impl Fn(&T) -> Option<U> + Send + Sync + 'static,
     ) -> Pattern<U> {
         let pat = self.clone();
+        let haps_scratch = Scratch::default();
         Pattern::new(move |span, out| {
-            let mut haps = Vec::new();
-            pat.query_into(span, &mut haps);
-            out.extend(haps.into_iter().filter_map(|h| {
-                Some(Hap {
-                    whole: h.whole,
-                    part: h.part,
-                    value: f(&h.value)?,
-                })
-            }));
+            haps_scratch.with(|haps| {
+                pat.query_into(span, haps);
+                out.extend(haps.drain(..).filter_map(|h| {
+                    Some(Hap {
+                        whole: h.whole,
+                        part: h.part,
+                        value: f(&h.value)?,
+                    })
+                }));
+            })
         })
         .with_steps(self.steps)
     }
@@ -295,19 +300,22 @@ impl<T: Payload> Pattern<T> {
         f: impl Fn(&T, &mut Vec<U>) + Send + Sync + 'static,
     ) -> Pattern<U> {
         let pat = self.clone();
+        let haps_scratch = Scratch::default();
+        let values_scratch = Scratch::default();
         Pattern::new(move |span, out| {
-            let mut haps = Vec::new();
-            let mut values = Vec::new();
-            pat.query_into(span, &mut haps);
-            for h in haps {
-                values.clear();
-                f(&h.value, &mut values);
-                out.extend(values.drain(..).map(|v| Hap {
-                    whole: h.whole,
-                    part: h.part,
-                    value: v,
-                }));
-            }
+            haps_scratch.with(|haps| {
+                values_scratch.with(|values| {
+                    pat.query_into(span, haps);
+                    for h in haps.drain(..) {
+                        f(&h.value, values);
+                        out.extend(values.drain(..).map(|v| Hap {
+                            whole: h.whole,
+                            part: h.part,
+                            value: v,
+                        }));
+                    }
+                })
+            })
         })
         .with_steps(self.steps)
     }
@@ -350,12 +358,14 @@ impl<T: Payload> Pattern<T> {
         f: impl Fn(&Hap<T>, &mut Vec<Hap<U>>) + Send + Sync + 'static,
     ) -> Pattern<U> {
         let pat = self.clone();
+        let haps_scratch = Scratch::default();
         Pattern::new(move |span, out| {
-            let mut haps = Vec::new();
-            pat.query_into(span, &mut haps);
-            for h in &haps {
-                f(h, out);
-            }
+            haps_scratch.with(|haps| {
+                pat.query_into(span, haps);
+                for h in haps.iter() {
+                    f(h, out);
+                }
+            })
         })
     }
 
