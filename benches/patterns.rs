@@ -44,7 +44,34 @@ fn best_of<T: Clone + Send + Sync + 'static>(patterns: &[Pattern<T>]) -> (u64, f
         .unwrap_or((0, 1.0))
 }
 
+/// Whether the section `name` runs: all of them, or those the command line names
+/// (`cargo bench --bench patterns -- toolbox`).
+fn wanted(name: &str) -> bool {
+    let asked: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    asked.is_empty() || asked.iter().any(|a| name.contains(a.as_str()))
+}
+
 fn main() {
+    if wanted("mini") {
+        mini();
+    }
+    if wanted("rudiments") {
+        rudiments();
+    }
+    if wanted("toolbox") {
+        toolbox();
+    }
+    if wanted("compile") {
+        compile_time("a 200-line song", &two_hundred_line_song());
+        compile_time("a 200-line toolbox song", &two_hundred_toolbox_lines());
+    }
+}
+
+/// Section 1: mini-notation.
+fn mini() {
     let mini_patterns: Vec<Pattern<Value>> = EXPECTED
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
@@ -57,7 +84,10 @@ fn main() {
         mini_patterns.len(),
         onsets as f64 / secs / 1e6
     );
+}
 
+/// Section 2: rudiment and arp songs.
+fn rudiments() {
     let songs = [
         "rudiment-groove",
         "drum-corps-cadence",
@@ -96,40 +126,56 @@ fn main() {
         songs.len(),
         onsets as f64 / secs / 1e6
     );
+}
 
-    let toolbox: Vec<Pattern<Note>> = toolbox_songs()
-        .iter()
-        .filter_map(|text| song::compile(text).ok())
-        .flat_map(|s| s.tracks.into_iter().map(|t| t.pattern))
+/// Section 3: Strudel's toolbox.
+fn toolbox() {
+    let named: Vec<(&str, Pattern<Note>)> = toolbox_songs()
+        .into_iter()
+        .filter_map(|(id, text)| song::compile(&text).ok().map(|s| (id, s)))
+        .flat_map(|(id, s)| s.tracks.into_iter().map(move |t| (id, t.pattern)))
         .collect();
+    let toolbox: Vec<Pattern<Note>> = named.iter().map(|(_, p)| p.clone()).collect();
+    // The slowest cases, where a profile should look first.
+    let mut each: Vec<(f64, &str)> = named
+        .iter()
+        .map(|(id, p)| {
+            let (onsets, secs) = onsets_per_cycle(std::slice::from_ref(p));
+            (onsets as f64 / secs / 1e6, *id)
+        })
+        .collect();
+    each.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (rate, id) in each.iter().take(8) {
+        println!("  toolbox, slowest: {id}: {rate:.2} million onsets/s");
+    }
     let (onsets, secs) = best_of(&toolbox);
     println!(
         "toolbox: {} tracks of Strudel's toolbox cases x {CYCLES} cycles: {onsets} onsets in {secs:.3} s = {:.2} million onsets/s (one core)",
         toolbox.len(),
         onsets as f64 / secs / 1e6
     );
-
-    compile_time("a 200-line song", &two_hundred_line_song());
-    compile_time("a 200-line toolbox song", &two_hundred_toolbox_lines());
 }
 
-/// The song of each toolbox translation (as tests/toolbox.rs builds it).
-fn toolbox_songs() -> Vec<String> {
+/// The song of each toolbox translation (as tests/toolbox.rs builds it), with its id.
+fn toolbox_songs() -> Vec<(&'static str, String)> {
     TOOLBOX
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once('\t'))
-        .map(|(_, body)| {
+        .map(|(id, body)| {
             let lines: Vec<&str> = body.split(" ; ").collect();
             if lines[0] == "song" {
-                return lines[1..].join("\n") + "\n";
+                return (id, lines[1..].join("\n") + "\n");
             }
             let (header, body) = if lines[0] == "drums" {
                 ("track t drums", &lines[1..])
             } else {
                 ("track t", &lines[..])
             };
-            format!("{header}\n  vel 0.9\n  {}\n", body.join("\n  "))
+            (
+                id,
+                format!("{header}\n  vel 0.9\n  {}\n", body.join("\n  ")),
+            )
         })
         .collect()
 }
@@ -138,7 +184,7 @@ fn toolbox_songs() -> Vec<String> {
 fn two_hundred_toolbox_lines() -> String {
     let lines: Vec<String> = toolbox_songs()
         .iter()
-        .flat_map(|s| s.lines().map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|(_, s)| s.lines().map(str::to_string).collect::<Vec<_>>())
         .filter(|l| l.starts_with("  ") && !l.contains("vel 0.9") && !l.contains("play "))
         .filter(|l| {
             song::compile(&format!(

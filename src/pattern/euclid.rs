@@ -99,8 +99,11 @@ impl<T: Payload> Pattern<T> {
                 })
                 .collect(),
         );
+        // The values are asked once a query: a pattern's events do not depend on the span
+        // asked for, except a continuous signal's, which flam only samples through
+        // `segment` and the value transforms, each at its own events' starts.
         structure
-            .app_left(self, |_, v| v.clone())
+            .app_left_discrete(self, |_, v| v.clone())
             .with_steps(Some(Time::from_integer(n)))
     }
 }

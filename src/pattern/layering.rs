@@ -25,14 +25,18 @@ impl<T: Payload> Pattern<T> {
     }
 
     /// Keeps this pattern's events, cut wherever `mask` changes, where `mask` is true
-    /// (Strudel's `mask`: the structure is the pattern's own).
+    /// (Strudel's `mask`: the structure is the pattern's own). The mask is written in
+    /// mini-notation, so it is asked once a query, not once an event.
     pub fn mask(&self, mask: &Pattern<bool>) -> Self {
-        self.app_left(&mask.filter_values(|b| *b), |v, _| v.clone())
+        self.app_left_discrete(&mask.filter_values(|b| *b), |v, _| v.clone())
     }
 
     /// This pattern's values on the structure of `hits`'s true events (Strudel's `struct`).
+    /// A track's notes keep their values wherever they are asked from (signals are sampled
+    /// at each note's own start), so they are asked once a query.
     pub fn structure(&self, hits: &Pattern<bool>) -> Self {
-        hits.filter_values(|b| *b).app_left(self, |_, v| v.clone())
+        hits.filter_values(|b| *b)
+            .app_left_discrete(self, |_, v| v.clone())
     }
 }
 

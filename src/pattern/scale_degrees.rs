@@ -4,19 +4,22 @@
 
 use super::pattern::Pattern;
 use super::tone::Tone;
-use crate::theory::scale::RootedScale;
+use crate::theory::scale::{RootedScale, ScaleId};
 
 impl Pattern<Tone> {
     /// Places each degree by the scale `scales` holds where it starts (a scale may change
     /// per cycle: `"<c:major a:minor>"`).
     pub fn scale(&self, scales: &Pattern<RootedScale>) -> Self {
         let notes = self.clone();
-        scales.inner_bind(move |&scale| notes.fmap(move |t| place(*t, scale)))
+        scales.inner_bind(move |&scale| {
+            let id = scale.id();
+            notes.fmap(move |t| place(*t, scale, id))
+        })
     }
 }
 
 /// One note placed by a scale.
-fn place(tone: Tone, scale: RootedScale) -> Tone {
+fn place(tone: Tone, scale: RootedScale, id: Option<ScaleId>) -> Tone {
     let key = if tone.degree {
         scale.key_of(tone.pitch) + f64::from(tone.accidental)
     } else {
@@ -26,7 +29,7 @@ fn place(tone: Tone, scale: RootedScale) -> Tone {
         pitch: key,
         degree: false,
         accidental: 0,
-        scale: Some(scale),
+        scale: id,
         ..tone
     }
 }

@@ -3,7 +3,7 @@
 //! values Strudel's do. It becomes a MIDI [`Note`] at the end.
 
 use super::note::Note;
-use crate::theory::scale::RootedScale;
+use crate::theory::scale::ScaleId;
 
 /// Strudel's velocity when none is given (its MIDI output's default).
 pub const DEFAULT_VELOCITY: f64 = 0.9;
@@ -24,7 +24,7 @@ pub struct Tone {
     /// How much later (negative: earlier) than its pattern time the note sounds, in ms.
     pub nudge_ms: f32,
     /// The scale that placed it, which `scale-transpose` steps along.
-    pub scale: Option<RootedScale>,
+    pub scale: Option<ScaleId>,
 }
 
 impl Tone {

@@ -179,13 +179,27 @@ pub const LAST_DRUM_NOTE: u8 = 81;
 
 /// The percussion key a drum name plays (`bd` → 36, `hh` → 42), ignoring letter case.
 pub fn drum_note(name: &str) -> Option<u8> {
-    DRUMS
-        .iter()
-        .find(|d| {
-            d.name.eq_ignore_ascii_case(name)
-                || d.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
-        })
-        .map(|d| d.note)
+    // Asked for every drum hit of every query, so the names are sorted once and searched.
+    static BY_NAME: std::sync::OnceLock<Vec<(String, u8)>> = std::sync::OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| {
+        let mut names: Vec<(String, u8)> = DRUMS
+            .iter()
+            .flat_map(|d| {
+                std::iter::once(d.name)
+                    .chain(d.aliases.iter().copied())
+                    .map(move |n| (n.to_ascii_lowercase(), d.note))
+            })
+            .collect();
+        // The first drum to use a name keeps it, as the table's order decides.
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        names.dedup_by(|later, first| later.0 == first.0);
+        names
+    });
+    let lower = |b: &u8| b.to_ascii_lowercase();
+    by_name
+        .binary_search_by(|(n, _)| n.bytes().cmp(name.bytes().map(|b| lower(&b))))
+        .ok()
+        .map(|i| by_name[i].1)
 }
 
 /// flam's canonical short name for a percussion key (`36` → `bd`).

@@ -173,6 +173,40 @@ impl RootedScale {
     }
 }
 
+/// A rooted scale from the table in two bytes, small enough to ride on every note.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ScaleId {
+    root: u8,
+    index: u8,
+}
+
+impl RootedScale {
+    /// Its two-byte form, when the scale is one of the table's.
+    pub fn id(&self) -> Option<ScaleId> {
+        let index = SCALES
+            .iter()
+            .position(|(_, iv)| std::ptr::eq(*iv, self.scale.intervals))?;
+        Some(ScaleId {
+            root: self.root,
+            index: u8::try_from(index).ok()?,
+        })
+    }
+}
+
+impl ScaleId {
+    /// The rooted scale it stands for.
+    pub fn rooted(&self) -> RootedScale {
+        let (names, intervals) = SCALES[usize::from(self.index) % SCALES.len()];
+        RootedScale {
+            root: self.root,
+            scale: Scale {
+                name: names[0],
+                intervals,
+            },
+        }
+    }
+}
+
 /// Why scale text was refused: what is wrong, and a hint at what would work.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScaleError {

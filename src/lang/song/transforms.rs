@@ -836,8 +836,11 @@ pub(super) fn apply(t: &Transform, p: &Pattern<Tone>, cx: Context) -> Pattern<To
         Transform::Scale(scales) => p.scale(scales),
         Transform::ScaleTranspose(steps) => {
             arithmetic(p, &seeded(steps, cx.chance), |tone, k| match tone.scale {
-                Some(scale) => Tone {
-                    pitch: scale.key_of(scale.nearest_degree(tone.pitch) + k),
+                Some(id) => Tone {
+                    pitch: {
+                        let scale = id.rooted();
+                        scale.key_of(scale.nearest_degree(tone.pitch) + k)
+                    },
                     ..tone
                 },
                 None => tone,
