@@ -195,11 +195,17 @@ pub fn drum_note(name: &str) -> Option<u8> {
         names.dedup_by(|later, first| later.0 == first.0);
         names
     });
-    let lower = |b: &u8| b.to_ascii_lowercase();
-    by_name
-        .binary_search_by(|(n, _)| n.bytes().cmp(name.bytes().map(|b| lower(&b))))
-        .ok()
-        .map(|i| by_name[i].1)
+    let find = |name: &str| {
+        by_name
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()
+            .map(|i| by_name[i].1)
+    };
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        find(&name.to_ascii_lowercase())
+    } else {
+        find(name)
+    }
 }
 
 /// flam's canonical short name for a percussion key (`36` → `bd`).

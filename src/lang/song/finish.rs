@@ -14,7 +14,7 @@ use crate::lang::diagnostic::Diagnostic;
 use crate::lang::mini;
 use crate::lang::mini::ast::AtomRole;
 use crate::pattern::rudiment_steps::play_rudiment_steps;
-use crate::pattern::{Note, Pattern, Tone, Value, find_rudiment_step};
+use crate::pattern::{Hap, Note, Pattern, Tone, Value, find_rudiment_step};
 use crate::theory::time::{Time, parse_decimal};
 
 /// The MIDI velocity of a note that no `vel` line sets.
@@ -346,14 +346,18 @@ impl Compiler {
                 .arp(settings)
                 .unwrap_or_else(|_| Pattern::silence())
                 .fmap(Tone::from_note),
-            (None, _) => plain.flat_map_values(move |v, tones| {
-                if degrees && let Some((degree, accidental)) = resolve::degree_of(v) {
-                    tones.push(Tone::degree(degree, accidental, DEFAULT_VELOCITY));
+            // Written straight into the query's output: most values are one note.
+            (None, _) => plain.flat_map_haps(move |h, out| {
+                let (whole, part) = (h.whole, h.part);
+                if degrees && let Some((degree, accidental)) = resolve::degree_of(&h.value) {
+                    let value = Tone::degree(degree, accidental, DEFAULT_VELOCITY);
+                    out.push(Hap { whole, part, value });
                     return;
                 }
                 // Unknown words were reported when the song compiled; here they stay silent.
-                let _ = resolve::each_key(v, drums, |k| {
-                    tones.push(Tone::key(f64::from(k), DEFAULT_VELOCITY))
+                let _ = resolve::each_key(&h.value, drums, |k| {
+                    let value = Tone::key(f64::from(k), DEFAULT_VELOCITY);
+                    out.push(Hap { whole, part, value });
                 });
             }),
         };
