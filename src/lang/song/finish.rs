@@ -14,8 +14,63 @@ use crate::lang::diagnostic::Diagnostic;
 use crate::lang::mini;
 use crate::lang::mini::ast::AtomRole;
 use crate::pattern::rudiment_steps::play_rudiment_steps;
+use crate::pattern::scratch::Scratch;
 use crate::pattern::{Hap, Note, Pattern, Tone, Value, find_rudiment_step};
 use crate::theory::time::{Time, parse_decimal};
+
+/// The notes a track's pattern of words and numbers plays, written straight into the query's
+/// output. A word is looked up once: the pattern hands out the same shared word every time,
+/// so a small cache of the words themselves answers every later query.
+fn tones_of(plain: Pattern<Value>, drums: bool, degrees: bool) -> Pattern<Tone> {
+    let haps = Scratch::default();
+    // The cache holds the words it knows, so none of them can be freed and another word
+    // take its place.
+    let words: std::sync::Mutex<Vec<(std::sync::Arc<str>, Option<u8>)>> =
+        std::sync::Mutex::new(Vec::new());
+    Pattern::new(move |span, out| {
+        haps.with(|haps| {
+            plain.query_into(span, haps);
+            let mut cache = words.try_lock().ok();
+            for h in haps.iter() {
+                let (whole, part) = (h.whole, h.part);
+                let mut push = |value| out.push(Hap { whole, part, value });
+                if degrees && let Some((degree, accidental)) = resolve::degree_of(&h.value) {
+                    push(Tone::degree(degree, accidental, DEFAULT_VELOCITY));
+                    continue;
+                }
+                if let (Value::Word(w), Some(cache)) = (&h.value, cache.as_mut()) {
+                    let key = match cache
+                        .iter()
+                        .find(|(known, _)| std::sync::Arc::ptr_eq(known, w))
+                    {
+                        Some((_, key)) => *key,
+                        None => {
+                            let key = resolve::keys(&h.value, drums)
+                                .ok()
+                                .filter(|k| k.len() == 1)
+                                .map(|k| k[0]);
+                            if cache.len() < WORDS_CACHED && key.is_some() {
+                                cache.push((w.clone(), key));
+                            }
+                            key
+                        }
+                    };
+                    if let Some(k) = key {
+                        push(Tone::key(f64::from(k), DEFAULT_VELOCITY));
+                        continue;
+                    }
+                }
+                // Unknown words were reported when the song compiled; here they stay silent.
+                let _ = resolve::each_key(&h.value, drums, |k| {
+                    push(Tone::key(f64::from(k), DEFAULT_VELOCITY))
+                });
+            }
+        })
+    })
+}
+
+/// How many different words a track's cache keeps (a drum track rarely has more).
+const WORDS_CACHED: usize = 32;
 
 /// The MIDI velocity of a note that no `vel` line sets.
 const DEFAULT_VELOCITY: u8 = 100;
@@ -346,20 +401,7 @@ impl Compiler {
                 .arp(settings)
                 .unwrap_or_else(|_| Pattern::silence())
                 .fmap(Tone::from_note),
-            // Written straight into the query's output: most values are one note.
-            (None, _) => plain.flat_map_haps(move |h, out| {
-                let (whole, part) = (h.whole, h.part);
-                if degrees && let Some((degree, accidental)) = resolve::degree_of(&h.value) {
-                    let value = Tone::degree(degree, accidental, DEFAULT_VELOCITY);
-                    out.push(Hap { whole, part, value });
-                    return;
-                }
-                // Unknown words were reported when the song compiled; here they stay silent.
-                let _ = resolve::each_key(&h.value, drums, |k| {
-                    let value = Tone::key(f64::from(k), DEFAULT_VELOCITY);
-                    out.push(Hap { whole, part, value });
-                });
-            }),
+            (None, _) => tones_of(plain, drums, degrees),
         };
         let played = match &draft.velocity {
             // A single velocity needs no pattern query per note.
