@@ -1478,12 +1478,7 @@ fn toolbox_song() -> impl Strategy<Value = String> {
             if scale {
                 text.push_str("  scale c:minor\n");
             }
-            for words in lines {
-                text.push_str("  ");
-                text.push_str(&words.join(" "));
-                text.push('\n');
-            }
-            text
+            text + &track_lines(&lines)
         })
 }
 
@@ -1531,13 +1526,7 @@ fn edited_toolbox_song() -> impl Strategy<Value = String> {
                 }
                 None => {}
             }
-            let mut text = String::from("track t\n  vel 0.9\n");
-            for words in lines {
-                text.push_str("  ");
-                text.push_str(&words.join(" "));
-                text.push('\n');
-            }
-            text
+            String::from("track t\n  vel 0.9\n") + &track_lines(&lines)
         })
 }
 
@@ -1564,4 +1553,12 @@ fn quoted_words(line: &str) -> Vec<String> {
         rest = rest[end..].trim_start();
     }
     words
+}
+
+/// Lines of words, each indented under a track.
+fn track_lines(lines: &[Vec<String>]) -> String {
+    lines
+        .iter()
+        .map(|words| format!("  {}\n", words.join(" ")))
+        .collect()
 }

@@ -276,19 +276,14 @@ impl<T: Payload> Pattern<T> {
         &self,
         f: impl Fn(&T) -> Option<U> + Send + Sync + 'static,
     ) -> Pattern<U> {
-        let pat = self.clone();
-        let haps_scratch = Scratch::default();
-        Pattern::new(move |span, out| {
-            haps_scratch.with(|haps| {
-                pat.query_into(span, haps);
-                out.extend(haps.drain(..).filter_map(|h| {
-                    Some(Hap {
-                        whole: h.whole,
-                        part: h.part,
-                        value: f(&h.value)?,
-                    })
-                }));
-            })
+        self.flat_map_haps(move |h, out| {
+            if let Some(value) = f(&h.value) {
+                out.push(Hap {
+                    whole: h.whole,
+                    part: h.part,
+                    value,
+                });
+            }
         })
         .with_steps(self.steps)
     }

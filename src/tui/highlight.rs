@@ -205,7 +205,8 @@ mod tests {
     fn every_word_a_line_may_start_with_is_coloured_as_a_keyword_in_any_case() {
         for kw in keywords::SONG_KEYWORDS
             .iter()
-            .chain(keywords::TRACK_KEYWORDS)
+            .chain(keywords::TRACK_SETTINGS)
+            .chain(keywords::TRANSFORMS)
             .chain(keywords::TRACK_OPTIONS)
         {
             assert_eq!(kinds(kw)[0], (*kw, Kind::Keyword));

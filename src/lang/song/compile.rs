@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::keywords::{TRACK_KEYWORDS, keyword_help};
+use super::keywords::{is_track_keyword, keyword_help};
 use super::mapping::{self, Mapping};
 use super::sections::{Entry, Finished, SectionDraft};
 use super::song::Song;
@@ -123,7 +123,7 @@ impl Compiler {
             "swing" if self.tracks.is_empty() => return self.song_swing_line(stmt),
             _ => {}
         }
-        if self.awaiting_track && TRACK_KEYWORDS.contains(&kw.as_str()) {
+        if self.awaiting_track && is_track_keyword(&kw) {
             return Err(err(
                 &kw_span,
                 format!("`{kw}` needs a track in this section"),
@@ -132,7 +132,7 @@ impl Compiler {
             ));
         }
         if self.tracks.is_empty() {
-            let in_track = TRACK_KEYWORDS.contains(&kw.as_str());
+            let in_track = is_track_keyword(&kw);
             return Err(if in_track {
                 err(
                     &kw_span,

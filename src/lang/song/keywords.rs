@@ -35,9 +35,10 @@ pub const CONTROLLER_NAMES: &[(&str, u8)] = &[
     ("chorus", 93),
 ];
 
-/// The words a line inside a track may start with (listed, in this order, by the help for an
-/// unknown one).
-pub const TRACK_KEYWORDS: &[&str] = &[
+/// The settings a line inside a track may start with; a track line may also start with any
+/// of the [`TRANSFORMS`] (see [`is_track_keyword`]). Listed, in this order, by the help for
+/// an unknown one.
+pub const TRACK_SETTINGS: &[&str] = &[
     "play",
     "vel",
     "velocity",
@@ -50,18 +51,7 @@ pub const TRACK_KEYWORDS: &[&str] = &[
     "mute",
     "gate",
     "legato",
-    "fast",
-    "slow",
-    "rev",
-    "every",
-    "euclid",
-    "degrade",
-    "ply",
-    "nudge",
     "swing",
-    "humanize",
-    "transpose",
-    "octave",
     "rudiment",
     "arp",
     "input",
@@ -73,54 +63,13 @@ pub const TRACK_KEYWORDS: &[&str] = &[
     "bend-range",
     "pressure",
     "nrpn",
-    "first-of",
-    "last-of",
-    "when",
-    "whenmod",
-    "off",
-    "superimpose",
-    "layer",
-    "iter",
-    "iter-back",
-    "palindrome",
-    "brak",
-    "chunk",
-    "chunk-back",
-    "sometimes-by",
-    "sometimes",
-    "often",
-    "rarely",
-    "almost-never",
-    "almost-always",
-    "always",
-    "never",
-    "some-cycles-by",
-    "some-cycles",
-    "degrade-by",
-    "undegrade-by",
-    "echo",
-    "stut",
-    "struct",
-    "mask",
-    "euclid-rot",
-    "euclid-legato",
-    "segment",
-    "linger",
-    "inside",
-    "outside",
-    "early",
-    "late",
-    "hurry",
-    "swing-by",
-    "gain",
-    "add",
-    "sub",
-    "scale",
-    "scale-transpose",
-    "seed",
-    "id",
     "track",
 ];
+
+/// Whether a line inside a track may start with `word` (lower case).
+pub fn is_track_keyword(word: &str) -> bool {
+    TRACK_SETTINGS.contains(&word) || TRANSFORMS.contains(&word)
+}
 
 /// The settings a `track` line may carry after the name; each may also start its own line.
 pub const TRACK_OPTIONS: &[&str] = &[
@@ -219,33 +168,26 @@ pub const MAP_ACTIONS: &[&str] = &["mute", "solo", "tempo", "panic", "select", "
 /// line of its own (in any case, as the compiler lower-cases it).
 pub fn is_keyword(word: &str) -> bool {
     let word = word.to_ascii_lowercase();
-    [SONG_KEYWORDS, TRACK_KEYWORDS, TRACK_OPTIONS]
+    [SONG_KEYWORDS, TRACK_SETTINGS, TRANSFORMS, TRACK_OPTIONS]
         .iter()
         .any(|words| words.contains(&word.as_str()))
 }
 
 /// The help for an unknown first word: the nearest keyword, or what a line may start with.
 pub(super) fn keyword_help(word: &str, in_track: bool) -> String {
-    let candidates: &[&str] = if in_track {
-        TRACK_KEYWORDS
+    let nearest = if in_track {
+        suggest::nearest(word, TRACK_SETTINGS.iter().chain(TRANSFORMS).copied())
     } else {
-        SONG_KEYWORDS
+        suggest::nearest(word, SONG_KEYWORDS.iter().copied())
     };
-    match suggest::nearest(word, candidates.iter().copied()) {
+    match nearest {
         Some(k) => format!("did you mean `{k}`?"),
-        None if in_track => {
-            let settings: Vec<&str> = TRACK_KEYWORDS
-                .iter()
-                .copied()
-                .filter(|k| !TRANSFORMS.contains(k))
-                .collect();
-            format!(
-                "a track line starts with a setting ({}) or one of {} transforms such as \
-                 fast, every, off, sometimes or scale (docs/language.md lists them all)",
-                settings.join(", "),
-                TRANSFORMS.len()
-            )
-        }
+        None if in_track => format!(
+            "a track line starts with a setting ({}) or one of {} transforms such as \
+             fast, every, off, sometimes or scale (docs/language.md lists them all)",
+            TRACK_SETTINGS.join(", "),
+            TRANSFORMS.len()
+        ),
         None => {
             "a song starts with `tempo`, `meter` or `swing`, then `track NAME` blocks".to_string()
         }
@@ -309,7 +251,7 @@ mod tests {
             understood(kw, &format!("{kw}\n{TRACK}"));
             refused(kw, &format!("{kw}q\n{TRACK}"));
         }
-        for kw in TRACK_KEYWORDS.iter().chain(TRACK_OPTIONS).chain(TRANSFORMS) {
+        for kw in TRACK_SETTINGS.iter().chain(TRACK_OPTIONS).chain(TRANSFORMS) {
             understood(kw, &format!("{TRACK}  {kw}\n"));
             refused(kw, &format!("{TRACK}  {kw}q\n"));
         }
@@ -318,7 +260,7 @@ mod tests {
             refused(kw, &format!("track t {kw}q\n  play \"bd\"\n"));
         }
         for kw in TRANSFORMS {
-            assert!(TRACK_KEYWORDS.contains(kw), "`{kw}` starts no track line");
+            assert!(is_track_keyword(kw), "`{kw}` starts no track line");
         }
         // `every` refuses itself by name, so only the others are tried inside it.
         for kw in TRANSFORMS.iter().filter(|kw| **kw != "every") {
