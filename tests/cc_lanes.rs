@@ -313,36 +313,15 @@ for t in m.tracks:
 /// and pressure, with its tick worked out here from the bar position.
 #[test]
 fn mido_reads_back_every_lane_message_on_its_tick() {
-    let Some(python) = tool::python_with_mido() else {
-        tool::unavailable(
-            "Python's mido",
-            "scripts/setup installs it: apt-get install python3-mido",
-        );
+    let Some((ppq, text)) = mido_lanes(
+        "cc-mido",
+        "tempo 100\ntrack lead channel 5\n  play \"c5*2\"\n  cc cutoff \"10 90\"\n  bend \"-1 0.5\"\n  pressure 30\n",
+        2,
+    ) else {
         return;
     };
-    let dir = scratch("cc-mido");
-    let file = dir.join("song.flam");
-    std::fs::write(
-        &file,
-        "tempo 100\ntrack lead channel 5\n  play \"c5*2\"\n  cc cutoff \"10 90\"\n  bend \"-1 0.5\"\n  pressure 30\n",
-    )
-    .unwrap();
-    let mid = exported(&file, 2);
-    let out = Command::new(python)
-        .args(["-c", MIDO_LANES])
-        .arg(&mid)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "mido: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut lines = text.lines();
-    let ppq: u64 = lines.next().unwrap().parse().unwrap();
     let half = 2 * ppq; // half a 4/4 bar
-    let got: Vec<&str> = lines.collect();
+    let got: Vec<&str> = text.lines().collect();
     let mut want = Vec::new();
     for bar in 0..2u64 {
         let at = bar * 4 * ppq;
@@ -557,36 +536,15 @@ fn an_nrpn_value_is_listed_once_and_sent_as_its_four_controllers_in_order() {
 
 #[test]
 fn mido_reads_the_nrpn_controllers_back_in_order_on_their_ticks() {
-    let Some(python) = tool::python_with_mido() else {
-        tool::unavailable(
-            "Python's mido",
-            "scripts/setup installs it: apt-get install python3-mido",
-        );
+    let Some((ppq, text)) = mido_lanes(
+        "nrpn-mido",
+        "track synth channel 3\n  play \"c4*2\"\n  nrpn 1025 \"0 16383\"\n",
+        1,
+    ) else {
         return;
     };
-    let dir = scratch("nrpn-mido");
-    let file = dir.join("song.flam");
-    std::fs::write(
-        &file,
-        "track synth channel 3\n  play \"c4*2\"\n  nrpn 1025 \"0 16383\"\n",
-    )
-    .unwrap();
-    let mid = exported(&file, 1);
-    let out = Command::new(python)
-        .args(["-c", MIDO_LANES])
-        .arg(&mid)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "mido: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut lines = text.lines();
-    let ppq: u64 = lines.next().unwrap().parse().unwrap();
     let half = 2 * ppq;
-    let got: Vec<&str> = lines.collect();
+    let got: Vec<&str> = text.lines().collect();
     let want: Vec<String> = [
         (0, 99, 8),
         (0, 98, 1),
@@ -615,4 +573,33 @@ fn an_nrpn_out_of_fourteen_bits_is_refused_with_a_hint() {
             "6: `nrpn` needs a parameter number (for example `nrpn 1025 \"0 8192 16383\"`)",
         ]
     );
+}
+
+/// A song exported over `bars` bars and read back by Python's mido: the file's ticks per
+/// quarter note and one line per lane message; `None` (said in one line) without mido.
+fn mido_lanes(name: &str, song: &str, bars: u32) -> Option<(u64, String)> {
+    let Some(python) = tool::python_with_mido() else {
+        tool::unavailable(
+            "Python's mido",
+            "scripts/setup installs it: apt-get install python3-mido",
+        );
+        return None;
+    };
+    let dir = scratch(name);
+    let file = dir.join("song.flam");
+    std::fs::write(&file, song).unwrap();
+    let mid = exported(&file, bars);
+    let out = Command::new(python)
+        .args(["-c", MIDO_LANES])
+        .arg(&mid)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "mido: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (ppq, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    Some((ppq.trim().parse().unwrap(), rest.to_string()))
 }
