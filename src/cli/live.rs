@@ -37,7 +37,13 @@ pub fn run(args: &LiveArgs) -> Result<ExitCode, Failure> {
         Some(text) => Some(InputTarget::parse(text).map_err(Failure::input)?),
         None => None,
     };
-    let follow = Sync::parse(args.sync.as_deref(), input.is_some())? == Sync::Midi;
+    let sync = Sync::parse(args.sync.as_deref(), input.is_some())?;
+    if sync == Sync::Jack {
+        return Err(Failure::input(
+            "error: flam live does not follow JACK transport yet\n  = help: use `flam play --sync jack`, or --sync midi with a MIDI clock on --in",
+        ));
+    }
+    let follow = sync == Sync::Midi;
     if !(0.0..=1000.0).contains(&latency_ms) {
         return Err(Failure::input(format!(
             "error: --latency must be from 0 to 1000 ms, got {latency_ms}"

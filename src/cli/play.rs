@@ -71,6 +71,27 @@ pub struct PlayArgs {
 /// How often the status line is redrawn.
 const STATUS_TICK: Duration = Duration::from_millis(100);
 
+/// JACK transport as the clock, or why it cannot be followed.
+fn jack_transport(song_bpm: f64) -> Result<Box<dyn ClockSource>, Failure> {
+    #[cfg(feature = "jack")]
+    {
+        crate::output::jack::transport::JackTransport::open(song_bpm)
+            .map(|t| Box::new(t) as Box<dyn ClockSource>)
+            .map_err(|e| {
+                Failure::input(format!(
+                    "error: --sync jack: {e}\n  = help: start a JACK server first (for example `jackd -d alsa`), or leave out --sync"
+                ))
+            })
+    }
+    #[cfg(not(feature = "jack"))]
+    {
+        let _ = song_bpm;
+        Err(Failure::input(
+            "error: --sync jack needs a flam built with JACK\n  = help: build with the `jack` feature (the default)",
+        ))
+    }
+}
+
 /// The planner's lookahead while following a master clock, in seconds.
 const FOLLOWING_LOOKAHEAD: f64 = 0.12;
 
@@ -234,6 +255,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let clock: Box<dyn ClockSource> = match sync {
         Sync::Midi => Box::new(MidiClock::new()),
         Sync::Internal => Box::new(InternalClock),
+        Sync::Jack => jack_transport(song.tempo.bpm)?,
     };
     let options = PlayOptions {
         // Bars count from 1 on the command line and the status line, from 0 inside.
@@ -245,7 +267,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         // one (the JACK and synth sinks take messages 80 ms early, so 120 ms still keeps every
         // message on time).
         lookahead: match sync {
-            Sync::Midi => FOLLOWING_LOOKAHEAD,
+            Sync::Midi | Sync::Jack => FOLLOWING_LOOKAHEAD,
             Sync::Internal => PlayOptions::default().lookahead,
         },
         routes,

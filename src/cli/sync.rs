@@ -9,6 +9,8 @@ pub enum Sync {
     Internal,
     /// A MIDI clock master on `--in`.
     Midi,
+    /// JACK transport: start, stop and position shared by the JACK clients on the machine.
+    Jack,
 }
 
 impl Sync {
@@ -17,9 +19,10 @@ impl Sync {
         let sync = match text.map(|t| t.trim().to_ascii_lowercase()).as_deref() {
             None | Some("internal") => Sync::Internal,
             Some("midi") => Sync::Midi,
+            Some("jack") => Sync::Jack,
             Some(other) => {
                 return Err(Failure::input(format!(
-                    "error: unknown clock `{other}`\n  = help: use --sync internal (the song's tempo) or --sync midi (follow a MIDI clock on --in)"
+                    "error: unknown clock `{other}`\n  = help: use --sync internal (the song's tempo), --sync midi (follow a MIDI clock on --in) or --sync jack (follow JACK transport)"
                 )));
             }
         };

@@ -10,5 +10,6 @@ pub mod jack_input;
 pub mod jack_sink;
 pub mod notifications;
 pub mod process;
+pub mod transport;
 
 pub use jack_sink::JackSink;
