@@ -96,3 +96,67 @@ fn flam_plays_while_the_transport_rolls_stops_with_it_and_goes_on_from_where_it_
     let (sounding, _) = balance(&rec.port(0));
     assert!(sounding.is_empty(), "left sounding: {sounding:?}");
 }
+
+#[test]
+fn as_timebase_master_flam_gives_every_client_its_bar_beat_and_tempo() {
+    let _turn = take_turn();
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let dir = scratch("jack-timebase");
+    let file = dir.join("waltz.flam");
+    std::fs::write(
+        &file,
+        "tempo 90\nmeter 3/4\ntrack bell drums\n  play \"bd sd sd\"\n",
+    )
+    .expect("write song");
+    let mut rec = Recorder::new(1);
+    let (buttons, _) =
+        Client::new("buttons", ClientOptions::NO_START_SERVER).expect("a transport client");
+    let transport = buttons.transport();
+    transport.stop().expect("stop");
+    transport.locate(0).expect("locate");
+    let child = play(&file, &["--jack-timebase", "--out", "jack:rec:in0"])
+        .spawn()
+        .expect("flam runs");
+    wait_for_flam(&buttons, Duration::from_secs(10));
+    transport.start().expect("start");
+    // Only guards against a hang: the first bar's three hits come within two seconds.
+    rec.wait_for_notes(0, 3, Duration::from_secs(10));
+    let pos = transport.query().expect("a position").pos;
+    transport.stop().expect("stop");
+    let bbt = pos.bbt().expect("bar, beat and tick from flam");
+    assert_eq!((bbt.sig_num, bbt.sig_denom, bbt.bpm), (3.0, 4.0, 90.0));
+    assert!(bbt.bar >= 1 && (1..=3).contains(&bbt.beat), "{bbt:?}");
+    assert_eq!(
+        &struck(&mut rec)[..3],
+        &[36, 38, 38],
+        "flam plays its waltz bar too"
+    );
+    // SAFETY: kill(2) on our own child's pid has no memory-safety preconditions.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let (status, stderr) = finish(child, Duration::from_secs(10));
+    assert!(status.success(), "{stderr}");
+}
+
+#[test]
+fn a_timebase_master_cannot_also_follow_a_midi_clock() {
+    let out = flam()
+        .args([
+            "play",
+            "patterns/waltz.flam",
+            "--jack-timebase",
+            "--sync",
+            "midi",
+            "--in",
+            "jack",
+        ])
+        .output()
+        .expect("flam runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--jack-timebase follows JACK transport, not a MIDI clock"),
+        "{err}"
+    );
+}

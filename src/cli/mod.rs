@@ -82,10 +82,15 @@ enum Command {
         /// port `flam-in:in`).
         #[arg(long = "in", value_name = "INPUT")]
         input: Option<String>,
-        /// Whose clock to keep: `internal` (the song's tempo, the default) or `midi` (follow
-        /// the 24-PPQN clock, Start, Stop, Continue and Song Position on --in).
+        /// Whose clock to keep: `internal` (the song's tempo, the default), `midi` (follow
+        /// the 24-PPQN clock, Start, Stop, Continue and Song Position on --in) or `jack`
+        /// (follow JACK transport).
         #[arg(long, value_name = "CLOCK")]
         sync: Option<String>,
+        /// Be JACK's timebase master: every JACK client reads bar, beat, tick and tempo from
+        /// the song, and flam follows the transport (implies --sync jack).
+        #[arg(long)]
+        jack_timebase: bool,
         /// Send this many ms early for an output that sounds late (once for all, or per --out).
         #[arg(long, value_name = "MS")]
         latency: Vec<f64>,
@@ -271,6 +276,7 @@ pub fn run() -> ExitCode {
             clock,
             input,
             sync,
+            jack_timebase,
             latency,
             din,
             bars,
@@ -288,6 +294,7 @@ pub fn run() -> ExitCode {
             clock,
             input,
             sync,
+            jack_timebase,
             latency_ms: latency,
             din,
             bars,

@@ -56,6 +56,8 @@ pub struct PlayArgs {
     pub input: Option<String>,
     /// `--sync CLOCK`.
     pub sync: Option<String>,
+    /// `--jack-timebase`: be JACK's timebase master (and follow its transport).
+    pub jack_timebase: bool,
     /// `--latency MS` values: one for all outputs, or one per output.
     pub latency_ms: Vec<f64>,
     /// `--din`.
@@ -71,11 +73,19 @@ pub struct PlayArgs {
 /// How often the status line is redrawn.
 const STATUS_TICK: Duration = Duration::from_millis(100);
 
-/// JACK transport as the clock, or why it cannot be followed.
-fn jack_transport(song_bpm: f64) -> Result<Box<dyn ClockSource>, Failure> {
+/// JACK transport as the clock (with flam its timebase master when `master`), or why it
+/// cannot be followed.
+fn jack_transport(song: &Song, master: bool) -> Result<Box<dyn ClockSource>, Failure> {
     #[cfg(feature = "jack")]
     {
-        crate::output::jack::transport::JackTransport::open(song_bpm)
+        use crate::output::jack::transport::JackTransport;
+        let (bpm, meter) = (song.tempo.bpm, song.tempo.meter);
+        let opened = if master {
+            JackTransport::master(bpm, meter.beats, meter.unit)
+        } else {
+            JackTransport::open(bpm)
+        };
+        opened
             .map(|t| Box::new(t) as Box<dyn ClockSource>)
             .map_err(|e| {
                 Failure::input(format!(
@@ -85,7 +95,7 @@ fn jack_transport(song_bpm: f64) -> Result<Box<dyn ClockSource>, Failure> {
     }
     #[cfg(not(feature = "jack"))]
     {
-        let _ = song_bpm;
+        let _ = (song, master);
         Err(Failure::input(
             "error: --sync jack needs a flam built with JACK\n  = help: build with the `jack` feature (the default)",
         ))
@@ -114,7 +124,23 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         Some(text) => Some(InputTarget::parse(text).map_err(Failure::input)?),
         None => None,
     };
-    let sync = Sync::parse(args.sync.as_deref(), input.is_some())?;
+    let mut sync = Sync::parse(args.sync.as_deref(), input.is_some())?;
+    if args.jack_timebase {
+        match sync {
+            Sync::Jack => {}
+            Sync::Internal if args.sync.is_none() => sync = Sync::Jack,
+            other => {
+                return Err(Failure::input(format!(
+                    "error: --jack-timebase follows JACK transport, not {}\n  = help: leave out --sync, or write --sync jack",
+                    if other == Sync::Midi {
+                        "a MIDI clock"
+                    } else {
+                        "flam's own clock"
+                    }
+                )));
+            }
+        }
+    }
     let host = match args.audio.as_deref() {
         Some(text) => Some(AudioHost::parse(text).map_err(Failure::input)?),
         None => None,
@@ -255,7 +281,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     let clock: Box<dyn ClockSource> = match sync {
         Sync::Midi => Box::new(MidiClock::new()),
         Sync::Internal => Box::new(InternalClock),
-        Sync::Jack => jack_transport(song.tempo.bpm)?,
+        Sync::Jack => jack_transport(&song, args.jack_timebase)?,
     };
     let options = PlayOptions {
         // Bars count from 1 on the command line and the status line, from 0 inside.

@@ -1,18 +1,46 @@
 //! Following JACK transport: the shared start, stop and position of every JACK client on the
 //! machine (Ardour, Hydrogen, seq66, `jack_transport`). With a timebase master the position
 //! comes as bar, beat and tick at its tempo; without one, as a frame count, which flam reads
-//! at the song's own tempo.
+//! at the song's own tempo. flam can be the timebase master itself, so the others follow its
+//! tempo and meter.
 
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Instant;
 
-use jack::{Client, ClientOptions, TransportState};
+use jack::jack_sys as j;
+use jack::{AsyncClient, Client, ClientOptions, TransportState};
 
 use crate::engine::clock_source::{ClockReading, ClockSource};
 use crate::engine::wait::seconds_since;
 
+/// Ticks in a beat, as Ardour and Hydrogen count them.
+const TICKS_PER_BEAT: f64 = 1920.0;
+
+/// The tempo and meter the timebase callback hands out, shared without a lock: the callback
+/// runs on JACK's real-time thread.
+struct Timebase {
+    /// Quarter notes a minute, as f64 bits.
+    bpm: AtomicU64,
+    /// Beats a bar, as f32 bits.
+    beats_per_bar: AtomicU32,
+    /// The note value of a beat (4 a quarter), as f32 bits.
+    beat_type: AtomicU32,
+}
+
+/// The client that reads the transport: plain while following, active while it is also the
+/// timebase master (JACK calls a master's callback only while it is active).
+enum Link {
+    Plain(Client),
+    Master {
+        client: AsyncClient<(), ()>,
+        /// What the callback reads; dropped after the client, which is released first.
+        _timebase: Box<Timebase>,
+    },
+}
+
 /// JACK transport as a clock source, read through a client of its own.
 pub struct JackTransport {
-    client: Client,
+    link: Link,
     /// The song's tempo in quarter notes a minute, for a transport without a timebase master.
     song_bpm: f64,
     epoch: Option<Instant>,
@@ -21,14 +49,101 @@ pub struct JackTransport {
 impl JackTransport {
     /// Joins the JACK server as `flam-transport`; the error says why it could not.
     pub fn open(song_bpm: f64) -> Result<JackTransport, String> {
-        let (client, _status) = Client::new("flam-transport", ClientOptions::NO_START_SERVER)
-            .map_err(|e| format!("cannot reach the JACK server to follow its transport ({e})"))?;
         Ok(JackTransport {
-            client,
+            link: Link::Plain(join()?),
             song_bpm,
             epoch: None,
         })
     }
+
+    /// [`JackTransport::open`], and flam becomes the timebase master: every client reads its
+    /// bar, beat and tick at `song_bpm` in `beats`/`unit` time.
+    pub fn master(song_bpm: f64, beats: u32, unit: u32) -> Result<JackTransport, String> {
+        let client = join()?;
+        let timebase = Box::new(Timebase {
+            bpm: AtomicU64::new(song_bpm.to_bits()),
+            beats_per_bar: AtomicU32::new((beats as f32).to_bits()),
+            beat_type: AtomicU32::new((unit as f32).to_bits()),
+        });
+        let arg = &*timebase as *const Timebase as *mut libc::c_void;
+        // SAFETY: the client is live; `arg` points into a box kept with the client and freed
+        // only after the callback is released and the client closed (see Drop).
+        let taken =
+            unsafe { j::jack_set_timebase_callback(client.raw(), 0, Some(timebase_callback), arg) };
+        if taken != 0 {
+            return Err("another client is the JACK timebase master".to_string());
+        }
+        let active = client
+            .activate_async((), ())
+            .map_err(|e| format!("cannot start the JACK timebase client ({e})"))?;
+        Ok(JackTransport {
+            link: Link::Master {
+                client: active,
+                _timebase: timebase,
+            },
+            song_bpm,
+            epoch: None,
+        })
+    }
+
+    fn client(&self) -> &Client {
+        match &self.link {
+            Link::Plain(c) => c,
+            Link::Master { client, .. } => client.as_client(),
+        }
+    }
+}
+
+impl Drop for JackTransport {
+    fn drop(&mut self) {
+        if let Link::Master { client, .. } = &self.link {
+            // SAFETY: the client is still open; releasing stops the callbacks before the
+            // shared tempo is freed.
+            unsafe { j::jack_release_timebase(client.as_client().raw()) };
+        }
+    }
+}
+
+/// Joins the JACK server as `flam-transport`.
+fn join() -> Result<Client, String> {
+    Client::new("flam-transport", ClientOptions::NO_START_SERVER)
+        .map(|(c, _)| c)
+        .map_err(|e| format!("cannot reach the JACK server to follow its transport ({e})"))
+}
+
+/// JACK asks the timebase master for the bar, beat and tick of each cycle's position; flam
+/// answers from its tempo and meter, on JACK's real-time thread, with arithmetic only.
+unsafe extern "C" fn timebase_callback(
+    _state: j::jack_transport_state_t,
+    _nframes: j::jack_nframes_t,
+    pos: *mut j::jack_position_t,
+    _new_pos: libc::c_int,
+    arg: *mut libc::c_void,
+) {
+    if pos.is_null() || arg.is_null() {
+        return;
+    }
+    // SAFETY: JACK passes the position it asks about and the argument given with the
+    // callback, a `Timebase` that outlives the callback.
+    let (pos, tb) = unsafe { (&mut *pos, &*(arg as *const Timebase)) };
+    let quarter_bpm = f64::from_bits(tb.bpm.load(Ordering::Relaxed));
+    let per_bar = f32::from_bits(tb.beats_per_bar.load(Ordering::Relaxed)).max(1.0);
+    let beat_type = f32::from_bits(tb.beat_type.load(Ordering::Relaxed)).max(1.0);
+    let beat_bpm = quarter_bpm * f64::from(beat_type) / 4.0;
+    let rate = f64::from(pos.frame_rate.max(1));
+    let beats = f64::from(pos.frame) / rate * beat_bpm / 60.0;
+    let bar = (beats / f64::from(per_bar)).floor();
+    let in_bar = beats - bar * f64::from(per_bar);
+    let beat = in_bar.floor();
+    pos.valid |= j::JackPositionBBT;
+    pos.bar = bar as i32 + 1;
+    pos.beat = beat as i32 + 1;
+    pos.tick = ((in_bar - beat) * TICKS_PER_BEAT) as i32;
+    pos.bar_start_tick = bar * f64::from(per_bar) * TICKS_PER_BEAT;
+    pos.beats_per_bar = per_bar;
+    pos.beat_type = beat_type;
+    pos.ticks_per_beat = TICKS_PER_BEAT;
+    pos.beats_per_minute = beat_bpm;
 }
 
 /// Where a transport position is, in quarter notes, and at what tempo (quarter notes a
@@ -60,7 +175,8 @@ impl ClockSource for JackTransport {
     }
 
     fn read(&mut self, now: f64) -> ClockReading {
-        let Ok(q) = self.client.transport().query() else {
+        let client = self.client();
+        let Ok(q) = client.transport().query() else {
             return ClockReading::Lost;
         };
         let (at_cycle, bpm) = quarter_notes(&q.pos, self.song_bpm);
@@ -74,7 +190,7 @@ impl ClockSource for JackTransport {
                 let since_cycle = q
                     .pos
                     .usecs()
-                    .map_or(0.0, |u| self.client.time().saturating_sub(u) as f64 / 1e6);
+                    .map_or(0.0, |u| client.time().saturating_sub(u) as f64 / 1e6);
                 let asked = self
                     .epoch
                     .map_or(0.0, |e| now - seconds_since(e, Instant::now()));
