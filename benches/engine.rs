@@ -404,6 +404,104 @@ fn bench_clock() {
     clock_run("ramp 100→140", 100.0, 0, Some(140.0));
 }
 
+/// Follows JACK transport (flam its timebase master when `master`), sixteenths for
+/// [`CLOCK_BARS`] bars, and prints each note-on's distance from where the transport puts it.
+fn transport_run(label: &str, master: bool) {
+    use flam::output::jack::transport::JackTransport;
+
+    let mut rec = Recorder::new(1);
+    let (buttons, _) = jack::Client::new("buttons", jack::ClientOptions::NO_START_SERVER)
+        .expect("a transport client");
+    let transport = buttons.transport();
+    let _ = transport.stop();
+    let _ = transport.locate(0);
+    let opened = flam::output::open(&Target::Jack(Some("rec:in0".into())), Some(label))
+        .expect("flam's JACK output opens");
+    let bpm = 90.0;
+    let clock = if master {
+        JackTransport::master(bpm, 4, 4)
+    } else {
+        JackTransport::open(bpm)
+    }
+    .expect("the transport client opens");
+    let player = Player::start_listening(
+        compile(SIXTEENTHS).expect("compiles"),
+        vec![(opened.sink, 0.0)],
+        &PlayOptions {
+            bars: Some(CLOCK_BARS),
+            lookahead: 0.12,
+            ..PlayOptions::default()
+        },
+        Box::new(clock),
+        flam::session::player::Listening {
+            input: None,
+            forward: None,
+        },
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = transport.start();
+    // Where transport frame 0 falls in JACK's frame clock: a rolling position's frame, less
+    // the frames since the moment it was stamped with.
+    let mut origin = None;
+    let started = Instant::now();
+    while !player.is_finished() {
+        if origin.is_none()
+            && let Ok(q) = transport.query()
+            && q.state == jack::TransportState::Rolling
+            && let Some(usecs) = q.pos.usecs()
+        {
+            origin = Some(i64::from(buttons.time_to_frames(usecs)) - i64::from(q.pos.frame()));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+        if started.elapsed() > Duration::from_secs(60) {
+            player.stop();
+        }
+    }
+    let _ = player.wait();
+    let _ = transport.stop();
+    std::thread::sleep(Duration::from_millis(50));
+    let ons: Vec<i64> = rec
+        .port(0)
+        .iter()
+        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
+        .map(|r| i64::from(r.frame))
+        .collect();
+    let notes = (CLOCK_BARS * 16) as usize;
+    let Some(origin) = origin.filter(|_| ons.len() == notes) else {
+        println!("  {label:<22} recorded {} note-ons of {notes}", ons.len());
+        return;
+    };
+    let step = 60.0 / bpm / 4.0 * f64::from(RATE);
+    let ms = |frames: f64| frames / f64::from(RATE) * 1000.0;
+    let mut errors: Vec<f64> = ons
+        .iter()
+        .enumerate()
+        .map(|(k, &on)| ms((on - origin) as f64 - k as f64 * step).abs())
+        .collect();
+    let first = errors[0];
+    errors.sort_by(f64::total_cmp);
+    println!(
+        "  {label:<22} {} onsets  error vs the transport's position: p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms  (first note {first:.2} ms after the transport's start; xruns: {})",
+        errors.len(),
+        percentile(&errors, 0.5),
+        percentile(&errors, 0.99),
+        errors.last().copied().unwrap_or(f64::NAN),
+        rec.xruns()
+    );
+}
+
+fn bench_transport() {
+    println!(
+        "(f) following JACK transport, sixteenths at 90 for {CLOCK_BARS} bars, 120 ms lookahead"
+    );
+    let Some(_server) = Server::start() else {
+        println!("  skipped: could not start jackd (apt-get install jackd2)");
+        return;
+    };
+    transport_run("transport, frames", false);
+    transport_run("flam timebase master", true);
+}
+
 // ---------------------------------------------------------------------------------------
 // (d) A keyboard playing the arpeggiator
 
@@ -532,6 +630,10 @@ fn main() {
         bench_dense();
         return;
     }
+    if std::env::args().any(|a| a == "transport") {
+        bench_transport();
+        return;
+    }
     if !clock && !keys {
         bench_sender();
         bench_jack();
@@ -542,5 +644,6 @@ fn main() {
     if !clock {
         bench_keys();
         bench_dense();
+        bench_transport();
     }
 }

@@ -159,14 +159,17 @@ pub fn quarter_notes(pos: &jack::TransportPosition, song_bpm: f64) -> (f64, f64)
                 + bbt.tick as f64 / bbt.ticks_per_beat;
             (beats * quarter, bbt.bpm * quarter)
         }
-        _ => {
-            let rate = pos.frame_rate().filter(|r| *r > 0).unwrap_or(48_000);
-            (
-                f64::from(pos.frame()) / f64::from(rate) * song_bpm / 60.0,
-                song_bpm,
-            )
-        }
+        _ => frame_quarter_notes(pos, song_bpm),
     }
+}
+
+/// Where a transport position's frame is, in quarter notes at `song_bpm`.
+fn frame_quarter_notes(pos: &jack::TransportPosition, song_bpm: f64) -> (f64, f64) {
+    let rate = pos.frame_rate().filter(|r| *r > 0).unwrap_or(48_000);
+    (
+        f64::from(pos.frame()) / f64::from(rate) * song_bpm / 60.0,
+        song_bpm,
+    )
 }
 
 impl ClockSource for JackTransport {
@@ -179,7 +182,12 @@ impl ClockSource for JackTransport {
         let Ok(q) = client.transport().query() else {
             return ClockReading::Lost;
         };
-        let (at_cycle, bpm) = quarter_notes(&q.pos, self.song_bpm);
+        // As the master, flam's own bar, beat and tick come from the frame at the song's tempo;
+        // JACK hands them back a cycle behind that frame, so the frame itself is read.
+        let (at_cycle, bpm) = match self.link {
+            Link::Master { .. } => frame_quarter_notes(&q.pos, self.song_bpm),
+            Link::Plain(_) => quarter_notes(&q.pos, self.song_bpm),
+        };
         match q.state {
             TransportState::Stopped => ClockReading::Stopped {
                 beats: at_cycle.max(0.0),
