@@ -338,12 +338,7 @@ fn a_cue_handed_over_late_but_due_sooner_goes_out_first() {
         })
     };
     for key in [60, 61, 62] {
-        producer
-            .push(Cue {
-                at: 0.3,
-                midi: note(key),
-            })
-            .unwrap();
+        producer.push(Cue::new(0.3, note(key))).unwrap();
     }
     let stop = Arc::new(AtomicBool::new(false));
     let mut sender = Sender::new(
@@ -356,12 +351,7 @@ fn a_cue_handed_over_late_but_due_sooner_goes_out_first() {
     );
     let late = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(20));
-        producer
-            .push(Cue {
-                at: 0.05,
-                midi: note(48),
-            })
-            .unwrap();
+        producer.push(Cue::new(0.05, note(48))).unwrap();
         // Dropping the producer ends the song once everything is sent.
     });
     assert_eq!(sender.run(), Outcome::Finished);

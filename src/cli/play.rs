@@ -120,6 +120,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         clocks(args.clock.as_deref(), &routes)?
     };
     let mut latencies = latencies(args, targets.len())?;
+    superdirt_latencies(args, &mut targets, &mut latencies);
     let input = match args.input.as_deref() {
         Some(text) => Some(InputTarget::parse(text).map_err(Failure::input)?),
         None => None,
@@ -184,6 +185,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
     if args.out.is_empty() && !song.outputs.is_empty() {
         (routes, targets) = song_targets(&args.file, &song)?;
         latencies = self::latencies(args, targets.len())?;
+        superdirt_latencies(args, &mut targets, &mut latencies);
         prepared = rig::prepare(&targets, &rig);
         if font.is_none() && targets.iter().any(|t| rig.wants_synth(t)) {
             font = Some(FontPreload::start(args.soundfont.clone()));
@@ -549,6 +551,19 @@ fn check_routes(file: &Path, song: &Song, routes: &[Option<String>]) -> Result<(
             .collect::<Vec<_>>()
             .join("\n"),
     ))
+}
+
+/// SuperDirt takes its latency in each bundle's timetag (Tidal's way, 200 ms unless
+/// `--latency` says otherwise) rather than from the sender sending early.
+fn superdirt_latencies(args: &PlayArgs, targets: &mut [Target], latencies: &mut [f64]) {
+    for (target, latency) in targets.iter_mut().zip(latencies.iter_mut()) {
+        if let Target::SuperDirt(dirt) = target {
+            if !args.latency_ms.is_empty() {
+                *dirt = dirt.clone().with_latency(*latency / 1000.0);
+            }
+            *latency = 0.0;
+        }
+    }
 }
 
 fn latencies(args: &PlayArgs, outputs: usize) -> Result<Vec<f64>, Failure> {

@@ -30,5 +30,6 @@ pub mod stamped;
 pub mod stats;
 pub mod system;
 pub mod timeline;
+pub mod voice;
 pub mod wait;
 pub mod wire;

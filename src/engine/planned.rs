@@ -1,6 +1,7 @@
 //! A message the planner has worked out but not yet handed to the senders.
 
 use super::midi::Midi;
+use super::voice::Voice;
 
 /// A message waiting in the planner, in play time, with what orders it against others at the
 /// same moment.
@@ -16,6 +17,8 @@ pub struct Planned {
     pub generation: u32,
     /// What to send.
     pub midi: Midi,
+    /// A note-on's sound, for outputs that play sounds by name.
+    pub voice: Voice,
 }
 
 impl Planned {

@@ -121,7 +121,7 @@ impl<S: Sink> Sender<S> {
                 continue;
             }
             self.waiting.pop();
-            if let Err(e) = self.deliver(cue.midi, cue.at - self.latency) {
+            if let Err(e) = self.deliver(&cue, cue.at - self.latency) {
                 self.flush();
                 return Outcome::Failed(e);
             }
@@ -139,8 +139,9 @@ impl<S: Sink> Sender<S> {
         }
     }
 
-    fn deliver(&mut self, midi: Midi, at: f64) -> Result<(), super::sink::SinkError> {
-        self.sink.send(midi, at)?;
+    fn deliver(&mut self, cue: &Cue, at: f64) -> Result<(), super::sink::SinkError> {
+        let midi = cue.midi;
+        self.sink.send_voiced(midi, &cue.voice, at)?;
         self.last_at = self.last_at.max(at + self.latency);
         if let Midi::Channel(m) = midi {
             self.ledger.record(&m);

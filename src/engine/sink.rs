@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use super::midi::Midi;
+use super::voice::Voice;
 
 /// Why a sink could not send: a fixed text, so reporting it never allocates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +34,12 @@ pub trait Sink: Send {
     /// `f64::NEG_INFINITY` means as soon as possible.
     fn send(&mut self, midi: Midi, at: f64) -> Result<(), SinkError>;
 
+    /// [`Sink::send`] with the note's voice: outputs that play sounds by name (SuperDirt)
+    /// read it; MIDI outputs need only the message.
+    fn send_voiced(&mut self, midi: Midi, _voice: &Voice, at: f64) -> Result<(), SinkError> {
+        self.send(midi, at)
+    }
+
     /// Whether the output still works (for example its port still exists).
     fn healthy(&self) -> Result<(), SinkError> {
         Ok(())
@@ -55,6 +62,9 @@ impl<S: Sink + ?Sized> Sink for Box<S> {
     }
     fn send(&mut self, midi: Midi, at: f64) -> Result<(), SinkError> {
         (**self).send(midi, at)
+    }
+    fn send_voiced(&mut self, midi: Midi, voice: &Voice, at: f64) -> Result<(), SinkError> {
+        (**self).send_voiced(midi, voice, at)
     }
     fn healthy(&self) -> Result<(), SinkError> {
         (**self).healthy()

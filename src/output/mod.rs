@@ -32,6 +32,7 @@ pub mod render;
 pub mod smf;
 pub mod soundfont;
 pub mod started_synth;
+pub mod superdirt;
 pub mod synth;
 pub mod synth_callback;
 pub mod synth_cue;
@@ -65,6 +66,7 @@ pub fn open(target: &Target, virtual_name: Option<&str>) -> Result<Opened, Outpu
         Target::Alsa(Some(port)) => alsa::open(port),
         Target::Alsa(None) => alsa::open_virtual(virtual_name.unwrap_or("flam")),
         Target::Jack(port) => open_jack(port.as_deref(), virtual_name),
+        Target::SuperDirt(dirt) => superdirt::open(dirt),
         Target::Default => {
             let mut tried = Vec::new();
             open_default_midi(virtual_name, &mut tried).ok_or_else(|| nothing_works(&tried))

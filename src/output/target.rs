@@ -1,5 +1,7 @@
 //! Where `--out` sends the music.
 
+use super::superdirt::DirtTarget;
+
 /// An output named on the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -12,6 +14,8 @@ pub enum Target {
     Jack(Option<String>),
     /// The built-in SoundFont synth on an audio device (`--audio alsa` or `jack`).
     Synth,
+    /// SuperDirt (SuperCollider) over OSC, as Tidal plays it.
+    SuperDirt(DirtTarget),
 }
 
 impl Target {
@@ -31,7 +35,7 @@ impl Target {
         }
     }
 
-    /// Reads `midi:PORT`, `midi`, `jack:PORT`, `jack` or `synth`.
+    /// Reads `midi:PORT`, `midi`, `jack:PORT`, `jack`, `synth` or `superdirt[:HOST:PORT]`.
     pub fn parse(text: &str) -> Result<Target, String> {
         let (kind, rest) = match text.split_once(':') {
             Some((k, r)) => (k, Some(r.trim().trim_matches('"').to_string())),
@@ -42,8 +46,9 @@ impl Target {
             "midi" | "alsa" => Ok(Target::Alsa(rest)),
             "jack" => Ok(Target::Jack(rest)),
             "synth" => Ok(Target::Synth),
+            "superdirt" | "dirt" => Ok(Target::SuperDirt(DirtTarget::parse(rest.as_deref())?)),
             _ => Err(format!(
-                "error: unknown output `{text}`\n  = help: use `midi:PORT` (an ALSA port by name or number, see `flam ports`), `jack:PORT`, `jack` (flam's own JACK port) or `synth`"
+                "error: unknown output `{text}`\n  = help: use `midi:PORT` (an ALSA port by name or number, see `flam ports`), `jack:PORT`, `jack` (flam's own JACK port), `synth` or `superdirt[:HOST:PORT]` (SuperCollider's SuperDirt over OSC)"
             )),
         }
     }
@@ -66,6 +71,11 @@ mod tests {
         );
         assert_eq!(Target::parse("jack"), Ok(Target::Jack(None)));
         assert_eq!(Target::parse("synth"), Ok(Target::Synth));
+        assert!(matches!(
+            Target::parse("superdirt:10.0.0.2:57120"),
+            Ok(Target::SuperDirt(DirtTarget { port: 57120, .. }))
+        ));
+        assert!(Target::parse("superdirt:host:70000").is_err());
         assert!(Target::parse("speaker").is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! The planner: works out the song a bar at a time, a little ahead of the music, and hands
 //! the messages to the real-time senders through wait-free rings.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use rtrb::Producer;
 
@@ -15,9 +15,11 @@ use super::planned::Planned;
 use super::planner_options::PlannerOptions;
 use super::system::System;
 use super::timeline;
+use super::voice::{Voice, intern};
 use super::wire::Wire;
 use crate::lang::song::Song;
 use crate::pattern::{Note, Pattern};
+use crate::theory::gm;
 use crate::theory::time::Time;
 
 mod transport;
@@ -146,6 +148,7 @@ impl Planner {
                 track: t.track,
                 generation: self.generation,
                 midi: Midi::Channel(t.message),
+                voice: Voice::NONE,
             });
         }
         if self.options.clock {
@@ -155,6 +158,7 @@ impl Planner {
                 track: 0,
                 generation: 0,
                 midi: Midi::System(midi),
+                voice: Voice::NONE,
             };
             if self.options.from_bar == 0 {
                 self.pending.push_back(transport(System::Start));
@@ -271,7 +275,7 @@ impl Planner {
                 && out.slots() >= wire.waiting()
             {
                 wire.flush(limit, &mut |midi, at| {
-                    let _ = out.push(Cue { at, midi });
+                    let _ = out.push(Cue::new(at, midi));
                 });
             }
         }
@@ -317,7 +321,7 @@ impl Planner {
                 self.sent_to = vec![false; 16 * 128 * rings];
             }
             let sent_to = &mut self.sent_to;
-            let mut push = |midi: Midi, at: f64, track: usize| {
+            let mut push = |midi: Midi, at: f64, track: usize, voice: Voice| {
                 // A note-off goes where its note-on went; one with no note-on on record goes
                 // where its track goes, as everything else does.
                 let note = match midi {
@@ -350,10 +354,10 @@ impl Planner {
                     // Room was checked above; a full ring cannot happen here.
                     match wires.get_mut(i).and_then(Option::as_mut) {
                         Some(wire) => wire.pass(midi, at, limit, lane, &mut |midi, at| {
-                            let _ = out.push(Cue { at, midi });
+                            let _ = out.push(Cue::new(at, midi));
                         }),
                         None => {
-                            let _ = out.push(Cue { at, midi });
+                            let _ = out.push(Cue { at, midi, voice });
                         }
                     }
                 }
@@ -375,11 +379,18 @@ impl Planner {
                         track: p.track,
                         message,
                     };
+                    // An overlap's early note-off comes through here too: only the note-on
+                    // carries the voice.
+                    let voice = p.voice;
                     self.overlaps.push(timed, &mut |t| {
-                        push(Midi::Channel(t.message), t.seconds, t.track)
+                        let voice = match t.message {
+                            Message::NoteOn { .. } => voice,
+                            _ => Voice::NONE,
+                        };
+                        push(Midi::Channel(t.message), t.seconds, t.track, voice)
                     });
                 }
-                midi => push(midi, p.at, p.track),
+                midi => push(midi, p.at, p.track, Voice::NONE),
             }
         }
     }
@@ -404,11 +415,13 @@ impl Planner {
     fn plan_bar(&self, bar: i64) -> Vec<Planned> {
         // Unresolved pairs: overlaps on one key are resolved once, in send order, by
         // `self.overlaps`, so bar lines make no difference to the result.
-        let notes = plan::pairs(&timeline::events(
+        let events = timeline::events(
             &self.song,
             Time::from_integer(bar),
             Time::from_integer(bar + 1),
-        ));
+        );
+        let notes = plan::pairs(&events);
+        let voices = self.voices(&events);
         let mut out: Vec<Planned> = notes
             .iter()
             .map(|t| Planned {
@@ -421,6 +434,13 @@ impl Planner {
                 track: t.track,
                 generation: self.generation,
                 midi: Midi::Channel(t.message),
+                voice: match t.message {
+                    Message::NoteOn { channel, key, .. } => voices
+                        .get(&(t.track, t.seconds.to_bits(), channel, key))
+                        .copied()
+                        .unwrap_or(Voice::NONE),
+                    _ => Voice::NONE,
+                },
             })
             .collect();
         out.extend(
@@ -436,6 +456,7 @@ impl Planner {
                 track: t.track,
                 generation: self.generation,
                 midi: Midi::Channel(t.message),
+                voice: Voice::NONE,
             }),
         );
         if self.options.clock {
@@ -451,10 +472,34 @@ impl Planner {
                     track: 0,
                     generation: self.generation,
                     midi: Midi::System(System::Clock),
+                    voice: Voice::NONE,
                 });
             }
         }
         out
+    }
+
+    /// Each note's voice, found by its note-on (track, time, channel and key): a drum track's
+    /// notes sound by their drum word, the others by the track's name.
+    fn voices(&self, events: &[timeline::Event]) -> HashMap<(usize, u64, u8, u8), Voice> {
+        let spc = self.anchor.seconds_per_cycle;
+        let cps = if spc > 0.0 { 1.0 / spc } else { 0.0 };
+        events
+            .iter()
+            .filter_map(|e| {
+                let track = self.song.tracks.get(e.track)?;
+                let word = gm::drum_name(e.key).filter(|_| track.drums);
+                let voice = Voice {
+                    sound: word.unwrap_or_else(|| intern(&track.name)),
+                    drum: word.is_some(),
+                    track: u16::try_from(e.track).unwrap_or(u16::MAX),
+                    cycle: e.cycle.to_f64(),
+                    delta: e.length.to_f64() * spc,
+                    cps,
+                };
+                Some(((e.track, e.seconds.to_bits(), e.channel, e.key), voice))
+            })
+            .collect()
     }
 
     fn commit(&mut self) {
@@ -517,6 +562,7 @@ impl Planner {
                         controller: 123,
                         value: 0,
                     }),
+                    voice: Voice::NONE,
                 });
             }
         }
@@ -542,6 +588,7 @@ impl Planner {
                     track: t.track,
                     generation: self.generation,
                     midi: Midi::Channel(t.message),
+                    voice: Voice::NONE,
                 });
             }
         }
@@ -703,6 +750,7 @@ impl Planner {
             track,
             generation: self.generation,
             midi: Midi::Channel(message),
+            voice: Voice::NONE,
         });
         self.sort();
     }

@@ -7,6 +7,7 @@ use crate::engine::message::Message;
 use crate::engine::midi::Midi;
 use crate::engine::planned::Planned;
 use crate::engine::system::System;
+use crate::engine::voice::Voice;
 
 /// Notes this much before the moment playing resumes still play, a little late: a master's
 /// Start is heard a few milliseconds after its first pulse, and the downbeat on it must sound.
@@ -66,6 +67,7 @@ impl Planner {
                 track: 0,
                 generation: 0,
                 midi: Midi::System(System::Stop),
+                voice: Voice::NONE,
             });
         }
         self.paused = Some(position);
@@ -106,6 +108,7 @@ impl Planner {
                 track: 0,
                 generation: 0,
                 midi: Midi::System(midi),
+                voice: Voice::NONE,
             };
             self.pending.push_back(transport(System::SongPosition(
                 sixteenths.min(f64::from(0x3fff_u16)) as u16,
