@@ -411,7 +411,7 @@ pub fn with_pattern(text: &str, track: &str, line: usize, pattern: &str) -> Stri
 /// What the listener has seen, counted as it goes.
 #[derive(Debug, Default)]
 pub struct OscCounts {
-    /// Messages done.
+    /// Messages done (a `/flam/status` question is not counted).
     pub done: AtomicU64,
     /// Messages answered on `/flam/error`: a mistake in them, nothing done.
     pub refused: AtomicU64,
@@ -539,11 +539,10 @@ fn listen(socket: UdpSocket, mut desk: Desk, stop: &AtomicBool, counts: &OscCoun
                 desk.obey(c).map(|()| status)
             });
             match outcome {
-                Ok(status) => {
+                // A status question is not counted, so asking twice reads the same.
+                Ok(true) => answer(&socket, from, status_of(counts)),
+                Ok(false) => {
                     counts.done.fetch_add(1, Ordering::Relaxed);
-                    if status {
-                        answer(&socket, from, status_of(counts));
-                    }
                 }
                 Err(text) => {
                     counts.refused.fetch_add(1, Ordering::Relaxed);
