@@ -384,3 +384,33 @@ fn junk_and_a_flood_are_counted_and_dropped_and_stop_leaves_nothing_sounding() {
     let (sounding, _) = balance(&rec.port(0));
     assert!(sounding.is_empty(), "left sounding {sounding:?}");
 }
+
+#[test]
+fn a_taken_port_or_a_bad_address_is_said_before_a_note_plays() {
+    let taken = UdpSocket::bind("127.0.0.1:0").expect("a port");
+    let port = taken.local_addr().expect("its address").port().to_string();
+    let out = flam()
+        .args(["play", "patterns/boom-bap.flam", "--osc", &port])
+        .output()
+        .expect("flam runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot listen for OSC on 127.0.0.1:"),
+        "{stderr}"
+    );
+    for args in [
+        &["--osc", "70000"][..],
+        &["--osc", "9000", "--osc-bind", "localhost:9000"],
+        &["--osc-bind", "127.0.0.1"],
+    ] {
+        let out = flam()
+            .args(["play", "patterns/boom-bap.flam"])
+            .args(args)
+            .output()
+            .expect("flam runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("--osc"), "{args:?}: {stderr}");
+    }
+}
