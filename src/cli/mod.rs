@@ -108,6 +108,13 @@ enum Command {
         #[arg(long, value_name = "BAR", default_value_t = 1,
               value_parser = clap::value_parser!(u32).range(1..))]
         from: u32,
+        /// Take OSC control messages on this UDP port (0: one the system picks, printed at
+        /// the start); see docs/osc.md.
+        #[arg(long, value_name = "PORT")]
+        osc: Option<u16>,
+        /// The address the OSC port listens on [default: 127.0.0.1, this machine only].
+        #[arg(long, value_name = "ADDR", requires = "osc")]
+        osc_bind: Option<std::net::IpAddr>,
     },
     /// List the MIDI outputs and inputs flam can see, ALSA and JACK.
     Ports,
@@ -282,6 +289,8 @@ pub fn run() -> ExitCode {
             bars,
             section,
             from,
+            osc,
+            osc_bind,
         } => play::run(&play::PlayArgs {
             file,
             out,
@@ -300,6 +309,8 @@ pub fn run() -> ExitCode {
             bars,
             section,
             from,
+            osc,
+            osc_bind,
         }),
         Command::Ports => ports::run(),
         Command::Record {

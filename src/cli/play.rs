@@ -2,6 +2,7 @@
 //! Ctrl-C or for a number of bars.
 
 use std::io::{IsTerminal, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use crate::output::input_target::InputTarget;
 use crate::output::synth_meters::SynthMeters;
 use crate::output::target::Target;
 use crate::session::following::Following;
+use crate::session::osc::{Desk, OscListener, Score, Songs};
 use crate::session::play_options::PlayOptions;
 use crate::session::player::{self, Listening, Player};
 use crate::session::rig::{self, RigOptions};
@@ -68,6 +70,10 @@ pub struct PlayArgs {
     pub section: Option<String>,
     /// `--from BAR`.
     pub from: u32,
+    /// `--osc PORT`.
+    pub osc: Option<u16>,
+    /// `--osc-bind ADDR`.
+    pub osc_bind: Option<IpAddr>,
 }
 
 /// How often the status line is redrawn.
@@ -195,6 +201,15 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         clocks = self::clocks(args.clock.as_deref(), &routes)?;
     }
     check_routes(&args.file, &song, &routes)?;
+    // Bound before any note plays, so a port in use is said at once and nothing starts.
+    let osc_socket = match args.osc {
+        Some(port) => {
+            let bind = args.osc_bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+            Some(OscListener::bind(SocketAddr::new(bind, port)).map_err(Failure::io)?)
+        }
+        None => None,
+    };
+    let osc_song = osc_socket.is_some().then(|| song.clone());
     // An arranged song ends with its arrangement.
     let bars = match (args.bars, song.length_bars()) {
         (Some(n), _) => Some(i64::from(n)),
@@ -328,6 +343,24 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         None
     };
 
+    let osc = match (osc_socket, osc_song) {
+        (Some(socket), Some(song)) => {
+            let following = sync != Sync::Internal;
+            match start_osc(args, socket, song, &player, following) {
+                Ok(listener) => {
+                    eprintln!("flam: listening for OSC on {}", listener.address());
+                    Some(listener)
+                }
+                Err(e) => {
+                    player.stop();
+                    let _ = player.wait();
+                    return Err(e);
+                }
+            }
+        }
+        _ => None,
+    };
+
     let status = std::io::stderr().is_terminal();
     let stop = player.stop_flag();
     let mut ticks = 0u32;
@@ -421,6 +454,9 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         report_synth(meters, args.verbose);
     }
     if let Some(line) = listening.as_ref().and_then(|l| l.counts.report("input")) {
+        eprintln!("{line}");
+    }
+    if let Some(line) = osc.as_ref().and_then(|o| o.counts().report()) {
         eprintln!("{line}");
     }
     if signalled {
@@ -583,6 +619,41 @@ fn latencies(args: &PlayArgs, outputs: usize) -> Result<Vec<f64>, Failure> {
             many.len()
         ))),
     }
+}
+
+/// Starts the OSC listener on `socket` for the song playing: its changes compile and read
+/// files as `flam check` does, so their errors read the same.
+fn start_osc(
+    args: &PlayArgs,
+    socket: std::net::UdpSocket,
+    song: Song,
+    player: &Player,
+    following: bool,
+) -> Result<OscListener, Failure> {
+    let text = source::read(&args.file)?;
+    let file = args.file.clone();
+    let section = args.section.clone();
+    let songs = Songs {
+        compile: Box::new(move |path: &Path, text: &str| {
+            let song = source::compile_text(path, text).map_err(|f| f.message)?;
+            // The section played goes on being played in new versions of the same song.
+            if path == file {
+                section::place(path, song, section.as_deref())
+                    .map(|(song, _)| song)
+                    .map_err(|f| f.message)
+            } else {
+                Ok(song)
+            }
+        }),
+        read: Box::new(|path: &Path| source::read(path).map_err(|f| f.message)),
+    };
+    let score = Score {
+        path: args.file.clone(),
+        text,
+        song,
+    };
+    let desk = Desk::new(player.remote(), songs, score, following);
+    OscListener::start(socket, desk).map_err(Failure::io)
 }
 
 fn start_watch(

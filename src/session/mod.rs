@@ -6,6 +6,7 @@ pub mod controls;
 pub mod ending;
 pub mod following;
 pub mod held_chord;
+pub mod osc;
 pub mod performance;
 pub mod play_options;
 pub mod player;

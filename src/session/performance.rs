@@ -54,6 +54,20 @@ impl Performance {
         }
     }
 
+    /// Mutes (solos, when `solo`) `name` when `on`, else lets it play again.
+    pub fn set(&mut self, name: &str, solo: bool, on: bool) {
+        let set = if solo {
+            &mut self.soloed
+        } else {
+            &mut self.muted
+        };
+        if on {
+            set.insert(name.to_string());
+        } else {
+            set.remove(name);
+        }
+    }
+
     /// Forgets the live mutes and solos (they were written into the song).
     pub fn clear_mutes(&mut self) {
         self.muted.clear();

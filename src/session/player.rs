@@ -268,6 +268,15 @@ impl Player {
             .send(LiveChange::Output(track.to_string(), output));
     }
 
+    /// A handle for another thread (a remote control) to change what plays while it plays.
+    pub fn remote(&self) -> Remote {
+        Remote {
+            stop: self.stop.clone(),
+            swaps: self.swaps.clone(),
+            live: self.live.clone(),
+        }
+    }
+
     /// A handle for swapping songs in from another thread (the file watcher).
     pub fn swapper(&self) -> mpsc::Sender<Song> {
         self.swaps.clone()
@@ -344,6 +353,52 @@ impl Drop for Player {
         if let Some(h) = self.planner.take() {
             let _ = h.join();
         }
+    }
+}
+
+/// What another thread may change while the song plays: the same channels the player's own
+/// methods use, so a remote control never touches the real-time threads.
+#[derive(Clone)]
+pub struct Remote {
+    stop: Arc<AtomicBool>,
+    swaps: mpsc::Sender<Song>,
+    live: mpsc::Sender<LiveChange>,
+}
+
+impl Remote {
+    /// Plays `song` from the next bar line on.
+    pub fn swap(&self, song: Song) {
+        let _ = self.swaps.send(song);
+    }
+
+    /// Mutes and unmutes tracks now: one flag per track of the song sent last.
+    pub fn set_mutes(&self, muted: Vec<bool>) {
+        let _ = self.live.send(LiveChange::Mutes(muted));
+    }
+
+    /// Changes the tempo now, without a jump.
+    pub fn set_tempo(&self, bpm: f64) {
+        let _ = self.live.send(LiveChange::Tempo(bpm));
+    }
+
+    /// Stops the music where it is, ending every sounding note, and keeps the place.
+    pub fn pause(&self) {
+        let _ = self.live.send(LiveChange::Pause);
+    }
+
+    /// Goes on from the place the last pause kept.
+    pub fn resume(&self) {
+        let _ = self.live.send(LiveChange::Resume);
+    }
+
+    /// Moves in the arrangement at the next bar line.
+    pub fn place(&self, change: Move) {
+        let _ = self.live.send(LiveChange::Place(change));
+    }
+
+    /// Ends playing: every sounding note is released.
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Release);
     }
 }
 
