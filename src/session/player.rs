@@ -75,14 +75,22 @@ pub struct Listening {
 
 /// A song being played.
 pub struct Player {
-    stop: Arc<AtomicBool>,
+    /// The controls another thread may hold too; the player's own (`stop`, `swap`,
+    /// `set_tempo` …) are these, through `Deref`.
+    controls: Remote,
     epoch: Instant,
     senders: Vec<JoinHandle<Outcome>>,
     planner: Option<JoinHandle<()>>,
-    swaps: mpsc::Sender<Song>,
-    live: mpsc::Sender<LiveChange>,
     position: Arc<Mutex<Position>>,
     stats: Vec<Arc<Stats>>,
+}
+
+impl std::ops::Deref for Player {
+    type Target = Remote;
+
+    fn deref(&self) -> &Remote {
+        &self.controls
+    }
 }
 
 impl Player {
@@ -206,12 +214,10 @@ impl Player {
             stop.store(true, Ordering::Release);
         }
         Player {
-            stop,
+            controls: Remote { stop, swaps, live },
             epoch,
             senders,
             planner,
-            swaps,
-            live,
             position,
             stats,
         }
@@ -222,64 +228,23 @@ impl Player {
         self.stop.clone()
     }
 
-    /// Asks to stop: senders release every sounding note and end.
-    pub fn stop(&self) {
-        self.stop.store(true, Ordering::Release);
-    }
-
-    /// Plays `song` from the next bar line on.
-    pub fn swap(&self, song: Song) {
-        let _ = self.swaps.send(song);
-    }
-
-    /// Mutes and unmutes tracks now (one flag per track of the song playing), not at the next
-    /// bar line: heard within the lookahead, as on a groovebox.
-    pub fn set_mutes(&self, muted: Vec<bool>) {
-        let _ = self.live.send(LiveChange::Mutes(muted));
-    }
-
-    /// Changes the tempo now (mid-bar if need be), not at the next bar line: heard within the
-    /// lookahead, without a jump.
-    pub fn set_tempo(&self, bpm: f64) {
-        let _ = self.live.send(LiveChange::Tempo(bpm));
-    }
-
-    /// Stops the music where it is, ending every sounding note, and keeps the place.
-    pub fn pause(&self) {
-        let _ = self.live.send(LiveChange::Pause);
-    }
-
-    /// Goes on from the place the last [`Player::pause`] kept.
-    pub fn resume(&self) {
-        let _ = self.live.send(LiveChange::Resume);
-    }
-
-    /// Jumps to a section, or loops the one playing (or stops looping it), at the next bar
-    /// line; a song without sections is left as it is.
-    pub fn place(&self, change: Move) {
-        let _ = self.live.send(LiveChange::Place(change));
-    }
-
     /// Sends track `track` to the outputs named `output` (`None`: only those without a name)
     /// from the next bar line on; notes begun before it end where they began.
     pub fn set_output(&self, track: &str, output: Option<String>) {
         let _ = self
+            .controls
             .live
             .send(LiveChange::Output(track.to_string(), output));
     }
 
     /// A handle for another thread (a remote control) to change what plays while it plays.
     pub fn remote(&self) -> Remote {
-        Remote {
-            stop: self.stop.clone(),
-            swaps: self.swaps.clone(),
-            live: self.live.clone(),
-        }
+        self.controls.clone()
     }
 
     /// A handle for swapping songs in from another thread (the file watcher).
     pub fn swapper(&self) -> mpsc::Sender<Song> {
-        self.swaps.clone()
+        self.controls.swaps.clone()
     }
 
     /// Play time now, in seconds (negative before the first bar).
