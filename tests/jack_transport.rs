@@ -24,6 +24,16 @@ fn struck(rec: &mut Recorder) -> Vec<u8> {
         .collect()
 }
 
+/// A client with the transport's buttons, the transport stopped at its start.
+fn stopped_at_zero() -> Client {
+    let (buttons, _) =
+        Client::new("buttons", ClientOptions::NO_START_SERVER).expect("a transport client");
+    let transport = buttons.transport();
+    transport.stop().expect("stop");
+    transport.locate(0).expect("locate");
+    buttons
+}
+
 /// Waits until flam's output reaches the recorder (only guards against a hang).
 fn wait_for_flam(transport: &Client, within: Duration) {
     let deadline = Instant::now() + within;
@@ -48,11 +58,8 @@ fn flam_plays_while_the_transport_rolls_stops_with_it_and_goes_on_from_where_it_
     let file = dir.join("bars.flam");
     std::fs::write(&file, BARS).expect("write song");
     let mut rec = Recorder::new(1);
-    let (buttons, _) =
-        Client::new("buttons", ClientOptions::NO_START_SERVER).expect("a transport client");
+    let buttons = stopped_at_zero();
     let transport = buttons.transport();
-    transport.stop().expect("stop");
-    transport.locate(0).expect("locate");
     let child = play(&file, &["--sync", "jack", "--out", "jack:rec:in0"])
         .spawn()
         .expect("flam runs");
@@ -111,11 +118,8 @@ fn as_timebase_master_flam_gives_every_client_its_bar_beat_and_tempo() {
     )
     .expect("write song");
     let mut rec = Recorder::new(1);
-    let (buttons, _) =
-        Client::new("buttons", ClientOptions::NO_START_SERVER).expect("a transport client");
+    let buttons = stopped_at_zero();
     let transport = buttons.transport();
-    transport.stop().expect("stop");
-    transport.locate(0).expect("locate");
     let child = play(&file, &["--jack-timebase", "--out", "jack:rec:in0"])
         .spawn()
         .expect("flam runs");
