@@ -11,10 +11,13 @@ impl Pattern<Tone> {
     /// per cycle: `"<c:major a:minor>"`).
     pub fn scale(&self, scales: &Pattern<RootedScale>) -> Self {
         let notes = self.clone();
-        scales.inner_bind(move |&scale| {
-            let id = scale.id();
-            notes.fmap(move |t| place(*t, scale, id))
-        })
+        scales.inner_bind(move |&scale| notes.scale_by(scale))
+    }
+
+    /// Places each degree by one scale.
+    pub fn scale_by(&self, scale: RootedScale) -> Self {
+        let id = scale.id();
+        self.update_haps(move |h| h.value = place(h.value, scale, id))
     }
 }
 

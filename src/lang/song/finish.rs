@@ -21,7 +21,7 @@ use crate::theory::time::{Time, parse_decimal};
 /// The notes a track's pattern of words and numbers plays, written straight into the query's
 /// output. A word is looked up once: the pattern hands out the same shared word every time,
 /// so a small cache of the words themselves answers every later query.
-fn tones_of(plain: Pattern<Value>, drums: bool, degrees: bool) -> Pattern<Tone> {
+fn tones_of(plain: Pattern<Value>, drums: bool, degrees: bool, velocity: f64) -> Pattern<Tone> {
     let haps = Scratch::default();
     // The cache holds the words it knows, so none of them can be freed and another word
     // take its place.
@@ -35,7 +35,10 @@ fn tones_of(plain: Pattern<Value>, drums: bool, degrees: bool) -> Pattern<Tone> 
                 let (whole, part) = (h.whole, h.part);
                 let mut push = |value| out.push(Hap { whole, part, value });
                 if degrees && let Some((degree, accidental)) = resolve::degree_of(&h.value) {
-                    push(Tone::degree(degree, accidental, DEFAULT_VELOCITY));
+                    push(Tone {
+                        velocity,
+                        ..Tone::degree(degree, accidental, DEFAULT_VELOCITY)
+                    });
                     continue;
                 }
                 if let (Value::Word(w), Some(cache)) = (&h.value, cache.as_mut()) {
@@ -56,13 +59,19 @@ fn tones_of(plain: Pattern<Value>, drums: bool, degrees: bool) -> Pattern<Tone> 
                         }
                     };
                     if let Some(k) = key {
-                        push(Tone::key(f64::from(k), DEFAULT_VELOCITY));
+                        push(Tone {
+                            velocity,
+                            ..Tone::key(f64::from(k), DEFAULT_VELOCITY)
+                        });
                         continue;
                     }
                 }
                 // Unknown words were reported when the song compiled; here they stay silent.
                 let _ = resolve::each_key(&h.value, drums, |k| {
-                    push(Tone::key(f64::from(k), DEFAULT_VELOCITY))
+                    push(Tone {
+                        velocity,
+                        ..Tone::key(f64::from(k), DEFAULT_VELOCITY)
+                    })
                 });
             }
         })
@@ -128,7 +137,7 @@ fn over(mut base: TrackDraft, version: TrackDraft) -> TrackDraft {
             .then(|| {
                 base.transforms
                     .iter()
-                    .find(|t| matches!(t, Transform::Scale(_)))
+                    .find(|t| matches!(t, Transform::Scale(..)))
                     .cloned()
             })
             .flatten();
@@ -377,6 +386,15 @@ impl Compiler {
                 _ => true,
             })
         };
+        // One velocity for every note (`vel 90`, or none written).
+        let constant = match &draft.velocity {
+            Some(vel) if draft.velocity_is_constant => vel
+                .query(crate::pattern::Span::new(Time::ZERO, Time::ONE))
+                .first()
+                .map(|h| velocity_fraction(&h.value).unwrap_or(DEFAULT)),
+            Some(_) => None,
+            None => Some(DEFAULT),
+        };
         let played: Pattern<Tone> = match (&draft.arp, draft.first_scale()) {
             // Degrees go through the arpeggiator as the keys their scale makes, so its
             // octaves are real octaves; the scale line later leaves them where they are.
@@ -401,24 +419,19 @@ impl Compiler {
                 .arp(settings)
                 .unwrap_or_else(|_| Pattern::silence())
                 .fmap(Tone::from_note),
-            (None, _) => tones_of(plain, drums, degrees),
+            (None, _) => tones_of(plain, drums, degrees, constant.unwrap_or(DEFAULT)),
         };
-        let played = match &draft.velocity {
-            // A single velocity needs no pattern query per note.
-            Some(vel) => match vel
-                .query(crate::pattern::Span::new(Time::ZERO, Time::ONE))
-                .as_slice()
-            {
-                [only] if draft.velocity_is_constant => {
-                    let velocity = velocity_fraction(&only.value).unwrap_or(DEFAULT);
-                    played.update_haps(move |h| h.value.velocity = velocity)
-                }
-                _ => played.app_left_discrete(vel, |t, v| Tone {
-                    velocity: velocity_fraction(v).unwrap_or(t.velocity),
-                    ..*t
-                }),
-            },
-            None => played,
+        let played = match (&draft.velocity, constant) {
+            // A single velocity needs no pattern query per note; the notes of words and
+            // numbers were given it as they were made.
+            (Some(_), Some(velocity)) if draft.arp.is_some() => {
+                played.update_haps(move |h| h.value.velocity = velocity)
+            }
+            (Some(vel), None) => played.app_left_discrete(vel, |t, v| Tone {
+                velocity: velocity_fraction(v).unwrap_or(t.velocity),
+                ..*t
+            }),
+            _ => played,
         };
         let mut tones = match rudiments {
             Some(r) => Pattern::stack(vec![r.fmap(Tone::from_note), played]),

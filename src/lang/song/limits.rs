@@ -163,7 +163,7 @@ fn cost(t: &Transform) -> Cost {
         | Transform::NudgeMs(_)
         | Transform::Humanize(..)
         | Transform::Transpose(_)
-        | Transform::Scale(_)
+        | Transform::Scale(..)
         | Transform::ScaleTranspose(_)
         | Transform::Add(_)
         | Transform::Sub(_)

@@ -50,7 +50,8 @@ pub(super) enum Transform {
     Transpose(i32),
     /// Transforms in a row, as written in parentheses: `(add 12 degrade-by 0.5)`.
     Chain(Vec<Transform>),
-    Scale(Pattern<RootedScale>),
+    /// The scales, and the one scale when a single one is written (placed without a query).
+    Scale(Pattern<RootedScale>, Option<RootedScale>),
     ScaleTranspose(Num),
     Add(Num),
     Sub(Num),
@@ -87,7 +88,7 @@ impl Transform {
     /// Whether this transform, or one inside it, places scale degrees.
     pub(super) fn has_scale(&self) -> bool {
         match self {
-            Transform::Scale(_) => true,
+            Transform::Scale(..) => true,
             Transform::Chain(ts) | Transform::Superimpose(ts) | Transform::Layer(ts) => {
                 ts.iter().any(Transform::has_scale)
             }
@@ -114,7 +115,7 @@ impl TrackDraft {
     /// The scale of its first `scale` line, which an arpeggiator places degrees by.
     pub(super) fn first_scale(&self) -> Option<Pattern<RootedScale>> {
         self.transforms.iter().find_map(|t| match t {
-            Transform::Scale(s) => Some(s.clone()),
+            Transform::Scale(s, _) => Some(s.clone()),
             _ => None,
         })
     }
@@ -512,7 +513,13 @@ impl Compiler {
                     last,
                 ))
             }
-            "scale" => Ok((Transform::Scale(self.scale_arg(stmt, at + 1)?), at + 1)),
+            "scale" => {
+                let scales = self.scale_arg(stmt, at + 1)?;
+                let only = (!stmt.tokens[at + 1].quoted)
+                    .then(|| scales.query(crate::pattern::Span::new(Time::ZERO, Time::ONE)))
+                    .and_then(|haps| haps.first().map(|h| h.value));
+                Ok((Transform::Scale(scales, only), at + 1))
+            }
             "scale-transpose" => {
                 let (v, last) = self.num_arg(stmt, at + 1, "scale-transpose 2")?;
                 Ok((Transform::ScaleTranspose(v), last))
@@ -833,7 +840,8 @@ pub(super) fn apply(t: &Transform, p: &Pattern<Tone>, cx: Context) -> Pattern<To
         Transform::Humanize(ms, vel) => p.humanize(*ms, *vel, cx.humanize),
         Transform::Transpose(n) => p.transpose(*n),
         Transform::Chain(ts) => ts.iter().fold(p.clone(), |p, t| apply(t, &p, cx)),
-        Transform::Scale(scales) => p.scale(scales),
+        Transform::Scale(_, Some(scale)) => p.scale_by(*scale),
+        Transform::Scale(scales, None) => p.scale(scales),
         Transform::ScaleTranspose(steps) => {
             arithmetic(p, &seeded(steps, cx.chance), |tone, k| match tone.scale {
                 Some(id) => Tone {
