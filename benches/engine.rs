@@ -382,26 +382,44 @@ fn clock_run(label: &str, bpm: f64, jitter_us: u32, ramp_to: Option<f64>) {
         )
     };
     println!(
-        "  {label:<22} {} onsets  error vs the master's pulses: p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms  (downbeat after Start: {start_latency:.2} ms; xruns: {}){tempo}",
+        "  {label:<22} {} onsets  error vs the master's pulses: {}  (downbeat after Start: {start_latency:.2} ms; xruns: {}){tempo}",
         errors.len(),
-        percentile(&errors, 0.5),
-        percentile(&errors, 0.99),
-        errors.last().copied().unwrap_or(f64::NAN),
+        spread_ms(&errors),
         rec.xruns()
     );
 }
 
-fn bench_clock() {
-    println!(
-        "(c) following a MIDI clock master on JACK, sixteenths for {CLOCK_BARS} bars, 120 ms lookahead"
-    );
+/// p50, p99 and max of errors in milliseconds, sorted.
+fn spread_ms(sorted: &[f64]) -> String {
+    format!(
+        "p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
+        percentile(sorted, 0.5),
+        percentile(sorted, 0.99),
+        sorted.last().copied().unwrap_or(f64::NAN)
+    )
+}
+
+/// Runs `runs` on a JACK server of their own, after a title line.
+fn on_jackd(title: &str, runs: impl FnOnce()) {
+    println!("{title}");
     let Some(_server) = Server::start() else {
         println!("  skipped: could not start jackd (apt-get install jackd2)");
         return;
     };
-    clock_run("steady 120", 120.0, 0, None);
-    clock_run("120, ±1 ms jitter", 120.0, 1000, None);
-    clock_run("ramp 100→140", 100.0, 0, Some(140.0));
+    runs();
+}
+
+fn bench_clock() {
+    on_jackd(
+        &format!(
+            "(c) following a MIDI clock master on JACK, sixteenths for {CLOCK_BARS} bars, 120 ms lookahead"
+        ),
+        || {
+            clock_run("steady 120", 120.0, 0, None);
+            clock_run("120, ±1 ms jitter", 120.0, 1000, None);
+            clock_run("ramp 100→140", 100.0, 0, Some(140.0));
+        },
+    );
 }
 
 /// Follows JACK transport (flam its timebase master when `master`), sixteenths for
@@ -481,25 +499,23 @@ fn transport_run(label: &str, master: bool) {
     let first = errors[0];
     errors.sort_by(f64::total_cmp);
     println!(
-        "  {label:<22} {} onsets  error vs the transport's position: p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms  (first note {first:.2} ms after the transport's start; xruns: {})",
+        "  {label:<22} {} onsets  error vs the transport's position: {}  (first note {first:.2} ms after the transport's start; xruns: {})",
         errors.len(),
-        percentile(&errors, 0.5),
-        percentile(&errors, 0.99),
-        errors.last().copied().unwrap_or(f64::NAN),
+        spread_ms(&errors),
         rec.xruns()
     );
 }
 
 fn bench_transport() {
-    println!(
-        "(f) following JACK transport, sixteenths at 90 for {CLOCK_BARS} bars, 120 ms lookahead"
+    on_jackd(
+        &format!(
+            "(f) following JACK transport, sixteenths at 90 for {CLOCK_BARS} bars, 120 ms lookahead"
+        ),
+        || {
+            transport_run("transport, frames", false);
+            transport_run("flam timebase master", true);
+        },
     );
-    let Some(_server) = Server::start() else {
-        println!("  skipped: could not start jackd (apt-get install jackd2)");
-        return;
-    };
-    transport_run("transport, frames", false);
-    transport_run("flam timebase master", true);
 }
 
 // ---------------------------------------------------------------------------------------
