@@ -2,7 +2,8 @@
 //!
 //! 1. Mini-notation: every conformance pattern queried cycle by cycle, as the engine does.
 //! 2. Rudiments and arpeggios: the tracks of the rudiment and arp example songs.
-//! 3. Strudel's toolbox: every translated case of `tests/toolbox/flam.txt`.
+//! 3. Strudel's toolbox: every translated case of
+//!    `tests/conformance/strudel-toolbox/flam.txt`.
 //! 4. Compile time of a 200-line song, and of a 200-line song of toolbox lines.
 //!
 //! Run with `cargo bench --bench patterns`.
@@ -15,7 +16,7 @@ use flam::pattern::{Hap, Note, Pattern, Span, Value};
 use flam::theory::time::Time;
 
 const EXPECTED: &str = include_str!("../tests/conformance/mini/expected.jsonl");
-const TOOLBOX: &str = include_str!("../tests/toolbox/flam.txt");
+const TOOLBOX: &str = include_str!("../tests/conformance/strudel-toolbox/flam.txt");
 const CYCLES: i64 = 2_000;
 
 /// Queries each pattern one cycle at a time and returns the onsets found and the seconds taken.

@@ -1495,7 +1495,7 @@ proptest! {
 fn toolbox_lines() -> &'static [String] {
     static LINES: OnceLock<Vec<String>> = OnceLock::new();
     LINES.get_or_init(|| {
-        include_str!("toolbox/flam.txt")
+        include_str!("conformance/strudel-toolbox/flam.txt")
             .lines()
             .filter(|l| !l.starts_with('#'))
             .filter_map(|l| l.split_once('\t'))

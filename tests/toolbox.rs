@@ -1,10 +1,11 @@
 //! Strudel's toolbox, event for event: scale degrees and the transforms live coders reach
-//! for, checked against Strudel 1.2.6's own output (`tests/toolbox/expected.jsonl`, with
-//! its README). Each case's Strudel code is translated by hand into flam's syntax in
-//! `tests/toolbox/flam.txt`; the notes flam plays over cycles 0..8, queried a cycle at a
-//! time as a scheduler does, must be the notes Strudel's MIDI output plays: the same
-//! onsets and ends, the same keys, and the same velocity (Strudel sends gain × velocity,
-//! 0.9 by default). A case Strudel rejects must be rejected by flam too.
+//! for, checked against Strudel 1.2.6's own output
+//! (`tests/conformance/strudel-toolbox/expected.jsonl`, with its README). Each case's Strudel
+//! code is translated by hand into flam's syntax in `tests/conformance/strudel-toolbox/flam.txt`;
+//! the notes flam plays over cycles 0..8, queried a cycle at a time as a scheduler does, must
+//! be the notes Strudel's MIDI output plays: the same onsets and ends, the same keys, and the
+//! same velocity (Strudel sends gain × velocity, 0.9 by default). A case Strudel rejects must
+//! be rejected by flam too.
 
 use std::collections::BTreeMap;
 
@@ -122,12 +123,13 @@ fn first_difference(want: &[Played], got: &[Played]) -> String {
 
 #[test]
 fn every_toolbox_case_plays_the_notes_strudel_plays() {
-    let expected: BTreeMap<String, Json> = include_str!("toolbox/expected.jsonl")
-        .lines()
-        .map(|l| serde_json::from_str::<Json>(l).expect("json"))
-        .map(|j| (j["id"].as_str().expect("id").to_string(), j))
-        .collect();
-    let translations: BTreeMap<&str, &str> = include_str!("toolbox/flam.txt")
+    let expected: BTreeMap<String, Json> =
+        include_str!("conformance/strudel-toolbox/expected.jsonl")
+            .lines()
+            .map(|l| serde_json::from_str::<Json>(l).expect("json"))
+            .map(|j| (j["id"].as_str().expect("id").to_string(), j))
+            .collect();
+    let translations: BTreeMap<&str, &str> = include_str!("conformance/strudel-toolbox/flam.txt")
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| l.split_once('\t').expect("ID<TAB>flam"))
