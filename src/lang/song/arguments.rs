@@ -221,12 +221,13 @@ impl Compiler {
         )
     }
 
-    /// A scale (`c:minor`, `a2:harmonic:minor`) or a `"pattern"` of them at token `at`.
+    /// A scale (`c:minor`, `a2:harmonic:minor`) or a `"pattern"` of them at token `at`: the
+    /// scales as a pattern, and the scale itself when only one is written.
     pub(super) fn scale_arg(
         &self,
         stmt: &Statement,
         at: usize,
-    ) -> Result<Pattern<RootedScale>, Diagnostic> {
+    ) -> Result<(Pattern<RootedScale>, Option<RootedScale>), Diagnostic> {
         let example = "scale c:minor";
         let tok = need(stmt, at, "a scale", example)?;
         let read = |v: &Value| -> Option<RootedScale> {
@@ -249,14 +250,15 @@ impl Compiler {
                     return Err(scale_error(tok, &value_text(&v.value)));
                 }
             }
-            return Ok(play
+            let scales = play
                 .compiled
                 .pattern
-                .flat_map_values(move |v, out| out.extend(read(v))));
+                .flat_map_values(move |v, out| out.extend(read(v)));
+            return Ok((scales, None));
         }
         let parts: Vec<&str> = tok.text.split(':').collect();
         parse_scale_parts(&parts)
-            .map(Pattern::pure)
+            .map(|scale| (Pattern::pure(scale), Some(scale)))
             .map_err(|_| scale_error(tok, &tok.text))
     }
 

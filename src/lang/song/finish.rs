@@ -25,8 +25,11 @@ fn tones_of(plain: Pattern<Value>, drums: bool, degrees: bool, velocity: f64) ->
     let haps = Scratch::default();
     // The cache holds the words it knows, so none of them can be freed and another word
     // take its place.
-    let words: std::sync::Mutex<Vec<(std::sync::Arc<str>, Option<u8>)>> =
-        std::sync::Mutex::new(Vec::new());
+    let words: std::sync::Mutex<Vec<(std::sync::Arc<str>, u8)>> = std::sync::Mutex::new(Vec::new());
+    let key_tone = move |k: u8| Tone {
+        velocity,
+        ..Tone::key(f64::from(k), DEFAULT_VELOCITY)
+    };
     Pattern::new(move |span, out| {
         haps.with(|haps| {
             plain.query_into(span, haps);
@@ -42,37 +45,27 @@ fn tones_of(plain: Pattern<Value>, drums: bool, degrees: bool, velocity: f64) ->
                     continue;
                 }
                 if let (Value::Word(w), Some(cache)) = (&h.value, cache.as_mut()) {
-                    let key = match cache
+                    let known = cache
                         .iter()
                         .find(|(known, _)| std::sync::Arc::ptr_eq(known, w))
-                    {
-                        Some((_, key)) => *key,
-                        None => {
-                            let key = resolve::keys(&h.value, drums)
-                                .ok()
-                                .filter(|k| k.len() == 1)
-                                .map(|k| k[0]);
-                            if cache.len() < WORDS_CACHED && key.is_some() {
-                                cache.push((w.clone(), key));
-                            }
-                            key
+                        .map(|(_, key)| *key);
+                    let key = known.or_else(|| {
+                        let key = resolve::keys(&h.value, drums)
+                            .ok()
+                            .filter(|k| k.len() == 1)
+                            .map(|k| k[0])?;
+                        if cache.len() < WORDS_CACHED {
+                            cache.push((w.clone(), key));
                         }
-                    };
+                        Some(key)
+                    });
                     if let Some(k) = key {
-                        push(Tone {
-                            velocity,
-                            ..Tone::key(f64::from(k), DEFAULT_VELOCITY)
-                        });
+                        push(key_tone(k));
                         continue;
                     }
                 }
                 // Unknown words were reported when the song compiled; here they stay silent.
-                let _ = resolve::each_key(&h.value, drums, |k| {
-                    push(Tone {
-                        velocity,
-                        ..Tone::key(f64::from(k), DEFAULT_VELOCITY)
-                    })
-                });
+                let _ = resolve::each_key(&h.value, drums, |k| push(key_tone(k)));
             }
         })
     })
@@ -398,16 +391,7 @@ impl Compiler {
         let played: Pattern<Tone> = match (&draft.arp, draft.first_scale()) {
             // Degrees go through the arpeggiator as the keys their scale makes, so its
             // octaves are real octaves; the scale line later leaves them where they are.
-            (Some(settings), Some(scale)) if degrees => plain
-                .flat_map_values(move |v, tones| {
-                    if let Some((degree, accidental)) = resolve::degree_of(v) {
-                        tones.push(Tone::degree(degree, accidental, DEFAULT_VELOCITY));
-                    } else {
-                        let _ = resolve::each_key(v, drums, |k| {
-                            tones.push(Tone::key(f64::from(k), DEFAULT_VELOCITY))
-                        });
-                    }
-                })
+            (Some(settings), Some(scale)) if degrees => tones_of(plain, drums, true, DEFAULT)
                 .scale(&scale)
                 .fmap(|t| t.to_note().map(|n| vec![n.key]).unwrap_or_default())
                 .arp(settings)

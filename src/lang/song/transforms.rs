@@ -514,10 +514,7 @@ impl Compiler {
                 ))
             }
             "scale" => {
-                let scales = self.scale_arg(stmt, at + 1)?;
-                let only = (!stmt.tokens[at + 1].quoted)
-                    .then(|| scales.query(crate::pattern::Span::new(Time::ZERO, Time::ONE)))
-                    .and_then(|haps| haps.first().map(|h| h.value));
+                let (scales, only) = self.scale_arg(stmt, at + 1)?;
                 Ok((Transform::Scale(scales, only), at + 1))
             }
             "scale-transpose" => {
