@@ -4,7 +4,7 @@
 
 #[path = "support/cli.rs"]
 mod cli;
-use cli::{errors, flam_ok, scratch};
+use cli::{errors, events_json, flam_ok, scratch};
 use std::process::Command;
 
 #[path = "support/tool.rs"]
@@ -115,17 +115,7 @@ fn midi_messages(mid: &std::path::Path) -> (u32, Vec<(u32, u8, midly::MidiMessag
 
 #[test]
 fn events_list_the_controller_changes_and_the_midi_file_carries_them_on_their_ticks() {
-    let dir = scratch("cc-export");
-    let file = dir.join("song.flam");
-    std::fs::write(&file, SONG).unwrap();
-    let out = flam_ok(&[
-        "events",
-        file.to_str().unwrap(),
-        "--cycles",
-        "0..1",
-        "--json",
-    ]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (file, doc) = events_json("cc-export", SONG, "0..1");
     let controls = doc["controls"].as_array().expect("a controls list");
     assert_eq!(controls.len(), 6, "volume, pan and four cutoffs");
     assert_eq!(controls[2]["controller"], 74);
@@ -464,17 +454,7 @@ track synth channel 3
 
 #[test]
 fn an_nrpn_value_is_listed_once_and_sent_as_its_four_controllers_in_order() {
-    let dir = scratch("nrpn-events");
-    let file = dir.join("song.flam");
-    std::fs::write(&file, NRPN_SONG).unwrap();
-    let out = flam_ok(&[
-        "events",
-        file.to_str().unwrap(),
-        "--cycles",
-        "0..1",
-        "--json",
-    ]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, doc) = events_json("nrpn-events", NRPN_SONG, "0..1");
     let listed: Vec<(String, u64, u64)> = doc["controls"]
         .as_array()
         .expect("a controls list")

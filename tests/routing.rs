@@ -95,6 +95,25 @@ fn planned(track: usize, bars: i64) -> Vec<Vec<u8>> {
     out
 }
 
+/// Checks that two bars went apart, the kick to the drum machine (port 0) and the bass to the
+/// bass synth (port 1), and that the drum machine got 24 clock pulses a quarter note; returns
+/// the drum machine's clock bytes.
+fn kick_and_bass_apart(rec: &mut Recorder) -> Vec<u8> {
+    assert_eq!(
+        heard(rec, 0),
+        planned(0, 2),
+        "the drum machine: the kick only"
+    );
+    assert_eq!(
+        heard(rec, 1),
+        planned(1, 2),
+        "the bass synth: the bass only"
+    );
+    let drums_clock = clock_bytes(rec, 0);
+    assert_eq!(drums_clock.iter().filter(|&&b| b == 0xf8).count(), 2 * 96);
+    drums_clock
+}
+
 #[test]
 fn each_named_output_gets_its_own_tracks_and_an_unnamed_one_gets_all() {
     let _turn = take_turn();
@@ -130,19 +149,8 @@ fn routed(file: &std::path::Path) -> u32 {
     let (status, stderr) = finish(child, Duration::from_secs(30));
     assert!(status.success(), "{stderr}");
     std::thread::sleep(Duration::from_millis(50));
-    assert_eq!(
-        heard(&mut rec, 0),
-        planned(0, 2),
-        "the drum machine: the kick only"
-    );
-    assert_eq!(
-        heard(&mut rec, 1),
-        planned(1, 2),
-        "the bass synth: the bass only"
-    );
-    // Only the drum machine asked for the clock: 24 pulses a quarter note, Start and Stop.
-    let drums_clock = clock_bytes(&mut rec, 0);
-    assert_eq!(drums_clock.iter().filter(|&&b| b == 0xf8).count(), 2 * 96);
+    // Only the drum machine asked for the clock: Start and Stop around its pulses.
+    let drums_clock = kick_and_bass_apart(&mut rec);
     assert_eq!(drums_clock.first(), Some(&0xfa), "Start first");
     assert_eq!(drums_clock.last(), Some(&0xfc), "Stop last");
     assert!(clock_bytes(&mut rec, 1).is_empty() && clock_bytes(&mut rec, 2).is_empty());
@@ -236,19 +244,8 @@ fn the_song_can_say_where_its_named_outputs_go() {
     let (status, stderr) = finish(child, Duration::from_secs(30));
     assert!(status.success(), "{stderr}");
     std::thread::sleep(Duration::from_millis(50));
-    assert_eq!(
-        heard(&mut rec, 0),
-        planned(0, 2),
-        "the kick to the drum machine"
-    );
-    assert_eq!(
-        heard(&mut rec, 1),
-        planned(1, 2),
-        "the bass to the bass synth"
-    );
     // The clock goes to the song's output that --clock names, and no other.
-    let drums_clock = clock_bytes(&mut rec, 0);
-    assert_eq!(drums_clock.iter().filter(|&&b| b == 0xf8).count(), 2 * 96);
+    kick_and_bass_apart(&mut rec);
     assert!(clock_bytes(&mut rec, 1).is_empty());
 }
 

@@ -3,7 +3,7 @@
 
 #[path = "support/cli.rs"]
 mod cli;
-use cli::{errors, flam, flam_ok, scratch};
+use cli::{errors, events_json, flam, flam_ok, scratch};
 
 use flam::engine::timeline::{Event, events};
 use flam::lang::song::form::Placement;
@@ -415,17 +415,7 @@ arrange verse, chorus, break, verse
 
 #[test]
 fn the_chorus_opens_the_filter_the_verse_keeps_closed_and_the_break_sends_nothing() {
-    let dir = scratch("form-lanes");
-    let file = dir.join("song.flam");
-    std::fs::write(&file, LANES_SONG).unwrap();
-    let out = flam_ok(&[
-        "events",
-        file.to_str().unwrap(),
-        "--cycles",
-        "0..4",
-        "--json",
-    ]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, doc) = events_json("form-lanes", LANES_SONG, "0..4");
     let got: Vec<String> = doc["controls"]
         .as_array()
         .expect("a controls list")

@@ -32,6 +32,17 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Writes `song` into a scratch folder called `name` and lists it with `flam events --json`
+/// over `cycles` (`0..1`); returns the song's file and the listing.
+pub fn events_json(name: &str, song: &str, cycles: &str) -> (PathBuf, serde_json::Value) {
+    let file = scratch(name).join("song.flam");
+    std::fs::write(&file, song).expect("write song");
+    let path = file.to_str().expect("a path");
+    let out = flam_ok(&["events", path, "--cycles", cycles, "--json"]);
+    let doc = serde_json::from_slice(&out.stdout).expect("flam events --json prints JSON");
+    (file, doc)
+}
+
 /// Every error compiling `src` reports, as "line: message (help)".
 pub fn errors(src: &str) -> Vec<String> {
     flam::lang::song::compile(src)
