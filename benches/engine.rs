@@ -290,6 +290,40 @@ const SIXTEENTHS: &str = "tempo 90\ntrack hats drums\n  play \"hh*16\"\n";
 /// Bars each clock run plays.
 const CLOCK_BARS: i64 = 8;
 
+/// Plays sixteenths for [`CLOCK_BARS`] bars to the recorder's first port, in time with
+/// `clock`, hearing `input` (a master's clock) when there is one.
+fn following(
+    label: &str,
+    clock: Box<dyn flam::engine::clock_source::ClockSource>,
+    input: Option<rtrb::Consumer<flam::engine::stamped::Stamped>>,
+) -> Player {
+    let opened = flam::output::open(&Target::Jack(Some("rec:in0".into())), Some(label))
+        .expect("flam's JACK output opens");
+    Player::start_listening(
+        compile(SIXTEENTHS).expect("compiles"),
+        vec![(opened.sink, 0.0)],
+        &PlayOptions {
+            bars: Some(CLOCK_BARS),
+            lookahead: 0.12,
+            ..PlayOptions::default()
+        },
+        clock,
+        flam::session::player::Listening {
+            input,
+            forward: None,
+        },
+    )
+}
+
+/// The frames of the note-ons the recorder's first port heard.
+fn onset_frames(rec: &mut Recorder) -> Vec<u32> {
+    rec.port(0)
+        .iter()
+        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
+        .map(|r| r.frame)
+        .collect()
+}
+
 fn clock_run(label: &str, bpm: f64, jitter_us: u32, ramp_to: Option<f64>) {
     use flam::engine::midi_clock::MidiClock;
     use flam::output::input_target::InputTarget;
@@ -299,25 +333,10 @@ fn clock_run(label: &str, bpm: f64, jitter_us: u32, ramp_to: Option<f64>) {
     master.jitter(jitter_us);
     let mut input = flam::output::open_input(&InputTarget::Jack(Some("clk:out".into())))
         .expect("flam's JACK input opens");
-    let opened = flam::output::open(&Target::Jack(Some("rec:in0".into())), Some(label))
-        .expect("flam's JACK output opens");
     let Some(messages) = input.messages.take() else {
         return;
     };
-    let player = Player::start_listening(
-        compile(SIXTEENTHS).expect("compiles"),
-        vec![(opened.sink, 0.0)],
-        &PlayOptions {
-            bars: Some(CLOCK_BARS),
-            lookahead: 0.12,
-            ..PlayOptions::default()
-        },
-        Box::new(MidiClock::new()),
-        flam::session::player::Listening {
-            input: Some(messages),
-            forward: None,
-        },
-    );
+    let player = following(label, Box::new(MidiClock::new()), Some(messages));
     std::thread::sleep(Duration::from_millis(300));
     let _ = master.ideal_pulses();
     master.start();
@@ -347,12 +366,7 @@ fn clock_run(label: &str, bpm: f64, jitter_us: u32, ramp_to: Option<f64>) {
     let _ = player.wait();
     std::thread::sleep(Duration::from_millis(50));
     let ideal = master.ideal_pulses();
-    let ons: Vec<f64> = rec
-        .port(0)
-        .iter()
-        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
-        .map(|r| f64::from(r.frame))
-        .collect();
+    let ons: Vec<f64> = onset_frames(&mut rec).into_iter().map(f64::from).collect();
     let notes = (CLOCK_BARS * 16) as usize;
     if ons.len() != notes || ideal.len() < (notes - 1) * 6 {
         println!(
@@ -433,8 +447,6 @@ fn transport_run(label: &str, master: bool) {
     let transport = buttons.transport();
     let _ = transport.stop();
     let _ = transport.locate(0);
-    let opened = flam::output::open(&Target::Jack(Some("rec:in0".into())), Some(label))
-        .expect("flam's JACK output opens");
     let bpm = 90.0;
     let clock = if master {
         JackTransport::master(bpm, 4, 4)
@@ -442,20 +454,7 @@ fn transport_run(label: &str, master: bool) {
         JackTransport::open(bpm)
     }
     .expect("the transport client opens");
-    let player = Player::start_listening(
-        compile(SIXTEENTHS).expect("compiles"),
-        vec![(opened.sink, 0.0)],
-        &PlayOptions {
-            bars: Some(CLOCK_BARS),
-            lookahead: 0.12,
-            ..PlayOptions::default()
-        },
-        Box::new(clock),
-        flam::session::player::Listening {
-            input: None,
-            forward: None,
-        },
-    );
+    let player = following(label, Box::new(clock), None);
     std::thread::sleep(Duration::from_millis(300));
     let _ = transport.start();
     // Where transport frame 0 falls in JACK's frame clock: a rolling position's frame, less
@@ -478,12 +477,7 @@ fn transport_run(label: &str, master: bool) {
     let _ = player.wait();
     let _ = transport.stop();
     std::thread::sleep(Duration::from_millis(50));
-    let ons: Vec<i64> = rec
-        .port(0)
-        .iter()
-        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
-        .map(|r| i64::from(r.frame))
-        .collect();
+    let ons: Vec<i64> = onset_frames(&mut rec).into_iter().map(i64::from).collect();
     let notes = (CLOCK_BARS * 16) as usize;
     let Some(origin) = origin.filter(|_| ons.len() == notes) else {
         println!("  {label:<22} recorded {} note-ons of {notes}", ons.len());
