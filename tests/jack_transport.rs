@@ -145,20 +145,15 @@ fn as_timebase_master_flam_gives_every_client_its_bar_beat_and_tempo() {
 
 #[test]
 fn a_timebase_master_cannot_also_follow_a_midi_clock() {
-    let out = flam()
-        .args([
-            "play",
-            "patterns/waltz.flam",
-            "--jack-timebase",
-            "--sync",
-            "midi",
-            "--in",
-            "jack",
-        ])
-        .output()
-        .expect("flam runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(&[
+        "play",
+        "patterns/waltz.flam",
+        "--jack-timebase",
+        "--sync",
+        "midi",
+        "--in",
+        "jack",
+    ]);
     assert!(
         err.contains("--jack-timebase follows JACK transport, not a MIDI clock"),
         "{err}"

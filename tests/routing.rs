@@ -184,17 +184,12 @@ fn a_track_that_would_reach_no_output_is_refused_before_anything_plays() {
     let dir = scratch("unrouted");
     let file = dir.join("song.flam");
     std::fs::write(&file, SONG.replace("  output bass\n", "")).expect("write song");
-    let out = flam()
-        .args([
-            "play",
-            file.to_str().expect("path"),
-            "--out",
-            "drums=jack:nowhere",
-        ])
-        .output()
-        .expect("flam runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(&[
+        "play",
+        file.to_str().expect("path"),
+        "--out",
+        "drums=jack:nowhere",
+    ]);
     assert!(
         err.contains("track `bass` has no `output` line, and every --out has a name"),
         "{err}"
@@ -207,20 +202,15 @@ fn a_clock_for_an_output_no_out_names_is_refused() {
     let dir = scratch("clock-name");
     let file = dir.join("song.flam");
     std::fs::write(&file, SONG).expect("write song");
-    let out = flam()
-        .args([
-            "play",
-            file.to_str().expect("path"),
-            "--out",
-            "drums=jack:nowhere",
-            "--out",
-            "bass=jack:nowhere",
-            "--clock=tr8",
-        ])
-        .output()
-        .expect("flam runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(&[
+        "play",
+        file.to_str().expect("path"),
+        "--out",
+        "drums=jack:nowhere",
+        "--out",
+        "bass=jack:nowhere",
+        "--clock=tr8",
+    ]);
     assert!(
         err.contains("--clock=tr8: no --out is named `tr8`"),
         "{err}"

@@ -37,6 +37,14 @@ pub fn flam() -> Command {
     Command::new(env!("CARGO_BIN_EXE_flam"))
 }
 
+/// Runs flam with `args`, which it must refuse as bad input (exit 2) before anything plays;
+/// returns what it said.
+pub fn refused(args: &[&str]) -> String {
+    let out = flam().args(args).output().expect("flam runs");
+    assert_eq!(out.status.code(), Some(2), "flam {}", args.join(" "));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// A `jackd` with the dummy backend; stopped when dropped.
 pub struct Server {
     child: Child,
