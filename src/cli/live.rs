@@ -4,10 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::failure::Failure;
-use super::sync::Sync;
+use super::sync::{self, Sync};
 use super::{soundfonts, source};
 use crate::output::input_target::InputTarget;
 use crate::tui::app::SendMode;
+use crate::tui::kept_clock::KeptClock;
 use crate::tui::player_transport::PlayerTransport;
 use crate::tui::run::run as run_ui;
 
@@ -37,13 +38,8 @@ pub fn run(args: &LiveArgs) -> Result<ExitCode, Failure> {
         Some(text) => Some(InputTarget::parse(text).map_err(Failure::input)?),
         None => None,
     };
-    let sync = Sync::parse(args.sync.as_deref(), input.is_some())?;
-    if sync == Sync::Jack {
-        return Err(Failure::input(
-            "error: flam live does not follow JACK transport yet\n  = help: use `flam play --sync jack`, or --sync midi with a MIDI clock on --in",
-        ));
-    }
-    let follow = sync == Sync::Midi;
+    let flag_sync = sync::parse(args.sync.as_deref())?;
+    sync::decide(flag_sync, None, input.is_some())?;
     if !(0.0..=1000.0).contains(&latency_ms) {
         return Err(Failure::input(format!(
             "error: --latency must be from 0 to 1000 ms, got {latency_ms}"
@@ -55,14 +51,30 @@ pub fn run(args: &LiveArgs) -> Result<ExitCode, Failure> {
         Some(flag) => Some(soundfonts::load(Some(flag))?.1),
         None => None,
     };
-    let transport = PlayerTransport::new(&args.out, latency_ms, font)
-        .map_err(Failure::input)?
-        .listening(input, follow);
     let text = if path.exists() {
         source::read(path)?
     } else {
         "tempo 120\n\ntrack beat\n  play \"bd ~ sn ~\"\n".to_string()
     };
+    // The song's own `sync` line counts when it compiles; an edit to it counts next time.
+    let written = crate::lang::song::compile(&text).ok();
+    let clock = match sync::decide(
+        flag_sync,
+        written.as_ref().and_then(|s| s.sync),
+        input.is_some(),
+    )? {
+        Sync::Jack => {
+            return Err(Failure::input(
+                "error: flam live does not follow JACK transport yet\n  = help: use `flam play --sync jack`, or --sync midi with a MIDI clock on --in",
+            ));
+        }
+        Sync::Midi => KeptClock::Midi,
+        Sync::Internal => KeptClock::Own,
+        Sync::Link => link(written.as_ref().map_or(120.0, |s| s.tempo.bpm))?,
+    };
+    let transport = PlayerTransport::new(&args.out, latency_ms, font)
+        .map_err(Failure::input)?
+        .listening(input, clock);
     let mode = if as_you_type {
         SendMode::AsYouType
     } else {
@@ -70,4 +82,22 @@ pub fn run(args: &LiveArgs) -> Result<ExitCode, Failure> {
     };
     let code = run_ui(path, &text, Box::new(transport), mode).map_err(Failure::io)?;
     Ok(ExitCode::from(code))
+}
+
+/// Joins the Ableton Link session at `bpm` (the session's own tempo wins when it has peers).
+fn link(bpm: f64) -> Result<KeptClock, Failure> {
+    #[cfg(feature = "link")]
+    {
+        Ok(KeptClock::Link {
+            session: crate::session::link_clock::join(bpm),
+            on: true,
+        })
+    }
+    #[cfg(not(feature = "link"))]
+    {
+        let _ = bpm;
+        Err(Failure::input(
+            "error: --sync link needs a flam built with Ableton Link\n  = help: build with the `link` feature",
+        ))
+    }
 }

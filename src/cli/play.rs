@@ -14,7 +14,7 @@ use super::font_preload::FontPreload;
 use super::interrupt;
 use super::section;
 use super::source;
-use super::sync::Sync;
+use super::sync::{self, Sync};
 use crate::engine::clock_source::ClockSource;
 use crate::engine::internal_clock::InternalClock;
 use crate::engine::midi_clock::MidiClock;
@@ -108,6 +108,48 @@ fn jack_transport(song: &Song, master: bool) -> Result<Box<dyn ClockSource>, Fai
     }
 }
 
+/// The clock to keep with `--jack-timebase`, which follows JACK transport: `jack` when no
+/// clock was asked for (`asked` false), refused next to another.
+fn timebase_sync(sync: Sync, asked: bool, timebase: bool) -> Result<Sync, Failure> {
+    if !timebase {
+        return Ok(sync);
+    }
+    match sync {
+        Sync::Jack => Ok(Sync::Jack),
+        Sync::Internal if !asked => Ok(Sync::Jack),
+        other => Err(Failure::input(format!(
+            "error: --jack-timebase follows JACK transport, not {}\n  = help: leave out --sync, or write --sync jack",
+            match other {
+                Sync::Midi => "a MIDI clock",
+                Sync::Link => "an Ableton Link session",
+                _ => "flam's own clock",
+            }
+        ))),
+    }
+}
+
+/// The Ableton Link session on the network as the clock, joined from bar `from` (from 1).
+fn link_session(song: &Song, from: u32) -> Result<Box<dyn ClockSource>, Failure> {
+    #[cfg(feature = "link")]
+    {
+        use crate::session::link_clock::{self, LinkClock};
+        let link = link_clock::join(song.tempo.bpm);
+        let bar = f64::from(from.max(1) - 1);
+        Ok(Box::new(LinkClock::new(
+            link,
+            song.tempo.meter.quarters_per_bar(),
+            bar,
+        )))
+    }
+    #[cfg(not(feature = "link"))]
+    {
+        let _ = (song, from);
+        Err(Failure::input(
+            "error: --sync link needs a flam built with Ableton Link\n  = help: build with the `link` feature",
+        ))
+    }
+}
+
 /// The planner's lookahead while following a master clock, in seconds.
 const FOLLOWING_LOOKAHEAD: f64 = 0.12;
 
@@ -131,22 +173,10 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         Some(text) => Some(InputTarget::parse(text).map_err(Failure::input)?),
         None => None,
     };
-    let mut sync = Sync::parse(args.sync.as_deref(), input.is_some())?;
-    if args.jack_timebase {
-        match sync {
-            Sync::Jack => {}
-            Sync::Internal if args.sync.is_none() => sync = Sync::Jack,
-            other => {
-                return Err(Failure::input(format!(
-                    "error: --jack-timebase follows JACK transport, not {}\n  = help: leave out --sync, or write --sync jack",
-                    if other == Sync::Midi {
-                        "a MIDI clock"
-                    } else {
-                        "flam's own clock"
-                    }
-                )));
-            }
-        }
+    let flag_sync = sync::parse(args.sync.as_deref())?;
+    if flag_sync.is_some() {
+        // Said before anything else happens; the song's own `sync` line is checked once read.
+        sync::decide(flag_sync, None, input.is_some())?;
     }
     let host = match args.audio.as_deref() {
         Some(text) => Some(AudioHost::parse(text).map_err(Failure::input)?),
@@ -186,6 +216,11 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         Err(failure) => return Err(failure),
     };
     source::warn(&args.file, &song);
+    let sync = timebase_sync(
+        sync::decide(flag_sync, song.sync, input.is_some())?,
+        flag_sync.is_some() || song.sync.is_some(),
+        args.jack_timebase,
+    )?;
     let (song, _) = section::place(&args.file, song, args.section.as_deref())?;
     // The song says where its named outputs go, and the command line named none: those.
     if args.out.is_empty() && !song.outputs.is_empty() {
@@ -299,6 +334,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         Sync::Midi => Box::new(MidiClock::new()),
         Sync::Internal => Box::new(InternalClock),
         Sync::Jack => jack_transport(&song, args.jack_timebase)?,
+        Sync::Link => link_session(&song, args.from)?,
     };
     let options = PlayOptions {
         // Bars count from 1 on the command line and the status line, from 0 inside.
@@ -310,7 +346,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         // one (the JACK and synth sinks take messages 80 ms early, so 120 ms still keeps every
         // message on time).
         lookahead: match sync {
-            Sync::Midi | Sync::Jack => FOLLOWING_LOOKAHEAD,
+            Sync::Midi | Sync::Jack | Sync::Link => FOLLOWING_LOOKAHEAD,
             Sync::Internal => PlayOptions::default().lookahead,
         },
         routes,
@@ -393,7 +429,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
                 "{}flam: the clock stopped coming; every note ended, and playing goes on when it starts again",
                 player::clear_status_line()
             );
-        } else if matches!(clock, Following::Running { .. }) {
+        } else if matches!(clock, Following::Running { .. } | Following::Linked { .. }) {
             lost_told = false;
         }
         if !first_sound_told {
@@ -413,7 +449,9 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
             let (notes, sounding) = player.counts();
             let mut line = match position.clock {
                 Following::Internal => format!("▶ {bar}:{beat}  {:.0} BPM", position.bpm),
-                Following::Running { .. } => format!("▶ {bar}:{beat}  {}", position.clock),
+                Following::Running { .. } | Following::Linked { .. } => {
+                    format!("▶ {bar}:{beat}  {}", position.clock)
+                }
                 _ => format!("■ {bar}:{beat}  {}", position.clock),
             };
             line.push_str(&format!("  {notes} notes sent, {sounding} sounding"));

@@ -1,5 +1,5 @@
-//! Where the beat comes from: flam's own clock, or a master it follows (MIDI clock now,
-//! Ableton Link and JACK transport later). The planner thread reads the source every few
+//! Where the beat comes from: flam's own clock, or a master it follows (a MIDI clock, JACK
+//! transport, an Ableton Link session). The planner thread reads the source every few
 //! milliseconds and starts, stops, moves or re-tempos the music to match.
 
 use std::time::Instant;
@@ -26,6 +26,16 @@ pub enum ClockReading {
         /// The master's tempo, once a few pulses have come.
         bpm: Option<f64>,
     },
+    /// The master runs, and the song joins it at a moment still to come: at play time `at` the
+    /// song is `beats` quarter notes in (a bar line of a Link session joined or started).
+    Joining {
+        /// The song's position at `at`, in quarter notes.
+        beats: f64,
+        /// Play time of the moment the song joins, in seconds since the epoch.
+        at: f64,
+        /// The master's tempo, in quarter notes a minute.
+        bpm: f64,
+    },
     /// The master's clock stopped coming while it ran (a cable pulled, the master quit).
     Lost,
 }
@@ -45,4 +55,15 @@ pub trait ClockSource: Send {
 
     /// The clock at play time `now` (seconds since the epoch).
     fn read(&mut self, now: f64) -> ClockReading;
+
+    /// A tempo asked for in flam (keys, a tap, OSC, a mapped knob), for a source that shares
+    /// its tempo with others (a Link session); a master that only sends ignores it.
+    fn propose_tempo(&mut self, bpm: f64) {
+        let _ = bpm;
+    }
+
+    /// How many others share this clock (a Link session's peers), for a source that has them.
+    fn peers(&self) -> Option<u64> {
+        None
+    }
 }

@@ -17,6 +17,13 @@ pub enum Following {
         /// The master's tempo.
         bpm: f64,
     },
+    /// An Ableton Link session at `bpm`, shared with `peers` others.
+    Linked {
+        /// The session's tempo.
+        bpm: f64,
+        /// How many other apps share the session.
+        peers: u64,
+    },
     /// A master clock that stopped coming: the music stopped with it.
     Lost,
 }
@@ -27,6 +34,10 @@ impl fmt::Display for Following {
             Following::Internal => f.write_str("internal clock"),
             Following::Stopped { .. } => f.write_str("waiting for the clock to start"),
             Following::Running { bpm } => write!(f, "following clock, {bpm:.1} BPM"),
+            Following::Linked { bpm, peers } => {
+                let others = if *peers == 1 { "peer" } else { "peers" };
+                write!(f, "Link, {bpm:.1} BPM, {peers} {others}")
+            }
             Following::Lost => f.write_str("clock lost; stopped, waiting for it to start again"),
         }
     }
@@ -41,6 +52,14 @@ mod tests {
         assert_eq!(
             Following::Running { bpm: 121.34 }.to_string(),
             "following clock, 121.3 BPM"
+        );
+        assert_eq!(
+            Following::Linked {
+                bpm: 97.0,
+                peers: 1
+            }
+            .to_string(),
+            "Link, 97.0 BPM, 1 peer"
         );
     }
 }

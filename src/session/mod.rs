@@ -6,6 +6,8 @@ pub mod controls;
 pub mod ending;
 pub mod following;
 pub mod held_chord;
+#[cfg(feature = "link")]
+pub mod link_clock;
 pub mod osc;
 pub mod performance;
 pub mod play_options;

@@ -493,6 +493,7 @@ fn through(song: &Song, track: usize, chord: &HeldChord, stamped: &Stamped) -> O
 /// edge and the music plays on from there).
 fn apply(
     planner: &mut Planner,
+    clock: &mut dyn ClockSource,
     performance: &mut Performance,
     written: &Song,
     control: Control,
@@ -507,7 +508,10 @@ fn apply(
             performance.toggle(&name, true);
             planner.set_mutes(&performance.mutes(written), now);
         }
-        Control::Tempo(bpm) => planner.set_tempo(bpm, now),
+        Control::Tempo(bpm) => {
+            clock.propose_tempo(bpm);
+            planner.set_tempo(bpm, now);
+        }
         Control::Panic => {
             if planner.paused().is_none() {
                 let edge = now + planner.lookahead();
@@ -554,9 +558,19 @@ fn keep_time(planner: &mut Planner, clock: &mut dyn ClockSource, now: f64) -> Fo
             } else if let Some(bpm) = bpm {
                 planner.follow(now, bar, bpm);
             }
-            Following::Running {
-                bpm: bpm.unwrap_or(planner.song().tempo.bpm),
+            following(clock, bpm.unwrap_or(planner.song().tempo.bpm))
+        }
+        ClockReading::Joining { beats, at, bpm } => {
+            let bar = beats / quarters_per_bar;
+            if planner.paused().is_some() {
+                planner.set_tempo(bpm, now);
+                planner.resume(at, bar);
+            } else {
+                // Already laid out for the joining moment: only the tempo and phase are kept.
+                let before = (at - now) * bpm / 60.0 / quarters_per_bar;
+                planner.follow(now, bar - before, bpm);
             }
+            following(clock, bpm)
         }
         ClockReading::Lost => {
             if planner.paused().is_none() {
@@ -564,6 +578,14 @@ fn keep_time(planner: &mut Planner, clock: &mut dyn ClockSource, now: f64) -> Fo
             }
             Following::Lost
         }
+    }
+}
+
+/// A running master at `bpm`, as the status line says it: with its peers when it has them.
+fn following(clock: &dyn ClockSource, bpm: f64) -> Following {
+    match clock.peers() {
+        Some(peers) => Following::Linked { bpm, peers },
+        None => Following::Running { bpm },
     }
 }
 
@@ -655,7 +677,10 @@ fn plan(
         for change in live {
             match change {
                 LiveChange::Mutes(flags) => planner.set_mutes(&flags, now),
-                LiveChange::Tempo(bpm) => planner.set_tempo(bpm, now),
+                LiveChange::Tempo(bpm) => {
+                    clock.propose_tempo(bpm);
+                    planner.set_tempo(bpm, now);
+                }
                 LiveChange::Pause => {
                     planner.pause(now);
                 }
@@ -724,7 +749,15 @@ fn plan(
                                 }
                             }
                             control => {
-                                apply(&mut planner, &mut performance, &written, control, now)
+                                let clock = clock.as_mut();
+                                apply(
+                                    &mut planner,
+                                    clock,
+                                    &mut performance,
+                                    &written,
+                                    control,
+                                    now,
+                                )
                             }
                         },
                     }

@@ -105,6 +105,12 @@ impl Meter {
         Time::new(i64::from(self.beats), i64::from(self.unit))
     }
 
+    /// Quarter notes in a bar (four in 4/4, three in 6/8), as clocks that count quarter
+    /// notes (MIDI clock, Ableton Link) measure it.
+    pub fn quarters_per_bar(&self) -> f64 {
+        4.0 * self.bar_in_whole_notes().to_f64()
+    }
+
     /// A note value (a fraction of a whole note, such as 1/16) as a fraction of the bar: in
     /// 4/4 a sixteenth is 1/16 cycle, in 3/4 it is 1/12.
     pub fn note_value_to_cycles(&self, value: Time) -> Time {
@@ -296,5 +302,12 @@ mod tests {
         );
         assert!(Meter::new(32, 32).is_ok());
         assert!(Tempo::new(10.0, Meter::default()).is_err());
+    }
+
+    #[test]
+    fn a_bar_of_six_eight_holds_three_quarter_notes() {
+        assert_eq!(Meter::new(6, 8).unwrap().quarters_per_bar(), 3.0);
+        assert_eq!(Meter::new(7, 8).unwrap().quarters_per_bar(), 3.5);
+        assert_eq!(Meter::default().quarters_per_bar(), 4.0);
     }
 }

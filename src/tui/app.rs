@@ -726,6 +726,12 @@ impl App {
                 self.overlay = Some(Overlay::Outputs(outputs, at));
             }
             Action::NextOutput => self.next_output(),
+            Action::ToggleLink => {
+                self.status = match self.transport.toggle_link() {
+                    Ok(on) => strings::link_toggled(on).to_string(),
+                    Err(why) => why,
+                };
+            }
             Action::Save => self.save(),
             Action::Quit => {
                 if self.dirty() {

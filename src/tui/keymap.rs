@@ -25,6 +25,8 @@ pub enum Action {
     /// Send the selected track (in the editor: the track under the cursor) to the next open
     /// output, from the next bar line.
     NextOutput,
+    /// Leave or join the Ableton Link session.
+    ToggleLink,
     /// Save the file (atomically).
     Save,
     /// Quit (asks first when there are unsaved changes).
@@ -128,6 +130,7 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         KeyCode::Char('j') if alt => Some(Action::Sections),
         KeyCode::Char('o') if alt => Some(Action::LoopSection),
         KeyCode::Char('p') if alt => Some(Action::NextOutput),
+        KeyCode::Char('k') if alt => Some(Action::ToggleLink),
         KeyCode::Up if ctrl => Some(Action::TempoUp),
         KeyCode::Down if ctrl => Some(Action::TempoDown),
         KeyCode::Up => Some(Action::Up),
@@ -162,6 +165,7 @@ pub fn action(key: KeyEvent, focus: Focus) -> Option<Action> {
         (Focus::Tracks, KeyCode::Char('t')) => Some(Action::TapTempo),
         (Focus::Tracks, KeyCode::Char('o')) => Some(Action::Outputs),
         (Focus::Tracks, KeyCode::Char('p')) => Some(Action::NextOutput),
+        (Focus::Tracks, KeyCode::Char('K')) => Some(Action::ToggleLink),
         (Focus::Tracks, KeyCode::Char('r')) => Some(Action::Record),
         (Focus::Tracks, KeyCode::Char('R')) => Some(Action::RecordSettings),
         (Focus::Tracks, KeyCode::Char('J')) => Some(Action::Sections),
@@ -197,8 +201,8 @@ pub const HELP: &[(&str, &str)] = &[
         "mute / solo the track at the cursor",
     ),
     (
-        "Alt-J  Alt-O  (tracks: J O)",
-        "jump to a section / loop this one",
+        "Alt-J Alt-O Alt-K  (tracks: J O K)",
+        "jump to a section / loop it / Link on/off",
     ),
     ("Tab", "switch between editor and tracks"),
     ("F4  Ctrl-O  (tracks: o)", "choose the output"),
@@ -254,5 +258,19 @@ mod tests {
                 Some(Action::PlayStop)
             );
         }
+    }
+
+    #[test]
+    fn alt_k_leaves_or_joins_the_link_session_from_either_pane() {
+        for focus in [Focus::Editor, Focus::Tracks] {
+            assert_eq!(
+                action(key(KeyCode::Char('k'), KeyModifiers::ALT), focus),
+                Some(Action::ToggleLink)
+            );
+        }
+        assert_eq!(
+            action(key(KeyCode::Char('K'), KeyModifiers::NONE), Focus::Tracks),
+            Some(Action::ToggleLink)
+        );
     }
 }

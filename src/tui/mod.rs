@@ -5,6 +5,7 @@ pub mod draw;
 pub mod editor;
 pub mod grid;
 pub mod highlight;
+pub mod kept_clock;
 pub mod keymap;
 pub mod learn;
 pub mod loop_recorder;

@@ -7,8 +7,6 @@ use std::thread::JoinHandle;
 
 use super::transport::{Route, Telemetry, Transport};
 use crate::engine::clock_source::ClockSource;
-use crate::engine::internal_clock::InternalClock;
-use crate::engine::midi_clock::MidiClock;
 use crate::lang::song::Song;
 use crate::lang::song::form::{Move, Placement};
 use crate::output::delivery_counts::DeliveryCounts;
@@ -26,6 +24,7 @@ use crate::session::play_options::PlayOptions;
 use crate::session::player::{Listening, Player};
 use crate::session::rig::{self, RigOptions};
 use crate::session::rig_error::RigError;
+use crate::tui::kept_clock::KeptClock;
 use rustysynth::SoundFont;
 
 /// How an input is named in the output picker.
@@ -59,8 +58,8 @@ pub struct PlayerTransport {
     stopping: Vec<JoinHandle<()>>,
     /// The MIDI input to listen to, opened afresh for each player.
     input: Option<InputTarget>,
-    /// Follow a MIDI clock master on the input.
-    follow: bool,
+    /// The clock each player keeps.
+    clock: KeptClock,
     /// The input open now.
     listening: Option<OpenedInput>,
     /// What the song's `map` lines fired, for the UI to apply.
@@ -93,7 +92,7 @@ impl PlayerTransport {
             font,
             stopping: Vec::new(),
             input: None,
-            follow: false,
+            clock: KeptClock::Own,
             listening: None,
             controls: None,
         };
@@ -137,23 +136,26 @@ impl PlayerTransport {
         self.input.as_ref()
     }
 
-    /// Listens to `input` while playing, following a MIDI clock on it when `follow`.
-    pub fn listening(mut self, input: Option<InputTarget>, follow: bool) -> PlayerTransport {
+    /// Listens to `input` while playing, keeping `clock` (a MIDI clock only with an input).
+    pub fn listening(mut self, input: Option<InputTarget>, clock: KeptClock) -> PlayerTransport {
         self.input = input;
-        self.follow = follow && self.input.is_some();
+        self.clock = match clock {
+            KeptClock::Midi if self.input.is_none() => KeptClock::Own,
+            clock => clock,
+        };
         self
     }
 
     /// The clock for a new player (a master on the input, or flam's own) and what it hears:
     /// the input, opened afresh, whose `map` controls come back here for the screen.
-    fn ears(&mut self) -> Result<(Box<dyn ClockSource>, Listening), String> {
+    fn ears(&mut self, bar: i64) -> Result<(Box<dyn ClockSource>, Listening), String> {
         self.listening = None;
         self.controls = None;
-        let clock: Box<dyn ClockSource> = if self.follow {
-            Box::new(MidiClock::new())
-        } else {
-            Box::new(InternalClock)
-        };
+        let quarters = self
+            .song
+            .as_ref()
+            .map_or(4.0, |s| s.tempo.meter.quarters_per_bar());
+        let clock = self.clock.source(quarters, bar);
         let Some(target) = &self.input else {
             return Ok((clock, Listening::default()));
         };
@@ -253,7 +255,7 @@ impl PlayerTransport {
             routes,
             ..PlayOptions::default()
         };
-        let (clock, ears) = self.ears()?;
+        let (clock, ears) = self.ears(bar.max(0))?;
         self.handed = 0;
         self.player = Some(Player::start_listening(
             song, outputs, &options, clock, ears,
@@ -386,7 +388,9 @@ impl Transport for PlayerTransport {
                 "none" => None,
                 text => Some(InputTarget::parse(text)?),
             };
-            self.follow &= self.input.is_some();
+            if self.input.is_none() && matches!(self.clock, KeptClock::Midi) {
+                self.clock = KeptClock::Own;
+            }
             // The player goes on from the next bar with the new input.
             let next_bar = self.next_bar();
             return match next_bar {
@@ -446,6 +450,18 @@ impl Transport for PlayerTransport {
         if let Some(player) = &self.player {
             player.set_output(track, output);
         }
+    }
+
+    fn toggle_link(&mut self) -> Result<bool, String> {
+        let on = self
+            .clock
+            .toggle_link()
+            .ok_or_else(|| super::strings::NO_LINK.to_string())?;
+        // The player goes on from the next bar, in the session's time or its own.
+        if let Some(bar) = self.next_bar() {
+            self.play_from(bar, true)?;
+        }
+        Ok(on)
     }
 
     fn poll(&mut self) -> Option<Telemetry> {

@@ -76,6 +76,18 @@ pub fn not_arranged(section: &str) -> String {
     format!("section `{section}` is not in the arrangement")
 }
 
+/// Alt-K with no Link session to toggle.
+pub const NO_LINK: &str = "no Link session: start flam live with --sync link to join one";
+
+/// Alt-K: flam keeps the Link session's time, or its own.
+pub fn link_toggled(on: bool) -> &'static str {
+    if on {
+        "Link on: joining the session at its next bar line"
+    } else {
+        "Link off: flam keeps its own time from the next bar"
+    }
+}
+
 /// Alt-O: the section playing loops.
 pub const LOOP_SET: &str = "this section loops from the next bar";
 

@@ -77,6 +77,11 @@ pub trait Transport {
     fn set_track_output(&mut self, track: &str, output: Option<String>);
     /// The latest telemetry, if any arrived since the last call.
     fn poll(&mut self) -> Option<Telemetry>;
+    /// Leaves or joins the Ableton Link session again, from the next bar line; whether flam
+    /// keeps the session's time now, or why it cannot (not started with `--sync link`).
+    fn toggle_link(&mut self) -> Result<bool, String> {
+        Err(super::strings::NO_LINK.to_string())
+    }
 }
 
 /// A transport that plays nothing and records what it was asked, for tests and for running

@@ -13,6 +13,7 @@ use super::keywords::{is_track_keyword, keyword_help};
 use super::mapping::{self, Mapping};
 use super::sections::{Entry, Finished, SectionDraft};
 use super::song::Song;
+use super::sync::Sync;
 use super::syntax::{Statement, statements};
 use super::tracks::TrackDraft;
 use super::values::err;
@@ -58,6 +59,7 @@ pub fn compile(src: &str) -> Result<Song, Vec<Diagnostic>> {
         maps,
         form,
         outputs: std::mem::take(&mut c.outputs),
+        sync: c.sync,
     })
 }
 
@@ -91,6 +93,8 @@ pub(super) struct Compiler {
     pub(super) finished: Finished,
     /// `output NAME PORT` lines: where named outputs go.
     pub(super) outputs: Vec<(String, String, usize)>,
+    /// The `sync` line's clock.
+    pub(super) sync: Option<Sync>,
 }
 
 impl Compiler {
@@ -119,6 +123,7 @@ impl Compiler {
             "tempo" | "bpm" => return self.tempo_line(stmt),
             "meter" | "time" => return self.meter_line(stmt),
             "title" => return self.song_only(stmt),
+            "sync" => return self.sync_line(stmt),
             "output" if self.tracks.is_empty() => return self.output_binding(stmt),
             "swing" if self.tracks.is_empty() => return self.song_swing_line(stmt),
             _ => {}

@@ -16,7 +16,7 @@ use crate::theory::suggest;
 
 /// The words a line may start with before, or between, the tracks.
 pub const SONG_KEYWORDS: &[&str] = &[
-    "tempo", "bpm", "meter", "time", "swing", "title", "map", "track", "section", "arrange",
+    "tempo", "bpm", "meter", "time", "swing", "title", "sync", "map", "track", "section", "arrange",
 ];
 
 /// Controllers a `cc` line may name, with their numbers (the General MIDI names).

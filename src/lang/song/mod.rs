@@ -9,6 +9,7 @@ pub mod resolve;
 // The `Song` type is this module's namesake, so it lives in the file named after it.
 #[allow(clippy::module_inception)]
 pub mod song;
+pub mod sync;
 pub mod syntax;
 pub mod track;
 pub mod track_input;

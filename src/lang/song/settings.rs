@@ -1,10 +1,12 @@
-//! Song settings: `tempo`, `meter`, `title` and the song's `swing`, which come before the first
-//! track.
+//! Song settings: `tempo`, `meter`, `title`, `sync` and the song's `swing`, which come before
+//! the first track.
 
 use super::compile::Compiler;
+use super::sync::Sync;
 use super::syntax::Statement;
 use super::values::{arg, err, rate, share};
 use crate::lang::diagnostic::Diagnostic;
+use crate::theory::suggest;
 use crate::theory::tempo::Meter;
 use crate::theory::time::Time;
 
@@ -57,6 +59,27 @@ impl Compiler {
                 })
             })?;
         self.meter = Some(meter);
+        self.no_more(stmt, 1)
+    }
+
+    /// `sync internal|midi|jack|link`: whose clock the song keeps when it plays.
+    pub(super) fn sync_line(&mut self, stmt: &Statement) -> Result<(), Diagnostic> {
+        self.song_only(stmt)?;
+        let tok = arg(stmt, 0, "a clock", "sync link")?;
+        let sync = Sync::named(&tok.text).ok_or_else(|| {
+            let names: Vec<&str> = Sync::NAMES.iter().map(|(n, _)| *n).collect();
+            let help = match suggest::nearest(&tok.text, names.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? The clocks: {}", names.join(", ")),
+                None => format!("the clocks: {}", names.join(", ")),
+            };
+            err(
+                &tok.span,
+                format!("unknown clock `{}`", tok.text),
+                "not a clock",
+                help,
+            )
+        })?;
+        self.sync = Some(sync);
         self.no_more(stmt, 1)
     }
 

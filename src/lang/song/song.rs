@@ -2,6 +2,7 @@
 
 use super::form::{Form, Placement};
 use super::mapping::Mapping;
+use super::sync::Sync;
 use super::track::Track;
 use crate::theory::tempo::Tempo;
 
@@ -20,6 +21,8 @@ pub struct Song {
     /// Where named outputs go when the command line names none (`output drums jack:TR-8`):
     /// the name, the port as written, and the line.
     pub outputs: Vec<(String, String, usize)>,
+    /// Whose clock it keeps when it plays (`sync link`), unless `--sync` says otherwise.
+    pub sync: Option<Sync>,
 }
 
 impl Song {

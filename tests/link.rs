@@ -1,0 +1,271 @@
+//! flam in an Ableton Link session, end to end: a Link peer of the test's own (rusty_link,
+//! as Live or Bitwig would be) and `flam play --sync link` playing to a JACK recording client.
+//! Each recorded note is placed on the session's timeline through JACK's clock, which is
+//! Link's clock on Linux.
+//!
+//! Link finds its peers by multicast on every network interface, so each test runs itself
+//! again inside a private network namespace that has only loopback (`unshare -n`, as root,
+//! which CI is): no packet leaves the machine.
+#![cfg(feature = "link")]
+
+use std::net::UdpSocket;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use jack::{Client, ClientOptions};
+use rosc::{OscMessage, OscPacket, OscType};
+use rusty_link::{AblLink, SessionState};
+
+#[path = "support/jack.rs"]
+mod support;
+#[path = "support/tool.rs"]
+mod tool;
+use support::*;
+
+/// Set in the copy of the test that runs inside the private network.
+const INSIDE: &str = "FLAM_LINK_PRIVATE_NETWORK";
+
+/// How far off the session's beat grid a note may land and still be on it, in beats. The
+/// bench measures the real error (well under a millisecond); this only tells a note on its
+/// beat from one a sixteenth away.
+const ON_THE_BEAT: f64 = 0.03;
+
+/// Runs `test` again inside a private network namespace with only loopback, multicast routed
+/// to it; true when this is that run (the test body goes on), false after the inner run
+/// passed (or, outside CI, when no namespace can be made: one line says so).
+fn in_private_network(test: &str) -> bool {
+    if std::env::var_os(INSIDE).is_some() {
+        return true;
+    }
+    let can = Command::new("unshare")
+        .args(["-n", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !can {
+        tool::unavailable(
+            "a private network namespace (unshare -n, as root)",
+            "run the tests as root, as CI does",
+        );
+        return false;
+    }
+    // One at a time: each inner run starts a JACK server of its own.
+    let _turn = take_turn();
+    let exe = std::env::current_exe().expect("the test's own path");
+    let out = Command::new("unshare")
+        .args([
+            "-n",
+            "sh",
+            "-c",
+            "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo && exec \"$0\" \"$@\"",
+        ])
+        .arg(exe)
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(INSIDE, "1")
+        .output()
+        .expect("unshare runs");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("{said}");
+    assert!(out.status.success(), "inside the private network: {said}");
+    assert!(said.contains("1 passed"), "the inner test ran: {said}");
+    false
+}
+
+/// A Link peer of the test's own, as another app on the network would be.
+struct Peer {
+    link: AblLink,
+    state: SessionState,
+}
+
+impl Peer {
+    /// Starts a session at `bpm` and gives it time to be the older one, which a joining peer
+    /// adopts.
+    fn start(bpm: f64) -> Peer {
+        let link = AblLink::new(bpm);
+        link.enable(true);
+        std::thread::sleep(Duration::from_millis(800));
+        Peer {
+            link,
+            state: SessionState::new(),
+        }
+    }
+
+    fn capture(&mut self) -> &SessionState {
+        self.link.capture_app_session_state(&mut self.state);
+        &self.state
+    }
+
+    fn set_tempo(&mut self, bpm: f64) {
+        self.link.capture_app_session_state(&mut self.state);
+        self.state.set_tempo(bpm, self.link.clock_micros());
+        self.link.commit_app_session_state(&self.state);
+    }
+
+    /// Waits until flam has joined (guards against a hang only).
+    fn wait_for_flam(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.link.num_peers() == 0 {
+            assert!(Instant::now() < deadline, "flam never joined the session");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// JACK's clock (Link's, in microseconds) at each note-on recorded so far.
+fn note_times(rec: &mut Recorder, clock: &Client) -> Vec<i64> {
+    rec.port(0)
+        .iter()
+        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
+        .map(|r| clock.frames_to_time(r.frame) as i64)
+        .collect()
+}
+
+/// How far `beat` is from the nearest whole multiple of `grid`, in beats.
+fn off_grid(beat: f64, grid: f64) -> f64 {
+    (beat - (beat / grid).round() * grid).abs()
+}
+
+fn song(dir: &Scratch, text: &str) -> std::path::PathBuf {
+    let file = dir.join("song.flam");
+    std::fs::write(&file, text).expect("write song");
+    file
+}
+
+#[test]
+fn flam_joins_a_running_session_on_its_next_bar_line_and_follows_its_tempo() {
+    if !in_private_network(
+        "flam_joins_a_running_session_on_its_next_bar_line_and_follows_its_tempo",
+    ) {
+        return;
+    }
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let dir = scratch("link-join");
+    // Quarter notes, and the song asks for 120: the session's 100 wins.
+    let file = song(&dir, "tempo 120\ntrack beat drums\n  play \"bd*4\"\n");
+    let mut peer = Peer::start(100.0);
+    let mut rec = Recorder::new(1);
+    let (clock, _) = Client::new("link-clock", ClientOptions::NO_START_SERVER).expect("a client");
+    let asked = peer.link.clock_micros();
+    let child = play(
+        &file,
+        &["--sync", "link", "--out", "jack:rec:in0", "--bars", "4"],
+    )
+    .spawn()
+    .expect("flam runs");
+    peer.wait_for_flam();
+    // Two bars at the session's tempo, then the peer speeds the session up.
+    rec.wait_for_notes(0, 8, Duration::from_secs(20));
+    let mut early = SessionState::new();
+    peer.link.capture_app_session_state(&mut early);
+    let changed = peer.link.clock_micros();
+    peer.set_tempo(150.0);
+    let (status, stderr) = finish(child, Duration::from_secs(30));
+    assert!(status.success(), "flam failed: {stderr}");
+    std::thread::sleep(Duration::from_millis(200));
+
+    // Each note on the session's timeline as it was when the note sounded.
+    let late = peer.capture();
+    let beats: Vec<f64> = note_times(&mut rec, &clock)
+        .iter()
+        .map(|t| {
+            if *t < changed {
+                early.beat_at_time(*t, 4.0)
+            } else {
+                late.beat_at_time(*t, 4.0)
+            }
+        })
+        .collect();
+    assert_eq!(beats.len(), 16, "four bars of quarter notes: {beats:?}");
+    let first = beats[0];
+    let asked_beat = early.beat_at_time(asked, 4.0);
+    assert!(
+        first > asked_beat && first - asked_beat < 4.0 + 4.0 * 0.2 * 100.0 / 60.0,
+        "flam starts at the first bar line after it joins: asked at beat {asked_beat}, began at {first}"
+    );
+    assert!(
+        off_grid(first, 4.0) < ON_THE_BEAT,
+        "the first note is on one of the session's bar lines: {first}"
+    );
+    for (i, beat) in beats.iter().enumerate() {
+        let want = first + i as f64;
+        assert!(
+            (beat - want).abs() < ON_THE_BEAT,
+            "note {i} is on the session's beat {want}, not {beat}: every note keeps the session's time, before and after its tempo change ({beats:?})"
+        );
+    }
+    // The last notes came at the new tempo: 0.4 s apart.
+    let recs: Vec<u32> = rec
+        .port(0)
+        .iter()
+        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
+        .map(|r| r.frame)
+        .collect();
+    let last_gap = f64::from(recs[15].wrapping_sub(recs[14])) / f64::from(RATE);
+    assert!(
+        (last_gap - 0.4).abs() < 0.01,
+        "at the session's new 150 BPM a beat lasts 0.4 s, not {last_gap} s"
+    );
+    let (sounding, _) = balance(rec.all());
+    assert!(
+        sounding.values().all(|n| *n == 0),
+        "nothing left sounding: {sounding:?}"
+    );
+}
+
+#[test]
+fn a_tempo_set_in_flam_reaches_the_sessions_peers() {
+    if !in_private_network("a_tempo_set_in_flam_reaches_the_sessions_peers") {
+        return;
+    }
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let dir = scratch("link-tempo");
+    let file = song(&dir, "tempo 120\ntrack beat drums\n  play \"bd*4\"\n");
+    let mut peer = Peer::start(100.0);
+    let _rec = Recorder::new(1);
+    let mut child = play(
+        &file,
+        &["--sync", "link", "--out", "jack:rec:in0", "--osc", "0"],
+    )
+    .spawn()
+    .expect("flam runs");
+    peer.wait_for_flam();
+    let stderr = child.stderr.take().expect("stderr");
+    let port = {
+        use std::io::{BufRead, BufReader};
+        let mut lines = BufReader::new(stderr).lines();
+        loop {
+            let line = lines
+                .next()
+                .expect("flam says where it listens for OSC")
+                .expect("a line");
+            if let Some(at) = line.split("listening for OSC on ").nth(1) {
+                break at.trim().to_string();
+            }
+        }
+    };
+    let me = UdpSocket::bind("127.0.0.1:0").expect("a socket");
+    let tempo = OscPacket::Message(OscMessage {
+        addr: "/flam/tempo".to_string(),
+        args: vec![OscType::Float(87.0)],
+    });
+    me.send_to(&rosc::encoder::encode(&tempo).expect("encodes"), &port)
+        .expect("sent");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while (peer.capture().tempo() - 87.0).abs() > 1e-3 {
+        assert!(
+            Instant::now() < deadline,
+            "the peer never saw flam's tempo: {}",
+            peer.capture().tempo()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
