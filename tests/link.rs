@@ -85,6 +85,7 @@ impl Peer {
     /// adopts.
     fn start(bpm: f64) -> Peer {
         let link = AblLink::new(bpm);
+        link.enable_start_stop_sync(true);
         link.enable(true);
         std::thread::sleep(Duration::from_millis(800));
         Peer {
@@ -101,6 +102,13 @@ impl Peer {
     fn set_tempo(&mut self, bpm: f64) {
         self.link.capture_app_session_state(&mut self.state);
         self.state.set_tempo(bpm, self.link.clock_micros());
+        self.link.commit_app_session_state(&self.state);
+    }
+
+    /// Starts or stops the session for every peer that shares start and stop (Link 3).
+    fn set_playing(&mut self, playing: bool) {
+        self.link.capture_app_session_state(&mut self.state);
+        self.state.set_is_playing(playing, self.link.clock_micros());
         self.link.commit_app_session_state(&self.state);
     }
 
@@ -268,4 +276,75 @@ fn a_tempo_set_in_flam_reaches_the_sessions_peers() {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+#[test]
+fn flam_stops_when_the_session_stops_and_starts_from_the_top_when_it_starts() {
+    if !in_private_network(
+        "flam_stops_when_the_session_stops_and_starts_from_the_top_when_it_starts",
+    ) {
+        return;
+    }
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let dir = scratch("link-start-stop");
+    // A different drum on each beat of the bar: where flam starts again shows in the key.
+    let file = song(
+        &dir,
+        "tempo 120\ntrack beat drums\n  play \"bd sd hh cp\"\n",
+    );
+    let mut peer = Peer::start(120.0);
+    let mut rec = Recorder::new(1);
+    let (clock, _) = Client::new("link-clock", ClientOptions::NO_START_SERVER).expect("a client");
+    let mut child = play(&file, &["--sync", "link", "--out", "jack:rec:in0"])
+        .spawn()
+        .expect("flam runs");
+    peer.wait_for_flam();
+    // Link shares a start or stop made once both are in the session; flam plays on through
+    // a start while it plays.
+    std::thread::sleep(Duration::from_millis(1000));
+    peer.set_playing(true);
+    rec.wait_for_notes(0, 6, Duration::from_secs(20));
+    peer.set_playing(false);
+    let stopped_at = peer.link.clock_micros();
+    std::thread::sleep(Duration::from_millis(1500));
+    let before = rec.note_ons(0);
+    let (sounding, _) = balance(rec.all());
+    assert!(
+        sounding.values().all(|n| *n == 0),
+        "the session's stop ends every note: {sounding:?}"
+    );
+    let late = note_times(&mut rec, &clock)
+        .iter()
+        .filter(|t| **t > stopped_at + 200_000)
+        .count();
+    assert_eq!(late, 0, "no note starts once the session has stopped");
+
+    peer.set_playing(true);
+    let started_at = peer.link.clock_micros();
+    rec.wait_for_notes(0, before + 5, Duration::from_secs(20));
+    let _ = child.kill();
+    let _ = child.wait();
+    let keys: Vec<u8> = rec
+        .port(0)
+        .iter()
+        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
+        .map(|r| r.bytes()[1])
+        .collect();
+    let times = note_times(&mut rec, &clock);
+    let state = peer.capture();
+    let beat = state.beat_at_time(times[before], 4.0);
+    assert_eq!(
+        keys[before], 36,
+        "flam starts again from the top: bar 1's kick ({keys:?})"
+    );
+    assert!(
+        off_grid(beat, 4.0) < ON_THE_BEAT,
+        "and on one of the session's bar lines: beat {beat}"
+    );
+    assert!(
+        times[before] >= started_at,
+        "not before the session started again"
+    );
 }
