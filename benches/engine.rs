@@ -23,7 +23,18 @@
 //!     (b): the JACK frame error of every note and value, and the sender's error, beside
 //!     the plain song's. Target: frame error 0, the sender's p99 as the plain song's.
 //!
-//! Run with `cargo bench --bench engine` (`-- dense` runs part (e) alone). Parts (a), (c) and
+//! (f) Following JACK transport: each note-on against where the transport puts it.
+//!
+//! (g) Joining an Ableton Link session (built with `--features link`): a Link peer of the
+//!     bench's own at 120 BPM, flam following it to a JACK recording client; each note-on,
+//!     placed on the session's timeline through JACK's clock (Link's clock on Linux), against
+//!     the time the session gives its beat. Steady, then with the peer moving to 140 BPM at
+//!     bar 4: how long until flam is back on the session's time. And where the join lands:
+//!     on the session's next bar line. Targets: p99 < 1 ms, max < 2 ms; a tempo change
+//!     followed within one beat. It runs itself in a private network namespace (`unshare
+//!     -n`, as root), so Link's multicast never leaves the machine.
+//!
+//! Run with `cargo bench --bench engine` (`-- dense`, `-- transport`, `-- link` run one part). Parts (a), (c) and
 //! (e) need `jackd` (they start their own server).
 
 use std::sync::Arc;
@@ -513,6 +524,170 @@ fn bench_transport() {
 }
 
 // ---------------------------------------------------------------------------------------
+// (g) An Ableton Link session
+
+/// Set in the copy of the bench that runs inside the private network.
+#[cfg(feature = "link")]
+const INSIDE: &str = "FLAM_LINK_PRIVATE_NETWORK";
+
+#[cfg(not(feature = "link"))]
+fn bench_link() {
+    println!(
+        "(g) Ableton Link: skipped, built without the `link` feature (cargo bench --bench engine --features link -- link)"
+    );
+}
+
+/// Runs part (g) inside a private network namespace with only loopback (the bench runs
+/// itself again there).
+#[cfg(feature = "link")]
+fn bench_link() {
+    if std::env::var_os(INSIDE).is_some() {
+        on_jackd(
+            "(g) following an Ableton Link session on JACK, sixteenths for 8 bars, 120 ms lookahead",
+            || {
+                link_run("steady 120", None);
+                link_run("120, then 140 at bar 4", Some(140.0));
+            },
+        );
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        println!("(g) Ableton Link: skipped, the bench cannot find itself");
+        return;
+    };
+    let status = std::process::Command::new("unshare")
+        .args([
+            "-n",
+            "sh",
+            "-c",
+            "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo && exec \"$0\" \"$@\"",
+        ])
+        .arg(exe)
+        .args(["--bench", "link"])
+        .env(INSIDE, "1")
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        println!("(g) Ableton Link: skipped, no private network namespace (unshare -n needs root)");
+    }
+}
+
+/// A Link peer at 120 BPM and flam following it for 8 bars of sixteenths; with `change_to`,
+/// the peer changes tempo at bar 4. Prints each note-on's distance from the session's time
+/// for its beat.
+#[cfg(feature = "link")]
+fn link_run(label: &str, change_to: Option<f64>) {
+    use flam::session::link_clock::{self, LinkClock};
+    use rusty_link::{AblLink, SessionState};
+
+    let peer = AblLink::new(120.0);
+    peer.enable(true);
+    std::thread::sleep(Duration::from_millis(800));
+    let mut rec = Recorder::new(1);
+    let (clock, _) =
+        jack::Client::new("link-clock", jack::ClientOptions::NO_START_SERVER).expect("a client");
+    let asked = peer.clock_micros();
+    let link = link_clock::join(90.0);
+    let player = following(label, Box::new(LinkClock::new(link, 4.0, 0.0)), None);
+    let mut early = SessionState::new();
+    let mut late = SessionState::new();
+    let mut changed = None;
+    let started = Instant::now();
+    while !player.is_finished() {
+        if let Some(bpm) = change_to
+            && changed.is_none()
+            && onset_frames(&mut rec).len() >= 64
+        {
+            peer.capture_app_session_state(&mut early);
+            let at = peer.clock_micros();
+            let mut moved = SessionState::new();
+            peer.capture_app_session_state(&mut moved);
+            moved.set_tempo(bpm, at);
+            peer.commit_app_session_state(&moved);
+            changed = Some(at);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+        if started.elapsed() > Duration::from_secs(60) {
+            player.stop();
+        }
+    }
+    let _ = player.wait();
+    std::thread::sleep(Duration::from_millis(50));
+    peer.capture_app_session_state(&mut late);
+    if changed.is_none() {
+        peer.capture_app_session_state(&mut early);
+    }
+    let times: Vec<i64> = onset_frames(&mut rec)
+        .into_iter()
+        .map(|f| clock.frames_to_time(f) as i64)
+        .collect();
+    let notes = (CLOCK_BARS * 16) as usize;
+    if times.len() != notes {
+        println!("  {label:<24} recorded {} note-ons of {notes}", times.len());
+        return;
+    }
+    // The session's timeline as it was at a moment: before the change, or after it.
+    let state_at = |t: i64| match changed {
+        Some(c) if t >= c => &late,
+        _ => &early,
+    };
+    let origin = (early.beat_at_time(times[0], 4.0) / 4.0).round() * 4.0;
+    let ideal: Vec<i64> = (0..notes)
+        .map(|k| {
+            let beat = origin + k as f64 * 0.25;
+            let before = early.time_at_beat(beat, 4.0);
+            match changed {
+                Some(c) if before >= c => late.time_at_beat(beat, 4.0),
+                _ => before,
+            }
+        })
+        .collect();
+    let errors_ms: Vec<f64> = times
+        .iter()
+        .zip(&ideal)
+        .map(|(t, i)| (t - i) as f64 / 1000.0)
+        .collect();
+    let join_ms = (ideal[0] - asked) as f64 / 1000.0;
+    let first_phase = (state_at(times[0]).phase_at_time(times[0], 4.0))
+        .min(4.0 - state_at(times[0]).phase_at_time(times[0], 4.0));
+    match changed {
+        None => {
+            let mut abs: Vec<f64> = errors_ms.iter().map(|e| e.abs()).collect();
+            abs.sort_by(f64::total_cmp);
+            println!(
+                "  {label:<24} {} onsets  error vs the session's time: {}  (joined on the session's bar line {join_ms:.0} ms after flam started, {first_phase:.4} beats off it; xruns: {})",
+                abs.len(),
+                spread_ms(&abs),
+                rec.xruns()
+            );
+        }
+        Some(c) => {
+            // Back on the session's time: the first note from which every error stays under
+            // a millisecond.
+            let back = (0..notes)
+                .rev()
+                .take_while(|k| errors_ms[*k].abs() < 1.0)
+                .last()
+                .unwrap_or(notes);
+            let follow_ms = (ideal[back.min(notes - 1)] - c) as f64 / 1000.0;
+            let beat_ms = 60_000.0 / change_to.unwrap_or(120.0);
+            let mut settled: Vec<f64> = errors_ms[back.min(notes - 1)..]
+                .iter()
+                .map(|e| e.abs())
+                .collect();
+            settled.sort_by(f64::total_cmp);
+            let worst = errors_ms.iter().fold(0.0f64, |m, e| m.max(e.abs()));
+            println!(
+                "  {label:<24} followed {follow_ms:.0} ms ({:.2} beats) after the change; then {}; before it {} onsets on time; worst while following {worst:.1} ms (xruns: {})",
+                follow_ms / beat_ms,
+                spread_ms(&settled),
+                ideal.iter().filter(|i| **i < c).count(),
+                rec.xruns()
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // (d) A keyboard playing the arpeggiator
 
 /// Sixteenth-note arpeggio at 120 BPM (6,000 frames a step) over a kick on every beat.
@@ -644,6 +819,10 @@ fn main() {
         bench_transport();
         return;
     }
+    if std::env::args().any(|a| a == "link") {
+        bench_link();
+        return;
+    }
     if !clock && !keys {
         bench_sender();
         bench_jack();
@@ -655,5 +834,6 @@ fn main() {
         bench_keys();
         bench_dense();
         bench_transport();
+        bench_link();
     }
 }
