@@ -348,3 +348,74 @@ fn flam_stops_when_the_session_stops_and_starts_from_the_top_when_it_starts() {
         "not before the session started again"
     );
 }
+
+#[test]
+fn flam_live_shows_the_sessions_peers_and_alt_k_leaves_and_joins_it() {
+    use flam::tui::kept_clock::KeptClock;
+    use flam::tui::player_transport::PlayerTransport;
+    use flam::tui::transport::Transport;
+
+    if !in_private_network("flam_live_shows_the_sessions_peers_and_alt_k_leaves_and_joins_it") {
+        return;
+    }
+    let Some(_server) = Server::start() else {
+        return;
+    };
+    let peer = Peer::start(100.0);
+    let mut rec = Recorder::new(1);
+    let session = flam::session::link_clock::join(120.0);
+    let mut transport = PlayerTransport::new(&["jack:rec:in0".to_string()], 0.0, None)
+        .expect("the output reads")
+        .listening(
+            None,
+            KeptClock::Link {
+                session: session.clone(),
+                on: true,
+            },
+        );
+    transport.swap(
+        flam::lang::song::compile("tempo 120\ntrack beat drums\n  play \"bd*4\"\n")
+            .expect("compiles"),
+    );
+    transport.play().expect("plays");
+    peer.wait_for_flam();
+    rec.wait_for_notes(0, 2, Duration::from_secs(20));
+    // What the top line shows, as the live UI polls it.
+    let clock = |t: &mut PlayerTransport| {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(seen) = t.poll() {
+                return seen.clock;
+            }
+            assert!(Instant::now() < deadline, "no telemetry");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    assert_eq!(
+        clock(&mut transport).as_deref(),
+        Some("Link, 100.0 BPM, 1 peer"),
+        "the session's tempo and its one other peer"
+    );
+    assert_eq!(transport.toggle_link(), Ok(false), "Alt-K leaves");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while peer.link.num_peers() > 0 {
+        assert!(Instant::now() < deadline, "flam never left the session");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let heard = rec.note_ons(0);
+    rec.wait_for_notes(0, heard + 2, Duration::from_secs(20));
+    assert_eq!(
+        clock(&mut transport),
+        None,
+        "flam keeps its own time, and plays on"
+    );
+    assert_eq!(transport.toggle_link(), Ok(true), "Alt-K joins again");
+    peer.wait_for_flam();
+    transport.shutdown();
+    std::thread::sleep(Duration::from_millis(200));
+    let (sounding, _) = balance(rec.all());
+    assert!(
+        sounding.values().all(|n| *n == 0),
+        "nothing left sounding: {sounding:?}"
+    );
+}
