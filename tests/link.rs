@@ -25,10 +25,11 @@ use support::*;
 /// Set in the copy of the test that runs inside the private network.
 const INSIDE: &str = "FLAM_LINK_PRIVATE_NETWORK";
 
-/// How far off the session's beat grid a note may land and still be on it, in beats. The
-/// bench measures the real error (well under a millisecond); this only tells a note on its
-/// beat from one a sixteenth away.
-const ON_THE_BEAT: f64 = 0.03;
+/// How far off the session's beat grid a note may land and still be on its beat, in beats:
+/// this tells a note on its beat from one a sixteenth (0.25) away. The bench measures the
+/// real error (p99 well under a millisecond); on a loaded machine the JACK output's frame
+/// clock is sometimes tied to play time a period (21 ms) off, which this allows.
+const ON_THE_BEAT: f64 = 0.1;
 
 /// Runs `test` again inside a private network namespace with only loopback, multicast routed
 /// to it; true when this is that run (the test body goes on), false after the inner run

@@ -26,6 +26,10 @@ const JOIN_MARGIN: f64 = 0.2;
 /// before would move when flam's timeline takes the session's phase.
 const LOOK_FOR_PEERS: f64 = 1.0;
 
+/// How long after finding a peer flam waits before it places its join, in seconds: Link
+/// counts the peer at once, but takes the session's timeline only once it has measured it.
+const SETTLE: f64 = 0.3;
+
 /// Joins the Link session on the machine's network (a new session at `bpm` if there is none);
 /// start and stop are shared with peers that share them.
 pub fn join(bpm: f64) -> Arc<AblLink> {
@@ -49,6 +53,8 @@ pub struct LinkClock {
     origin: Option<f64>,
     /// Play time of the first reading (the song is held until the join).
     begun: Option<f64>,
+    /// Play time of the first reading that found a peer.
+    found: Option<f64>,
     /// Whether the session was seen playing at the last reading.
     was_playing: bool,
     /// Whether the session stopped while flam played: flam waits for it to start again.
@@ -68,6 +74,7 @@ impl LinkClock {
             epoch: None,
             origin: None,
             begun: None,
+            found: None,
             was_playing: false,
             stopped: false,
         }
@@ -92,7 +99,14 @@ impl ClockSource for LinkClock {
         self.link.capture_app_session_state(&mut self.state);
         let bpm = self.state.tempo();
         let begun = *self.begun.get_or_insert(now);
-        if self.origin.is_none() && self.link.num_peers() == 0 && now - begun < LOOK_FOR_PEERS {
+        if self.found.is_none() && self.link.num_peers() > 0 {
+            self.found = Some(now);
+        }
+        let settled = match self.found {
+            Some(found) => now - found >= SETTLE,
+            None => now - begun >= LOOK_FOR_PEERS,
+        };
+        if self.origin.is_none() && !settled {
             // Nothing goes out before the join is placed.
             return ClockReading::Stopped { beats: self.first };
         }
