@@ -406,3 +406,27 @@ fn flam_is_licensed_mit_or_apache_and_ships_both_texts() {
         "the SoundFont states its terms"
     );
 }
+
+#[test]
+fn a_songs_sync_line_chooses_the_clock_and_the_flag_overrides_it() {
+    let dir = std::env::temp_dir().join(format!("flam-cli-sync-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("follows.flam");
+    std::fs::write(&file, "sync midi\ntrack beat drums\n  play \"bd sd\"\n").unwrap();
+    let path = file.to_str().unwrap();
+    // The song asks for a MIDI clock with no input to hear it on: refused before anything plays.
+    let out = flam(&["play", path, "--out", "jack:nowhere"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("the song's sync line midi needs an input"),
+        "{said}"
+    );
+    // --sync on the command line wins over the song's line: flam goes on to open the output
+    // (which is not there).
+    let out = flam(&["play", path, "--sync", "internal", "--out", "jack:nowhere"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("sync"), "{said}");
+    assert!(said.contains("jack"), "{said}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
