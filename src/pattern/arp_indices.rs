@@ -74,4 +74,29 @@ mod tests {
             "index 4 wraps round to the second note"
         );
     }
+
+    #[test]
+    fn notes_sounding_together_but_struck_apart_are_separate_chords() {
+        // c4 lasts the bar, e4 and g4 half of it each: in the first half c4 and e4 sound
+        // together, but each is a chord of its own, so index 1 comes round to the note itself.
+        let pat = Pattern::stack(vec![
+            Pattern::pure(60),
+            Pattern::fastcat(vec![Pattern::pure(64), Pattern::pure(67)]),
+        ]);
+        let notes: Vec<i32> = pat
+            .arp_indices(&Pattern::pure(1.0))
+            .query(Span::new(Time::ZERO, Time::new(1, 2)))
+            .into_iter()
+            .map(|h| h.value)
+            .collect();
+        assert_eq!(notes, vec![60, 64]);
+    }
+
+    #[test]
+    fn a_continuous_signal_has_no_chords_to_arpeggiate() {
+        let picked = crate::pattern::signal::saw()
+            .arp_indices(&Pattern::pure(0.0))
+            .query(Span::new(Time::ZERO, Time::ONE));
+        assert!(picked.is_empty(), "{picked:?}");
+    }
 }

@@ -262,4 +262,118 @@ mod tests {
             .collect();
         assert_eq!(starts, [Time::new(5, 4), Time::new(3, 2)]);
     }
+
+    /// The values of a pattern of letters over cycle `c`, in onset order.
+    fn letters_in(pat: &Pattern<char>, c: i64) -> Vec<(Time, char)> {
+        let mut haps = pat.query(Span::new(Time::from_integer(c), Time::from_integer(c + 1)));
+        haps.sort_by_key(|h| h.part.begin);
+        haps.into_iter().map(|h| (h.part.begin, h.value)).collect()
+    }
+
+    /// `<a b> c d`: cycles that differ, so shifting by whole cycles shows.
+    fn changing() -> Pattern<char> {
+        Pattern::fastcat(vec![
+            Pattern::slowcat(vec![Pattern::pure('a'), Pattern::pure('b')]),
+            Pattern::pure('c'),
+            Pattern::pure('d'),
+        ])
+    }
+
+    #[test]
+    fn iter_starts_each_cycle_a_step_later_in_that_cycle_of_the_pattern() {
+        let t = |n, d| Time::new(n, d);
+        // Cycle 1 plays the pattern a third of the way on: `c d` of its cycle 0, then the `b`
+        // that begins its cycle 1.
+        assert_eq!(
+            letters_in(&changing().iter_by(3, false), 1),
+            vec![(t(1, 1), 'c'), (t(4, 3), 'd'), (t(5, 3), 'b')]
+        );
+        // Cycle 3 begins the next round of three: the pattern's cycle 1, from its start.
+        assert_eq!(
+            letters_in(&changing().iter_by(3, false), 3),
+            vec![(t(3, 1), 'b'), (t(10, 3), 'c'), (t(11, 3), 'd')]
+        );
+    }
+
+    #[test]
+    fn repeating_cycles_plays_each_cycle_of_the_pattern_n_times() {
+        let twice = changing().repeat_cycles(2);
+        let firsts: Vec<char> = (0..6).map(|c| letters_in(&twice, c)[0].1).collect();
+        assert_eq!(firsts, vec!['a', 'a', 'b', 'b', 'a', 'a']);
+    }
+
+    #[test]
+    fn a_chunk_asked_for_quarter_by_quarter_has_each_note_once() {
+        let up: Func<char> = Arc::new(|p: &Pattern<char>| p.fast(Time::from_integer(2)));
+        let chunked = changing().chunk(4, &up, false);
+        for c in 0..4 {
+            let whole: Vec<(Time, char)> = letters_in(&chunked, c);
+            let mut by_quarter = Vec::new();
+            for q in 0..4 {
+                let from = Time::from_integer(c) + Time::new(q, 4);
+                let mut haps = chunked.query(Span::new(from, from + Time::new(1, 4)));
+                haps.sort_by_key(|h| h.part.begin);
+                by_quarter.extend(
+                    haps.into_iter()
+                        .filter(|h| h.has_onset())
+                        .map(|h| (h.part.begin, h.value)),
+                );
+            }
+            let onsets: Vec<(Time, char)> = chunked
+                .query(Span::new(Time::from_integer(c), Time::from_integer(c + 1)))
+                .into_iter()
+                .filter(|h| h.has_onset())
+                .map(|h| (h.part.begin, h.value))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            by_quarter.sort();
+            assert_eq!(by_quarter, onsets, "cycle {c}: {whole:?}");
+        }
+    }
+
+    #[test]
+    fn a_negative_linger_repeats_the_end_of_the_cycle() {
+        let t = |n, d| Time::new(n, d);
+        // `a b c d` lingering on its last quarter: d four times.
+        let abcd = Pattern::fastcat(vec![
+            Pattern::pure('a'),
+            Pattern::pure('b'),
+            Pattern::pure('c'),
+            Pattern::pure('d'),
+        ]);
+        assert_eq!(
+            letters_in(&abcd.linger(t(-1, 4)), 0),
+            vec![
+                (t(0, 1), 'd'),
+                (t(1, 4), 'd'),
+                (t(1, 2), 'd'),
+                (t(3, 4), 'd')
+            ]
+        );
+        assert_eq!(
+            letters_in(&abcd.linger(t(-1, 2)), 0),
+            vec![
+                (t(0, 1), 'c'),
+                (t(1, 4), 'd'),
+                (t(1, 2), 'c'),
+                (t(3, 4), 'd')
+            ]
+        );
+    }
+
+    #[test]
+    fn zoom_stretches_the_middle_of_the_cycle_over_all_of_it() {
+        let t = |n, d| Time::new(n, d);
+        let abcd = Pattern::fastcat(vec![
+            Pattern::pure('a'),
+            Pattern::pure('b'),
+            Pattern::pure('c'),
+            Pattern::pure('d'),
+        ]);
+        assert_eq!(
+            letters_in(&abcd.zoom(t(1, 4), t(3, 4)), 1),
+            vec![(t(1, 1), 'b'), (t(3, 2), 'c')]
+        );
+    }
 }

@@ -191,4 +191,42 @@ mod tests {
             .collect();
         assert_eq!(onsets, [Time::ZERO, Time::new(3, 8), Time::new(6, 8)]);
     }
+
+    #[test]
+    fn a_legato_euclid_holds_each_hit_until_the_next() {
+        // (3,8) is x..x..x. : hits held 3, 3 and 2 steps; rotated, the holds move with them.
+        for (k, n, r) in [
+            (3, 8, 0),
+            (3, 8, 2),
+            (2, 8, 0),
+            (5, 8, 1),
+            (3, 7, 3),
+            (4, 12, 5),
+        ] {
+            let short: Vec<Time> = Pattern::pure(())
+                .euclid(k, n, r)
+                .query(Span::new(Time::ZERO, Time::ONE))
+                .into_iter()
+                .map(|h| h.part.begin)
+                .collect();
+            let mut held: Vec<(Time, Time)> = Pattern::pure(())
+                .euclid_legato(k, n, r)
+                .query(Span::new(Time::ZERO, Time::ONE))
+                .into_iter()
+                .filter(|h| h.has_onset())
+                .map(|h| {
+                    let w = h.whole.expect("a hit has a whole");
+                    (w.begin, w.end)
+                })
+                .collect();
+            held.sort();
+            let onsets: Vec<Time> = held.iter().map(|(b, _)| *b).collect();
+            assert_eq!(onsets, short, "({k},{n},{r}): the same hits as euclid");
+            for (i, (_, end)) in held.iter().enumerate() {
+                // Each lasts until the next hit, the last until the first of the next cycle.
+                let next = short.get(i + 1).copied().unwrap_or(short[0] + Time::ONE);
+                assert_eq!(*end, next, "({k},{n},{r}) hit {i}");
+            }
+        }
+    }
 }

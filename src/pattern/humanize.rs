@@ -106,4 +106,15 @@ mod tests {
             Some(48)
         );
     }
+
+    #[test]
+    fn transposing_a_scale_degree_moves_it_in_semitones_once_placed() {
+        use crate::pattern::tone::Tone;
+        let up = Pattern::pure(Tone::degree(2.0, 0, 100)).transpose(3);
+        let down = Pattern::pure(Tone::degree(2.0, 1, 100)).transpose(-2);
+        let span = Span::new(Time::ZERO, Time::ONE);
+        let (up, down) = (&up.query(span)[0].value, &down.query(span)[0].value);
+        assert_eq!((up.pitch, up.accidental, up.degree), (2.0, 3, true));
+        assert_eq!((down.pitch, down.accidental), (2.0, -1));
+    }
 }

@@ -85,4 +85,17 @@ mod tests {
         assert_eq!(snap(52.0), 52.0, "e3 is in the scale");
         assert_eq!(snap(58.0), 59.0, "bb3 goes up to b3");
     }
+
+    #[test]
+    fn a_placed_degree_is_a_plain_key_with_no_accidental_left() {
+        let scale = Pattern::pure(parse_scale("c4:major").unwrap());
+        let placed = Pattern::pure(Tone::degree(2.0, 1, 100))
+            .scale(&scale)
+            .query(Span::new(Time::ZERO, Time::ONE))[0]
+            .value;
+        // The third of C major is e4 (64), sharpened once: f4.
+        assert_eq!(placed.pitch, 65.0);
+        assert!(!placed.degree);
+        assert_eq!(placed.accidental, 0, "{placed:?}");
+    }
 }

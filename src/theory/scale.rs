@@ -420,4 +420,13 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn a_key_below_the_root_snaps_to_the_scale_note_under_the_root() {
+        let c4_major = parse_scale("c4:major").unwrap();
+        // d3 (50) is degree -6 of C major from c4; c#3 (49) snaps up to d3 too.
+        assert_eq!(c4_major.nearest_degree(50.0), -6.0);
+        assert_eq!(c4_major.nearest_degree(49.0), -6.0);
+        assert_eq!(c4_major.nearest_degree(35.0), -15.0);
+    }
 }
