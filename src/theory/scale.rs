@@ -429,4 +429,19 @@ mod tests {
         assert_eq!(c4_major.nearest_degree(49.0), -6.0);
         assert_eq!(c4_major.nearest_degree(35.0), -15.0);
     }
+
+    #[test]
+    fn a_key_between_scale_notes_snaps_to_the_nearer_a_tie_going_up() {
+        let c4_major = parse_scale("c4:major").unwrap();
+        // Nearer the lower note, nearer the upper, on a note, halfway (c#4: up to d4).
+        assert_eq!(c4_major.nearest_degree(60.4), 0.0);
+        assert_eq!(c4_major.nearest_degree(61.6), 1.0);
+        assert_eq!(c4_major.nearest_degree(64.0), 2.0);
+        assert_eq!(c4_major.nearest_degree(61.0), 1.0);
+        // e4 to f4 is a half step: 64.4 is e4's, 64.6 f4's.
+        assert_eq!(c4_major.nearest_degree(64.4), 2.0);
+        assert_eq!(c4_major.nearest_degree(64.6), 3.0);
+        // Two octaves up.
+        assert_eq!(c4_major.nearest_degree(84.4), 14.0);
+    }
 }
