@@ -5,75 +5,69 @@ use rustysynth::Effects;
 
 use super::stem::Stem;
 
-/// Sums stems and adds the shared effects. Reverb and chorus are linear (delay lines and
-/// filters with fixed gains), so one set on the summed sends sounds as one synthesizer's
-/// set on all the voices; running it once also costs what one synthesizer's does,
-/// however many stems there are.
+/// The shared reverb and chorus. Both are linear (delay lines and filters with fixed
+/// gains), so one set on the summed sends sounds as one synthesizer's set on all the voices;
+/// running it once also costs what one synthesizer's does, however many stems there are.
 #[derive(Debug)]
 pub struct EffectsBus {
     effects: Option<Effects>,
     block: usize,
     master_volume: f32,
-    mix: Stem,
 }
 
 impl EffectsBus {
-    /// A bus for stems of `len` samples (a whole number of `block`s) at `sample_rate`, with
-    /// effects when `effects` is on, scaling them by `master_volume` as a synthesizer does.
-    pub fn new(
-        sample_rate: u32,
-        block: usize,
-        len: usize,
-        effects: bool,
-        master_volume: f32,
-    ) -> EffectsBus {
+    /// A bus for blocks of `block` samples at `sample_rate`, with effects when `effects` is
+    /// on, scaling them by `master_volume` as a synthesizer does.
+    pub fn new(sample_rate: u32, block: usize, effects: bool, master_volume: f32) -> EffectsBus {
         EffectsBus {
             effects: effects.then(|| Effects::for_blocks(sample_rate as i32, block)),
             block: block.max(1),
             master_volume,
-            mix: Stem::new(len, effects),
         }
     }
 
-    /// Mixes `stems` (each as long as the bus's) into `left` and `right`: the first stem
-    /// copied, the others added in the order given, so the result never depends on which
-    /// stem was rendered first; then the effects of the summed sends, block by block.
-    pub fn mix(&mut self, stems: &[Stem], left: &mut [f32], right: &mut [f32]) {
+    /// Sums `stems` (each as long as `mix`) into `mix`: the first copied, the others added in
+    /// the order given, so the sum never depends on which stem was rendered first.
+    pub fn sum(stems: &[Stem], mix: &mut Stem) {
         match stems.split_first() {
             Some((first, rest)) => {
-                self.mix.copy_from(first);
+                mix.copy_from(first);
                 for stem in rest {
-                    self.mix.add(stem);
+                    mix.add(stem);
                 }
             }
-            None => {
-                let len = self.mix.len();
-                self.mix = Stem::new(len, self.effects.is_some());
-            }
+            None => *mix = Stem::new(mix.len(), mix.has_sends()),
         }
-        if let Some(effects) = self.effects.as_mut() {
-            let block = self.block;
-            let Stem {
-                left: dry_left,
-                right: dry_right,
-                sends: [chorus_left, chorus_right, reverb],
-            } = &mut self.mix;
-            for start in (0..dry_left.len()).step_by(block) {
-                let at = start..(start + block).min(dry_left.len());
-                effects.process(
-                    self.master_volume,
-                    [
-                        &chorus_left[at.clone()],
-                        &chorus_right[at.clone()],
-                        &reverb[at.clone()],
-                    ],
-                    &mut dry_left[at.clone()],
-                    &mut dry_right[at],
-                );
-            }
+    }
+
+    /// Adds the effects of `mix`'s sends to its dry channels, block by block. `mix` must be
+    /// a whole number of blocks long and follow the previous one without a gap.
+    pub fn apply(&mut self, mix: &mut Stem) {
+        let Some(effects) = self.effects.as_mut() else {
+            return;
+        };
+        if !mix.has_sends() {
+            return;
         }
-        let n = left.len().min(right.len()).min(self.mix.len());
-        left[..n].copy_from_slice(&self.mix.left[..n]);
-        right[..n].copy_from_slice(&self.mix.right[..n]);
+        let block = self.block;
+        let Stem {
+            left,
+            right,
+            sends: [chorus_left, chorus_right, reverb],
+        } = mix;
+        let whole = left.len() / block * block;
+        for start in (0..whole).step_by(block) {
+            let at = start..start + block;
+            effects.process(
+                self.master_volume,
+                [
+                    &chorus_left[at.clone()],
+                    &chorus_right[at.clone()],
+                    &reverb[at.clone()],
+                ],
+                &mut left[at.clone()],
+                &mut right[at],
+            );
+        }
     }
 }

@@ -15,7 +15,7 @@ use super::decimator::Decimator;
 use super::effects_bus::EffectsBus;
 use super::length::{Length, messages};
 use super::limiter::Limiter;
-use super::parallel_render::{self, Flow, WorkerLost};
+use super::parallel_render::{self, Flow, Rounds, WorkerLost};
 use super::render_groups::{self, Grouping};
 use super::stem::Stem;
 use super::stem_render::StemRender;
@@ -229,20 +229,14 @@ pub fn render(
         .map_err(RenderError::Synth)?;
     let master_volume = renders.first().map_or(0.0, StemRender::master_volume);
 
-    // Each round is whole synthesizer blocks and whole output frames, about 2048 frames.
-    const CHUNK: usize = 2048;
+    // Each round is whole synthesizer blocks and whole output frames, about 8192 frames:
+    // long enough that handing rounds between threads costs little, short enough that the
+    // stems stay in the caches.
+    const CHUNK: usize = 8192;
     let block = synth_options.block.max(1);
     let round_frames = CHUNK.div_ceil(block) * block;
     let round = round_frames * factor;
-    let mut bus = EffectsBus::new(
-        synth_rate,
-        block,
-        round,
-        synth_options.effects,
-        master_volume,
-    );
-    let mut left = vec![0.0f32; round];
-    let mut right = vec![0.0f32; round];
+    let bus = EffectsBus::new(synth_rate, block, synth_options.effects, master_volume);
     let mut out: Vec<f32> = Vec::with_capacity(round_frames * 2);
     let mut produced: u64 = 0; // output frames out of the pipeline, latency included
     let mut written: u64 = 0;
@@ -251,8 +245,8 @@ pub fn render(
     let quiet_needed = u64::from(rate) / 5; // 200 ms under the floor ends the tail
     let mut fade: Option<(u64, u64)> = None;
 
-    let mut mix = |stems: &[Stem]| -> Result<Flow, RenderError> {
-        bus.mix(stems, &mut left, &mut right);
+    let mut output = |mix: &mut Stem| -> Result<Flow, RenderError> {
+        let (left, right) = (&mut mix.left, &mut mix.right);
         let frames = if factor == 1 {
             round
         } else {
@@ -326,13 +320,16 @@ pub fn render(
             Flow::More
         })
     };
-    let stolen = parallel_render::render_rounds(
+    // Enough rounds for the longest tail and the pipeline's delay; the mix stops sooner.
+    let rounds = (max_frames + latency as u64).div_ceil(round_frames as u64) + 1;
+    let rounds = Rounds {
         renders,
-        options.jobs,
-        round,
-        synth_options.effects,
-        &mut mix,
-    )?;
+        bus,
+        len: round,
+        effects: synth_options.effects,
+        rounds,
+    };
+    let stolen = parallel_render::render_rounds(rounds, options.jobs, &mut output)?;
     progress(1.0);
     Ok(Rendered {
         frames: written,
