@@ -1,11 +1,15 @@
-//! Render benchmarks: real-time factor for the demo songs with the built-in SoundFont and
-//! FluidR3_GM beside FluidSynth's own fast render of the exported MIDI file; SoundFont load
-//! time and peak memory; the live audio callback's cost for 256-frame buffers with 32 and 64
-//! voices; and start-up to first sound for `flam play --out synth`.
+//! Render benchmarks: flam's render time on one thread and on every core beside FluidSynth's
+//! fast render of the same song exported to MIDI, with TimGM6mb and FluidR3_GM (64 bars of
+//! bundled songs and of a dense 8-track song), with the null test of the split render against
+//! one synthesizer; real-time factor for the demo songs with the built-in SoundFont and
+//! FluidR3_GM beside FluidSynth's; SoundFont load time and peak memory; the live audio
+//! callback's cost for 256-frame buffers with 32 and 64 voices; and start-up to first sound
+//! for `flam play --out synth`.
 //!
-//! Run: `cargo bench --bench render` (needs `fluid-soundfont-gm` and `fluidsynth` from apt for
-//! the comparison columns, and `jackd2` for the start-up on JACK; they are skipped when
-//! missing).
+//! Run: `cargo bench --bench render` (`cargo bench --bench render -- head-to-head` for the
+//! comparison with FluidSynth alone). The comparisons need `fluidsynth`, `timgm6mb-soundfont`
+//! and `fluid-soundfont-gm` from apt, the start-up on JACK `jackd2`; each is skipped when
+//! missing.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -16,9 +20,10 @@ use std::time::{Duration, Instant};
 use flam::engine::message::Message;
 use flam::engine::midi::Midi;
 use flam::engine::sink::Sink;
-use flam::lang::song::compile;
+use flam::lang::song::{Song, compile};
 use flam::output::length::Length;
 use flam::output::render::{self, RenderOptions};
+use flam::output::render_groups::Grouping;
 use flam::output::smf;
 use flam::output::soundfont::{self, Source};
 use flam::output::synth_callback::SynthCallback;
@@ -28,6 +33,11 @@ use flam::session::player::Player;
 use rustysynth::SoundFont;
 
 const FLUID_R3: &str = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
+const TIM: &str = "/usr/share/sounds/sf2/TimGM6mb.sf2";
+/// Eight busy tracks on eight channels, for FluidR3_GM.
+const DENSE: &str = "benches/songs/dense-8-tracks.flam";
+/// The length of the head-to-head renders.
+const LONG_BARS: u32 = 64;
 const RATE: u32 = 48_000;
 const BARS: u32 = 16;
 
@@ -64,6 +74,17 @@ fn thread_cpu() -> f64 {
     t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
 }
 
+/// CPU seconds this process has used, every thread together.
+fn process_cpu() -> f64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec, which lives on this stack frame.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
+    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+}
+
 /// CPU seconds (user and system) used by finished child processes.
 fn children_cpu() -> f64 {
     // SAFETY: getrusage fills one rusage struct, which lives on this stack frame.
@@ -76,11 +97,14 @@ fn children_cpu() -> f64 {
 /// How many times each render runs; the fastest counts (the machine is shared).
 const RUNS: usize = 3;
 
-/// Seconds of audio and seconds of CPU for one render (the fastest of [`RUNS`]).
+/// Seconds of audio and seconds of CPU for one render on one thread (the fastest of
+/// [`RUNS`]).
 fn render_rtf(song_path: &Path, font: &Arc<SoundFont>) -> (f64, f64) {
     let song = compile(&std::fs::read_to_string(song_path).unwrap()).unwrap();
     let mut best = f64::MAX;
     let mut audio = 0.0;
+    let mut options = RenderOptions::new(RATE);
+    options.jobs = 1;
     for _ in 0..RUNS {
         let mut frames = 0u64;
         let started = thread_cpu();
@@ -88,7 +112,7 @@ fn render_rtf(song_path: &Path, font: &Arc<SoundFont>) -> (f64, f64) {
             &song,
             font,
             Length::Bars(BARS),
-            &RenderOptions::new(RATE),
+            &options,
             &mut |f| {
                 frames += f.len() as u64 / 2;
                 Ok(())
@@ -100,6 +124,185 @@ fn render_rtf(song_path: &Path, font: &Arc<SoundFont>) -> (f64, f64) {
         audio = frames as f64 / f64::from(RATE);
     }
     (audio, best)
+}
+
+/// One render's cost: wall seconds and CPU seconds (every thread), the fastest of [`RUNS`]
+/// by wall time, and the seconds of audio.
+#[derive(Clone, Copy, Debug)]
+struct Timing {
+    wall: f64,
+    cpu: f64,
+    audio: f64,
+}
+
+/// flam renders `bars` of `song` on `jobs` threads.
+fn timed_render(song: &Song, font: &Arc<SoundFont>, bars: u32, jobs: usize) -> Timing {
+    let mut options = RenderOptions::new(RATE);
+    options.jobs = jobs;
+    let mut best = Timing {
+        wall: f64::MAX,
+        cpu: f64::MAX,
+        audio: 0.0,
+    };
+    for _ in 0..RUNS {
+        let mut frames = 0u64;
+        let (wall, cpu) = (Instant::now(), process_cpu());
+        render::render(
+            song,
+            font,
+            Length::Bars(bars),
+            &options,
+            &mut |f| {
+                frames += f.len() as u64 / 2;
+                Ok(())
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+        let (wall, cpu) = (wall.elapsed().as_secs_f64(), process_cpu() - cpu);
+        if wall < best.wall {
+            best = Timing {
+                wall,
+                cpu,
+                audio: frames as f64 / f64::from(RATE),
+            };
+        }
+    }
+    best
+}
+
+/// The null test: the split render against one synthesizer playing every channel (the
+/// render as it was before it ran in parallel). The difference's RMS in dB below the
+/// signal's RMS.
+fn null_test(song: &Song, font: &Arc<SoundFont>, bars: u32) -> f64 {
+    let samples = |grouping| {
+        let mut options = RenderOptions::new(RATE);
+        options.grouping = grouping;
+        let mut out = Vec::new();
+        render::render(
+            song,
+            font,
+            Length::Bars(bars),
+            &options,
+            &mut |f| {
+                out.extend_from_slice(f);
+                Ok(())
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+        out
+    };
+    let (one, split) = (samples(Grouping::OneSynth), samples(Grouping::ByChannel));
+    let signal: f64 = one.iter().map(|&x| f64::from(x).powi(2)).sum();
+    let error: f64 = one
+        .iter()
+        .zip(&split)
+        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
+        .sum::<f64>()
+        + (one.len().abs_diff(split.len()) as f64);
+    10.0 * (error.max(1e-300) / signal.max(1e-300)).log10()
+}
+
+/// The load average over the last minute and the number of cores, to say how busy the host
+/// was while measuring.
+fn host_load() -> (f64, usize) {
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(f64::NAN);
+    (load, render::default_jobs())
+}
+
+/// flam on one thread and on every core against FluidSynth, `LONG_BARS` of each song with
+/// each font: times, ratios against the targets, and the null test.
+fn head_to_head(dir: &Path, have_fluidsynth: bool) {
+    let cores = render::default_jobs();
+    let (load, _) = host_load();
+    println!(
+        "flam render against FluidSynth {LONG_BARS} bars, {RATE} Hz, reverb and chorus on, fastest of {RUNS} runs; {cores} cores, load average {load:.2} at the start{}",
+        if load > 0.5 {
+            " (the host is busy: other work shares the cores)"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "{:<11} {:<20} {:>7} | {:>9} | {:>10} {:>9} | {:>9} | {:>6} {:>7} {:>6} | {:>9}",
+        "font",
+        "song",
+        "audio s",
+        "-j1 CPU s",
+        format!("-j{cores} wall s"),
+        "(CPU s)",
+        "fluid s",
+        "-j1 ×",
+        format!("-j{cores} ×"),
+        "target",
+        "null test"
+    );
+    let cases: [(&str, &str, &[&str], f64); 2] = [
+        (
+            "TimGM6mb",
+            TIM,
+            &["patterns/house.flam", "patterns/night-drive.flam", DENSE],
+            0.40,
+        ),
+        (
+            "FluidR3_GM",
+            FLUID_R3,
+            &[DENSE, "patterns/night-drive.flam"],
+            0.5,
+        ),
+    ];
+    for (label, path, songs, target) in cases {
+        if !Path::new(path).exists() {
+            println!("{label:<11} skipped: {path} is not installed");
+            continue;
+        }
+        let font = soundfont::load(&Source::File(PathBuf::from(path))).unwrap();
+        let overhead = have_fluidsynth
+            .then(|| {
+                let song = compile("track a\n  play \"c4\"\n").unwrap();
+                let mid = dir.join("one.mid");
+                std::fs::write(&mid, smf::export(&song, Length::Bars(1)).bytes).unwrap();
+                fluidsynth(path, &mid, &dir.join("one.wav"))
+            })
+            .flatten();
+        for song_path in songs.iter() {
+            let name = Path::new(song_path)
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let song = compile(&std::fs::read_to_string(song_path).unwrap()).unwrap();
+            let one = timed_render(&song, &font, LONG_BARS, 1);
+            let all = timed_render(&song, &font, LONG_BARS, cores);
+            let mid = dir.join(format!("{name}-{LONG_BARS}.mid"));
+            std::fs::write(&mid, smf::export(&song, Length::Bars(LONG_BARS)).bytes).unwrap();
+            let fluid = overhead.and_then(|over| {
+                let t = fluidsynth(path, &mid, &dir.join(format!("{name}.wav")))?;
+                Some((t - over).max(1e-3))
+            });
+            let ratio = |flam: f64| fluid.map_or("-".to_string(), |f| format!("{:.2}", flam / f));
+            println!(
+                "{label:<11} {name:<20} {:>7.1} | {:>9.3} | {:>10.3} {:>9} | {:>9} | {:>6} {:>7} {:>6} | {:>6.0} dB",
+                one.audio,
+                one.cpu,
+                all.wall,
+                format!("({:.3})", all.cpu),
+                fluid.map_or("-".to_string(), |f| format!("{f:.3}")),
+                ratio(one.cpu),
+                ratio(all.wall),
+                format!("≤{target:.2}"),
+                null_test(&song, &font, LONG_BARS),
+            );
+        }
+    }
+    let (load, _) = host_load();
+    println!(
+        "(× = flam's time / FluidSynth's: -j1 by CPU time, -j{cores} by wall time, what a user waits; FluidSynth `-F` on one core, its fastest here, CPU time with its start-up and font load taken off; null test = the split render's difference from one synthesizer, RMS in dB below the signal; load average {load:.2} at the end)\n"
+    );
 }
 
 /// FluidSynth's fast render of a MIDI file: its CPU seconds (the fastest of [`RUNS`]).
@@ -331,6 +534,12 @@ fn main() {
 
     let dir = std::env::temp_dir().join(format!("flam-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    head_to_head(&dir, have_fluidsynth);
+    // `cargo bench --bench render -- head-to-head` stops here.
+    if std::env::args().any(|a| a == "head-to-head") {
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
     // FluidSynth's start-up and font load, timed on a one-note file, is taken off its times.
     let fluid_overhead = |font: &str| -> Option<f64> {
         let song = compile("track a\n  play \"c4\"\n").unwrap();
@@ -413,7 +622,7 @@ fn main() {
         );
     }
     println!(
-        "(×RT = seconds of audio per CPU second, fastest of {RUNS} runs; FluidSynth's start-up and font load taken off; ratio = flam / FluidSynth, target ≥ 1)\n"
+        "(×RT = seconds of audio per CPU second on one thread, fastest of {RUNS} runs; FluidSynth's start-up and font load taken off; ratio = flam / FluidSynth, target ≥ 1)\n"
     );
 
     for (label, font) in [("built-in", Some(&builtin)), ("FluidR3_GM", r3.as_ref())] {

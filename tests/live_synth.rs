@@ -1,6 +1,6 @@
 //! The live synth output without an audio device: its audio callback is driven directly, in
 //! real time, by a thread standing in for the sound card. It never allocates or locks, plays
-//! exactly what `flam render` renders, takes a reloaded song at the bar line, and on a stop
+//! exactly what the one-synthesizer render renders, takes a reloaded song at the bar line, and on a stop
 //! releases every note and lets the tail ring out.
 
 use std::sync::Arc;
@@ -146,11 +146,15 @@ fn play(song: Song, sink: SynthSink, bars: Option<i64>) -> Player {
 fn rendered(song: &Song, bars: u32) -> (Vec<f32>, Vec<usize>) {
     let font = soundfont::load(&Source::BuiltIn).expect("built-in font");
     let mut out = Vec::new();
+    // The live synth is one synthesizer: it matches, bit for bit, the render on one
+    // synthesizer (`flam render` splits by channel, which differs by float rounding only).
+    let mut one_synth = RenderOptions::new(RATE);
+    one_synth.grouping = flam::output::render_groups::Grouping::OneSynth;
     render::render(
         song,
         &font,
         Length::Bars(bars),
-        &RenderOptions::new(RATE),
+        &one_synth,
         &mut |frames| {
             out.extend_from_slice(frames);
             Ok(())

@@ -185,6 +185,10 @@ enum Command {
         /// Leave out reverb and chorus.
         #[arg(long)]
         no_effects: bool,
+        /// How many threads render, 1 or more [default: one per core]; the file is the same
+        /// for any number.
+        #[arg(long, short = 'j', value_name = "N", value_parser = render::parse_jobs)]
+        jobs: Option<usize>,
     },
     /// Export a song's notes to a Standard MIDI File (type 1, one track per flam track).
     Export {
@@ -366,6 +370,7 @@ pub fn run() -> ExitCode {
             format,
             soundfont,
             no_effects,
+            jobs,
         } => render::run(&render::Request {
             file: &file,
             out: &output,
@@ -376,6 +381,7 @@ pub fn run() -> ExitCode {
             format,
             soundfont: soundfont.as_deref(),
             no_effects,
+            jobs,
         }),
         Command::Export {
             file,

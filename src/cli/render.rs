@@ -34,6 +34,19 @@ pub struct Request<'a> {
     pub soundfont: Option<&'a str>,
     /// `--no-effects`.
     pub no_effects: bool,
+    /// `--jobs`: render threads [default: one per core].
+    pub jobs: Option<usize>,
+}
+
+/// Reads `--jobs`: a whole number of threads, 1 or more.
+pub fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("a render needs at least 1 thread; give 1 or more".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "`{text}` is not a number of threads; give a whole number, 1 or more"
+        )),
+    }
 }
 
 /// Renders the song and writes the WAV file: atomically to a file, or whole to a device, FIFO
@@ -47,6 +60,7 @@ pub fn run(req: &Request) -> Result<ExitCode, Failure> {
     length::require_notes(req.file, &song, length)?;
     let mut options = RenderOptions::new(req.sample_rate);
     options.effects = !req.no_effects;
+    options.jobs = req.jobs.unwrap_or_else(render::default_jobs);
     render::check(length, &options).map_err(|e| Failure::input(format!("error: {e}")))?;
     let (source, font) = soundfonts::load(req.soundfont)?;
     source::warn_font(req.file, &song, &source, &font);

@@ -1,5 +1,10 @@
 //! Offline rendering: a song's message plan played through the synthesizer as fast as the
 //! CPU allows, every note on its exact sample, through a limiter, to a sink of frames.
+//!
+//! Each MIDI channel that plays has a synthesizer of its own, so the channels can render on
+//! separate threads; their stems are summed in channel order and share one reverb and
+//! chorus (see [`super::effects_bus`]), so the file is the same whatever the number of
+//! threads.
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,9 +12,14 @@ use std::sync::Arc;
 use rustysynth::SoundFont;
 
 use super::decimator::Decimator;
+use super::effects_bus::EffectsBus;
 use super::length::{Length, messages};
 use super::limiter::Limiter;
-use super::synth::{MIN_SYNTH_RATE, Synth, SynthError, SynthOptions};
+use super::parallel_render::{self, Flow, Rounds, WorkerLost};
+use super::render_groups::{self, Grouping};
+use super::stem::Stem;
+use super::stem_render::StemRender;
+use super::synth::{MIN_SYNTH_RATE, SynthError, SynthOptions};
 use crate::engine::message::Message;
 use crate::engine::plan::Timed;
 use crate::lang::song::Song;
@@ -37,6 +47,15 @@ pub struct RenderOptions {
     pub block: usize,
     /// Master gain before the limiter (see [`SynthOptions::gain`]).
     pub gain: f32,
+    /// How many threads render (at least 1); the output is the same for any number.
+    pub jobs: usize,
+    /// How the channels are divided among synthesizers.
+    pub grouping: Grouping,
+}
+
+/// The number of threads a render uses unless told: one per core.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 impl RenderOptions {
@@ -51,6 +70,8 @@ impl RenderOptions {
             // General MIDI fonts are mixed with a lot of headroom; +8 dB brings a full
             // arrangement near full scale and the limiter catches the rare peak.
             gain: 2.5,
+            jobs: default_jobs(),
+            grouping: Grouping::ByChannel,
         }
     }
 }
@@ -76,6 +97,14 @@ pub enum RenderError {
     Synth(SynthError),
     /// The sink failed (usually writing the file).
     Sink(std::io::Error),
+    /// A render thread stopped unexpectedly.
+    Thread,
+}
+
+impl From<WorkerLost> for RenderError {
+    fn from(_: WorkerLost) -> RenderError {
+        RenderError::Thread
+    }
 }
 
 impl fmt::Display for RenderError {
@@ -84,6 +113,7 @@ impl fmt::Display for RenderError {
             RenderError::Option(m) => write!(f, "{m}"),
             RenderError::Synth(e) => write!(f, "{e}"),
             RenderError::Sink(e) => write!(f, "{e}"),
+            RenderError::Thread => write!(f, "a render thread stopped unexpectedly"),
         }
     }
 }
@@ -103,6 +133,10 @@ pub struct Rendered {
     pub notes: usize,
     /// The largest absolute sample value written.
     pub peak: f32,
+    /// Voices taken from sounding notes because a synthesizer had none free.
+    pub stolen: u64,
+    /// How many synthesizers rendered (channel groups).
+    pub groups: usize,
 }
 
 /// The output frame a time in seconds falls on, before the pre-roll is added.
@@ -166,7 +200,6 @@ pub fn render(
     let factor = MIN_SYNTH_RATE.div_ceil(rate).max(1) as usize;
     let synth_rate = rate * factor as u32;
     let synth_options = options.synth_options(synth_rate);
-    let mut synth = Synth::new(font, &synth_options).map_err(RenderError::Synth)?;
     let mut decimator = Decimator::new(factor);
     let mut limiter = options.limiter.then(|| Limiter::for_rate(rate));
     let latency = decimator.latency() + limiter.as_ref().map_or(0, Limiter::latency);
@@ -182,19 +215,29 @@ pub fn render(
         .count();
 
     // Setup messages (bank, program) go first, at frame 0; they precede every note.
-    let mut next = 0;
-    while let Some(t) = list.get(next) {
-        if matches!(t.message, Message::NoteOn { .. } | Message::NoteOff { .. }) {
-            break;
-        }
-        synth.send(t.message);
-        next += 1;
-    }
+    let setup = list
+        .iter()
+        .position(|t| matches!(t.message, Message::NoteOn { .. } | Message::NoteOff { .. }))
+        .unwrap_or(list.len());
+    let timed: Vec<(u64, Message)> = list.iter().map(|t| (at(t), t.message)).collect();
+    let groups = render_groups::split(&timed, setup, options.grouping);
+    let group_count = groups.len();
+    let renders = groups
+        .into_iter()
+        .map(|g| StemRender::new(font, &synth_options, g))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(RenderError::Synth)?;
+    let master_volume = renders.first().map_or(0.0, StemRender::master_volume);
 
-    const CHUNK: usize = 2048;
-    let mut left = vec![0.0f32; CHUNK * factor];
-    let mut right = vec![0.0f32; CHUNK * factor];
-    let mut out: Vec<f32> = Vec::with_capacity(CHUNK * 2);
+    // Each round is whole synthesizer blocks and whole output frames, about 8192 frames:
+    // long enough that handing rounds between threads costs little, short enough that the
+    // stems stay in the caches.
+    const CHUNK: usize = 8192;
+    let block = synth_options.block.max(1);
+    let round_frames = CHUNK.div_ceil(block) * block;
+    let round = round_frames * factor;
+    let bus = EffectsBus::new(synth_rate, block, synth_options.effects, master_volume);
+    let mut out: Vec<f32> = Vec::with_capacity(round_frames * 2);
     let mut produced: u64 = 0; // output frames out of the pipeline, latency included
     let mut written: u64 = 0;
     let mut peak = 0.0f32;
@@ -202,27 +245,13 @@ pub fn render(
     let quiet_needed = u64::from(rate) / 5; // 200 ms under the floor ends the tail
     let mut fade: Option<(u64, u64)> = None;
 
-    loop {
-        let chunk_start = synth.position();
-        let chunk_end = chunk_start + (CHUNK * factor) as u64;
-        // Schedule what falls before this chunk's end, plus a block, so each note is queued
-        // before its block renders.
-        while let Some(t) = list.get(next) {
-            let sample = at(t);
-            if sample >= chunk_end + synth_options.block as u64 {
-                break;
-            }
-            if synth.schedule(sample, t.message).is_err() {
-                break;
-            }
-            next += 1;
-        }
-        synth.render(&mut left, &mut right);
+    let mut output = |mix: &mut Stem| -> Result<Flow, RenderError> {
+        let (left, right) = (&mut mix.left, &mut mix.right);
         let frames = if factor == 1 {
-            CHUNK
+            round
         } else {
             let mut kept = 0;
-            for i in 0..CHUNK * factor {
+            for i in 0..round {
                 if let Some((l, r)) = decimator.process(left[i], right[i]) {
                     left[kept] = l;
                     right[kept] = r;
@@ -285,10 +314,22 @@ pub fn render(
         sink(&out[..keep * 2]).map_err(RenderError::Sink)?;
         written += keep as u64;
         progress((written as f64 / max_frames.max(1) as f64).min(1.0));
-        if stop_at.is_some() {
-            break;
-        }
-    }
+        Ok(if stop_at.is_some() {
+            Flow::Done
+        } else {
+            Flow::More
+        })
+    };
+    // Enough rounds for the longest tail and the pipeline's delay; the mix stops sooner.
+    let rounds = (max_frames + latency as u64).div_ceil(round_frames as u64) + 1;
+    let rounds = Rounds {
+        renders,
+        bus,
+        len: round,
+        effects: synth_options.effects,
+        rounds,
+    };
+    let stolen = parallel_render::render_rounds(rounds, options.jobs, &mut output)?;
     progress(1.0);
     Ok(Rendered {
         frames: written,
@@ -296,5 +337,7 @@ pub fn render(
         end,
         notes,
         peak,
+        stolen,
+        groups: group_count,
     })
 }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use rustysynth::{SoundFont, Synthesizer, SynthesizerSettings};
 
+use super::stem::Stem;
 use crate::engine::message::Message;
 
 /// The lowest sample rate the synthesizer runs at (lower output rates are rendered at a
@@ -98,6 +99,11 @@ pub struct Synth {
     head: usize,
     /// Note-ons that arrived after their block was rendered, so started late.
     late: u64,
+    /// Renders stems: the voices alone, the effects left to a shared bus.
+    dry: bool,
+    /// The current block's sends to the chorus (left, right) and the reverb, for stems
+    /// with effects.
+    sends: Option<[Vec<f32>; 3]>,
 }
 
 impl fmt::Debug for Synth {
@@ -113,6 +119,21 @@ impl fmt::Debug for Synth {
 impl Synth {
     /// A synthesizer playing `font`; all buffers are allocated here, so rendering only copies.
     pub fn new(font: &Arc<SoundFont>, options: &SynthOptions) -> Result<Synth, SynthError> {
+        Synth::build(font, options, false)
+    }
+
+    /// A synthesizer that renders [`Stem`]s with [`Synth::render_stem`]: its voices and,
+    /// with `options.effects`, their sends, for reverb and chorus shared with other
+    /// synthesizers on the sum of their sends (an [`super::effects_bus::EffectsBus`]).
+    pub fn for_stems(font: &Arc<SoundFont>, options: &SynthOptions) -> Result<Synth, SynthError> {
+        Synth::build(font, options, true)
+    }
+
+    fn build(
+        font: &Arc<SoundFont>,
+        options: &SynthOptions,
+        dry: bool,
+    ) -> Result<Synth, SynthError> {
         let check = |ok: bool, name, range, given: String| {
             if ok {
                 Ok(())
@@ -141,7 +162,8 @@ impl Synth {
         let mut settings = SynthesizerSettings::new(options.sample_rate as i32);
         settings.block_size = options.block;
         settings.maximum_polyphony = options.polyphony;
-        settings.enable_reverb_and_chorus = options.effects;
+        // A stem synthesizer's effects live on the shared bus, not here.
+        settings.enable_reverb_and_chorus = options.effects && !dry;
         let mut inner = Synthesizer::new(font, &settings).map_err(|e| SynthError::Setting {
             name: "settings",
             range: "valid",
@@ -158,6 +180,14 @@ impl Synth {
             queue: Vec::with_capacity(options.queue.max(16)),
             head: 0,
             late: 0,
+            dry,
+            sends: (dry && options.effects).then(|| {
+                [
+                    vec![0.0; options.block],
+                    vec![0.0; options.block],
+                    vec![0.0; options.block],
+                ]
+            }),
         })
     }
 
@@ -169,6 +199,16 @@ impl Synth {
     /// Samples rendered so far: the next sample [`Synth::render`] writes has this number.
     pub fn position(&self) -> u64 {
         self.position
+    }
+
+    /// The master volume every voice and effect is scaled by (rustysynth's, times the gain).
+    pub fn master_volume(&self) -> f32 {
+        self.inner.get_master_volume()
+    }
+
+    /// Voices taken from sounding notes because all [`SynthOptions::polyphony`] were busy.
+    pub fn stolen_voices(&self) -> u64 {
+        self.inner.stolen_voices()
     }
 
     /// Note-ons that were scheduled too late to start on their sample (0 when used right).
@@ -248,6 +288,30 @@ impl Synth {
         }
     }
 
+    /// Renders the next `stem.len()` samples of a synthesizer made with
+    /// [`Synth::for_stems`]: the dry mix and, if the stem has room for them, the sends.
+    pub fn render_stem(&mut self, stem: &mut Stem) {
+        let n = stem.len();
+        let mut wrote = 0;
+        while wrote < n {
+            if self.read == self.block {
+                self.render_block();
+            }
+            let take = (self.block - self.read).min(n - wrote);
+            let (from, to) = (self.read..self.read + take, wrote..wrote + take);
+            stem.left[to.clone()].copy_from_slice(&self.left[from.clone()]);
+            stem.right[to.clone()].copy_from_slice(&self.right[from.clone()]);
+            if let (Some(sends), true) = (&self.sends, stem.has_sends()) {
+                for (out, send) in stem.sends.iter_mut().zip(sends) {
+                    out[to.clone()].copy_from_slice(&send[from.clone()]);
+                }
+            }
+            self.read += take;
+            self.position += take as u64;
+            wrote += take;
+        }
+    }
+
     fn render_block(&mut self) {
         let start = self.position;
         let end = start + self.block as u64;
@@ -270,7 +334,16 @@ impl Synth {
             self.queue.clear();
             self.head = 0;
         }
-        self.inner.render(&mut self.left, &mut self.right);
+        if self.dry {
+            let sends = self
+                .sends
+                .as_mut()
+                .map(|[a, b, c]| [a.as_mut_slice(), b.as_mut_slice(), c.as_mut_slice()]);
+            self.inner
+                .render_block_dry(&mut self.left, &mut self.right, sends);
+        } else {
+            self.inner.render(&mut self.left, &mut self.right);
+        }
         self.read = 0;
     }
 

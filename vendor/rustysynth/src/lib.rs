@@ -60,5 +60,6 @@ pub use self::sample_header::SampleHeader;
 pub use self::soundfont::SoundFont;
 pub use self::soundfont_info::SoundFontInfo;
 pub use self::soundfont_version::SoundFontVersion;
+pub use self::synthesizer::Effects;
 pub use self::synthesizer::Synthesizer;
 pub use self::synthesizer_settings::SynthesizerSettings;

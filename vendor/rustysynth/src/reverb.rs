@@ -22,7 +22,7 @@ pub(crate) struct Reverb {
 }
 
 impl Reverb {
-    const FIXED_GAIN: f32 = 0.015;
+    pub(crate) const FIXED_GAIN: f32 = 0.015;
     const SCALE_WET: f32 = 3.0;
     const SCALE_DAMP: f32 = 0.4;
     const SCALE_ROOM: f32 = 0.28;

@@ -375,109 +375,153 @@ impl Synthesizer {
     fn render_block(&mut self) {
         self.voices
             .process(&self.sound_font.wave_data, &self.channels);
+        let master_volume = self.master_volume;
+        let inverse_block_size = self.inverse_block_size;
+        Synthesizer::write_dry(
+            self.voices.get_active_voices(),
+            master_volume,
+            inverse_block_size,
+            &mut self.block_left,
+            &mut self.block_right,
+        );
+        if let Some(effects) = self.effects.as_mut() {
+            // flam: both sends are written before either effect runs; neither depends on the
+            // effects' output, so every value is what it was when each send was written just
+            // before its effect.
+            let Effects {
+                chorus_input_left,
+                chorus_input_right,
+                reverb_input,
+                ..
+            } = effects;
+            Synthesizer::write_sends(
+                self.voices.get_active_voices(),
+                inverse_block_size,
+                chorus_input_left,
+                chorus_input_right,
+                reverb_input,
+            );
+            effects.apply_own_sends(master_volume, &mut self.block_left, &mut self.block_right);
+        }
+    }
 
-        self.block_left.fill(0_f32);
-        self.block_right.fill(0_f32);
-        for voice in self.voices.get_active_voices().iter_mut() {
-            let previous_gain_left = self.master_volume * voice.previous_mix_gain_left;
-            let current_gain_left = self.master_volume * voice.current_mix_gain_left;
+    /// flam: renders the next block of the voices alone (master volume applied, no effects)
+    /// into `left` and `right`, and, with `sends`, what they send to the chorus (left, right)
+    /// and the reverb, so several synthesizers can share one [`Effects`] on the sum of their
+    /// sends. Every slice must be one block long, and this synthesizer must have been
+    /// rendered in whole blocks. Its own effects, if any, are left out.
+    pub fn render_block_dry(
+        &mut self,
+        left: &mut [f32],
+        right: &mut [f32],
+        sends: Option<[&mut [f32]; 3]>,
+    ) {
+        self.voices
+            .process(&self.sound_font.wave_data, &self.channels);
+        let voices = self.voices.get_active_voices();
+        Synthesizer::write_dry(
+            voices,
+            self.master_volume,
+            self.inverse_block_size,
+            left,
+            right,
+        );
+        if let Some([chorus_left, chorus_right, reverb]) = sends {
+            Synthesizer::write_sends(
+                voices,
+                self.inverse_block_size,
+                chorus_left,
+                chorus_right,
+                reverb,
+            );
+        }
+    }
+
+    /// flam: the voices' dry mix, as rustysynth 1.3.8's `render_block` wrote it.
+    fn write_dry(
+        voices: &mut [crate::voice::Voice],
+        master_volume: f32,
+        inverse_block_size: f32,
+        block_left: &mut [f32],
+        block_right: &mut [f32],
+    ) {
+        block_left.fill(0_f32);
+        block_right.fill(0_f32);
+        for voice in voices.iter_mut() {
+            let previous_gain_left = master_volume * voice.previous_mix_gain_left;
+            let current_gain_left = master_volume * voice.current_mix_gain_left;
             Synthesizer::write_block(
                 previous_gain_left,
                 current_gain_left,
                 voice.block(),
-                &mut self.block_left[..],
-                self.inverse_block_size,
+                block_left,
+                inverse_block_size,
             );
-            let previous_gain_right = self.master_volume * voice.previous_mix_gain_right;
-            let current_gain_right = self.master_volume * voice.current_mix_gain_right;
+            let previous_gain_right = master_volume * voice.previous_mix_gain_right;
+            let current_gain_right = master_volume * voice.current_mix_gain_right;
             Synthesizer::write_block(
                 previous_gain_right,
                 current_gain_right,
                 voice.block(),
-                &mut self.block_right[..],
-                self.inverse_block_size,
+                block_right,
+                inverse_block_size,
             );
         }
+    }
 
-        if let Some(effects) = self.effects.as_mut() {
-            let chorus = &mut effects.chorus;
-            let chorus_input_left = &mut effects.chorus_input_left[..];
-            let chorus_input_right = &mut effects.chorus_input_right[..];
-            let chorus_output_left = &mut effects.chorus_output_left[..];
-            let chorus_output_right = &mut effects.chorus_output_right[..];
-            chorus_input_left.fill(0_f32);
-            chorus_input_right.fill(0_f32);
-            for voice in self.voices.get_active_voices().iter_mut() {
-                let previous_gain_left = voice.previous_chorus_send * voice.previous_mix_gain_left;
-                let current_gain_left = voice.current_chorus_send * voice.current_mix_gain_left;
-                Synthesizer::write_block(
-                    previous_gain_left,
-                    current_gain_left,
-                    voice.block(),
-                    chorus_input_left,
-                    self.inverse_block_size,
-                );
-                let previous_gain_right =
-                    voice.previous_chorus_send * voice.previous_mix_gain_right;
-                let current_gain_right = voice.current_chorus_send * voice.current_mix_gain_right;
-                Synthesizer::write_block(
-                    previous_gain_right,
-                    current_gain_right,
-                    voice.block(),
-                    chorus_input_right,
-                    self.inverse_block_size,
-                );
-            }
-            chorus.process(
+    /// flam: the voices' sends to the chorus and the reverb, as rustysynth 1.3.8's
+    /// `render_block` wrote them.
+    fn write_sends(
+        voices: &mut [crate::voice::Voice],
+        inverse_block_size: f32,
+        chorus_input_left: &mut [f32],
+        chorus_input_right: &mut [f32],
+        reverb_input: &mut [f32],
+    ) {
+        chorus_input_left.fill(0_f32);
+        chorus_input_right.fill(0_f32);
+        for voice in voices.iter_mut() {
+            let previous_gain_left = voice.previous_chorus_send * voice.previous_mix_gain_left;
+            let current_gain_left = voice.current_chorus_send * voice.current_mix_gain_left;
+            Synthesizer::write_block(
+                previous_gain_left,
+                current_gain_left,
+                voice.block(),
                 chorus_input_left,
+                inverse_block_size,
+            );
+            let previous_gain_right = voice.previous_chorus_send * voice.previous_mix_gain_right;
+            let current_gain_right = voice.current_chorus_send * voice.current_mix_gain_right;
+            Synthesizer::write_block(
+                previous_gain_right,
+                current_gain_right,
+                voice.block(),
                 chorus_input_right,
-                chorus_output_left,
-                chorus_output_right,
-            );
-            ArrayMath::multiply_add(
-                self.master_volume,
-                chorus_output_left,
-                &mut self.block_left[..],
-            );
-            ArrayMath::multiply_add(
-                self.master_volume,
-                chorus_output_right,
-                &mut self.block_right[..],
-            );
-
-            let reverb = &mut effects.reverb;
-            let reverb_input = &mut effects.reverb_input[..];
-            let reverb_output_left = &mut effects.reverb_output_left[..];
-            let reverb_output_right = &mut effects.reverb_output_right[..];
-            reverb_input.fill(0_f32);
-            for voice in self.voices.get_active_voices().iter_mut() {
-                let previous_gain = reverb.get_input_gain()
-                    * voice.previous_reverb_send
-                    * (voice.previous_mix_gain_left + voice.previous_mix_gain_right);
-                let current_gain = reverb.get_input_gain()
-                    * voice.current_reverb_send
-                    * (voice.current_mix_gain_left + voice.current_mix_gain_right);
-                Synthesizer::write_block(
-                    previous_gain,
-                    current_gain,
-                    voice.block(),
-                    &mut reverb_input[..],
-                    self.inverse_block_size,
-                );
-            }
-
-            reverb.process(reverb_input, reverb_output_left, reverb_output_right);
-            ArrayMath::multiply_add(
-                self.master_volume,
-                reverb_output_left,
-                &mut self.block_left[..],
-            );
-            ArrayMath::multiply_add(
-                self.master_volume,
-                reverb_output_right,
-                &mut self.block_right[..],
+                inverse_block_size,
             );
         }
+        reverb_input.fill(0_f32);
+        for voice in voices.iter_mut() {
+            let previous_gain = Effects::REVERB_INPUT_GAIN
+                * voice.previous_reverb_send
+                * (voice.previous_mix_gain_left + voice.previous_mix_gain_right);
+            let current_gain = Effects::REVERB_INPUT_GAIN
+                * voice.current_reverb_send
+                * (voice.current_mix_gain_left + voice.current_mix_gain_right);
+            Synthesizer::write_block(
+                previous_gain,
+                current_gain,
+                voice.block(),
+                reverb_input,
+                inverse_block_size,
+            );
+        }
+    }
+
+    /// flam: voices stolen so far because every voice was busy (a note that replaces one
+    /// of the same exclusive class on its channel, like a closing hi-hat, is not counted).
+    pub fn stolen_voices(&self) -> u64 {
+        self.voices.stolen
     }
 
     fn write_block(
@@ -539,8 +583,10 @@ impl Synthesizer {
     }
 }
 
+/// flam: a chorus and a reverb, as each synthesizer with effects has, which several
+/// synthesizers rendering with [`Synthesizer::render_block_dry`] can share.
 #[derive(Debug)]
-struct Effects {
+pub struct Effects {
     reverb: Reverb,
     reverb_input: Vec<f32>,
     reverb_output_left: Vec<f32>,
@@ -554,17 +600,68 @@ struct Effects {
 }
 
 impl Effects {
+    /// The reverb's input gain, which scales every voice's reverb send.
+    const REVERB_INPUT_GAIN: f32 = Reverb::FIXED_GAIN;
+
     fn new(settings: &SynthesizerSettings) -> Effects {
+        Effects::for_blocks(settings.sample_rate, settings.block_size)
+    }
+
+    /// flam: effects for blocks of `block_size` samples at `sample_rate`, set as a
+    /// synthesizer's own.
+    pub fn for_blocks(sample_rate: i32, block_size: usize) -> Effects {
         Self {
-            reverb: Reverb::new(settings.sample_rate),
-            reverb_input: vec![0_f32; settings.block_size],
-            reverb_output_left: vec![0_f32; settings.block_size],
-            reverb_output_right: vec![0_f32; settings.block_size],
-            chorus: Chorus::new(settings.sample_rate, 0.002, 0.0019, 0.4),
-            chorus_input_left: vec![0_f32; settings.block_size],
-            chorus_input_right: vec![0_f32; settings.block_size],
-            chorus_output_left: vec![0_f32; settings.block_size],
-            chorus_output_right: vec![0_f32; settings.block_size],
+            reverb: Reverb::new(sample_rate),
+            reverb_input: vec![0_f32; block_size],
+            reverb_output_left: vec![0_f32; block_size],
+            reverb_output_right: vec![0_f32; block_size],
+            chorus: Chorus::new(sample_rate, 0.002, 0.0019, 0.4),
+            chorus_input_left: vec![0_f32; block_size],
+            chorus_input_right: vec![0_f32; block_size],
+            chorus_output_left: vec![0_f32; block_size],
+            chorus_output_right: vec![0_f32; block_size],
         }
+    }
+
+    /// flam: adds the chorus of `chorus_left`/`chorus_right` and then the reverb of
+    /// `reverb`, each scaled by `master_volume`, to `left` and `right`. Every slice is one
+    /// block long; the sends are what [`Synthesizer::render_block_dry`] wrote (or their sum
+    /// over several synthesizers).
+    pub fn process(
+        &mut self,
+        master_volume: f32,
+        sends: [&[f32]; 3],
+        left: &mut [f32],
+        right: &mut [f32],
+    ) {
+        let [chorus_left, chorus_right, reverb] = sends;
+        self.chorus.process(
+            chorus_left,
+            chorus_right,
+            &mut self.chorus_output_left,
+            &mut self.chorus_output_right,
+        );
+        ArrayMath::multiply_add(master_volume, &self.chorus_output_left, left);
+        ArrayMath::multiply_add(master_volume, &self.chorus_output_right, right);
+        self.reverb.process(
+            reverb,
+            &mut self.reverb_output_left,
+            &mut self.reverb_output_right,
+        );
+        ArrayMath::multiply_add(master_volume, &self.reverb_output_left, left);
+        ArrayMath::multiply_add(master_volume, &self.reverb_output_right, right);
+    }
+
+    /// The effects of the sends in this synthesizer's own input buffers.
+    fn apply_own_sends(&mut self, master_volume: f32, left: &mut [f32], right: &mut [f32]) {
+        // Taking the buffers out and back only moves pointers: the live callback never
+        // allocates here.
+        let chorus_left = std::mem::take(&mut self.chorus_input_left);
+        let chorus_right = std::mem::take(&mut self.chorus_input_right);
+        let reverb = std::mem::take(&mut self.reverb_input);
+        self.process(master_volume, [&chorus_left, &chorus_right, &reverb], left, right);
+        self.chorus_input_left = chorus_left;
+        self.chorus_input_right = chorus_right;
+        self.reverb_input = reverb;
     }
 }

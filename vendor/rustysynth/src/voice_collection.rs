@@ -11,6 +11,8 @@ use crate::voice::Voice;
 pub(crate) struct VoiceCollection {
     voices: Vec<Voice>,
     pub(crate) active_voice_count: usize,
+    /// flam: voices taken from a sounding note because every voice was busy.
+    pub(crate) stolen: u64,
 }
 
 impl VoiceCollection {
@@ -23,6 +25,7 @@ impl VoiceCollection {
         Self {
             voices,
             active_voice_count: 0,
+            stolen: 0,
         }
     }
 
@@ -52,6 +55,7 @@ impl VoiceCollection {
 
         // Too many active voices...
         // Find one which has the lowest priority.
+        self.stolen += 1;
         let mut candidate: usize = 0;
         let mut lowest_priority = f32::MAX;
         for i in 0..self.active_voice_count {
