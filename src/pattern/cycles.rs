@@ -367,6 +367,22 @@ mod tests {
     }
 
     #[test]
+    fn a_negative_linger_takes_the_end_of_each_cycle_it_repeats() {
+        // `a b <c d>` on its last third, thrice a cycle: the end of cycle 0, 1, 2 in turn,
+        // as Strudel's `zoom(1 - t, 1).slow(t)` plays it.
+        let ends_changing = Pattern::fastcat(vec![
+            Pattern::pure('a'),
+            Pattern::pure('b'),
+            Pattern::slowcat(vec![Pattern::pure('c'), Pattern::pure('d')]),
+        ]);
+        let last: Vec<char> = letters_in(&ends_changing.linger(Time::new(-1, 3)), 0)
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(last, vec!['c', 'd', 'c']);
+    }
+
+    #[test]
     fn zoom_stretches_the_middle_of_the_cycle_over_all_of_it() {
         let t = |n, d| Time::new(n, d);
         let abcd = Pattern::fastcat(vec![
