@@ -57,6 +57,9 @@ use flam::session::realtime;
 use flam::theory::time::Time;
 #[path = "../tests/support/clock_master.rs"]
 mod clock_master;
+#[cfg(feature = "link")]
+#[path = "../tests/support/private_network.rs"]
+mod private_network;
 #[path = "../tests/support/queue_client.rs"]
 mod queue_client;
 #[path = "../tests/support/jack.rs"]
@@ -526,10 +529,6 @@ fn bench_transport() {
 // ---------------------------------------------------------------------------------------
 // (g) An Ableton Link session
 
-/// Set in the copy of the bench that runs inside the private network.
-#[cfg(feature = "link")]
-const INSIDE: &str = "FLAM_LINK_PRIVATE_NETWORK";
-
 #[cfg(not(feature = "link"))]
 fn bench_link() {
     println!(
@@ -541,7 +540,7 @@ fn bench_link() {
 /// itself again there).
 #[cfg(feature = "link")]
 fn bench_link() {
-    if std::env::var_os(INSIDE).is_some() {
+    if private_network::inside() {
         on_jackd(
             "(g) following an Ableton Link session on JACK, sixteenths for 8 bars, 120 ms lookahead",
             || {
@@ -555,17 +554,7 @@ fn bench_link() {
         println!("(g) Ableton Link: skipped, the bench cannot find itself");
         return;
     };
-    let status = std::process::Command::new("unshare")
-        .args([
-            "-n",
-            "sh",
-            "-c",
-            "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo && exec \"$0\" \"$@\"",
-        ])
-        .arg(exe)
-        .args(["--bench", "link"])
-        .env(INSIDE, "1")
-        .status();
+    let status = private_network::again(&exe, &["--bench", "link"]).status();
     if !status.is_ok_and(|s| s.success()) {
         println!("(g) Ableton Link: skipped, no private network namespace (unshare -n needs root)");
     }

@@ -9,21 +9,19 @@
 #![cfg(feature = "link")]
 
 use std::net::UdpSocket;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use jack::{Client, ClientOptions};
 use rosc::{OscMessage, OscPacket, OscType};
 use rusty_link::{AblLink, SessionState};
 
+#[path = "support/private_network.rs"]
+mod private_network;
 #[path = "support/jack.rs"]
 mod support;
 #[path = "support/tool.rs"]
 mod tool;
 use support::*;
-
-/// Set in the copy of the test that runs inside the private network.
-const INSIDE: &str = "FLAM_LINK_PRIVATE_NETWORK";
 
 /// How far off the session's beat grid a note may land and still be on its beat, in beats:
 /// this tells a note on its beat from one a sixteenth (0.25) away. The bench measures the
@@ -35,14 +33,10 @@ const ON_THE_BEAT: f64 = 0.1;
 /// to it; true when this is that run (the test body goes on), false after the inner run
 /// passed (or, outside CI, when no namespace can be made: one line says so).
 fn in_private_network(test: &str) -> bool {
-    if std::env::var_os(INSIDE).is_some() {
+    if private_network::inside() {
         return true;
     }
-    let can = Command::new("unshare")
-        .args(["-n", "true"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !can {
+    if !private_network::possible() {
         tool::unavailable(
             "a private network namespace (unshare -n, as root)",
             "run the tests as root, as CI does",
@@ -52,16 +46,7 @@ fn in_private_network(test: &str) -> bool {
     // One at a time: each inner run starts a JACK server of its own.
     let _turn = take_turn();
     let exe = std::env::current_exe().expect("the test's own path");
-    let out = Command::new("unshare")
-        .args([
-            "-n",
-            "sh",
-            "-c",
-            "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo && exec \"$0\" \"$@\"",
-        ])
-        .arg(exe)
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env(INSIDE, "1")
+    let out = private_network::again(&exe, &["--exact", test, "--nocapture", "--test-threads=1"])
         .output()
         .expect("unshare runs");
     let said = format!(
@@ -127,7 +112,7 @@ impl Peer {
 fn note_times(rec: &mut Recorder, clock: &Client) -> Vec<i64> {
     rec.port(0)
         .iter()
-        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
+        .filter(|r| r.is_note_on())
         .map(|r| clock.frames_to_time(r.frame) as i64)
         .collect()
 }
@@ -211,7 +196,7 @@ fn flam_joins_a_running_session_on_its_next_bar_line_and_follows_its_tempo() {
     let recs: Vec<u32> = rec
         .port(0)
         .iter()
-        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
+        .filter(|r| r.is_note_on())
         .map(|r| r.frame)
         .collect();
     let last_gap = f64::from(recs[15].wrapping_sub(recs[14])) / f64::from(RATE);
@@ -330,7 +315,7 @@ fn flam_stops_when_the_session_stops_and_starts_from_the_top_when_it_starts() {
     let keys: Vec<u8> = rec
         .port(0)
         .iter()
-        .filter(|r| r.bytes()[0] & 0xf0 == 0x90 && r.bytes()[2] > 0)
+        .filter(|r| r.is_note_on())
         .map(|r| r.bytes()[1])
         .collect();
     let times = note_times(&mut rec, &clock);

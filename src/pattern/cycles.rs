@@ -270,6 +270,11 @@ mod tests {
         haps.into_iter().map(|h| (h.part.begin, h.value)).collect()
     }
 
+    /// One step per letter, each a cycle's equal share.
+    fn letters(text: &str) -> Pattern<char> {
+        Pattern::fastcat(text.chars().map(Pattern::pure).collect())
+    }
+
     /// `<a b e> c d`: cycles that differ (three of them, so a shift by two shows too).
     fn changing() -> Pattern<char> {
         Pattern::fastcat(vec![
@@ -340,12 +345,7 @@ mod tests {
     fn a_negative_linger_repeats_the_end_of_the_cycle() {
         let t = |n, d| Time::new(n, d);
         // `a b c d` lingering on its last quarter: d four times.
-        let abcd = Pattern::fastcat(vec![
-            Pattern::pure('a'),
-            Pattern::pure('b'),
-            Pattern::pure('c'),
-            Pattern::pure('d'),
-        ]);
+        let abcd = letters("abcd");
         assert_eq!(
             letters_in(&abcd.linger(t(-1, 4)), 0),
             vec![
@@ -385,12 +385,7 @@ mod tests {
     #[test]
     fn zoom_stretches_the_middle_of_the_cycle_over_all_of_it() {
         let t = |n, d| Time::new(n, d);
-        let abcd = Pattern::fastcat(vec![
-            Pattern::pure('a'),
-            Pattern::pure('b'),
-            Pattern::pure('c'),
-            Pattern::pure('d'),
-        ]);
+        let abcd = letters("abcd");
         assert_eq!(
             letters_in(&abcd.zoom(t(1, 4), t(3, 4)), 1),
             vec![(t(1, 1), 'b'), (t(3, 2), 'c')]

@@ -216,6 +216,11 @@ impl Rec {
     pub fn bytes(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
+
+    /// A key struck: a note-on with a velocity (a note-on at 0 is a note-off).
+    pub fn is_note_on(&self) -> bool {
+        self.len == 3 && self.bytes[0] & 0xf0 == 0x90 && self.bytes[2] > 0
+    }
 }
 
 pub struct Record {
