@@ -586,6 +586,9 @@ fn link_run(label: &str, change_to: Option<f64>) {
             && changed.is_none()
             && onset_frames(&mut rec).len() >= 64
         {
+            // Half a step on: the next note is inside the lookahead, already handed over at
+            // the old tempo, the worst moment for a change.
+            std::thread::sleep(Duration::from_millis(60));
             peer.capture_app_session_state(&mut early);
             let at = peer.clock_micros();
             let mut moved = SessionState::new();
@@ -650,13 +653,15 @@ fn link_run(label: &str, change_to: Option<f64>) {
             );
         }
         Some(c) => {
-            // Back on the session's time: the first note from which every error stays under
-            // a millisecond.
-            let back = (0..notes)
+            // Back on the session's time: the first note after the change from which every
+            // error stays under a millisecond.
+            let after = ideal.iter().position(|i| *i >= c).unwrap_or(notes);
+            let back = (after..notes)
                 .rev()
                 .take_while(|k| errors_ms[*k].abs() < 1.0)
                 .last()
-                .unwrap_or(notes);
+                .unwrap_or(notes)
+                .max(after);
             let follow_ms = (ideal[back.min(notes - 1)] - c) as f64 / 1000.0;
             let beat_ms = 60_000.0 / change_to.unwrap_or(120.0);
             let mut settled: Vec<f64> = errors_ms[back.min(notes - 1)..]
@@ -666,7 +671,7 @@ fn link_run(label: &str, change_to: Option<f64>) {
             settled.sort_by(f64::total_cmp);
             let worst = errors_ms.iter().fold(0.0f64, |m, e| m.max(e.abs()));
             println!(
-                "  {label:<24} followed {follow_ms:.0} ms ({:.2} beats) after the change; then {}; before it {} onsets on time; worst while following {worst:.1} ms (xruns: {})",
+                "  {label:<24} back within 1 ms of the session {follow_ms:.0} ms ({:.2} beats) after the change; from then {}; worst note {worst:.1} ms off; {} onsets before the change (xruns: {})",
                 follow_ms / beat_ms,
                 spread_ms(&settled),
                 ideal.iter().filter(|i| **i < c).count(),
