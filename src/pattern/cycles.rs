@@ -148,13 +148,10 @@ impl<T: Payload> Pattern<T> {
     /// Plays only the first `amount` of each cycle, repeated to fill it (Strudel's `linger`;
     /// a negative amount takes the end of the cycle instead).
     pub fn linger(&self, amount: Time) -> Self {
-        if amount.is_zero() {
-            return Pattern::silence();
-        }
-        let (from, length) = if amount < Time::ZERO {
-            (Time::ONE + amount, -amount)
-        } else {
-            (Time::ZERO, amount)
+        let (from, length) = match amount.cmp(&Time::ZERO) {
+            std::cmp::Ordering::Equal => return Pattern::silence(),
+            std::cmp::Ordering::Less => (Time::ONE + amount, -amount),
+            std::cmp::Ordering::Greater => (Time::ZERO, amount),
         };
         self.zoom(from, from + length).slow(length)
     }
@@ -364,6 +361,12 @@ mod tests {
                 (t(3, 4), 'd')
             ]
         );
+    }
+
+    #[test]
+    fn lingering_on_nothing_is_silence() {
+        let silent = letters("abcd").linger(Time::ZERO);
+        assert!(letters_in(&silent, 0).is_empty());
     }
 
     #[test]

@@ -72,8 +72,9 @@ impl<T: Payload> Pattern<T> {
         let mut parts = Vec::new();
         let mut i = 0;
         while i < n {
+            // The walk ends at the next hit; at the latest it comes round to the first one.
             let mut len = 1;
-            while i + len < n && !hits[(first + i + len) % n] {
+            while !hits[(first + i + len) % n] {
                 len += 1;
             }
             parts.push((Time::from_integer(len as i64), Pattern::pure(())));
