@@ -101,29 +101,8 @@ const RUNS: usize = 3;
 /// [`RUNS`]).
 fn render_rtf(song_path: &Path, font: &Arc<SoundFont>) -> (f64, f64) {
     let song = compile(&std::fs::read_to_string(song_path).unwrap()).unwrap();
-    let mut best = f64::MAX;
-    let mut audio = 0.0;
-    let mut options = RenderOptions::new(RATE);
-    options.jobs = 1;
-    for _ in 0..RUNS {
-        let mut frames = 0u64;
-        let started = thread_cpu();
-        render::render(
-            &song,
-            font,
-            Length::Bars(BARS),
-            &options,
-            &mut |f| {
-                frames += f.len() as u64 / 2;
-                Ok(())
-            },
-            &mut |_| {},
-        )
-        .unwrap();
-        best = best.min(thread_cpu() - started);
-        audio = frames as f64 / f64::from(RATE);
-    }
-    (audio, best)
+    let one = timed_render(&song, font, BARS, 1);
+    (one.audio, one.cpu)
 }
 
 /// One render's cost: wall seconds and CPU seconds (every thread), the fastest of [`RUNS`]
