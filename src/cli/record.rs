@@ -100,8 +100,7 @@ pub fn run(args: &RecordArgs) -> Result<ExitCode, Failure> {
         steps,
         strength: args.strength / 100.0,
     };
-    let quarters = 4.0 * f64::from(meter.beats) / f64::from(meter.unit);
-    let take_seconds = f64::from(args.bars) * quarters * 60.0 / args.tempo;
+    let take_seconds = f64::from(args.bars) * meter.quarters_per_bar() * 60.0 / args.tempo;
 
     let mut input = rig::open_input(&target)?;
     let Some(mut messages) = input.messages.take() else {

@@ -508,10 +508,7 @@ fn apply(
             performance.toggle(&name, true);
             planner.set_mutes(&performance.mutes(written), now);
         }
-        Control::Tempo(bpm) => {
-            clock.propose_tempo(bpm);
-            planner.set_tempo(bpm, now);
-        }
+        Control::Tempo(bpm) => retempo(planner, clock, bpm, now),
         Control::Panic => {
             if planner.paused().is_none() {
                 let edge = now + planner.lookahead();
@@ -525,14 +522,18 @@ fn apply(
     }
 }
 
+/// A tempo set in flam (keys, a tap, OSC, a mapped knob): played from now, and offered to
+/// the clock, which shares it with its peers when it has any.
+fn retempo(planner: &mut Planner, clock: &mut dyn ClockSource, bpm: f64, now: f64) {
+    clock.propose_tempo(bpm);
+    planner.set_tempo(bpm, now);
+}
+
 /// Puts the planner in step with the clock's reading at play time `now`: the master's
 /// Start, Stop and Continue become the planner's, and while it runs its tempo and phase
 /// are followed. Returns what the player is doing, for the status line.
 fn keep_time(planner: &mut Planner, clock: &mut dyn ClockSource, now: f64) -> Following {
-    let quarters_per_bar = {
-        let meter = planner.song().tempo.meter;
-        (4.0 * f64::from(meter.beats) / f64::from(meter.unit.max(1))).max(1e-9)
-    };
+    let quarters_per_bar = planner.song().tempo.meter.quarters_per_bar();
     match clock.read(now) {
         ClockReading::Internal => Following::Internal,
         ClockReading::Stopped { beats } => {
@@ -677,10 +678,7 @@ fn plan(
         for change in live {
             match change {
                 LiveChange::Mutes(flags) => planner.set_mutes(&flags, now),
-                LiveChange::Tempo(bpm) => {
-                    clock.propose_tempo(bpm);
-                    planner.set_tempo(bpm, now);
-                }
+                LiveChange::Tempo(bpm) => retempo(&mut planner, clock.as_mut(), bpm, now),
                 LiveChange::Pause => {
                     planner.pause(now);
                 }
