@@ -96,8 +96,7 @@ fn link(bpm: f64) -> Result<KeptClock, Failure> {
     #[cfg(not(feature = "link"))]
     {
         let _ = bpm;
-        Err(Failure::input(
-            "error: --sync link needs a flam built with Ableton Link\n  = help: build with the `link` feature",
-        ))
+        // `sync::decide` refuses it first; this is the same answer.
+        Err(sync::no_link("--sync"))
     }
 }

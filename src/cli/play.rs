@@ -144,9 +144,8 @@ fn link_session(song: &Song, from: u32) -> Result<Box<dyn ClockSource>, Failure>
     #[cfg(not(feature = "link"))]
     {
         let _ = (song, from);
-        Err(Failure::input(
-            "error: --sync link needs a flam built with Ableton Link\n  = help: build with the `link` feature",
-        ))
+        // `sync::decide` refuses it first; this is the same answer.
+        Err(sync::no_link("--sync"))
     }
 }
 

@@ -32,11 +32,17 @@ pub fn decide(flag: Option<Sync>, song: Option<Sync>, has_input: bool) -> Result
         )));
     }
     if sync == Sync::Link && !cfg!(feature = "link") {
-        return Err(Failure::input(format!(
-            "error: {said} link needs a flam built with Ableton Link\n  = help: build with `cargo build --release --features link` (scripts/setup does; such a binary is GPL-licensed, as Link is)"
-        )));
+        return Err(no_link(said));
     }
     Ok(sync)
+}
+
+/// Why `said` (the flag or the song's line) cannot join a Link session: this flam was built
+/// without Ableton Link.
+pub fn no_link(said: &str) -> Failure {
+    Failure::input(format!(
+        "error: {said} link needs a flam built with Ableton Link\n  = help: build with `cargo build --release --features link` (scripts/setup does; such a binary is GPL-licensed, as Link is)"
+    ))
 }
 
 #[cfg(test)]
