@@ -60,6 +60,15 @@ fn in_private_network(test: &str) -> bool {
     false
 }
 
+/// Inside the private network, a JACK server of the test's own; `None` outside it (once the
+/// run inside has passed) or with no `jackd` outside CI.
+fn private_rig(test: &str) -> Option<Server> {
+    if !in_private_network(test) {
+        return None;
+    }
+    Server::start()
+}
+
 /// A Link peer of the test's own, as another app on the network would be.
 struct Peer {
     link: AblLink,
@@ -130,12 +139,9 @@ fn song(dir: &Scratch, text: &str) -> std::path::PathBuf {
 
 #[test]
 fn flam_joins_a_running_session_on_its_next_bar_line_and_follows_its_tempo() {
-    if !in_private_network(
-        "flam_joins_a_running_session_on_its_next_bar_line_and_follows_its_tempo",
-    ) {
-        return;
-    }
-    let Some(_server) = Server::start() else {
+    let Some(_server) =
+        private_rig("flam_joins_a_running_session_on_its_next_bar_line_and_follows_its_tempo")
+    else {
         return;
     };
     let dir = scratch("link-join");
@@ -216,10 +222,7 @@ fn flam_joins_a_running_session_on_its_next_bar_line_and_follows_its_tempo() {
 
 #[test]
 fn a_tempo_set_in_flam_reaches_the_sessions_peers() {
-    if !in_private_network("a_tempo_set_in_flam_reaches_the_sessions_peers") {
-        return;
-    }
-    let Some(_server) = Server::start() else {
+    let Some(_server) = private_rig("a_tempo_set_in_flam_reaches_the_sessions_peers") else {
         return;
     };
     let dir = scratch("link-tempo");
@@ -269,12 +272,9 @@ fn a_tempo_set_in_flam_reaches_the_sessions_peers() {
 
 #[test]
 fn flam_stops_when_the_session_stops_and_starts_from_the_top_when_it_starts() {
-    if !in_private_network(
-        "flam_stops_when_the_session_stops_and_starts_from_the_top_when_it_starts",
-    ) {
-        return;
-    }
-    let Some(_server) = Server::start() else {
+    let Some(_server) =
+        private_rig("flam_stops_when_the_session_stops_and_starts_from_the_top_when_it_starts")
+    else {
         return;
     };
     let dir = scratch("link-start-stop");
@@ -344,10 +344,9 @@ fn flam_live_shows_the_sessions_peers_and_alt_k_leaves_and_joins_it() {
     use flam::tui::player_transport::PlayerTransport;
     use flam::tui::transport::Transport;
 
-    if !in_private_network("flam_live_shows_the_sessions_peers_and_alt_k_leaves_and_joins_it") {
-        return;
-    }
-    let Some(_server) = Server::start() else {
+    let Some(_server) =
+        private_rig("flam_live_shows_the_sessions_peers_and_alt_k_leaves_and_joins_it")
+    else {
         return;
     };
     let peer = Peer::start(100.0);
