@@ -63,26 +63,25 @@ fn vm_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
-/// CPU seconds this thread has used.
-fn thread_cpu() -> f64 {
+/// CPU seconds `clock` has counted (`CLOCK_THREAD_CPUTIME_ID`, `CLOCK_PROCESS_CPUTIME_ID`).
+fn cpu_seconds(clock: libc::clockid_t) -> f64 {
     let mut t = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
     // SAFETY: clock_gettime writes one timespec, which lives on this stack frame.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    unsafe { libc::clock_gettime(clock, &mut t) };
     t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+}
+
+/// CPU seconds this thread has used.
+fn thread_cpu() -> f64 {
+    cpu_seconds(libc::CLOCK_THREAD_CPUTIME_ID)
 }
 
 /// CPU seconds this process has used, every thread together.
 fn process_cpu() -> f64 {
-    let mut t = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec, which lives on this stack frame.
-    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
-    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+    cpu_seconds(libc::CLOCK_PROCESS_CPUTIME_ID)
 }
 
 /// CPU seconds (user and system) used by finished child processes.
