@@ -34,8 +34,8 @@ pub struct WorkerLost;
 enum Job {
     /// Render a group's next round into the stem.
     Stem(usize, Box<StemRender>, Stem),
-    /// Run the effects on a round's mix.
-    Effects(Box<EffectsBus>, Stem),
+    /// Run the effects on a round's mix, with the voices stolen by the end of that round.
+    Effects(Box<EffectsBus>, Stem, u64),
 }
 
 /// How many rounds a group may render ahead of the mix. Groups never wait for each other,
@@ -128,8 +128,7 @@ struct Pipeline {
     /// Summed rounds waiting for the effects, and rounds with effects waiting for output,
     /// each with the voices stolen by then.
     to_effect: VecDeque<(Stem, u64)>,
-    effected: VecDeque<Stem>,
-    stolen_effected: VecDeque<u64>,
+    effected: VecDeque<(Stem, u64)>,
     in_flight: usize,
     spare: Vec<Stem>,
     len: usize,
@@ -156,7 +155,6 @@ impl Pipeline {
             bus: Some(Box::new(rounds.bus)),
             to_effect: VecDeque::new(),
             effected: VecDeque::new(),
-            stolen_effected: VecDeque::new(),
             in_flight: 0,
             spare: Vec::new(),
             len: rounds.len,
@@ -175,8 +173,8 @@ impl Pipeline {
         }
         loop {
             // The earliest stage first: output, then effects, then the sum.
-            if let Some(mut mix) = self.effected.pop_front() {
-                stolen = self.stolen_effected.pop_front().unwrap_or(stolen);
+            if let Some((mut mix, voices)) = self.effected.pop_front() {
+                stolen = voices;
                 let flow = output(&mut mix)?;
                 self.spare.push(mix);
                 if flow == Flow::Done {
@@ -188,8 +186,7 @@ impl Pipeline {
                 && let Some((mix, stolen)) = self.to_effect.pop_front()
                 && let Some(bus) = self.bus.take()
             {
-                self.stolen_effected.push_back(stolen);
-                self.send(Job::Effects(bus, mix))?;
+                self.send(Job::Effects(bus, mix, stolen))?;
                 continue;
             }
             if self.summed < self.rounds
@@ -210,10 +207,10 @@ impl Pipeline {
                     self.idle[group] = Some(render);
                     self.start(group)?;
                 }
-                Ok(Some(Job::Effects(bus, mix))) => {
+                Ok(Some(Job::Effects(bus, mix, voices))) => {
                     self.in_flight -= 1;
                     self.bus = Some(bus);
-                    self.effected.push_back(mix);
+                    self.effected.push_back((mix, voices));
                 }
                 _ => return Err(WorkerLost.into()),
             }
@@ -270,7 +267,7 @@ fn work(jobs: &Receiver<Job>, done: &Sender<Option<Job>>) {
     for mut job in jobs.iter() {
         let finished = catch_unwind(AssertUnwindSafe(|| match &mut job {
             Job::Stem(_, render, stem) => render.render(stem),
-            Job::Effects(bus, mix) => bus.apply(mix),
+            Job::Effects(bus, mix, _) => bus.apply(mix),
         }))
         .is_ok();
         if done.send(finished.then_some(job)).is_err() || !finished {
