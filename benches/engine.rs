@@ -617,11 +617,6 @@ fn link_run(label: &str, change_to: Option<f64>) {
         println!("  {label:<24} recorded {} note-ons of {notes}", times.len());
         return;
     }
-    // The session's timeline as it was at a moment: before the change, or after it.
-    let state_at = |t: i64| match changed {
-        Some(c) if t >= c => &late,
-        _ => &early,
-    };
     let origin = (early.beat_at_time(times[0], 4.0) / 4.0).round() * 4.0;
     let ideal: Vec<i64> = (0..notes)
         .map(|k| {
@@ -639,8 +634,9 @@ fn link_run(label: &str, change_to: Option<f64>) {
         .map(|(t, i)| (t - i) as f64 / 1000.0)
         .collect();
     let join_ms = (ideal[0] - asked) as f64 / 1000.0;
-    let first_phase = (state_at(times[0]).phase_at_time(times[0], 4.0))
-        .min(4.0 - state_at(times[0]).phase_at_time(times[0], 4.0));
+    // The first note comes before any change: on the session's timeline as it began.
+    let phase = early.phase_at_time(times[0], 4.0);
+    let first_phase = phase.min(4.0 - phase);
     match changed {
         None => {
             let mut abs: Vec<f64> = errors_ms.iter().map(|e| e.abs()).collect();
