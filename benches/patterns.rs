@@ -47,6 +47,16 @@ fn best_of<T: Clone + Send + Sync + 'static>(patterns: &[Pattern<T>]) -> (u64, f
         .unwrap_or((0, 1.0))
 }
 
+/// The first run over freshly compiled patterns, while their tables of cycles fill (see
+/// `Pattern::memo`): what a song just edited costs in its first bars.
+fn first_pass<T: Clone + Send + Sync + 'static>(patterns: &[Pattern<T>]) -> String {
+    let (onsets, secs) = onsets_per_cycle(patterns);
+    format!(
+        "first pass, tables filling: {:.2} million onsets/s",
+        onsets as f64 / secs / 1e6
+    )
+}
+
 /// Whether the section `name` runs: all of them, or those the command line names
 /// (`cargo bench --bench patterns -- toolbox`).
 fn wanted(name: &str) -> bool {
@@ -81,6 +91,7 @@ fn mini() {
         .filter_map(|v| v["pattern"].as_str().and_then(|p| mini::parse(p).ok()))
         .map(|c| c.pattern)
         .collect();
+    println!("mini-notation, {}", first_pass(&mini_patterns));
     let (onsets, secs) = best_of(&mini_patterns);
     println!(
         "mini-notation: {} patterns x {CYCLES} cycles: {onsets} onsets in {secs:.3} s = {:.2} million onsets/s (one core)",
@@ -107,6 +118,7 @@ fn rudiments() {
                 .unwrap_or_default()
         })
         .collect();
+    println!("rudiments and arpeggios, {}", first_pass(&tracks));
     for name in songs {
         let path = format!("{}/patterns/{name}.flam", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).unwrap_or_default();
@@ -139,6 +151,7 @@ fn toolbox() {
         .flat_map(|(id, s)| s.tracks.into_iter().map(move |t| (id, t.pattern)))
         .collect();
     let toolbox: Vec<Pattern<Note>> = named.iter().map(|(_, p)| p.clone()).collect();
+    println!("toolbox, {}", first_pass(&toolbox));
     // The cases that take the most time, where a profile should look first.
     let mut each: Vec<(f64, f64, &str)> = named
         .iter()

@@ -44,8 +44,7 @@ impl Pattern<Tone> {
     /// Shifts every note by `semitones`; a scale degree is shifted once its scale places it.
     /// A note pushed off the keyboard is silent.
     pub fn transpose(&self, semitones: i32) -> Self {
-        self.update_haps(move |h| {
-            let t = &mut h.value;
+        self.update_values(move |t| {
             if t.degree {
                 t.accidental = (i32::from(t.accidental) + semitones).clamp(-128, 127) as i8;
             } else {
@@ -56,7 +55,7 @@ impl Pattern<Tone> {
 
     /// Moves every note by `ms` milliseconds (negative: earlier), at any tempo.
     pub fn nudge_ms(&self, ms: f32) -> Self {
-        self.update_haps(move |h| h.value.nudge_ms += ms)
+        self.update_values(move |t| t.nudge_ms += ms)
     }
 }
 

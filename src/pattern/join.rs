@@ -3,6 +3,7 @@
 
 use super::hap::Hap;
 use super::pattern::{Pattern, Payload};
+use super::period;
 use super::scratch::Scratch;
 use super::span::Span;
 use crate::theory::time::{Time, sam};
@@ -80,6 +81,7 @@ impl<T: Payload> Pattern<T> {
             })
         })
         .with_steps(self.steps())
+        .with_period(period::lcm(self.period(), other.period()))
     }
 
     /// For each event, plays the pattern `f` makes of its value, inside the event's fragment;

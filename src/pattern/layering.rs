@@ -49,7 +49,7 @@ impl Pattern<Tone> {
                 .map(|i| {
                     let gain = feedback.powi(i as i32);
                     self.late(time * Time::from_integer(i))
-                        .update_haps(move |h| h.value.gain = gain)
+                        .update_values(move |t| t.gain = gain)
                 })
                 .collect(),
         )

@@ -10,10 +10,12 @@ pub mod hap;
 pub mod humanize;
 pub mod join;
 pub mod layering;
+pub mod memo;
 pub mod note;
 // The type is the module's namesake concept, so it lives in the file named after it.
 #[allow(clippy::module_inception)]
 pub mod pattern;
+pub mod period;
 pub mod random;
 pub mod rudiment;
 pub mod rudiment_pattern;

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use super::hap::Hap;
+use super::period;
 use super::scratch::Scratch;
 use super::span::Span;
 use crate::theory::time::{Time, sam};
@@ -23,6 +24,10 @@ pub struct Pattern<T> {
     steps: Option<Time>,
     /// Known to hold no events (a rest), so sequences can skip it without querying.
     silent: bool,
+    /// How many cycles it takes to repeat, where known (see [`super::period`]).
+    period: Option<i64>,
+    /// Already answers from a table of its cycles (see [`Pattern::memo`]).
+    memoized: bool,
 }
 
 impl<T> Clone for Pattern<T> {
@@ -31,6 +36,8 @@ impl<T> Clone for Pattern<T> {
             query: Arc::clone(&self.query),
             steps: self.steps,
             silent: self.silent,
+            period: self.period,
+            memoized: self.memoized,
         }
     }
 }
@@ -57,6 +64,8 @@ impl<T: Payload> Pattern<T> {
             query: Arc::new(query),
             steps: None,
             silent: false,
+            period: None,
+            memoized: false,
         }
     }
 
@@ -83,10 +92,35 @@ impl<T: Payload> Pattern<T> {
         self
     }
 
+    /// How many cycles it takes to repeat, where known (see [`super::period`]).
+    pub fn period(&self) -> Option<i64> {
+        self.period
+    }
+
+    /// The same pattern, declared to repeat every `period` cycles and to answer a query for
+    /// part of a cycle with the whole cycle's events clipped to it. Only a maker that knows
+    /// both facts declares them: [`Pattern::memo`] relies on them.
+    pub fn with_period(mut self, period: Option<i64>) -> Self {
+        self.period = period.filter(|p| (1..=super::period::MAX_PERIOD).contains(p));
+        self
+    }
+
+    /// Whether this pattern already answers from a table of its cycles.
+    pub(super) fn is_memoized(&self) -> bool {
+        self.memoized
+    }
+
+    /// Marks this pattern as answering from a table.
+    pub(super) fn memoized(mut self) -> Self {
+        self.memoized = true;
+        self
+    }
+
     /// No events at all.
     pub fn silence() -> Self {
         let mut silence = Pattern::new(|_, _| {});
         silence.silent = true;
+        silence.period = Some(1);
         silence
     }
 
@@ -103,6 +137,7 @@ impl<T: Payload> Pattern<T> {
             })
         })
         .with_steps(Some(Time::from_integer(1)))
+        .with_period(Some(1))
     }
 
     /// Splits every query at cycle boundaries, for combinators that work one cycle at a time.
@@ -110,11 +145,13 @@ impl<T: Payload> Pattern<T> {
         let pat = self.clone();
         Pattern::new(move |span, out| span.for_each_cycle(|part| pat.query_into(part, out)))
             .with_steps(self.steps)
+            .with_period(self.period)
     }
 
     /// All the patterns at once.
     pub fn stack(pats: Vec<Pattern<T>>) -> Self {
         let steps = pats.iter().filter_map(|p| p.steps).max();
+        let period = period::lcm_all(pats.iter().map(|p| p.period));
         if pats.len() == 1 {
             return pats.into_iter().next().unwrap_or_else(Pattern::silence);
         }
@@ -124,6 +161,7 @@ impl<T: Payload> Pattern<T> {
             }
         })
         .with_steps(steps)
+        .with_period(period)
     }
 
     /// The patterns one after another within each cycle, each taking a share of the cycle
@@ -135,6 +173,7 @@ impl<T: Payload> Pattern<T> {
         if total <= Time::from_integer(0) {
             return Pattern::silence();
         }
+        let period = period::lcm_all(parts.iter().map(|(_, p)| p.period));
         let mut slots = Vec::with_capacity(parts.len());
         let mut offset = Time::from_integer(0);
         for (weight, pat) in parts {
@@ -170,6 +209,7 @@ impl<T: Payload> Pattern<T> {
             })
         })
         .with_steps(Some(steps))
+        .with_period(period)
     }
 
     /// The patterns squeezed one after another into each cycle, with equal shares.
@@ -210,6 +250,7 @@ impl<T: Payload> Pattern<T> {
             map_times_from(out, start, |t| t * inverse);
         })
         .with_steps(self.steps)
+        .with_period(period::of_fast(self.period, factor))
     }
 
     /// Stretches the pattern so one of its cycles lasts `factor` cycles.
@@ -232,6 +273,7 @@ impl<T: Payload> Pattern<T> {
             map_times_from(out, start, |t| t - offset);
         })
         .with_steps(self.steps)
+        .with_period(self.period)
     }
 
     /// Shifts the pattern later by `offset` cycles.
@@ -269,6 +311,7 @@ impl<T: Payload> Pattern<T> {
             })
         })
         .with_steps(self.steps)
+        .with_period(self.period)
     }
 
     /// Replaces every value by what `f` makes of it, dropping the events it makes nothing of.
@@ -286,6 +329,7 @@ impl<T: Payload> Pattern<T> {
             }
         })
         .with_steps(self.steps)
+        .with_period(self.period)
     }
 
     /// Replaces every event by one event per value `f` appends to its buffer (none drops it).
@@ -313,6 +357,7 @@ impl<T: Payload> Pattern<T> {
             })
         })
         .with_steps(self.steps)
+        .with_period(self.period)
     }
 
     /// Changes each event in place (same value type), so the query allocates nothing.
@@ -324,6 +369,12 @@ impl<T: Payload> Pattern<T> {
             out[start..].iter_mut().for_each(&f);
         })
         .with_steps(self.steps)
+    }
+
+    /// Changes each event's value in place, leaving its time alone (so the period stays).
+    pub fn update_values(&self, f: impl Fn(&mut T) + Send + Sync + 'static) -> Self {
+        self.update_haps(move |h| f(&mut h.value))
+            .with_period(self.period)
     }
 
     /// Keeps only the events for which `keep` holds.
@@ -345,6 +396,7 @@ impl<T: Payload> Pattern<T> {
     /// Keeps only the values for which `keep` holds.
     pub fn filter_values(&self, keep: impl Fn(&T) -> bool + Send + Sync + 'static) -> Self {
         self.filter_haps(move |h| keep(&h.value))
+            .with_period(self.period)
     }
 
     /// Replaces each event by the events `f` makes of it (none, itself changed, several).

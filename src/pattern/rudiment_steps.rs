@@ -28,6 +28,8 @@ pub fn play_rudiment_steps(steps: &Pattern<Value>, patterns: RudimentPatterns) -
     let patterns = Arc::new(patterns);
     let known = Arc::clone(&patterns);
     let steps = steps.filter_values(move |v| named(&known, v).is_some());
+    // A rudiment starts over at each step that names it, so the strokes repeat with the steps.
+    let period = steps.period();
     Pattern::new(move |span, out| {
         let mut outers = Vec::new();
         let mut strokes: Vec<Hap<Note>> = Vec::new();
@@ -57,6 +59,7 @@ pub fn play_rudiment_steps(steps: &Pattern<Value>, patterns: RudimentPatterns) -
             }
         }
     })
+    .with_period(period)
 }
 
 #[cfg(test)]

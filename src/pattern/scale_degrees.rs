@@ -11,13 +11,17 @@ impl Pattern<Tone> {
     /// per cycle: `"<c:major a:minor>"`).
     pub fn scale(&self, scales: &Pattern<RootedScale>) -> Self {
         let notes = self.clone();
-        scales.inner_bind(move |&scale| notes.scale_by(scale))
+        // Placing by one scale keeps the notes' period, whichever scale it is.
+        let period = super::period::lcm(scales.period(), self.period());
+        scales
+            .inner_bind(move |&scale| notes.scale_by(scale))
+            .with_period(period)
     }
 
     /// Places each degree by one scale.
     pub fn scale_by(&self, scale: RootedScale) -> Self {
         let id = scale.id();
-        self.update_haps(move |h| h.value = place(h.value, scale, id))
+        self.update_values(move |t| *t = place(*t, scale, id))
     }
 }
 

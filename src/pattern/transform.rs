@@ -102,6 +102,11 @@ impl<T: Payload> Pattern<T> {
             }
         })
         .with_steps(self.steps())
+        // The warp repeats every pair of steps, so whole cycles that hold whole pairs.
+        .with_period(super::period::lcm(
+            self.period(),
+            super::period::of_length(cell),
+        ))
     }
 
     /// Samples this pattern `n` times per cycle, giving discrete steps.

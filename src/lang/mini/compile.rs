@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use super::ast::{Base, Group, Op, Sequence, Step};
 use crate::lang::diagnostic::Diagnostic;
-use crate::pattern::{Pattern, Value};
+use crate::pattern::{Pattern, Value, period};
 use crate::theory::time::{Time, lcm, parse_decimal};
 
 /// The most events one cycle of a pattern may hold.
@@ -48,7 +48,9 @@ pub fn compile(group: &Group) -> Result<Compiled, Diagnostic> {
         return Err(too_dense(&group_span(group), info.density));
     }
     Ok(Compiled {
-        pattern,
+        // Answered from a table of its cycles wherever it repeats: the engine asks for every
+        // bar, and the tree below need not run again.
+        pattern: pattern.memo(),
         steps: info.steps,
         density: info.density,
     })
@@ -140,6 +142,8 @@ impl Compiler {
                     pats.push(p);
                     density = density.max(info.density);
                 }
+                // The choice is new every cycle; what it chooses from repeats.
+                let pats = pats.iter().map(Pattern::memo).collect();
                 Ok((
                     Pattern::choose_cycle(pats, *seed),
                     Info {
@@ -331,10 +335,22 @@ impl Compiler {
                     density += info.density * max_speed + 1.0;
                     let aligned = match (per_cycle_const, &per_cycle_pat) {
                         (Some(c), _) => p.fast(c / tactus),
-                        (None, Some(steps)) => steps.inner_bind(move |v| match v.as_time() {
-                            Some(s) => p.fast(s / tactus),
-                            None => Pattern::silence(),
-                        }),
+                        (None, Some(steps)) => {
+                            let period = period::lcm_all(
+                                per_cycle_values
+                                    .iter()
+                                    .map(|v| period::of_fast(p.period(), *v / tactus))
+                                    .chain([steps
+                                        .period()
+                                        .filter(|_| !per_cycle.as_deref().is_some_and(has_range))]),
+                            );
+                            steps
+                                .inner_bind(move |v| match v.as_time() {
+                                    Some(s) => p.fast(s / tactus),
+                                    None => Pattern::silence(),
+                                })
+                                .with_period(period)
+                        }
                         (None, None) => p,
                     };
                     pats.push(aligned);
@@ -380,17 +396,29 @@ impl Compiler {
                     Some(v) => pat.slow(v),
                     None => {
                         let (factor, _) = self.step(arg, grid)?;
-                        factor.inner_bind(move |v| match v.as_time() {
-                            Some(f) if fast => pat.fast(f),
-                            Some(f) => pat.slow(f),
-                            None => Pattern::silence(),
-                        })
+                        // Each speed the argument takes makes its own period; a range in it
+                        // takes speeds that are not written, so its period is unknown.
+                        let period = period::lcm_all(
+                            values
+                                .iter()
+                                .map(|v| if fast { *v } else { v.recip() })
+                                .map(|f| period::of_fast(pat.period(), f))
+                                .chain([factor.period().filter(|_| !has_range(arg))]),
+                        );
+                        factor
+                            .inner_bind(move |v| match v.as_time() {
+                                Some(f) if fast => pat.fast(f),
+                                Some(f) => pat.slow(f),
+                                None => Pattern::silence(),
+                            })
+                            .with_period(period)
                     }
                 };
                 Ok((out, Info { density, ..info }))
             }
             Op::Degrade(amount, seed, _) => {
-                Ok((pat.degrade_by(amount.unwrap_or(0.5), *seed), info))
+                // The dice fall anew every cycle; what they thin out repeats.
+                Ok((pat.memo().degrade_by(amount.unwrap_or(0.5), *seed), info))
             }
             Op::Tail(arg) => {
                 let (other, other_info) = self.step(arg, grid)?;
@@ -410,13 +438,17 @@ impl Compiler {
                 if density > MAX_EVENTS_PER_CYCLE {
                     return Err(too_dense(&step.span, density));
                 }
-                let out = pat.squeeze_bind(move |a| {
-                    let a = a.as_f64();
-                    other.bind(move |b| match (a, b.as_f64()) {
-                        (Some(a), Some(b)) => Pattern::fastcat(range_values(a, b)),
-                        _ => Pattern::silence(),
+                // Every range repeats each cycle, so the ends' periods are the whole's.
+                let period = period::lcm(pat.period(), other.period());
+                let out = pat
+                    .squeeze_bind(move |a| {
+                        let a = a.as_f64();
+                        other.bind(move |b| match (a, b.as_f64()) {
+                            (Some(a), Some(b)) => Pattern::fastcat(range_values(a, b)),
+                            _ => Pattern::silence(),
+                        })
                     })
-                });
+                    .with_period(period);
                 Ok((out, Info { density, ..info }))
             }
             Op::Euclid(k, n, r) => {
@@ -457,10 +489,13 @@ impl Compiler {
                         let args = kp
                             .app_left(&np, |a, b| (a.clone(), b.clone()))
                             .app_left(&rp, |(a, b), c| (a.clone(), b.clone(), c.clone()));
+                        // Every rhythm repeats each cycle; the values it keeps, with the pattern.
+                        let period = period::lcm(args.period(), pat.period());
                         args.inner_bind(move |(k, n, r)| match (int_of(k), int_of(n), int_of(r)) {
                             (Some(k), Some(n), Some(r)) => pat.euclid(k, n, r),
                             _ => Pattern::silence(),
                         })
+                        .with_period(period)
                     }
                 };
                 Ok((out, Info { density, ..info }))
@@ -668,6 +703,33 @@ fn slowdown_speed(factor: Time) -> f64 {
 
 /// Called with each atom's text and span; an error stops the walk.
 type AtomVisitor<'a> = dyn FnMut(&str, &Range<usize>) -> Result<(), Diagnostic> + 'a;
+
+/// Whether `step` holds a range (`0 .. 4`), whose numbers are not all written out.
+fn has_range(step: &Step) -> bool {
+    let group = |g: &Group| {
+        let seqs: Vec<&Sequence> = match g {
+            Group::Seq(s) => vec![s],
+            Group::Stack(s) | Group::Choose(s, _) | Group::Dots(s) => s.iter().collect(),
+        };
+        seqs.iter().flat_map(|s| &s.steps).any(has_range)
+    };
+    let in_base = match &step.base {
+        Base::Atom(_) | Base::Rest => false,
+        Base::Sub(g) | Base::Alternate(g) => group(g),
+        Base::Polymeter(g, per_cycle) => group(g) || per_cycle.as_deref().is_some_and(has_range),
+    };
+    in_base
+        || step.ops.iter().any(|op| match op {
+            Op::Range(_) => true,
+            Op::Fast(arg) | Op::Slow(arg) | Op::Tail(arg) => has_range(arg),
+            Op::Euclid(k, n, r) => [Some(k), Some(n), r.as_ref()]
+                .into_iter()
+                .flatten()
+                .flat_map(|s| &s.steps)
+                .any(has_range),
+            Op::Degrade(..) => false,
+        })
+}
 
 fn collect_atoms(step: &Step, f: &mut AtomVisitor) -> Result<(), Diagnostic> {
     let group = |g: &Group, f: &mut AtomVisitor| {

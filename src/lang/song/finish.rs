@@ -13,6 +13,7 @@ use super::values::{err, unknown_to_diagnostic, velocity_fraction};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::mini;
 use crate::lang::mini::ast::AtomRole;
+use crate::pattern::arp::ArpSettings;
 use crate::pattern::rudiment_steps::play_rudiment_steps;
 use crate::pattern::scratch::Scratch;
 use crate::pattern::{Hap, Note, Pattern, Tone, Value, find_rudiment_step};
@@ -30,6 +31,7 @@ fn tones_of(plain: Pattern<Value>, drums: bool, degrees: bool, velocity: f64) ->
         velocity,
         ..Tone::key(f64::from(k), DEFAULT_VELOCITY)
     };
+    let period = plain.period();
     Pattern::new(move |span, out| {
         haps.with(|haps| {
             plain.query_into(span, haps);
@@ -69,6 +71,17 @@ fn tones_of(plain: Pattern<Value>, drums: bool, degrees: bool, velocity: f64) ->
             }
         })
     })
+    // Each value becomes its tones wherever it falls.
+    .with_period(period)
+}
+
+/// The arpeggio of `chords` as tones. The settings were checked when the line was read, so
+/// this cannot fail here.
+fn arpeggiate(chords: &Pattern<Vec<u8>>, settings: &ArpSettings) -> Pattern<Tone> {
+    chords
+        .arp(settings)
+        .unwrap_or_else(|_| Pattern::silence())
+        .fmap(Tone::from_note)
 }
 
 /// How many different words a track's cache keeps (a drum track rarely has more).
@@ -293,6 +306,8 @@ impl Compiler {
             if let Some((amount, step)) = swing {
                 pattern = pattern.swing(amount, step);
             }
+            // Answered from a table of its cycles where it repeats (see `Pattern::memo`).
+            pattern = pattern.memo();
             let input = draft.input.as_ref().map(|(input, _)| TrackInput {
                 channel: input.channel,
                 latch: input.latch,
@@ -342,6 +357,8 @@ impl Compiler {
             if let Some((amount, step)) = swing {
                 pattern = pattern.swing(amount, step);
             }
+            // Answered from a table of its cycles where it repeats (see `Pattern::memo`).
+            pattern = pattern.memo();
             self.finished.variants.insert(index, pattern);
             self.finished.variant_lanes.insert(index, merged.lanes);
         }
@@ -394,22 +411,18 @@ impl Compiler {
             (Some(settings), Some(scale)) if degrees => tones_of(plain, drums, true, DEFAULT)
                 .scale(&scale)
                 .fmap(|t| t.to_note().map(|n| vec![n.key]).unwrap_or_default())
-                .arp(settings)
-                .unwrap_or_else(|_| Pattern::silence())
-                .fmap(Tone::from_note),
+                .through(|chords| arpeggiate(chords, settings)),
             // The settings were checked when the line was read, so this cannot fail here.
             (Some(settings), _) => plain
                 .fmap(move |v| resolve::keys(v, drums).unwrap_or_default())
-                .arp(settings)
-                .unwrap_or_else(|_| Pattern::silence())
-                .fmap(Tone::from_note),
+                .through(|chords| arpeggiate(chords, settings)),
             (None, _) => tones_of(plain, drums, degrees, constant.unwrap_or(DEFAULT)),
         };
         let played = match (&draft.velocity, constant) {
             // A single velocity needs no pattern query per note; the notes of words and
             // numbers were given it as they were made.
             (Some(_), Some(velocity)) if draft.arp.is_some() => {
-                played.update_haps(move |h| h.value.velocity = velocity)
+                played.update_values(move |t| t.velocity = velocity)
             }
             (Some(vel), None) => played.app_left_discrete(vel, |t, v| Tone {
                 velocity: velocity_fraction(v).unwrap_or(t.velocity),
@@ -426,7 +439,7 @@ impl Compiler {
             chance: draft.chance_seed(),
         };
         for t in &draft.transforms {
-            tones = apply(t, &tones, cx);
+            tones = tones.through(|p| apply(t, p, cx));
         }
         tones.filter_map_values(Tone::to_note)
     }

@@ -991,7 +991,7 @@ fn arithmetic(
     match v {
         Num::Const(x) => {
             let x = *x;
-            p.update_haps(move |h| h.value = f(h.value, x))
+            p.update_values(move |t| *t = f(*t, x))
         }
         Num::Pattern(xs) => p.app_left_discrete(xs, move |t, x| f(*t, *x)),
         Num::Signal(xs) => p.app_left(xs, move |t, x| f(*t, *x)),
