@@ -1703,6 +1703,37 @@ mod tests {
     }
 
     #[test]
+    fn an_arp_counted_from_cycle_zero_repeats_when_its_run_and_accents_come_round() {
+        // Up over a triad in sixteenths with four accents: twelve steps, three quarters of
+        // a cycle, so the bar comes round every three cycles.
+        let triad = Pattern::pure(vec![60, 64, 67]);
+        let settings = ArpSettings {
+            velocities: vec![100, 80, 90, 70],
+            ..ArpSettings::default()
+        };
+        let arp = triad.arp(&settings).unwrap();
+        assert_eq!(arp.period(), Some(3));
+        let table = arp.memo();
+        for c in -3..12 {
+            let bar = Span::new(t(c, 1), t(c + 1, 1));
+            assert_eq!(table.query(bar), arp.query(bar), "bar {c}");
+        }
+        // Counted from each chord, it repeats with the chords; the random modes never do.
+        let reset = ArpSettings {
+            reset: true,
+            ..settings.clone()
+        };
+        assert_eq!(triad.arp(&reset).unwrap().period(), Some(1));
+        for mode in [ArpMode::Random, ArpMode::RandomOther, ArpMode::Walk] {
+            let random = ArpSettings {
+                mode,
+                ..settings.clone()
+            };
+            assert_eq!(triad.arp(&random).unwrap().period(), None, "{mode:?}");
+        }
+    }
+
+    #[test]
     fn a_query_a_thousand_bars_in_asks_only_for_the_chords_near_it() {
         let asked: Arc<Mutex<Vec<Span>>> = Arc::default();
         let log = Arc::clone(&asked);

@@ -864,6 +864,21 @@ mod strudel_edges {
     }
 
     #[test]
+    fn a_pattern_knows_how_many_cycles_it_takes_to_come_round() {
+        let period = |src: &str| crate::lang::mini::parse(src).unwrap().pattern.period();
+        assert_eq!(period("bd sn"), Some(1));
+        assert_eq!(period("<a b c>*2"), Some(3));
+        assert_eq!(period("[a b]/2.5"), Some(5));
+        assert_eq!(period("<a b>*<2 3>"), Some(2));
+        assert_eq!(period("<a b>, <c d e>"), Some(6));
+        assert_eq!(period("a(<3 5>, 8, <0 2 4>)"), Some(6));
+        // The dice fall anew every cycle, and a range's numbers are not all written.
+        assert_eq!(period("a?"), None);
+        assert_eq!(period("a | b"), None);
+        assert_eq!(period("a*[1 .. 3]"), None);
+    }
+
+    #[test]
     fn bangs_add_up_as_in_strudel() {
         for (src, copies) in [
             ("a!!", 3),
