@@ -363,6 +363,16 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, Failure> {
         forward: None,
     };
     let player = Player::start_listening(song, outputs, &options, clock, ears);
+    if args.verbose && sync == Sync::Internal {
+        // Play time 0 lies ahead by what the outputs need to have the first notes in time;
+        // a master's clock says itself when the music starts.
+        let preroll = -player.now();
+        eprintln!(
+            "flam: the music starts {:.1} ms after start, after a pre-roll of {:.1} ms",
+            (started.elapsed().as_secs_f64() + preroll) * 1000.0,
+            preroll * 1000.0
+        );
+    }
     // The first signal stops gracefully (every note released).
     interrupt::raise_on_interrupt(&player.stop_flag(), 1)?;
     let _watch = if args.watch {
