@@ -40,7 +40,7 @@
 //!     notes JACK's frame clock just before the start and the frame of the first note-on on
 //!     its MIDI input, or of the first sound on the monitor ports (what reaches the speakers).
 //!     Printed: that time (min/median/max), flam's own `--verbose` breakdown (audio device
-//!     found, outputs opened, ready, first note), messages late on their frame and the JACK
+//!     found, outputs opened, ready, pre-roll, first note), messages late on their frame and the JACK
 //!     frame error of the bar's notes. Targets: under 100 ms; frame error 0.
 //!     `FLAM_START_BIN=PATH` measures another build of flam (a before/after).
 //!
@@ -921,6 +921,7 @@ struct Start {
     device_ms: Option<f64>,
     opened_ms: Option<f64>,
     ready_ms: Option<f64>,
+    preroll_ms: Option<f64>,
     heard_ms: Option<f64>,
     late: u64,
     frame_error: Option<i64>,
@@ -983,6 +984,7 @@ fn start_once(file: &std::path::Path, args: &[&str], synth: bool) -> Result<Star
         device_ms: figure(&stderr, "found the audio device in ", " ms"),
         opened_ms: figure(&stderr, "opened the outputs in ", " ms"),
         ready_ms: figure(&stderr, "ready ", " ms after start"),
+        preroll_ms: figure(&stderr, "after a pre-roll of ", " ms"),
         heard_ms: figure(&stderr, "the first note sounded ", " ms after start"),
         late,
         frame_error,
@@ -1017,11 +1019,12 @@ fn start_runs(label: &str, file: &std::path::Path, args: &[&str], synth: bool) {
     let all = |f: fn(&Start) -> Option<f64>| spread(starts.iter().filter_map(f).collect());
     let frame_error = starts.iter().filter_map(|s| s.frame_error).max();
     println!(
-        "  {label:<30} first sound {} ms (min/median/max of {START_RUNS})  flam -v: audio device {}, outputs opened {}, ready {}, first note {} ms  late messages {}{}",
+        "  {label:<30} first sound {} ms (min/median/max of {START_RUNS})  flam -v: audio device {}, outputs opened {}, ready {}, pre-roll {}, first note {} ms  late messages {}{}",
         all(|s| Some(s.first_ms)),
         all(|s| s.device_ms),
         all(|s| s.opened_ms),
         all(|s| s.ready_ms),
+        all(|s| s.preroll_ms),
         all(|s| s.heard_ms),
         starts.iter().map(|s| s.late).sum::<u64>(),
         frame_error.map_or(String::new(), |e| format!("  frame error max {e}")),
