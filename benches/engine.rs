@@ -74,6 +74,8 @@ mod private_network;
 mod queue_client;
 #[path = "../tests/support/jack.rs"]
 mod support;
+#[path = "../tests/support/tmux.rs"]
+mod tmux;
 #[path = "../tests/support/tool.rs"]
 mod tool;
 use rtrb::RingBuffer;
@@ -1031,6 +1033,58 @@ fn start_runs(label: &str, file: &std::path::Path, args: &[&str], synth: bool) {
     );
 }
 
+/// `flam live` in tmux sending MIDI to the listener: F5 pressed [`START_RUNS`] times, each
+/// after a stop and a second's rest; the time from just before `tmux send-keys F5` runs to
+/// the first note at the listener (so it includes tmux passing the key on).
+fn live_runs(file: &std::path::Path) {
+    let label = "flam live, F5 to first note";
+    let mut ears = Listener::new();
+    let server = std::env::var("JACK_DEFAULT_SERVER").unwrap_or_default();
+    let bin =
+        std::env::var_os("FLAM_START_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_flam").into());
+    let command = format!(
+        "env JACK_DEFAULT_SERVER={server} {} live {} --out jack:ears:in; sleep 60",
+        std::path::Path::new(&bin).display(),
+        file.display()
+    );
+    let Some(ui) = tmux::Tmux::start("bench-live", &command) else {
+        println!("  {label}: skipped (no tmux)");
+        return;
+    };
+    ui.wait_for("✓ compiled");
+    let mut times = Vec::new();
+    for _ in 0..START_RUNS {
+        // Stopped a while: whatever the UI opens ahead of a start has had time to open.
+        std::thread::sleep(Duration::from_secs(1));
+        ears.note_frames();
+        let before = ears.client.as_client().frame_time();
+        ui.keys(&["F5"]);
+        let give_up = Instant::now() + Duration::from_secs(5);
+        let first = loop {
+            if let Some(&f) = ears.note_frames().first() {
+                break Some(f);
+            }
+            if Instant::now() > give_up {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        let Some(first) = first else {
+            println!("  {label}: no note came");
+            return;
+        };
+        times.push(f64::from(first.wrapping_sub(before) as i32) / f64::from(RATE) * 1000.0);
+        ui.keys(&["F5"]);
+        ui.wait_for("■ stopped");
+    }
+    ui.keys(&["C-q"]);
+    println!(
+        "  {label:<30} {} ms (min/median/max of {START_RUNS}; one period is {:.1} ms)",
+        spread(times),
+        f64::from(START_PERIOD) / f64::from(RATE) * 1000.0
+    );
+}
+
 fn bench_start() {
     println!(
         "(h) first sound after `flam play` starts (JACK's frame clock, from just before the start to the first note at flam's port or the first sound at the speakers), {START_PERIOD}-frame periods at 48 kHz"
@@ -1051,6 +1105,7 @@ fn bench_start() {
     }
     let midi = ["--out", "jack:ears:in"];
     let synth = ["--out", "synth", "--audio", "jack"];
+    live_runs(&file);
     start_runs("MIDI out to JACK, idle", &file, &midi, false);
     start_runs("synth on JACK, idle", &file, &synth, true);
     {
