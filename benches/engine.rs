@@ -34,8 +34,18 @@
 //!     followed within one beat. It runs itself in a private network namespace (`unshare
 //!     -n`, as root), so Link's multicast never leaves the machine.
 //!
-//! Run with `cargo bench --bench engine` (`-- dense`, `-- transport`, `-- link` run one part). Parts (a), (c) and
-//! (e) need `jackd` (they start their own server).
+//! (h) First sound after `flam play` starts, on a JACK server of 256-frame periods: the
+//!     binary is started as a user starts it, with MIDI out to a JACK port and with the synth
+//!     on JACK, several times each, idle and with two busy-loop threads. A listening client
+//!     notes JACK's frame clock just before the start and the frame of the first note-on on
+//!     its MIDI input, or of the first sound on the monitor ports (what reaches the speakers).
+//!     Printed: that time (min/median/max), flam's own `--verbose` breakdown (audio device
+//!     found, outputs opened, ready, pre-roll, first note), messages late on their frame and the JACK
+//!     frame error of the bar's notes. Targets: under 100 ms; frame error 0.
+//!     `FLAM_START_BIN=PATH` measures another build of flam (a before/after).
+//!
+//! Run with `cargo bench --bench engine` (`-- dense`, `-- transport`, `-- link`, `-- start` run one part). Parts (a), (c),
+//! (e) and (h) need `jackd` (they start their own server).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -64,6 +74,8 @@ mod private_network;
 mod queue_client;
 #[path = "../tests/support/jack.rs"]
 mod support;
+#[path = "../tests/support/tmux.rs"]
+mod tmux;
 #[path = "../tests/support/tool.rs"]
 mod tool;
 use rtrb::RingBuffer;
@@ -791,6 +803,319 @@ fn bench_dense() {
     jack_run("JACK, dense song", &dense);
 }
 
+// ---------------------------------------------------------------------------------------
+// (h) First sound after `flam play` starts
+
+/// A bar of kicks at 600 BPM (a quarter note is 4,800 frames), the first on the downbeat.
+const FIRST: &str = "tempo 600\ntrack kick drums\n  play \"bd*4\"\n";
+
+/// Frames between the kicks of [`FIRST`].
+const FIRST_STEP: i64 = 4_800;
+
+/// Starts measured per output and load.
+const START_RUNS: usize = 7;
+
+/// The server's period for (h): the docs' example server.
+const START_PERIOD: u32 = 256;
+
+/// The listening client's process callback: the frame of every note-on on its MIDI input,
+/// and of the first sample louder than −60 dBFS on its audio inputs.
+struct Ears {
+    midi: jack::Port<jack::MidiIn>,
+    audio: [jack::Port<jack::AudioIn>; 2],
+    notes: rtrb::Producer<u32>,
+    first_sound: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl jack::ProcessHandler for Ears {
+    fn process(&mut self, _: &jack::Client, ps: &jack::ProcessScope) -> jack::Control {
+        let start = ps.last_frame_time();
+        for event in self.midi.iter(ps) {
+            let b = event.bytes;
+            if b.len() == 3 && b[0] & 0xf0 == 0x90 && b[2] > 0 {
+                let _ = self.notes.push(start.wrapping_add(event.time));
+            }
+        }
+        if self.first_sound.load(Ordering::Relaxed) == u64::MAX {
+            let [left, right] = &self.audio;
+            let loud = left
+                .as_slice(ps)
+                .iter()
+                .zip(right.as_slice(ps))
+                .position(|(l, r)| l.abs().max(r.abs()) > 1e-3);
+            if let Some(i) = loud {
+                let frame = start.wrapping_add(i as u32);
+                self.first_sound.store(u64::from(frame), Ordering::Relaxed);
+            }
+        }
+        jack::Control::Continue
+    }
+}
+
+/// A JACK client `ears` listening on `ears:in` (MIDI) and to the monitor ports.
+struct Listener {
+    client: jack::AsyncClient<(), Ears>,
+    notes: rtrb::Consumer<u32>,
+    first_sound: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Listener {
+    fn new() -> Listener {
+        let (client, _) = jack::Client::new("ears", jack::ClientOptions::NO_START_SERVER)
+            .expect("the listening client opens");
+        let midi = client
+            .register_port("in", jack::MidiIn::default())
+            .expect("port");
+        let audio = ["left", "right"].map(|n| {
+            client
+                .register_port(n, jack::AudioIn::default())
+                .expect("port")
+        });
+        let (producer, notes) = RingBuffer::new(1024);
+        let first_sound = Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX));
+        let ears = Ears {
+            midi,
+            audio,
+            notes: producer,
+            first_sound: first_sound.clone(),
+        };
+        let client = client.activate_async((), ears).expect("activate");
+        for (from, to) in [
+            ("system:monitor_1", "ears:left"),
+            ("system:monitor_2", "ears:right"),
+        ] {
+            client
+                .as_client()
+                .connect_ports_by_name(from, to)
+                .expect("connect the monitor ports");
+        }
+        Listener {
+            client,
+            notes,
+            first_sound,
+        }
+    }
+
+    /// The frames of the note-ons heard so far.
+    fn note_frames(&mut self) -> Vec<u32> {
+        let mut frames = Vec::new();
+        while let Ok(f) = self.notes.pop() {
+            frames.push(f);
+        }
+        frames
+    }
+}
+
+/// The number just before `unit` in the first of `text`'s lines that has `key` and `unit`
+/// after it (`found the audio device in 24.0 ms`).
+fn figure(text: &str, key: &str, unit: &str) -> Option<f64> {
+    text.lines().find_map(|line| {
+        let rest = &line[line.find(key)? + key.len()..];
+        rest[..rest.find(unit)?].trim().parse().ok()
+    })
+}
+
+/// One start of flam: ms from just before it was started to its first sound (by JACK's
+/// frame clock), its own `--verbose` figures, messages late on their frame, and the largest
+/// frame error of the bar's notes (MIDI only).
+struct Start {
+    first_ms: f64,
+    device_ms: Option<f64>,
+    opened_ms: Option<f64>,
+    ready_ms: Option<f64>,
+    preroll_ms: Option<f64>,
+    heard_ms: Option<f64>,
+    late: u64,
+    frame_error: Option<i64>,
+}
+
+fn start_once(file: &std::path::Path, args: &[&str], synth: bool) -> Result<Start, String> {
+    let mut ears = Listener::new();
+    let bin =
+        std::env::var_os("FLAM_START_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_flam").into());
+    let mut cmd = std::process::Command::new(bin);
+    cmd.arg("play")
+        .arg(file)
+        .args(args)
+        .args(["--bars", "1", "-v"]);
+    cmd.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let before = ears.client.as_client().frame_time();
+    let child = cmd
+        .spawn()
+        .map_err(|e| format!("flam does not start: {e}"))?;
+    let (status, stderr) = support::finish(child, Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(50));
+    if !status.success() {
+        return Err(format!("flam failed: {stderr}"));
+    }
+    let notes = ears.note_frames();
+    let first = if synth {
+        match ears.first_sound.load(Ordering::Relaxed) {
+            u64::MAX => return Err(format!("no sound reached the speakers: {stderr}")),
+            f => f as u32,
+        }
+    } else {
+        *notes
+            .first()
+            .ok_or_else(|| format!("no note came: {stderr}"))?
+    };
+    let frame_error = (!synth).then(|| {
+        notes
+            .iter()
+            .enumerate()
+            .map(|(k, f)| (i64::from(f.wrapping_sub(first) as i32) - k as i64 * FIRST_STEP).abs())
+            .max()
+            .unwrap_or(0)
+    });
+    let late = figure(
+        &stderr,
+        "flam: ",
+        " messages went out to JACK after their frame",
+    )
+    .or_else(|| {
+        figure(
+            &stderr,
+            "callbacks over their time), ",
+            " notes started late",
+        )
+    })
+    .unwrap_or(0.0) as u64;
+    Ok(Start {
+        first_ms: f64::from(first.wrapping_sub(before) as i32) / f64::from(RATE) * 1000.0,
+        device_ms: figure(&stderr, "found the audio device in ", " ms"),
+        opened_ms: figure(&stderr, "opened the outputs in ", " ms"),
+        ready_ms: figure(&stderr, "ready ", " ms after start"),
+        preroll_ms: figure(&stderr, "after a pre-roll of ", " ms"),
+        heard_ms: figure(&stderr, "the first note sounded ", " ms after start"),
+        late,
+        frame_error,
+    })
+}
+
+/// min/median/max of some figures in ms, or a dash when there are none.
+fn spread(mut values: Vec<f64>) -> String {
+    if values.is_empty() {
+        return "–".into();
+    }
+    values.sort_by(f64::total_cmp);
+    format!(
+        "{:.0}/{:.0}/{:.0}",
+        values[0],
+        percentile(&values, 0.5),
+        values[values.len() - 1]
+    )
+}
+
+fn start_runs(label: &str, file: &std::path::Path, args: &[&str], synth: bool) {
+    let mut starts = Vec::new();
+    for _ in 0..START_RUNS {
+        match start_once(file, args, synth) {
+            Ok(s) => starts.push(s),
+            Err(e) => {
+                println!("  {label}: {}", e.lines().next().unwrap_or(""));
+                return;
+            }
+        }
+    }
+    let all = |f: fn(&Start) -> Option<f64>| spread(starts.iter().filter_map(f).collect());
+    let frame_error = starts.iter().filter_map(|s| s.frame_error).max();
+    println!(
+        "  {label:<30} first sound {} ms (min/median/max of {START_RUNS})  flam -v: audio device {}, outputs opened {}, ready {}, pre-roll {}, first note {} ms  late messages {}{}",
+        all(|s| Some(s.first_ms)),
+        all(|s| s.device_ms),
+        all(|s| s.opened_ms),
+        all(|s| s.ready_ms),
+        all(|s| s.preroll_ms),
+        all(|s| s.heard_ms),
+        starts.iter().map(|s| s.late).sum::<u64>(),
+        frame_error.map_or(String::new(), |e| format!("  frame error max {e}")),
+    );
+}
+
+/// `flam live` in tmux sending MIDI to the listener: F5 pressed [`START_RUNS`] times, each
+/// after a stop and a second's rest; the time from just before `tmux send-keys F5` runs to
+/// the first note at the listener (so it includes tmux passing the key on).
+fn live_runs(file: &std::path::Path) {
+    let label = "flam live, F5 to first note";
+    let mut ears = Listener::new();
+    let server = std::env::var("JACK_DEFAULT_SERVER").unwrap_or_default();
+    let bin =
+        std::env::var_os("FLAM_START_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_flam").into());
+    let command = format!(
+        "env JACK_DEFAULT_SERVER={server} {} live {} --out jack:ears:in; sleep 60",
+        std::path::Path::new(&bin).display(),
+        file.display()
+    );
+    let Some(ui) = tmux::Tmux::start("bench-live", &command) else {
+        println!("  {label}: skipped (no tmux)");
+        return;
+    };
+    ui.wait_for("✓ compiled");
+    let mut times = Vec::new();
+    for _ in 0..START_RUNS {
+        // Stopped a while: whatever the UI opens ahead of a start has had time to open.
+        std::thread::sleep(Duration::from_secs(1));
+        ears.note_frames();
+        let before = ears.client.as_client().frame_time();
+        ui.keys(&["F5"]);
+        let give_up = Instant::now() + Duration::from_secs(5);
+        let first = loop {
+            if let Some(&f) = ears.note_frames().first() {
+                break Some(f);
+            }
+            if Instant::now() > give_up {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        let Some(first) = first else {
+            println!("  {label}: no note came");
+            return;
+        };
+        times.push(f64::from(first.wrapping_sub(before) as i32) / f64::from(RATE) * 1000.0);
+        ui.keys(&["F5"]);
+        ui.wait_for("■ stopped");
+    }
+    ui.keys(&["C-q"]);
+    println!(
+        "  {label:<30} {} ms (min/median/max of {START_RUNS}; one period is {:.1} ms)",
+        spread(times),
+        f64::from(START_PERIOD) / f64::from(RATE) * 1000.0
+    );
+}
+
+fn bench_start() {
+    println!(
+        "(h) first sound after `flam play` starts (JACK's frame clock, from just before the start to the first note at flam's port or the first sound at the speakers), {START_PERIOD}-frame periods at 48 kHz"
+    );
+    let Some(_server) = Server::start_with_period(START_PERIOD, &["-m"]) else {
+        println!("  skipped: could not start jackd (apt-get install jackd2)");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("flam-bench-start-{}", std::process::id()));
+    if std::fs::create_dir_all(&dir).is_err() {
+        println!("  skipped: no scratch folder");
+        return;
+    }
+    let file = dir.join("first.flam");
+    if std::fs::write(&file, FIRST).is_err() {
+        println!("  skipped: cannot write the song");
+        return;
+    }
+    let midi = ["--out", "jack:ears:in"];
+    let synth = ["--out", "synth", "--audio", "jack"];
+    live_runs(&file);
+    start_runs("MIDI out to JACK, idle", &file, &midi, false);
+    start_runs("synth on JACK, idle", &file, &synth, true);
+    {
+        let _load = Load::start();
+        start_runs("MIDI out to JACK, two busy", &file, &midi, false);
+        start_runs("synth on JACK, two busy", &file, &synth, true);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn main() {
     // `cargo bench` passes --bench; under `cargo test --benches` (no flag) only check that
     // the benchmark builds, since it takes half a minute and starts a JACK server.
@@ -813,6 +1138,10 @@ fn main() {
         bench_link();
         return;
     }
+    if std::env::args().any(|a| a == "start") {
+        bench_start();
+        return;
+    }
     if !clock && !keys {
         bench_sender();
         bench_jack();
@@ -825,5 +1154,6 @@ fn main() {
         bench_dense();
         bench_transport();
         bench_link();
+        bench_start();
     }
 }

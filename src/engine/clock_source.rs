@@ -47,6 +47,12 @@ pub trait ClockSource: Send {
         let _ = epoch;
     }
 
+    /// Whether the music starts the moment the player does (flam's own clock), so the
+    /// player may plan its first notes before it starts; a master says when to begin.
+    fn starts_with_player(&self) -> bool {
+        false
+    }
+
     /// Takes in a message from the input (a master's pulse, Start, Stop …); the rest of the
     /// input's messages are for others and are ignored here.
     fn hear(&mut self, stamped: &Stamped) {

@@ -7,6 +7,10 @@ use super::clock_source::{ClockReading, ClockSource};
 pub struct InternalClock;
 
 impl ClockSource for InternalClock {
+    fn starts_with_player(&self) -> bool {
+        true
+    }
+
     fn read(&mut self, _now: f64) -> ClockReading {
         ClockReading::Internal
     }

@@ -27,6 +27,15 @@ pub trait Sink: Send {
         0.0
     }
 
+    /// How long before its play time a message must reach this output at the least, when
+    /// the sender is awake with it in hand: what the output itself needs (a JACK period, the
+    /// synth's buffers), without the margin [`Sink::lead`] keeps for a sender woken late. The
+    /// player starts this far ahead (and a little more), so the first note comes as soon as
+    /// it can still be on time.
+    fn start_lead(&self) -> f64 {
+        0.0
+    }
+
     /// Called once before the first message: play time 0 is at `epoch`.
     fn start(&mut self, _epoch: Instant) {}
 
@@ -56,6 +65,9 @@ pub trait Sink: Send {
 impl<S: Sink + ?Sized> Sink for Box<S> {
     fn lead(&self) -> f64 {
         (**self).lead()
+    }
+    fn start_lead(&self) -> f64 {
+        (**self).start_lead()
     }
     fn start(&mut self, epoch: Instant) {
         (**self).start(epoch)

@@ -136,13 +136,19 @@ impl SynthSink {
 
 impl Sink for SynthSink {
     fn lead(&self) -> f64 {
+        // Another period on top of what the callback needs, and a margin, for a sender woken
+        // late on a busy machine.
+        let period = self.meters.period.load(Ordering::Relaxed) as f64;
+        (self.start_lead() + period / self.rate + MARGIN).max(MIN_LEAD)
+    }
+
+    fn start_lead(&self) -> f64 {
         // A message must be queued before the callback whose buffer (plus one synthesizer
         // block, plus the limiter's delay) reaches its frame runs, which is the audio
         // system's latency earlier still.
         let latency = self.meters.latency.load(Ordering::Relaxed) as f64 * 1e-9;
         let period = self.meters.period.load(Ordering::Relaxed) as f64;
-        let frames = 2.0 * period + (self.block + self.delay) as f64;
-        (latency + frames / self.rate + MARGIN).max(MIN_LEAD)
+        latency + (period + (self.block + self.delay) as f64) / self.rate
     }
 
     fn start(&mut self, epoch: Instant) {

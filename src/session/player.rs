@@ -42,8 +42,9 @@ const PLANNER_TICK: Duration = Duration::from_millis(5);
 /// may go out before the tempo is.
 const HOLD_AFTER_START: f64 = 0.002;
 
-/// Extra time before the first message, so the first cues are on time.
-const PREROLL: f64 = 0.05;
+/// Time before play time 0 on top of what the outputs need: for the senders' threads to
+/// start and hand over the first window, which is planned before they start.
+const START_MARGIN: f64 = 0.005;
 
 /// A change made while playing that takes hold at once rather than at the next bar line.
 enum LiveChange {
@@ -150,11 +151,22 @@ impl Player {
         planner.set_routes(options.routes.clone());
         planner.set_wires(&options.wires);
         planner.set_clocks(&options.clocks);
+        // Not each output's usual lead: that keeps a margin for a sender woken late, and
+        // the first window is in the senders' hands from their first moment.
         let lead = outputs
             .iter()
-            .map(|(sink, latency)| sink.lead() + latency.max(0.0))
+            .map(|(sink, latency)| sink.start_lead() + latency.max(0.0))
             .fold(0.0, f64::max);
-        let preroll = (-planner.begins_at() + lead + PREROLL).clamp(0.0, 10.0);
+        let preroll = (-planner.begins_at() + lead + START_MARGIN).clamp(0.0, 10.0);
+        // The song as written (the mutes of `map` lines go on top of its own), and its
+        // keyboard-played tracks.
+        let mut taken = (planner.song().clone(), Vec::new());
+        adopt(&mut planner, &mut taken.0, &mut taken.1, -preroll);
+        // The first window is planned before play time 0 is fixed, so planning it takes
+        // nothing from the pre-roll; a master's clock says when to begin, so it waits.
+        if clock.starts_with_player() {
+            planner.step(-preroll);
+        }
         let epoch = Instant::now() + Duration::from_secs_f64(preroll);
         let position = Arc::new(Mutex::new(position_of(&planner, 0, Following::Internal)));
 
@@ -199,6 +211,7 @@ impl Player {
             .spawn(move || {
                 plan(
                     planner,
+                    taken,
                     clock,
                     listening,
                     swapped,
@@ -626,10 +639,12 @@ fn take_over(
 }
 
 /// The planner thread: plans ahead every few milliseconds, swaps in reloaded songs, and
-/// ends (dropping the rings' producers, which tells the senders) when the song is over.
+/// ends (dropping the rings' producers, which tells the senders) when the song is over;
+/// `taken` is the song as written and its keyboard-played tracks, taken in at the start.
 #[allow(clippy::too_many_arguments)]
 fn plan(
     mut planner: Planner,
+    (mut written, mut keyboard): (Song, Vec<(usize, HeldChord)>),
     mut clock: Box<dyn ClockSource>,
     mut listening: Listening,
     swapped: mpsc::Receiver<Song>,
@@ -649,16 +664,6 @@ fn plan(
     clock.start(epoch);
     let mut controls = Controls::default();
     let mut performance = Performance::new(planner.song().tempo.bpm);
-    // The song as written (the mutes of `map` lines go on top of its own), and its
-    // keyboard-played tracks.
-    let mut written = planner.song().clone();
-    let mut keyboard = Vec::new();
-    adopt(
-        &mut planner,
-        &mut written,
-        &mut keyboard,
-        seconds_since(epoch, Instant::now()),
-    );
     loop {
         if stop.load(Ordering::Acquire) {
             return;

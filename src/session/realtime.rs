@@ -26,3 +26,36 @@ pub fn promote_current_thread_to(priority: i32) -> bool {
         unsafe { libc::pthread_setschedparam(libc::pthread_self(), libc::SCHED_FIFO, &param) };
     result == 0
 }
+
+/// Real-time priority for the thread that starts playing, until dropped: opening the outputs
+/// is mostly waiting on the audio server in turn, and a busy machine's ordinary threads would
+/// otherwise stretch every turn. Threads started meanwhile inherit it: compiling and loading
+/// the SoundFont end soon after, the player's set their own, and libjack's two helper threads
+/// keep it, which costs nothing (they sleep until the server has news).
+pub struct StartingPriority {
+    raised: bool,
+}
+
+impl StartingPriority {
+    /// Raises the calling thread to the planner's SCHED_FIFO priority, when allowed.
+    pub fn raise() -> StartingPriority {
+        StartingPriority {
+            raised: promote_current_thread_to(PLANNER),
+        }
+    }
+
+    /// Back to an ordinary thread (also when dropped).
+    pub fn lower(&mut self) {
+        if std::mem::take(&mut self.raised) {
+            let param = libc::sched_param { sched_priority: 0 };
+            // SAFETY: as in `promote_current_thread_to`; SCHED_OTHER takes priority 0.
+            unsafe { libc::pthread_setschedparam(libc::pthread_self(), libc::SCHED_OTHER, &param) };
+        }
+    }
+}
+
+impl Drop for StartingPriority {
+    fn drop(&mut self) {
+        self.lower();
+    }
+}

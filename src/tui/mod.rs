@@ -11,6 +11,7 @@ pub mod learn;
 pub mod loop_recorder;
 pub mod player_transport;
 pub mod run;
+pub mod standby;
 pub mod strings;
 pub mod take_settings;
 pub mod transport;

@@ -14,17 +14,16 @@ use crate::output::input_target::InputTarget;
 use crate::output::listing::Listing;
 use crate::output::opened::Opened;
 use crate::output::opened_input::OpenedInput;
-use crate::output::output_error::{OutputError, OutputErrorKind};
-use crate::output::soundfont::{self, Source};
 use crate::output::synth_meters::SynthMeters;
 use crate::output::target::Target;
 use crate::session::control::Control;
 use crate::session::following::Following;
 use crate::session::play_options::PlayOptions;
 use crate::session::player::{Listening, Player};
-use crate::session::rig::{self, RigOptions};
+use crate::session::rig;
 use crate::session::rig_error::RigError;
 use crate::tui::kept_clock::KeptClock;
+use crate::tui::standby::{self, Standby};
 use rustysynth::SoundFont;
 
 /// How an input is named in the output picker.
@@ -64,6 +63,8 @@ pub struct PlayerTransport {
     listening: Option<OpenedInput>,
     /// What the song's `map` lines fired, for the UI to apply.
     controls: Option<Receiver<Control>>,
+    /// While stopped, the outputs the next start needs, opening ahead of it.
+    standby: Option<Standby>,
 }
 
 impl PlayerTransport {
@@ -95,6 +96,7 @@ impl PlayerTransport {
             clock: KeptClock::Own,
             listening: None,
             controls: None,
+            standby: None,
         };
         transport.routes = transport.asked_routes();
         transport.description = describe(&transport.routes);
@@ -188,15 +190,31 @@ impl PlayerTransport {
         }
     }
 
-    /// The SoundFont, loaded the first time the synth plays.
-    fn font(&mut self) -> Result<Arc<SoundFont>, RigError> {
-        if let Some(font) = &self.font {
-            return Ok(font.clone());
+    /// Opens, ahead of the next start, the outputs it needs, when stopped with a song.
+    fn stand_by(&mut self) {
+        if self.player.is_some() || self.standby.is_some() || self.song.is_none() {
+            return;
         }
-        let env = std::env::var("FLAM_SOUNDFONT").ok();
-        let font = soundfont::load(&Source::choose(None, env.as_deref()))?;
-        self.font = Some(font.clone());
-        Ok(font)
+        let targets = self.wanted().into_iter().map(|(_, t, _)| t).collect();
+        let stopping = std::mem::take(&mut self.stopping);
+        self.standby = Standby::start(targets, self.font.clone(), stopping);
+    }
+
+    /// Stops the player, if any, releasing every note on a thread of its own.
+    fn halt(&mut self) {
+        if let Some(player) = self.player.take() {
+            player.stop();
+            // The senders release every sounding note and the synth rings out on a thread of
+            // its own, so the screen keeps drawing meanwhile.
+            let waiting = std::thread::Builder::new()
+                .name("flam-stopping".into())
+                .spawn(move || {
+                    let _ = player.wait();
+                });
+            if let Ok(handle) = waiting {
+                self.stopping.push(handle);
+            }
+        }
     }
 
     /// Opens the output and starts the player at `bar`: from the top of the arrangement, or
@@ -207,7 +225,7 @@ impl PlayerTransport {
             .as_ref()
             .filter(|_| keep_place)
             .and_then(|p| p.position().placement);
-        self.stop();
+        self.halt();
         let mut song = self
             .song
             .clone()
@@ -216,7 +234,16 @@ impl PlayerTransport {
             song = song.placed(placement);
         }
         self.stopping.retain(|h| !h.is_finished());
-        let opened = match self.open() {
+        let targets: Vec<Target> = self.wanted().into_iter().map(|(_, t, _)| t).collect();
+        // Outputs opened while stopped, when they are the ones wanted; else they close here.
+        let ready = match self.standby.take().and_then(|s| s.take(&targets)) {
+            Some((font, opened)) => {
+                self.font = self.font.take().or(font);
+                opened.ok()
+            }
+            None => None,
+        };
+        let opened = match ready.map_or_else(|| self.open(), Ok) {
             Ok(opened) => Ok(opened),
             // An output still being stopped may hold the device (an ALSA sound card plays
             // one stream at a time): wait for it, then try once more.
@@ -263,24 +290,10 @@ impl PlayerTransport {
         Ok(())
     }
 
-    /// Opens the outputs through the rig: for the synth, JACK audio when a server runs, else
-    /// the sound card, else MIDI, as `flam play` falls back.
+    /// Opens the outputs through the rig (see [`standby::open`]).
     fn open(&mut self) -> Result<Vec<Opened>, RigError> {
-        let options = RigOptions::for_live();
         let targets: Vec<Target> = self.wanted().into_iter().map(|(_, t, _)| t).collect();
-        let prepared = rig::prepare(&targets, &options);
-        let mut notes = Vec::new();
-        let mut opened = Vec::new();
-        for p in prepared {
-            opened.push(p.open(&options, &mut || self.font(), &mut notes)?);
-        }
-        if opened.is_empty() {
-            return Err(RigError::Output(OutputError::new(
-                OutputErrorKind::Unavailable,
-                "no output",
-            )));
-        }
-        Ok(opened)
+        standby::open(&targets, &mut self.font)
     }
 }
 
@@ -291,23 +304,13 @@ impl Transport for PlayerTransport {
     }
 
     fn stop(&mut self) {
-        if let Some(player) = self.player.take() {
-            player.stop();
-            // The senders release every sounding note and the synth rings out on a thread of
-            // its own, so the screen keeps drawing meanwhile.
-            let waiting = std::thread::Builder::new()
-                .name("flam-stopping".into())
-                .spawn(move || {
-                    let _ = player.wait();
-                });
-            if let Ok(handle) = waiting {
-                self.stopping.push(handle);
-            }
-        }
+        self.halt();
+        self.stand_by();
     }
 
     fn shutdown(&mut self) {
-        self.stop();
+        self.halt();
+        self.standby = None;
         self.finish_stopping();
     }
 
@@ -322,6 +325,7 @@ impl Transport for PlayerTransport {
             self.handed += 1;
         }
         self.song = Some(song);
+        self.stand_by();
     }
 
     fn mute(&mut self, muted: Vec<bool>) {
@@ -407,7 +411,9 @@ impl Transport for PlayerTransport {
         // several outputs the picker changes the one that takes every track (else the first),
         // keeping its name.
         let next_bar = self.next_bar();
-        self.stop();
+        self.halt();
+        // Outputs opened for the old choice close first, so the new ones can take their names.
+        self.standby = None;
         let mut outs = self.wanted();
         let at = outs.iter().position(|(n, _, _)| n.is_none()).unwrap_or(0);
         if let Some(out) = outs.get_mut(at) {
@@ -418,7 +424,10 @@ impl Transport for PlayerTransport {
         self.description = describe(&self.routes);
         match next_bar {
             Some(bar) => self.play_from(bar, true),
-            None => Ok(()),
+            None => {
+                self.stand_by();
+                Ok(())
+            }
         }
     }
 

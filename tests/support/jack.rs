@@ -65,10 +65,15 @@ impl Server {
     /// Asynchronous JACK drops a late cycle's MIDI for the clients after it, which is JACK's
     /// behaviour, not flam's, and would make a note count depend on the machine's load.
     pub fn start_with(driver: &[&str]) -> Option<Server> {
-        Server::launch(&["-S"], driver)
+        Server::launch(&["-S"], driver, PERIOD)
     }
 
-    fn launch(server: &[&str], driver: &[&str]) -> Option<Server> {
+    /// [`Server::start_with`] at `period` frames a cycle instead of [`PERIOD`].
+    pub fn start_with_period(period: u32, driver: &[&str]) -> Option<Server> {
+        Server::launch(&["-S"], driver, period)
+    }
+
+    fn launch(server: &[&str], driver: &[&str], period: u32) -> Option<Server> {
         if !crate::tool::runs("jackd", &["--version"]) || !crate::tool::runs("jack_wait", &["-h"]) {
             crate::tool::unavailable("jackd", "scripts/setup installs it: apt-get install jackd2");
             return None;
@@ -91,7 +96,7 @@ impl Server {
                 "-r",
                 &RATE.to_string(),
                 "-p",
-                &PERIOD.to_string(),
+                &period.to_string(),
             ])
             .args(driver)
             .stdout(Stdio::null())

@@ -140,8 +140,15 @@ impl Planner {
             0.0
         };
         let start = first.min(0.0);
-        self.begins_at = start - SETUP_GAP;
-        for t in plan::setup(&self.song) {
+        let setup = plan::setup(&self.song);
+        // Without setup messages nothing need come before the first note, so the player
+        // starts that much sooner.
+        self.begins_at = if setup.is_empty() {
+            start
+        } else {
+            start - SETUP_GAP
+        };
+        for t in setup {
             self.pending.push_back(Planned {
                 at: start - SETUP_GAP,
                 rank: Planned::SETUP,
@@ -1493,8 +1500,18 @@ mod tests {
 
     #[test]
     fn grace_notes_before_the_first_beat_come_after_setup() {
-        let s = song("track s drums\n  play \"sn\"\n  nudge -20ms\n");
+        let s = song("track s program 5\n  play \"c4\"\n  nudge -20ms\n");
         let (p, _c) = planner(s, PlannerOptions::default());
         assert!(p.begins_at() < -0.02);
+    }
+
+    #[test]
+    fn a_song_without_setup_begins_with_its_first_note() {
+        let s = song("track s drums\n  play \"sn\"\n  nudge -20ms\n");
+        let (p, _c) = planner(s, PlannerOptions::default());
+        assert_eq!(p.begins_at(), -0.02);
+        let s = song("track s drums\n  play \"sn\"\n");
+        let (p, _c) = planner(s, PlannerOptions::default());
+        assert_eq!(p.begins_at(), 0.0);
     }
 }

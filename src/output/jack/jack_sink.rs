@@ -233,6 +233,11 @@ impl Sink for JackSink {
         (3.0 * self.period + 0.005).max(0.08)
     }
 
+    fn start_lead(&self) -> f64 {
+        // The callback for the cycle holding a frame runs up to a period before it.
+        self.period
+    }
+
     fn start(&mut self, epoch: Instant) {
         if let Some(client) = &self.client {
             let now = client.as_client().frame_time();
