@@ -1,7 +1,9 @@
 //! A pattern answered from a table of its cycles (`Pattern::memo`) gives exactly the events its
 //! tree of combinators gives, for any span: whole bars, parts of bars, spans across bar lines,
 //! single instants, and far from cycle 0. Checked for every Strudel conformance case and every
-//! bundled song, each built twice: as flam builds it, and with no tables at all.
+//! bundled song, each built twice: as flam builds it, and with no tables at all; then the same
+//! for random mini-notation and random arpeggios (proptest), where a period worked out wrong
+//! would show as a cycle answered from the wrong slot.
 
 use flam::lang::{mini, song};
 use flam::pattern::memo::without_memo;
@@ -114,4 +116,104 @@ fn every_toolbox_translation_plays_from_its_tables_as_from_its_trees() {
         }
     }
     assert!(cases > 150, "only {cases} cases compiled");
+}
+
+/// Random mini-notation built from every construct that has a period, nested: sequences,
+/// alternations, polymeters, stacks, speeds (whole, fractional, patterned), replication,
+/// weights, Euclid (patterned too), ranges, tails, and the random ones around them.
+fn mini_notation() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        4 => prop::sample::select(vec!["a", "b", "c", "0", "3", "~", "-"]).prop_map(str::to_string),
+        1 => Just("a:1".to_string()),
+    ];
+    let speed = prop::sample::select(vec![
+        "2",
+        "3",
+        "1.5",
+        "0.75",
+        "2.5",
+        "<2 3>",
+        "<1 1.5 4>",
+        "[2 3]",
+    ]);
+    leaf.prop_recursive(4, 24, 4, move |inner| {
+        let many = prop::collection::vec(inner.clone(), 1..4);
+        prop_oneof![
+            many.clone().prop_map(|v| format!("[{}]", v.join(" "))),
+            many.clone().prop_map(|v| format!("<{}>", v.join(" "))),
+            many.clone().prop_map(|v| format!("[{}]", v.join(", "))),
+            (many.clone(), many.clone(), 1..6u8).prop_map(|(a, b, n)| format!(
+                "{{{}, {}}}%{n}",
+                a.join(" "),
+                b.join(" ")
+            )),
+            (inner.clone(), speed.clone()).prop_map(|(p, s)| format!("{p}*{s}")),
+            (inner.clone(), speed.clone()).prop_map(|(p, s)| format!("{p}/{s}")),
+            (inner.clone(), 2..4u8).prop_map(|(p, n)| format!("{p}!{n}")),
+            (inner.clone(), inner.clone()).prop_map(|(p, q)| format!("{p}@3 {q}")),
+            (inner.clone(), inner.clone()).prop_map(|(p, q)| format!("{p} _ {q}")),
+            (inner.clone(), 1..6u8, 4..9u8).prop_map(|(p, k, n)| format!("{p}({k},{n})")),
+            inner.clone().prop_map(|p| format!("{p}(<3 5>,8,<0 2>)")),
+            Just("<0 2> .. <3 5>".to_string()),
+            (inner.clone(), inner.clone()).prop_map(|(p, q)| format!("{p}:{q}")),
+            inner.clone().prop_map(|p| format!("{p}?")),
+            (inner.clone(), inner.clone()).prop_map(|(p, q)| format!("[{p} | {q}]")),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..Default::default() })]
+
+    #[test]
+    fn any_mini_notation_answers_from_its_table_as_its_tree_does(text in mini_notation()) {
+        if let (Ok(built), Ok(tree)) = (mini::parse(&text), without_memo(|| mini::parse(&text))) {
+            agree(&text, &built.pattern, &tree.pattern);
+        }
+    }
+}
+
+/// A track that arpeggiates a random progression with random settings, as a song line.
+fn arp_track() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let chord = prop::sample::select(vec!["c4:maj7", "a3:m7", "d4", "g3:7sus4", "e4:m9", "f3"]);
+    let chords = prop::collection::vec(chord, 1..4);
+    let progression = (
+        chords,
+        prop::sample::select(vec!["<{}>", "{}", "<{}>/2", "[{}]*<1 2>"]),
+    )
+        .prop_map(|(c, shape)| shape.replace("{}", &c.join(" ")));
+    let modes = flam::pattern::arp::ArpMode::names();
+    (
+        progression,
+        prop::sample::select(modes),
+        1..4u8,
+        prop::sample::select(vec!["1/16", "1/8", "1/8T", "1/32", "3/16"]),
+        prop::sample::select(vec!["", " swing 60%"]),
+        prop::collection::vec(40..127u8, 0..5),
+        any::<bool>(),
+    )
+        .prop_map(|(chords, mode, octaves, rate, swing, vel, reset)| {
+            let vel: Vec<String> = vel.iter().map(u8::to_string).collect();
+            format!(
+                "track t\n  play \"{chords}\"\n  arp {mode} octaves {octaves} rate {rate} gate 70%{swing}{}{}\n",
+                if vel.is_empty() { String::new() } else { format!(" vel {}", vel.join(" ")) },
+                if reset { " reset" } else { "" },
+            )
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
+
+    #[test]
+    fn any_arpeggio_answers_from_its_table_as_its_tree_does(text in arp_track()) {
+        let built = song::compile(&text);
+        proptest::prop_assert!(built.is_ok(), "{text}: {:?}", built.err());
+        let (Ok(built), Ok(tree)) = (built, without_memo(|| song::compile(&text))) else {
+            return Ok(());
+        };
+        agree(&text, &built.tracks[0].pattern, &tree.tracks[0].pattern);
+    }
 }
