@@ -336,13 +336,11 @@ impl Compiler {
                     let aligned = match (per_cycle_const, &per_cycle_pat) {
                         (Some(c), _) => p.fast(c / tactus),
                         (None, Some(steps)) => {
-                            let period = period::lcm_all(
-                                per_cycle_values
-                                    .iter()
-                                    .map(|v| period::of_fast(p.period(), *v / tactus))
-                                    .chain([steps
-                                        .period()
-                                        .filter(|_| !per_cycle.as_deref().is_some_and(has_range))]),
+                            let period = speeds_period(
+                                p.period(),
+                                per_cycle_values.iter().map(|v| *v / tactus),
+                                steps,
+                                per_cycle.as_deref(),
                             );
                             steps
                                 .inner_bind(move |v| match v.as_time() {
@@ -396,14 +394,11 @@ impl Compiler {
                     Some(v) => pat.slow(v),
                     None => {
                         let (factor, _) = self.step(arg, grid)?;
-                        // Each speed the argument takes makes its own period; a range in it
-                        // takes speeds that are not written, so its period is unknown.
-                        let period = period::lcm_all(
-                            values
-                                .iter()
-                                .map(|v| if fast { *v } else { v.recip() })
-                                .map(|f| period::of_fast(pat.period(), f))
-                                .chain([factor.period().filter(|_| !has_range(arg))]),
+                        let period = speeds_period(
+                            pat.period(),
+                            values.iter().map(|v| if fast { *v } else { v.recip() }),
+                            &factor,
+                            Some(arg),
                         );
                         factor
                             .inner_bind(move |v| match v.as_time() {
@@ -704,14 +699,33 @@ fn slowdown_speed(factor: Time) -> f64 {
 /// Called with each atom's text and span; an error stops the walk.
 type AtomVisitor<'a> = dyn FnMut(&str, &Range<usize>) -> Result<(), Diagnostic> + 'a;
 
+/// The period of a pattern of period `period` played at the speed `argument` gives each
+/// cycle, one of `speeds` (the argument `written` says which): when the argument and every
+/// speed have come round. A range in the argument takes speeds that are not written, so
+/// then the period is unknown.
+fn speeds_period(
+    period: Option<i64>,
+    speeds: impl Iterator<Item = Time>,
+    argument: &Pattern<Value>,
+    written: Option<&Step>,
+) -> Option<i64> {
+    let argument = argument
+        .period()
+        .filter(|_| !written.is_some_and(has_range));
+    period::lcm_all(
+        speeds
+            .map(|speed| period::of_fast(period, speed))
+            .chain([argument]),
+    )
+}
+
 /// Whether `step` holds a range (`0 .. 4`), whose numbers are not all written out.
 fn has_range(step: &Step) -> bool {
     let group = |g: &Group| {
-        let seqs: Vec<&Sequence> = match g {
-            Group::Seq(s) => vec![s],
-            Group::Stack(s) | Group::Choose(s, _) | Group::Dots(s) => s.iter().collect(),
-        };
-        seqs.iter().flat_map(|s| &s.steps).any(has_range)
+        group_sequences(g)
+            .iter()
+            .flat_map(|s| &s.steps)
+            .any(has_range)
     };
     let in_base = match &step.base {
         Base::Atom(_) | Base::Rest => false,
@@ -733,11 +747,7 @@ fn has_range(step: &Step) -> bool {
 
 fn collect_atoms(step: &Step, f: &mut AtomVisitor) -> Result<(), Diagnostic> {
     let group = |g: &Group, f: &mut AtomVisitor| {
-        let seqs: Vec<&Sequence> = match g {
-            Group::Seq(s) => vec![s],
-            Group::Stack(s) | Group::Choose(s, _) | Group::Dots(s) => s.iter().collect(),
-        };
-        for s in seqs {
+        for s in group_sequences(g) {
             for st in &s.steps {
                 collect_atoms(st, f)?;
             }
