@@ -465,6 +465,26 @@ struct WalkMemo {
     position: usize,
 }
 
+/// The most cycles of chords an arp looks through for its period.
+const HELD_SIZES_CYCLES: i64 = 256;
+
+/// Everything held at `at`, merged into `held` as a keyboard merges held keys, and when the
+/// latest of those chords was struck; `None` when nothing is held. The fragment test keeps an
+/// event split over cycles from counting twice.
+fn held_at(chords: &[Hap<Vec<u8>>], at: Time, held: &mut Vec<u8>) -> Option<Time> {
+    held.clear();
+    let mut chord_start: Option<Time> = None;
+    for h in chords {
+        let Some(w) = h.whole else { continue };
+        // The fragment lies inside its event: holding at the fragment means holding.
+        if h.part.begin <= at && at < h.part.end {
+            held.extend_from_slice(&h.value);
+            chord_start = Some(chord_start.map_or(w.begin, |s: Time| s.max(w.begin)));
+        }
+    }
+    chord_start
+}
+
 /// A validated arpeggiator over a chord pattern.
 struct Arpeggiator {
     chords: Pattern<Vec<u8>>,
@@ -520,9 +540,9 @@ impl Arpeggiator {
     }
 
     /// How many different notes are held at the steps of the first `cycles` cycles, each
-    /// count once; `None` when that is too long to look through.
+    /// count once; `None` when that is longer than [`HELD_SIZES_CYCLES`].
     fn held_sizes(&self, cycles: i64) -> Option<Vec<usize>> {
-        if cycles > 256 {
+        if cycles > HELD_SIZES_CYCLES {
             return None;
         }
         let mut sizes = Vec::new();
@@ -533,13 +553,7 @@ impl Arpeggiator {
             self.chords.query_into(Span::new(begin, end), &mut chords);
             let mut k = self.first_step_from(begin);
             while self.onset(k) < end {
-                let at = self.onset(k);
-                held.clear();
-                for h in chords.iter().filter(|h| h.whole.is_some()) {
-                    if h.part.begin <= at && at < h.part.end {
-                        held.extend_from_slice(&h.value);
-                    }
-                }
+                held_at(&chords, self.onset(k), &mut held);
                 distinct_into(&held, true, &mut notes);
                 if !notes.is_empty() && !sizes.contains(&notes.len()) {
                     sizes.push(notes.len());
@@ -610,19 +624,7 @@ impl Arpeggiator {
             let Some(part) = whole.intersection(&span) else {
                 continue;
             };
-            // Everything held at the step's start, merged as a keyboard merges held keys; the
-            // fragment test keeps an event split over cycles from counting twice.
-            held.clear();
-            let mut chord_start: Option<Time> = None;
-            for h in &chords {
-                let Some(w) = h.whole else { continue };
-                // The fragment lies inside its event: holding at the fragment means holding.
-                if h.part.begin <= begin && begin < h.part.end {
-                    held.extend_from_slice(&h.value);
-                    chord_start = Some(chord_start.map_or(w.begin, |s: Time| s.max(w.begin)));
-                }
-            }
-            let Some(chord_start) = chord_start else {
+            let Some(chord_start) = held_at(&chords, begin, &mut held) else {
                 continue;
             };
             if held.is_empty() {

@@ -75,6 +75,15 @@ fn tones_of(plain: Pattern<Value>, drums: bool, degrees: bool, velocity: f64) ->
     .with_period(period)
 }
 
+/// A track's pattern as it plays: swung, if the track or song swings, and answered from a
+/// table of its cycles where it repeats (see `Pattern::memo`).
+fn finished(pattern: Pattern<Note>, swing: Option<(Time, Time)>) -> Pattern<Note> {
+    match swing {
+        Some((amount, step)) => pattern.swing(amount, step).memo(),
+        None => pattern.memo(),
+    }
+}
+
 /// The arpeggio of `chords` as tones. The settings were checked when the line was read, so
 /// this cannot fail here.
 fn arpeggiate(chords: &Pattern<Vec<u8>>, settings: &ArpSettings) -> Pattern<Tone> {
@@ -302,12 +311,7 @@ impl Compiler {
             };
             song_density += density;
             let seed = name_seed(&draft.name);
-            let mut pattern = self.track_pattern(&draft, drums, seed);
-            if let Some((amount, step)) = swing {
-                pattern = pattern.swing(amount, step);
-            }
-            // Answered from a table of its cycles where it repeats (see `Pattern::memo`).
-            pattern = pattern.memo();
+            let pattern = finished(self.track_pattern(&draft, drums, seed), swing);
             let input = draft.input.as_ref().map(|(input, _)| TrackInput {
                 channel: input.channel,
                 latch: input.latch,
@@ -353,12 +357,10 @@ impl Compiler {
                 errors.push(e);
                 continue;
             }
-            let mut pattern = self.track_pattern(&merged, drums, name_seed(&merged.name));
-            if let Some((amount, step)) = swing {
-                pattern = pattern.swing(amount, step);
-            }
-            // Answered from a table of its cycles where it repeats (see `Pattern::memo`).
-            pattern = pattern.memo();
+            let pattern = finished(
+                self.track_pattern(&merged, drums, name_seed(&merged.name)),
+                swing,
+            );
             self.finished.variants.insert(index, pattern);
             self.finished.variant_lanes.insert(index, merged.lanes);
         }
