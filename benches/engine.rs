@@ -1126,20 +1126,18 @@ fn main() {
     // `cargo bench --bench engine -- clock` or `-- keys` runs that part alone.
     let clock = std::env::args().any(|a| a == "clock");
     let keys = std::env::args().any(|a| a == "keys");
-    if std::env::args().any(|a| a == "dense") {
-        bench_dense();
-        return;
-    }
-    if std::env::args().any(|a| a == "transport") {
-        bench_transport();
-        return;
-    }
-    if std::env::args().any(|a| a == "link") {
-        bench_link();
-        return;
-    }
-    if std::env::args().any(|a| a == "start") {
-        bench_start();
+    // The parts that run only when named.
+    let alone: [(&str, fn()); 4] = [
+        ("dense", bench_dense),
+        ("transport", bench_transport),
+        ("link", bench_link),
+        ("start", bench_start),
+    ];
+    if let Some((_, bench)) = alone
+        .iter()
+        .find(|(name, _)| std::env::args().any(|a| a == *name))
+    {
+        bench();
         return;
     }
     if !clock && !keys {

@@ -125,18 +125,7 @@ fn timed_render(song: &Song, font: &Arc<SoundFont>, bars: u32, jobs: usize) -> T
     for _ in 0..RUNS {
         let mut frames = 0u64;
         let (wall, cpu) = (Instant::now(), process_cpu());
-        render::render(
-            song,
-            font,
-            Length::Bars(bars),
-            &options,
-            &mut |f| {
-                frames += f.len() as u64 / 2;
-                Ok(())
-            },
-            &mut |_| {},
-        )
-        .unwrap();
+        render_into(song, font, bars, &options, |f| frames += f.len() as u64 / 2);
         let (wall, cpu) = (wall.elapsed().as_secs_f64(), process_cpu() - cpu);
         if wall < best.wall {
             best = Timing {
@@ -149,6 +138,28 @@ fn timed_render(song: &Song, font: &Arc<SoundFont>, bars: u32, jobs: usize) -> T
     best
 }
 
+/// Renders `bars` of `song`, handing each stretch of interleaved stereo samples to `each`.
+fn render_into(
+    song: &Song,
+    font: &Arc<SoundFont>,
+    bars: u32,
+    options: &RenderOptions,
+    mut each: impl FnMut(&[f32]),
+) {
+    render::render(
+        song,
+        font,
+        Length::Bars(bars),
+        options,
+        &mut |f| {
+            each(f);
+            Ok(())
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+}
+
 /// The null test: the split render against one synthesizer playing every channel (the
 /// render as it was before it ran in parallel). The difference's RMS in dB below the
 /// signal's RMS.
@@ -157,18 +168,7 @@ fn null_test(song: &Song, font: &Arc<SoundFont>, bars: u32) -> f64 {
         let mut options = RenderOptions::new(RATE);
         options.grouping = grouping;
         let mut out = Vec::new();
-        render::render(
-            song,
-            font,
-            Length::Bars(bars),
-            &options,
-            &mut |f| {
-                out.extend_from_slice(f);
-                Ok(())
-            },
-            &mut |_| {},
-        )
-        .unwrap();
+        render_into(song, font, bars, &options, |f| out.extend_from_slice(f));
         out
     };
     let (one, split) = (samples(Grouping::OneSynth), samples(Grouping::ByChannel));
