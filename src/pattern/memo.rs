@@ -47,7 +47,7 @@ struct Table<T> {
     tree: Pattern<T>,
     /// One slot per cycle of the period.
     slots: Box<[Slot<T>]>,
-    /// How many events the filled slots hold.
+    /// How many events the slots have been offered; past [`MAX_EVENTS`] no slot takes more.
     stored: AtomicUsize,
 }
 
@@ -71,9 +71,11 @@ impl<T: Payload> Table<T> {
                 let clippable = |h: &Hap<T>| {
                     h.part.begin < h.part.end && h.whole.is_some_and(|w| w.begin < w.end)
                 };
+                if !events.iter().all(clippable) {
+                    return None;
+                }
                 let total = self.stored.fetch_add(events.len(), Ordering::Relaxed) + events.len();
-                (total <= MAX_EVENTS && events.iter().all(clippable))
-                    .then(|| events.into_boxed_slice())
+                (total <= MAX_EVENTS).then(|| events.into_boxed_slice())
             })
             .as_deref()
     }
